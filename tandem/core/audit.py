@@ -1,0 +1,121 @@
+"""Audit trail: every create, update and delete of a business record writes one entry.
+
+Services do not call these directly for ordinary writes: ``tandem.core.services``
+(``model_create`` / ``model_update`` / ``model_delete``) does, so a record cannot be
+written without its history. Login and logout entries come from ``tandem.people.auth``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.fields.files import FieldFile
+
+from tandem.core.models import AuditAction, AuditEntry
+
+Snapshot = dict[str, Any]
+
+ALWAYS_EXCLUDED = frozenset({"version", "created_at", "updated_at", "password", "last_login"})
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _json_value(item) for key, item in value.items()}
+    return str(value)
+
+
+def audited_fields(instance: models.Model) -> list[models.Field[Any, Any]]:
+    excluded = ALWAYS_EXCLUDED | set(getattr(instance, "audit_exclude", frozenset()))
+    return [
+        field
+        for field in instance._meta.concrete_fields
+        if field.name not in excluded and not field.primary_key
+    ]
+
+
+def snapshot(instance: models.Model) -> Snapshot:
+    """The audited field values of ``instance`` as JSON-safe data (FKs as their ids)."""
+    values: Snapshot = {}
+    for field in audited_fields(instance):
+        value = field.value_from_object(instance)
+        if isinstance(field, models.DecimalField) and value is not None:
+            # 40, "40" and 40.00 are one value: compare at the column's precision.
+            value = decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+        values[field.name] = _json_value(value)
+    return values
+
+
+def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEntry:
+    actor_id = getattr(actor, "pk", None) if actor is not None and actor.is_authenticated else None
+    content_type = ContentType.objects.get_for_model(instance) if instance is not None else None
+    return AuditEntry.objects.create(
+        actor_id=actor_id,
+        action=action,
+        content_type=content_type,
+        object_id=str(instance.pk) if instance is not None else "",
+        object_repr=str(instance)[:200] if instance is not None else "",
+        changes=changes or {},
+        ip_address=ip_address,
+    )
+
+
+def record_create(*, actor: Any, instance: models.Model) -> AuditEntry:
+    after = snapshot(instance)
+    changes = {name: [None, value] for name, value in after.items() if value not in (None, "")}
+    return record(actor=actor, action=AuditAction.CREATE, instance=instance, changes=changes)
+
+
+def record_update(*, actor: Any, instance: models.Model, before: Snapshot) -> AuditEntry | None:
+    changes = diff(before, snapshot(instance))
+    if not changes:
+        return None
+    return record(actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes)
+
+
+def record_delete(*, actor: Any, instance: models.Model, before: Snapshot) -> AuditEntry:
+    changes = {name: [value, None] for name, value in before.items() if value not in (None, "")}
+    return record(actor=actor, action=AuditAction.DELETE, instance=instance, changes=changes)
+
+
+def history_for(instance: models.Model, *, limit: int = 50) -> models.QuerySet[AuditEntry]:
+    """The newest entries about ``instance``, with their actors, in one query."""
+    content_type = ContentType.objects.get_for_model(instance)
+    return (
+        AuditEntry.objects.filter(content_type=content_type, object_id=str(instance.pk))
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )

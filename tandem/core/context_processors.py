@@ -1,0 +1,53 @@
+"""Navigation by role: one list of sections, each naming the roles that see it.
+
+Later capabilities append their sections to ``NAVIGATION``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from tandem.core.permissions import has_role, is_admin
+from tandem.core.roles import Role
+
+ALL_ROLES = tuple(Role.values)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...] = ALL_ROLES
+    admin_only: bool = False
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("Home", "home"),
+    NavItem("People", "people:user_list"),
+    NavItem("Teams", "people:team_list"),
+    NavItem("Calendar", "people:calendar"),
+    NavItem("API tokens", "people:token_list"),
+    NavItem("Admin", "admin:index", admin_only=True),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for item in NAVIGATION:
+        if item.admin_only and not is_admin(user):
+            continue
+        if not item.admin_only and not (has_role(user, *item.roles) or is_admin(user)):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": item.label, "url": url, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+    return {"nav_items": items}

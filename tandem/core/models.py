@@ -1,0 +1,81 @@
+"""Base models shared by every app, and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class BusinessModel(TimeStampedModel):
+    """A record people create and edit.
+
+    Every subclass is audited (``tandem.core.audit``) and carries ``version``, bumped by
+    each update through ``tandem.core.services.model_update``, which refuses a write
+    made against an older version (HTTP 409 / a form message) instead of overwriting.
+    ``audit_exclude`` names fields kept out of the history (secrets, derived values).
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    audit_exclude: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "created"
+    UPDATE = "update", "updated"
+    DELETE = "delete", "deleted"
+    LOGIN = "login", "logged in"
+    LOGOUT = "logout", "logged out"
+    LOGIN_FAILED = "login_failed", "failed to log in"
+
+
+class AuditEntry(models.Model):
+    """One change to one record: who, when, what, old → new.
+
+    Written inside the same transaction as the change, so it rolls back with it.
+    ``changes`` maps each changed field to ``[old, new]`` (JSON-safe values).
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+        ]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def change_rows(self) -> list[tuple[str, Any, Any]]:
+        return [(field, pair[0], pair[1]) for field, pair in sorted(self.changes.items())]

@@ -1,0 +1,145 @@
+"""One rule set for what each user may see and change (DESIGN.md, "Qualities").
+
+Each model that people reach declares a :class:`Policy` with :func:`register`. Pages,
+the API, exports and search all read through :func:`scoped` and fetch single objects
+through :func:`get_visible` / :func:`get_changeable`, so an object the user may not see
+answers 404 (it looks like it does not exist) and a visible object the user may not
+change answers 403. The authorization-matrix test (tests/test_authorization_matrix.py)
+checks every route against these same policies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import models
+
+from tandem.core.errors import NotFoundError, PermissionDeniedError
+from tandem.core.roles import Role
+
+M = TypeVar("M", bound=models.Model)
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    held: frozenset[str] = user.roles
+    return any(role in held for role in roles)
+
+
+def is_admin(user: Any) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or Role.ADMIN in user.roles)
+    )
+
+
+def sees_everything(user: Any) -> bool:
+    """Admins and executives read every record (executives read-only)."""
+    return is_admin(user) or has_role(user, Role.EXECUTIVE)
+
+
+class Policy:
+    """Who may see, create, change and delete one model.
+
+    Subclasses override :meth:`scope` (the rows a user may see, as a queryset filter) and
+    the ``can_*`` checks. The defaults: admins do everything, executives read
+    everything, nobody else sees anything. ``restricted_fields`` lists fields only
+    :meth:`can_see_restricted` users may read or write (cost rates, margins).
+    """
+
+    model: type[models.Model]
+    restricted_fields: frozenset[str] = frozenset()
+
+    def scope(self, user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if sees_everything(user):
+            return queryset
+        return queryset.none()
+
+    def can_view(self, user: Any, obj: models.Model) -> bool:
+        return self.scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+    def can_create(self, user: Any) -> bool:
+        return is_admin(user)
+
+    def can_change(self, user: Any, obj: models.Model) -> bool:
+        return is_admin(user)
+
+    def can_delete(self, user: Any, obj: models.Model) -> bool:
+        return self.can_change(user, obj)
+
+    def can_see_restricted(self, user: Any, obj: models.Model | None = None) -> bool:
+        return sees_everything(user)
+
+
+_REGISTRY: dict[type[models.Model], Policy] = {}
+
+
+def register(model: type[models.Model]) -> Callable[[type[Policy]], type[Policy]]:
+    def decorator(policy_class: type[Policy]) -> type[Policy]:
+        policy = policy_class()
+        policy.model = model
+        _REGISTRY[model] = policy
+        return policy_class
+
+    return decorator
+
+
+def policy_for(model: type[models.Model] | models.Model) -> Policy:
+    model_class = model if isinstance(model, type) else type(model)
+    concrete = model_class._meta.concrete_model or model_class
+    try:
+        return _REGISTRY[concrete]
+    except KeyError as exc:
+        raise LookupError(f"{concrete.__name__} has no registered Policy") from exc
+
+
+def registered_models() -> list[type[models.Model]]:
+    return list(_REGISTRY)
+
+
+def scoped(user: Any, model_or_queryset: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
+    """The rows of a model (or of a narrower queryset) that ``user`` may see."""
+    if isinstance(model_or_queryset, models.QuerySet):
+        queryset = model_or_queryset
+    else:
+        queryset = model_or_queryset._default_manager.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    return policy_for(queryset.model).scope(user, queryset)
+
+
+def get_visible(user: Any, model_or_queryset: type[M] | models.QuerySet[M], pk: Any) -> M:
+    """One object the user may see; :class:`NotFoundError` otherwise (never 403)."""
+    queryset = scoped(user, model_or_queryset)
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFoundError(f"No {queryset.model._meta.verbose_name} with id {pk!r}.") from exc
+
+
+def require_change(user: Any, obj: models.Model) -> None:
+    if not policy_for(obj).can_change(user, obj):
+        raise PermissionDeniedError(
+            f"You may not change this {obj._meta.verbose_name}.", code="permission_denied"
+        )
+
+
+def require_delete(user: Any, obj: models.Model) -> None:
+    if not policy_for(obj).can_delete(user, obj):
+        raise PermissionDeniedError(f"You may not delete this {obj._meta.verbose_name}.")
+
+
+def require_create(user: Any, model: type[models.Model]) -> None:
+    if not policy_for(model).can_create(user):
+        raise PermissionDeniedError(f"You may not create a {model._meta.verbose_name}.")
+
+
+def get_changeable(user: Any, model_or_queryset: type[M] | models.QuerySet[M], pk: Any) -> M:
+    """One object the user may change: 404 if not visible, 403 if visible but read-only."""
+    obj = get_visible(user, model_or_queryset, pk)
+    require_change(user, obj)
+    return obj

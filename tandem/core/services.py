@@ -1,0 +1,96 @@
+"""Generic audited, version-checked writes that every app's services build on.
+
+``model_create``, ``model_update`` and ``model_delete`` validate (``full_clean``), write,
+and record the audit entry in the caller's transaction. Permission checks stay in the
+app's service, which knows its rule; these helpers only make "written without history"
+or "silently overwrote a newer version" impossible.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tandem.core import audit
+from tandem.core.errors import ConflictError
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _check_fields(model: type[models.Model], data: dict[str, Any]) -> None:
+    concrete = {field.name for field in model._meta.concrete_fields} | {
+        field.attname for field in model._meta.concrete_fields
+    }
+    unknown = sorted(set(data) - concrete)
+    if unknown:
+        # A programming error, not user input: services pass explicit field lists.
+        raise TypeError(f"{model.__name__} has no field(s) {', '.join(unknown)}")
+
+
+@transaction.atomic
+def model_create(*, actor: Any, model: type[M], data: dict[str, Any], validate: bool = True) -> M:
+    _check_fields(model, data)
+    instance = model(**data)
+    if validate:
+        instance.full_clean()
+    instance.save(force_insert=True)
+    audit.record_create(actor=actor, instance=instance)
+    return instance
+
+
+@transaction.atomic
+def model_update(
+    *,
+    actor: Any,
+    instance: M,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    validate: bool = True,
+) -> M:
+    """Apply ``data`` to ``instance`` if nobody changed it since ``expected_version``.
+
+    The write is one ``UPDATE … WHERE id = %s AND version = %s``: two concurrent editors
+    of the same version cannot both succeed, the second gets :class:`ConflictError`.
+    Without ``expected_version`` the version the instance was read at is used.
+    """
+    _check_fields(type(instance), data)
+    before = audit.snapshot(instance)
+    read_version = expected_version if expected_version is not None else instance.version  # type: ignore[attr-defined]
+    for name, value in data.items():
+        setattr(instance, name, value)
+    if validate:
+        instance.full_clean()
+    model = type(instance)
+    values = {
+        field.attname: field.pre_save(instance, add=False)
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in {"version", "created_at"}
+    }
+    values["version"] = F("version") + 1
+    if "updated_at" in values:
+        values["updated_at"] = timezone.now()
+    rows = model._base_manager.filter(pk=instance.pk, version=read_version).update(**values)
+    if rows != 1:
+        current = model._base_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        raise ConflictError(current_version=current)
+    instance.version = read_version + 1  # type: ignore[attr-defined]
+    audit.record_update(actor=actor, instance=instance, before=before)
+    return instance
+
+
+@transaction.atomic
+def model_delete(*, actor: Any, instance: models.Model, expected_version: int | None = None) -> None:
+    before = audit.snapshot(instance)
+    model = type(instance)
+    queryset = model._base_manager.filter(pk=instance.pk)
+    if expected_version is not None:
+        queryset = queryset.filter(version=expected_version)
+    pk = instance.pk
+    if not queryset.exists():
+        raise ConflictError()
+    instance.delete()
+    instance.pk = pk
+    audit.record_delete(actor=actor, instance=instance, before=before)

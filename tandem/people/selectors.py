@@ -1,0 +1,131 @@
+"""Reads of people data, scoped to the acting user (STYLE rule 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet
+
+from tandem.core.calendar import WorkingCalendar
+from tandem.core.permissions import get_visible, policy_for, scoped
+from tandem.people.models import (
+    AccessToken,
+    Holiday,
+    OrganisationCalendar,
+    Person,
+    Team,
+    TimeOff,
+    User,
+)
+
+USER_SORTS = {
+    "name": ("full_name", "id"),
+    "-name": ("-full_name", "-id"),
+    "email": ("email",),
+    "-email": ("-email",),
+    "team": ("person__team__name", "full_name", "id"),
+    "-team": ("-person__team__name", "full_name", "id"),
+    "joined": ("date_joined", "id"),
+    "-joined": ("-date_joined", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    search: str = ""
+    role: str = ""
+    team_id: int | None = None
+    is_active: bool | None = None
+    sort: str = "name"
+
+
+def user_list(*, actor: Any, filters: UserFilters | None = None) -> QuerySet[User]:
+    """Users the actor may see, with person, team and roles loaded (no N+1)."""
+    filters = filters or UserFilters()
+    queryset = scoped(actor, User).select_related("person", "person__team").prefetch_related(
+        "role_assignments"
+    )
+    if filters.search:
+        term = filters.search.strip()
+        queryset = queryset.filter(
+            Q(full_name__icontains=term) | Q(email__icontains=term) | Q(person__title__icontains=term)
+        )
+    if filters.role:
+        queryset = queryset.filter(role_assignments__role=filters.role)
+    if filters.team_id is not None:
+        queryset = queryset.filter(person__team_id=filters.team_id)
+    if filters.is_active is not None:
+        queryset = queryset.filter(is_active=filters.is_active)
+    return queryset.order_by(*USER_SORTS.get(filters.sort, USER_SORTS["name"]))
+
+
+def user_get(*, actor: Any, user_id: Any) -> User:
+    return get_visible(
+        actor,
+        User.objects.select_related("person", "person__team").prefetch_related("role_assignments"),
+        user_id,
+    )
+
+
+def user_can_see_cost_rate(*, actor: Any, user: User) -> bool:
+    person = getattr(user, "person", None)
+    return policy_for(Person).can_see_restricted(actor, person)
+
+
+def team_list(*, actor: Any, search: str = "") -> QuerySet[Team]:
+    queryset = scoped(actor, Team).select_related("lead").annotate(
+        member_count=Count("members", filter=Q(members__user__is_active=True))
+    )
+    if search:
+        queryset = queryset.filter(name__icontains=search.strip())
+    return queryset.order_by("name", "id")
+
+
+def team_get(*, actor: Any, team_id: Any) -> Team:
+    return get_visible(actor, Team.objects.select_related("lead"), team_id)
+
+
+def team_members(*, actor: Any, team: Team) -> QuerySet[User]:
+    return user_list(actor=actor, filters=UserFilters(team_id=team.pk))
+
+
+def time_off_list(*, actor: Any, person: Person | None = None) -> QuerySet[TimeOff]:
+    queryset = scoped(actor, TimeOff).select_related("person__user")
+    if person is not None:
+        queryset = queryset.filter(person=person)
+    return queryset.order_by("-start_date", "-id")
+
+
+def token_list(*, actor: Any) -> QuerySet[AccessToken]:
+    """The actor's own tokens (admins manage others' through the admin)."""
+    return scoped(actor, AccessToken).filter(user=actor).order_by("-created_at", "-id")
+
+
+def calendar_get() -> OrganisationCalendar:
+    calendar, _ = OrganisationCalendar.objects.get_or_create(pk=1)
+    return calendar
+
+
+def organisation_calendar(*, years: tuple[int, int] | None = None) -> WorkingCalendar:
+    """The organisation calendar as a :class:`WorkingCalendar` value (two queries)."""
+    row = calendar_get()
+    holidays = Holiday.objects.filter(calendar=row)
+    if years is not None:
+        holidays = holidays.filter(date__year__gte=years[0], date__year__lte=years[1])
+    return WorkingCalendar(
+        time_zone=ZoneInfo(row.time_zone),
+        day_start=row.day_start,
+        day_end=row.day_end,
+        working_weekdays=frozenset(d for d in range(7) if row.working_days & (1 << d)),
+        holidays=frozenset(holidays.values_list("date", flat=True)),
+    )
+
+
+def holiday_list(*, actor: Any, year: int | None = None) -> QuerySet[Holiday]:
+    queryset = scoped(actor, Holiday)
+    if year is not None:
+        queryset = queryset.filter(date__gte=dt.date(year, 1, 1), date__lt=dt.date(year + 1, 1, 1))
+    return queryset.order_by("date")
