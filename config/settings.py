@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tandem.core.htmx.HtmxMiddleware",
+    "tandem.core.web.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -101,6 +101,25 @@ def registered_models() -> list[type[models.Model]]:
     return list(_REGISTRY)
 
 
+def url_kwarg_for(model: type[models.Model]) -> str:
+    """The URL / API path parameter that names one object of ``model``.
+
+    Convention for every route: ``<model name in snake case>_id`` (``user_id``,
+    ``team_id``, ``access_token_id``, ``time_off_id``). The authorization-matrix test and
+    the accessibility walk find the model of each route through it.
+    """
+    name = model.__name__
+    snake = "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+    return f"{snake}_id"
+
+
+def model_for_url_kwarg(kwarg: str) -> type[models.Model] | None:
+    for model in _REGISTRY:
+        if url_kwarg_for(model) == kwarg:
+            return model
+    return None
+
+
 def scoped(user: Any, model_or_queryset: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
     """The rows of a model (or of a narrower queryset) that ``user`` may see."""
     if isinstance(model_or_queryset, models.QuerySet):
