@@ -203,14 +203,26 @@ CACHES = {
     )
 }
 
-# --- E-mail ---------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("TANDEM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("TANDEM_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("TANDEM_EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("TANDEM_EMAIL_USER")
-EMAIL_HOST_PASSWORD = env_str("TANDEM_EMAIL_PASSWORD")
-EMAIL_USE_TLS = env_bool("TANDEM_EMAIL_USE_TLS", False)
+# --- E-mail (Django 6.1 MAILERS; console by default, SMTP when TANDEM_EMAIL_HOST is set) ---
+_EMAIL_BACKEND = env_str(
+    "TANDEM_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("TANDEM_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_EMAIL_OPTIONS: dict[str, object] = {}
+if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": env_str("TANDEM_EMAIL_HOST", "localhost"),
+        "port": env_int("TANDEM_EMAIL_PORT", 25),
+        "username": env_str("TANDEM_EMAIL_USER"),
+        "password": env_str("TANDEM_EMAIL_PASSWORD"),
+        "use_tls": env_bool("TANDEM_EMAIL_USE_TLS", False),
+        "timeout": 20,
+    }
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("TANDEM_FROM_EMAIL", "Tandem <tandem@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security headers -----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
