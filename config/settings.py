@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tandem.core",
     "tandem.people",
+    "tandem.clients",
 ]
 
 MIDDLEWARE = [

@@ -79,3 +79,34 @@ class AuditEntry(models.Model):
 
     def change_rows(self) -> list[tuple[str, Any, Any]]:
         return [(field, pair[0], pair[1]) for field, pair in sorted(self.changes.items())]
+
+
+class Notification(models.Model):
+    """An in-app message for one user (the top bar shows the unread count).
+
+    ``key`` de-duplicates: one notification per recipient and key (e.g. the daily
+    "needs attention" digest of a date), so a re-run job does not notify twice.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=50)
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_unique_key"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ClientsConfig(AppConfig):
+    name = "tandem.clients"
+    label = "clients"
+    verbose_name = "Clients"
+
+    def ready(self) -> None:
+        from tandem.clients import policies  # noqa: F401  (registers the policies)

@@ -1,0 +1,320 @@
+"""Reads of client data, scoped to the acting user (STYLE rule 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from tandem.clients.models import (
+    Account,
+    AccountItem,
+    AccountStatusChange,
+    Contact,
+    Feedback,
+    FollowUp,
+    Inquiry,
+    InquiryStatus,
+    Interaction,
+)
+from tandem.core.permissions import get_visible, policy_for, scoped
+
+
+@dataclass(frozen=True)
+class AccountFilters:
+    search: str = ""
+    owner_id: int | None = None
+    tier: str = ""
+    lifecycle: str = ""
+    industry: str = ""
+    overdue_only: bool = False
+    sort: str = "name"
+
+
+ACCOUNT_SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "tier": ("tier", "name", "id"),
+    "-tier": ("-tier", "name", "id"),
+    "last_contact": ("last_contact_at", "id"),
+    "-last_contact": ("-last_contact_at", "-id"),
+    "check_in_due": ("check_in_due_at", "id"),
+    "-check_in_due": ("-check_in_due_at", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+}
+
+
+def account_list(*, actor: Any, filters: AccountFilters | None = None) -> QuerySet[Account]:
+    filters = filters or AccountFilters()
+    queryset = scoped(actor, Account).select_related("owner")
+    if filters.search:
+        term = filters.search.strip()
+        queryset = queryset.filter(Q(name__icontains=term) | Q(domain__icontains=term.lower()))
+    if filters.owner_id is not None:
+        queryset = queryset.filter(owner_id=filters.owner_id)
+    if filters.tier:
+        queryset = queryset.filter(tier=filters.tier)
+    if filters.lifecycle:
+        queryset = queryset.filter(lifecycle=filters.lifecycle)
+    if filters.industry:
+        queryset = queryset.filter(industry__iexact=filters.industry)
+    if filters.overdue_only:
+        queryset = queryset.filter(check_in_due_at__lt=timezone.now())
+    return queryset.order_by(*ACCOUNT_SORTS.get(filters.sort, ACCOUNT_SORTS["name"]))
+
+
+def account_get(*, actor: Any, account_id: Any) -> Account:
+    return get_visible(actor, Account.objects.select_related("owner", "owner__person"), account_id)
+
+
+def account_can_change(*, actor: Any, account: Account) -> bool:
+    return policy_for(Account).can_change(actor, account)
+
+
+def account_items(*, account: Account) -> QuerySet[AccountItem]:
+    return AccountItem.objects.filter(account=account).order_by("kind", "status", "-id")
+
+
+def account_status_history(*, account: Account) -> QuerySet[AccountStatusChange]:
+    return AccountStatusChange.objects.filter(account=account).select_related("changed_by").order_by("changed_at", "id")
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    search: str = ""
+    account_id: int | None = None
+    decision_makers_only: bool = False
+    include_inactive: bool = False
+    sort: str = "name"
+
+
+CONTACT_SORTS = {
+    "name": ("last_name", "first_name", "id"),
+    "-name": ("-last_name", "-first_name", "-id"),
+    "email": ("email", "id"),
+    "-email": ("-email", "-id"),
+    "account": ("account__name", "last_name", "id"),
+    "-account": ("-account__name", "last_name", "id"),
+}
+
+
+def contact_list(*, actor: Any, filters: ContactFilters | None = None) -> QuerySet[Contact]:
+    filters = filters or ContactFilters()
+    queryset = scoped(actor, Contact).select_related("account")
+    if filters.search:
+        term = filters.search.strip()
+        queryset = queryset.filter(
+            Q(last_name__icontains=term) | Q(first_name__icontains=term) | Q(email__icontains=term)
+        )
+    if filters.account_id is not None:
+        queryset = queryset.filter(account_id=filters.account_id)
+    if filters.decision_makers_only:
+        queryset = queryset.filter(is_decision_maker=True)
+    if not filters.include_inactive:
+        queryset = queryset.filter(is_active=True)
+    return queryset.order_by(*CONTACT_SORTS.get(filters.sort, CONTACT_SORTS["name"]))
+
+
+def contact_get(*, actor: Any, contact_id: Any) -> Contact:
+    return get_visible(actor, Contact.objects.select_related("account"), contact_id)
+
+
+@dataclass(frozen=True)
+class InteractionFilters:
+    account_id: int | None = None
+    kind: str = ""
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    search: str = ""
+
+
+def interaction_list(*, actor: Any, filters: InteractionFilters | None = None) -> QuerySet[Interaction]:
+    filters = filters or InteractionFilters()
+    queryset = scoped(actor, Interaction).select_related("account", "logged_by")
+    if filters.account_id is not None:
+        queryset = queryset.filter(account_id=filters.account_id)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.since is not None:
+        queryset = queryset.filter(occurred_at__gte=filters.since)
+    if filters.until is not None:
+        queryset = queryset.filter(occurred_at__lt=filters.until)
+    if filters.search:
+        queryset = queryset.filter(subject__icontains=filters.search.strip())
+    return queryset.order_by("-occurred_at", "-id")
+
+
+def interaction_get(*, actor: Any, interaction_id: Any) -> Interaction:
+    return get_visible(
+        actor,
+        Interaction.objects.select_related("account", "logged_by").prefetch_related("contacts", "users"),
+        interaction_id,
+    )
+
+
+def feedback_list(*, actor: Any, account_id: int | None = None, sentiment: str = "") -> QuerySet[Feedback]:
+    queryset = scoped(actor, Feedback).select_related("account", "contact")
+    if account_id is not None:
+        queryset = queryset.filter(account_id=account_id)
+    if sentiment:
+        queryset = queryset.filter(sentiment=sentiment)
+    return queryset.order_by("-received_at", "-id")
+
+
+def feedback_get(*, actor: Any, feedback_id: Any) -> Feedback:
+    return get_visible(actor, Feedback.objects.select_related("account", "contact"), feedback_id)
+
+
+@dataclass(frozen=True)
+class InquiryFilters:
+    account_id: int | None = None
+    assignee_id: int | None = None
+    status: str = ""
+    open_only: bool = False
+    priority: str = ""
+
+
+def inquiry_queue(*, actor: Any, filters: InquiryFilters | None = None) -> QuerySet[Inquiry]:
+    """Inquiries ordered by SLA due time (the most urgent first)."""
+    filters = filters or InquiryFilters()
+    queryset = scoped(actor, Inquiry).select_related("account", "assignee", "contact")
+    if filters.account_id is not None:
+        queryset = queryset.filter(account_id=filters.account_id)
+    if filters.assignee_id is not None:
+        queryset = queryset.filter(assignee_id=filters.assignee_id)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.open_only:
+        queryset = queryset.exclude(status=InquiryStatus.RESOLVED)
+    if filters.priority:
+        queryset = queryset.filter(priority=filters.priority)
+    return queryset.order_by("sla_due_at", "id")
+
+
+def inquiry_get(*, actor: Any, inquiry_id: Any) -> Inquiry:
+    return get_visible(actor, Inquiry.objects.select_related("account", "assignee", "contact"), inquiry_id)
+
+
+def follow_up_list(*, actor: Any, owner: Any = None, open_only: bool = True, account_id: int | None = None) -> QuerySet[FollowUp]:
+    queryset = scoped(actor, FollowUp).select_related("account", "owner")
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    if open_only:
+        queryset = queryset.filter(done_at__isnull=True)
+    if account_id is not None:
+        queryset = queryset.filter(account_id=account_id)
+    return queryset.order_by("due_date", "id")
+
+
+# --- The account timeline -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    kind: str  # "interaction", "feedback", "inquiry", later "opportunity", "contract", ...
+    title: str
+    detail: str
+    obj: Any
+    icon: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+TimelineSource = Callable[[Any, Account, int], Iterable[TimelineEntry]]
+TIMELINE_SOURCES: list[TimelineSource] = []
+
+
+def timeline_source(function: TimelineSource) -> TimelineSource:
+    """Register a source of account-timeline entries (later apps add theirs)."""
+    TIMELINE_SOURCES.append(function)
+    return function
+
+
+@timeline_source
+def _interactions(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
+    rows = interaction_list(actor=actor, filters=InteractionFilters(account_id=account.pk)).prefetch_related("contacts")[:limit]
+    for row in rows:
+        yield TimelineEntry(row.occurred_at, "interaction", str(row), row.summary, row, icon=row.kind)
+
+
+@timeline_source
+def _feedback(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
+    for row in feedback_list(actor=actor, account_id=account.pk)[:limit]:
+        yield TimelineEntry(row.received_at, "feedback", f"{row.get_sentiment_display()} feedback", row.text, row, icon=row.sentiment)
+
+
+@timeline_source
+def _inquiries(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
+    for row in inquiry_queue(actor=actor, filters=InquiryFilters(account_id=account.pk)).order_by("-received_at", "-id")[:limit]:
+        yield TimelineEntry(row.received_at, "inquiry", f"Inquiry: {row.subject}", row.body, row, icon=row.status)
+
+
+@timeline_source
+def _lifecycle(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
+    for row in account_status_history(account=account).order_by("-changed_at", "-id")[:limit]:
+        title = f"Became {row.get_to_status_display().lower()}"
+        yield TimelineEntry(row.changed_at, "lifecycle", title, row.reason, row, icon="lifecycle")
+
+
+def account_timeline(*, actor: Any, account: Account, limit: int = 50, kinds: set[str] | None = None) -> list[TimelineEntry]:
+    """The newest ``limit`` entries over every source, newest first (one bounded query
+    per source, whatever the account's history size)."""
+    entries: list[TimelineEntry] = []
+    for source in TIMELINE_SOURCES:
+        entries.extend(source(actor, account, limit))
+    if kinds:
+        entries = [entry for entry in entries if entry.kind in kinds]
+    entries.sort(key=lambda entry: (entry.at, entry.obj.pk), reverse=True)
+    return entries[:limit]
+
+
+# --- Needs attention ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attention:
+    overdue_accounts: list[Account]
+    due_follow_ups: list[FollowUp]
+    inquiries_at_risk: list[Inquiry]
+
+    @property
+    def total(self) -> int:
+        return len(self.overdue_accounts) + len(self.due_follow_ups) + len(self.inquiries_at_risk)
+
+
+def needs_attention(
+    *, actor: Any, owner: Any = None, now: dt.datetime | None = None, warn_within: dt.timedelta = dt.timedelta(hours=4),
+    limit: int = 50,
+) -> Attention:
+    """Accounts past their check-in, follow-ups due today or earlier, and open
+    inquiries past or within ``warn_within`` of their SLA due time (three queries)."""
+    now = now or timezone.now()
+    owner = owner if owner is not None else actor
+    accounts = list(
+        scoped(actor, Account).filter(owner=owner, check_in_due_at__lt=now).select_related("owner").order_by("check_in_due_at", "id")[:limit]
+    )
+    follow_ups = list(
+        scoped(actor, FollowUp).filter(owner=owner, done_at__isnull=True, due_date__lte=timezone.localdate(now))
+        .select_related("account").order_by("due_date", "id")[:limit]
+    )
+    inquiries = list(
+        scoped(actor, Inquiry).filter(Q(assignee=owner) | Q(assignee__isnull=True, account__owner=owner))
+        .filter(first_response_at__isnull=True, sla_due_at__lt=now + warn_within)
+        .exclude(status=InquiryStatus.RESOLVED)
+        .select_related("account").order_by("sla_due_at", "id")[:limit]
+    )
+    return Attention(accounts, follow_ups, inquiries)
+
+
+def account_counts(*, account: Account) -> dict[str, int]:
+    """Counts for the account page header (one query)."""
+    row = Account.objects.filter(pk=account.pk).aggregate(
+        contacts=Count("contacts", filter=Q(contacts__is_active=True), distinct=True),
+        open_inquiries=Count("inquiries", filter=~Q(inquiries__status=InquiryStatus.RESOLVED), distinct=True),
+    )
+    return {key: value or 0 for key, value in row.items()}
