@@ -97,9 +97,7 @@ def account_create(
     )
     account = model_create(actor=actor, model=Account, data=data)
     _record_status_change(actor=actor, account=account, from_status="", to_status=lifecycle, at=at, reason="created")
-    due = check_in_due(account)
-    Account.objects.filter(pk=account.pk).update(check_in_due_at=due)
-    account.check_in_due_at = due
+    account_refresh_check_in(account)
     return account
 
 
@@ -111,8 +109,7 @@ def account_update(*, actor: Any, account: Account, data: dict[str, Any], expect
         _check_owner_allowed(actor, data["owner"])
     account = model_update(actor=actor, instance=account, data=data, expected_version=expected_version)
     if {"tier", "check_in_days"} & set(data):
-        accounts_recompute_check_in(Account.objects.filter(pk=account.pk))
-        account.refresh_from_db(fields=["check_in_due_at"])
+        account_refresh_check_in(account)
     return account
 
 
@@ -141,7 +138,7 @@ def account_set_lifecycle(
     from_status = account.lifecycle
     account = model_update(actor=actor, instance=account, data=data, expected_version=expected_version)
     _record_status_change(actor=actor, account=account, from_status=from_status, to_status=lifecycle, at=at, reason=reason)
-    accounts_recompute_check_in(Account.objects.filter(pk=account.pk))
+    account_refresh_check_in(account)
     return account
 
 
@@ -149,6 +146,14 @@ def account_set_lifecycle(
 def account_delete(*, actor: Any, account: Account, expected_version: int | None = None) -> None:
     require_delete(actor, account)
     model_delete(actor=actor, instance=account, expected_version=expected_version)
+
+
+def account_refresh_check_in(account: Account) -> None:
+    """Re-date one account's check-in from its current state (instance and row)."""
+    due = check_in_due(account)
+    if due != account.check_in_due_at:
+        Account.objects.filter(pk=account.pk).update(check_in_due_at=due)
+        account.check_in_due_at = due
 
 
 def accounts_recompute_check_in(queryset: models.QuerySet[Account], *, batch_size: int = 2000) -> int:

@@ -24,7 +24,7 @@ from tandem.clients.models import (
     Interaction,
     InteractionKind,
 )
-from tandem.clients.services.accounts import accounts_recompute_check_in
+from tandem.clients.services.accounts import account_refresh_check_in
 from tandem.core.permissions import require_change, require_delete
 from tandem.core.services import model_create, model_delete, model_update
 
@@ -44,7 +44,7 @@ def account_refresh_last_contact(account: Account) -> None:
     last = Interaction.objects.filter(_counted(), account=account).aggregate(last=Max("occurred_at"))["last"]
     Account.objects.filter(pk=account.pk).update(last_contact_at=last)
     account.last_contact_at = last
-    accounts_recompute_check_in(Account.objects.filter(pk=account.pk))
+    account_refresh_check_in(account)
 
 
 def _advance_last_contact(account: Account, occurred_at: dt.datetime) -> None:
@@ -53,7 +53,7 @@ def _advance_last_contact(account: Account, occurred_at: dt.datetime) -> None:
     ).update(last_contact_at=occurred_at)
     if moved:
         account.last_contact_at = occurred_at
-        accounts_recompute_check_in(Account.objects.filter(pk=account.pk))
+        account_refresh_check_in(account)
 
 
 def _participants(account: Account, contacts: Iterable[Contact], users: Iterable[Any]) -> tuple[list[Contact], list[Any]]:
