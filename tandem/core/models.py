@@ -110,3 +110,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ScheduledRun(models.Model):
+    """One enqueued run of a periodic job (``tandem.core.schedule``). The unique key
+    (job name and local date) makes sure several workers enqueue it once."""
+
+    key = models.CharField(max_length=200, unique=True)
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-enqueued_at"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,64 @@
+"""In-app notifications (and their e-mail copies): write and read.
+
+``notification_send`` is idempotent per (recipient, key): a job that runs twice for
+the same day notifies once. E-mail goes through Django's configured mailer after the
+transaction commits, only for notifications actually created.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tandem.core.models import Notification
+
+
+def notification_send(
+    *, recipient: Any, kind: str, key: str, title: str, body: str = "", url: str = "", email: bool = False
+) -> Notification | None:
+    """Create the notification unless one with this key exists; returns it or ``None``."""
+    if recipient is None or not recipient.is_active:
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient, kind=kind, key=key[:200], title=title[:200], body=body, url=url[:500]
+            )
+    except IntegrityError:
+        return None
+    if email and recipient.email:
+        address = recipient.email
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"[Tandem] {title}"[:200], message=f"{body}\n\n{url}".strip(),
+                from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[address], fail_silently=True,
+            )
+        )
+    return notification
+
+
+def notification_mark_read(*, actor: Any, notification_id: int | None = None) -> int:
+    """Mark one (or, without an id, all) of the actor's notifications read."""
+    queryset = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if notification_id is not None:
+        queryset = queryset.filter(pk=notification_id)
+    return queryset.update(read_at=timezone.now())
+
+
+def notification_list(*, actor: Any, unread_only: bool = False) -> QuerySet[Notification]:
+    queryset = Notification.objects.filter(recipient=actor)
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset.order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, actor: Any, cap: int = 99) -> int:
+    """Unread count for the top bar, counted up to ``cap`` (shown as "99+")."""
+    if actor is None or not actor.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True)[: cap + 1].count()

@@ -1,0 +1,64 @@
+"""Periodic jobs: daily tasks enqueued by the worker at a local time of day.
+
+``tandem worker`` calls :func:`enqueue_due` once a minute. Each run is claimed by
+inserting a :class:`~tandem.core.models.ScheduledRun` row with a unique key
+(job name + local date), so any number of workers enqueue each daily job once.
+A job missed while no worker ran is enqueued when one starts, the same day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.tasks import Task
+from django.utils import timezone
+
+from tandem.core.models import ScheduledRun
+
+
+@dataclass(frozen=True)
+class DailyJob:
+    name: str
+    task: Task
+    at: dt.time
+
+
+DAILY_JOBS: dict[str, DailyJob] = {}
+
+
+def daily(*, at: str) -> object:
+    """Register a task to run every day at ``at`` ("HH:MM", organisation time)."""
+    hour, minute = (int(part) for part in at.split(":"))
+
+    def decorator(task: Task) -> Task:
+        name = f"{task.func.__module__}.{task.func.__name__}"
+        DAILY_JOBS[name] = DailyJob(name=name, task=task, at=dt.time(hour, minute))
+        return task
+
+    return decorator
+
+
+def enqueue_due(*, now: dt.datetime | None = None, time_zone: ZoneInfo | None = None) -> list[str]:
+    """Enqueue every daily job whose time has come today and that nobody enqueued yet."""
+    now = now or timezone.now()
+    if time_zone is None:
+        from tandem.people.selectors import calendar_get
+
+        time_zone = ZoneInfo(calendar_get().time_zone)
+    local = now.astimezone(time_zone)
+    enqueued = []
+    for job in DAILY_JOBS.values():
+        if local.time() < job.at:
+            continue
+        key = f"{job.name}:{local.date().isoformat()}"
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(key=key)
+                transaction.on_commit(job.task.enqueue)
+        except IntegrityError:
+            continue
+        enqueued.append(key)
+    return enqueued
