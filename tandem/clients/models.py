@@ -100,17 +100,16 @@ class Account(BusinessModel):
     check_in_due_at = models.DateTimeField(null=True, blank=True)
     # Imports
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
-    external_id = models.CharField(max_length=64, blank=True)
+    # NULL for records not imported: (source, external_id) is unique and NULLs never clash,
+    # which lets imports upsert with ON CONFLICT on both SQLite and PostgreSQL.
+    external_id = models.CharField(max_length=64, null=True, blank=True)
 
     audit_exclude: ClassVar[frozenset[str]] = frozenset({"last_contact_at", "check_in_due_at"})
 
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["source", "external_id"], condition=~Q(external_id=""),
-                name="account_external_id_unique",
-            ),
+            models.UniqueConstraint(fields=["source", "external_id"], name="account_external_id_unique"),
         ]
         indexes = [
             models.Index(fields=["name", "id"], name="account_name_idx"),
@@ -203,15 +202,14 @@ class Contact(BusinessModel):
     do_not_call = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
-    external_id = models.CharField(max_length=64, blank=True)
+    # NULL for records not imported: (source, external_id) is unique and NULLs never clash,
+    # which lets imports upsert with ON CONFLICT on both SQLite and PostgreSQL.
+    external_id = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["source", "external_id"], condition=~Q(external_id=""),
-                name="contact_external_id_unique",
-            ),
+            models.UniqueConstraint(fields=["source", "external_id"], name="contact_external_id_unique"),
             models.UniqueConstraint(
                 fields=["account"], condition=Q(is_primary=True), name="contact_one_primary_per_account",
             ),

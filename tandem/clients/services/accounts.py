@@ -79,7 +79,7 @@ def _record_status_change(*, actor: Any, account: Account, from_status: str, to_
 @transaction.atomic
 def account_create(
     *, actor: Any, data: dict[str, Any], lifecycle: str = Lifecycle.PROSPECT,
-    lifecycle_at: dt.datetime | None = None, source: str = "manual", external_id: str = "",
+    lifecycle_at: dt.datetime | None = None, source: str = "manual", external_id: str | None = None,
 ) -> Account:
     if actor is not None:
         require_create(actor, Account)

@@ -37,7 +37,7 @@ def _clear_other_primary(account: Account, keep_pk: int | None) -> None:
 
 @transaction.atomic
 def contact_create(
-    *, actor: Any, account: Account, data: dict[str, Any], source: str = "manual", external_id: str = ""
+    *, actor: Any, account: Account, data: dict[str, Any], source: str = "manual", external_id: str | None = None
 ) -> Contact:
     if actor is not None:
         require_change(actor, account)
