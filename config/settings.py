@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.people",
     "tandem.clients",
+    "tandem.integrations",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class IntegrationsConfig(AppConfig):
+    name = "tandem.integrations"
+    label = "integrations"
+    verbose_name = "Integrations"
+
+    def ready(self) -> None:
+        from tandem.integrations import policies  # noqa: F401  (registers the policies)

@@ -1,0 +1,192 @@
+"""Running an import: read, recognise, map, validate every row, then write in batches.
+
+Contract:
+* A file that cannot be read, lacks a required column or is not what it claims raises
+  :class:`FileRejected`; nothing is written.
+* Every row is checked before anything is written (types, required values, duplicate
+  record ids, accounts that exist, records the user may change). With errors, the job
+  is ``invalid`` and nothing is written, unless ``skip_invalid`` imports the good rows.
+* A dry run does all the checks and counts what would be created and updated.
+* Writes go in batches, each one transaction that also advances ``rows_done``; a
+  killed import resumes from the last committed batch (same user, source, object and
+  file content). Re-importing the same file changes nothing (upsert by record id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.core.errors import PermissionDeniedError
+from tandem.integrations.importing.clients import IMPORTERS, ImportContext
+from tandem.integrations.importing.files import FileRejected, Table, read_table
+from tandem.integrations.importing.mapping import auto_mapping, detection_score, validate_mapping
+from tandem.integrations.models import ImportJob, ImportObject, ImportSource, ImportStatus
+from tandem.integrations.policies import may_import
+
+MAX_STORED_ERRORS = 1000
+Progress = Callable[[int, int], None]
+
+
+def detect_object(table: Table, source: str) -> str:
+    """Which object the file holds: by the export's file name, else by its headers."""
+    name = table.file_name.lower()
+    if "compan" in name or "account" in name:
+        return ImportObject.ACCOUNTS
+    if "contact" in name:
+        return ImportObject.CONTACTS
+    scores = {obj: detection_score(table.headers, importer.fields) for obj, importer in IMPORTERS.items()}
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+        raise FileRejected(
+            f"Cannot tell whether {table.file_name} holds accounts or contacts; choose the object "
+            "(--object accounts|contacts)."
+        )
+    return ranked[0][0]
+
+
+def _row_values(headers: list[str], mapping: Mapping[str, str], row: list[str]) -> dict[str, str]:
+    index = {header: position for position, header in enumerate(headers)}
+    values: dict[str, str] = {}
+    for field_name, header in mapping.items():
+        position = index.get(header)
+        if position is not None and position < len(row):
+            values[field_name] = row[position]
+    return values
+
+
+def run_import(
+    *,
+    actor: Any,
+    source: str,
+    data: bytes | Path,
+    file_name: str | None = None,
+    object_name: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    batch_size: int = 2000,
+    progress: Progress | None = None,
+    encoding: str | None = None,
+) -> ImportJob:
+    if actor is not None and not may_import(actor):
+        raise PermissionDeniedError("Only account managers and administrators import client data.")
+    if source not in ImportSource.values:
+        raise FileRejected(f"Unknown source {source!r}; choose one of {', '.join(ImportSource.values)}.")
+    raw = data.read_bytes() if isinstance(data, Path) else data
+    file_name = file_name or (data.name if isinstance(data, Path) else "upload.csv")
+    table = read_table(raw, file_name, encoding=encoding)
+    object_name = object_name or detect_object(table, source)
+    if object_name not in IMPORTERS:
+        raise FileRejected(f"Unknown object {object_name!r}; choose accounts or contacts.")
+    importer = IMPORTERS[object_name]
+    effective = auto_mapping(table.headers, importer.fields)
+    for field_name, header in (mapping or {}).items():
+        if header:
+            effective[field_name] = header
+        else:
+            effective.pop(field_name, None)
+    problems = validate_mapping(effective, table.headers, importer.fields)
+    if problems:
+        detail = "; ".join(f"{name}: {message}" for name, message in sorted(problems.items()))
+        raise FileRejected(f"{file_name} cannot be imported as {source} {object_name}: {detail}.")
+    context = ImportContext(actor=actor, source=source, mapping=effective)
+    importer.prepare(context)
+
+    # Pass 1: clean every row (pure Python), find duplicates within the file.
+    errors: list[dict[str, Any]] = []
+    error_count = 0
+    valid: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[str, int] = {}
+    row_number = table.first_row_number - 1
+    for row in table.rows:
+        row_number += 1
+        if not any(cell.strip() for cell in row):
+            continue
+        cleaned, row_errors = importer.clean(context, _row_values(table.headers, effective, row), row_number)
+        if cleaned is not None:
+            first = seen.setdefault(cleaned["external_id"], row_number)
+            if first != row_number:
+                row_errors = [(context.column("external_id"), f"same record id as row {first}")]
+                cleaned = None
+        if cleaned is None:
+            error_count += len(row_errors)
+            for column, message in row_errors:
+                if len(errors) < MAX_STORED_ERRORS:
+                    errors.append({"row": row_number, "column": column, "message": message})
+        else:
+            valid.append((row_number, cleaned))
+    total = len(valid) + len({e["row"] for e in errors})
+
+    # Pass 2: database checks per batch (reads only).
+    ready: list[tuple[int, dict[str, Any]]] = []
+    for start in range(0, len(valid), batch_size):
+        resolved, refused = importer.resolve(context, valid[start : start + batch_size])
+        ready.extend(resolved)
+        for number, column, message in refused:
+            error_count += 1
+            if len(errors) < MAX_STORED_ERRORS:
+                errors.append({"row": number, "column": column, "message": message})
+    errors.sort(key=lambda item: (item["row"], item["column"]))
+    digest = hashlib.sha256(raw).hexdigest()
+    job_fields = {
+        "created_by": actor if actor is not None else None, "source": source, "object": object_name,
+        "file_name": file_name[:255], "file_sha256": digest, "dry_run": dry_run, "skip_invalid": skip_invalid,
+        "mapping": effective, "total_rows": total, "error_count": error_count, "errors": errors,
+        "warnings": context.warnings[:MAX_STORED_ERRORS],
+    }
+    if dry_run or (error_count and not skip_invalid):
+        existing = set()
+        ids = [values["external_id"] for _, values in ready]
+        for start in range(0, len(ids), 5000):
+            existing |= set(importer.model.objects.filter(source=source, external_id__in=ids[start : start + 5000])
+                            .values_list("external_id", flat=True))
+        status = ImportStatus.INVALID if error_count and not skip_invalid else ImportStatus.VALIDATED
+        return ImportJob.objects.create(
+            **job_fields, status=status, finished_at=timezone.now(),
+            created_count=len(ids) - len(existing), updated_count=len(existing),
+            message="Nothing was written." + (f" {error_count} problem(s) to fix first." if error_count else ""),
+        )
+
+    job = (
+        ImportJob.objects.filter(
+            created_by=job_fields["created_by"], source=source, object=object_name, file_sha256=digest,
+            status__in=[ImportStatus.RUNNING, ImportStatus.FAILED], dry_run=False,
+        ).order_by("-created_at").first()
+    )
+    if job is None:
+        job = ImportJob.objects.create(**job_fields, status=ImportStatus.RUNNING)
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, message="Resumed.")
+    done = job.rows_done
+    if progress:
+        progress(done, len(ready))
+    try:
+        while done < len(ready):
+            batch = ready[done : done + batch_size]
+            with transaction.atomic():
+                created, updated, unchanged = importer.write(context, batch)
+                done += len(batch)
+                job.rows_done = done
+                job.created_count += created
+                job.updated_count += updated
+                job.unchanged_count += unchanged
+                ImportJob.objects.filter(pk=job.pk).update(
+                    rows_done=done, created_count=job.created_count, updated_count=job.updated_count,
+                    unchanged_count=job.unchanged_count,
+                )
+            if progress:
+                progress(done, len(ready))
+    except BaseException as exc:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, message=f"Stopped: {exc}"[:2000])
+        raise
+    job.status = ImportStatus.DONE
+    job.finished_at = timezone.now()
+    job.message = f"{job.created_count} created, {job.updated_count} updated, {job.unchanged_count} unchanged."
+    ImportJob.objects.filter(pk=job.pk).update(status=job.status, finished_at=job.finished_at, message=job.message)
+    return job

@@ -1,0 +1,151 @@
+"""Parsing cell text into typed values, with messages that say what was expected.
+
+Each parser takes the cell text and returns the value or raises :class:`CellError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+
+
+class CellError(ValueError):
+    """A cell's text is not a valid value for its column."""
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y", "%b %d, %Y", "%d %b %Y")
+_DATETIME_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %H:%M",
+)
+
+
+def parse_text(value: str, *, max_length: int = 255) -> str:
+    text = value.strip()
+    if len(text) > max_length:
+        raise CellError(f"is {len(text)} characters long; at most {max_length} fit")
+    return text
+
+
+def parse_date(value: str) -> dt.date | None:
+    text = value.strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].*", text):
+        parsed = parse_datetime(text)
+        return parsed.date() if parsed else None
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CellError(f"{text!r} is not a date (expected e.g. 2026-03-31)")
+
+
+def parse_datetime(value: str) -> dt.datetime | None:
+    text = value.strip()
+    if not text:
+        return None
+    if text.endswith("Z") and "." not in text and "T" in text:
+        text = text[:-1] + "+0000"
+    for fmt in _DATETIME_FORMATS:
+        try:
+            parsed = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    try:
+        day = dt.datetime.strptime(text, "%Y-%m-%d")
+        return day.replace(tzinfo=dt.UTC)
+    except ValueError:
+        pass
+    raise CellError(f"{text!r} is not a date and time (expected e.g. 2026-03-31T14:05:00Z)")
+
+
+_NUMBER_NOISE = re.compile(r"[\s$€£¥%]|[A-Z]{3}\s?")
+
+
+def parse_decimal(value: str, *, max_digits: int = 16, places: int = 2) -> Decimal | None:
+    text = value.strip()
+    if not text:
+        return None
+    cleaned = _NUMBER_NOISE.sub("", text)
+    if cleaned.count(",") and cleaned.count("."):
+        # 1,234.56 or 1.234,56: the last separator is the decimal point.
+        if cleaned.rfind(",") > cleaned.rfind("."):
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+        else:
+            cleaned = cleaned.replace(",", "")
+    elif cleaned.count(",") == 1 and len(cleaned.split(",")[1]) != 3:
+        cleaned = cleaned.replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise CellError(f"{text!r} is not a number") from exc
+    if not number.is_finite():
+        raise CellError(f"{text!r} is not a number")
+    number = number.quantize(Decimal(1).scaleb(-places))
+    if len(number.as_tuple().digits) > max_digits:
+        raise CellError(f"{text!r} is too large")
+    return number
+
+
+def parse_int(value: str, *, minimum: int = 0, maximum: int = 2_000_000_000) -> int | None:
+    number = parse_decimal(value, places=0, max_digits=12)
+    if number is None:
+        return None
+    result = int(number)
+    if not minimum <= result <= maximum:
+        raise CellError(f"{value.strip()!r} is out of range ({minimum}–{maximum})")
+    return result
+
+
+_TRUE = {"true", "yes", "y", "1", "x", "checked", "wahr", "ja", "oui", "vrai"}
+_FALSE = {"false", "no", "n", "0", "", "unchecked", "falsch", "nein", "non", "faux"}
+
+
+def parse_bool(value: str) -> bool:
+    text = value.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError(f"{value.strip()!r} is not yes/no (true/false)")
+
+
+_email = EmailValidator()
+
+
+def parse_email(value: str) -> str:
+    text = value.strip().lower()
+    if not text:
+        return ""
+    try:
+        _email(text)
+    except ValidationError as exc:
+        raise CellError(f"{value.strip()!r} is not an e-mail address") from exc
+    return text
+
+
+_url = URLValidator(schemes=["http", "https"])
+
+
+def parse_url(value: str) -> str:
+    text = value.strip()
+    if not text:
+        return ""
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        _url(text)
+    except ValidationError as exc:
+        raise CellError(f"{value.strip()!r} is not a web address") from exc
+    if len(text) > 200:
+        raise CellError("web address longer than 200 characters")
+    return text
