@@ -86,6 +86,28 @@ def _check_headers(headers: list[str], file_name: str) -> list[str]:
     return cleaned
 
 
+def _guess_delimiter(sample: str) -> str:
+    """The delimiter that splits the first lines into the most columns, consistently.
+
+    (``csv.Sniffer`` is thrown off by spacer rows above the header.)
+    """
+    lines = [line for line in sample.splitlines()[:25] if line.strip()]
+    best, best_score = ",", 0
+    for delimiter in (",", ";", "\t", "|"):
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        wide = [count for count in counts if count > 1]
+        if not wide:
+            continue
+        most_common = max(set(wide), key=wide.count)
+        score = wide.count(most_common) * most_common
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
 def read_csv(data: bytes, file_name: str, *, encoding: str | None = None) -> Table:
     if encoding:
         try:
@@ -96,12 +118,7 @@ def read_csv(data: bytes, file_name: str, *, encoding: str | None = None) -> Tab
         text = _decode_text(data, file_name)
     if "\x00" in text[:10000]:
         raise FileRejected(f"{file_name} contains NUL bytes: it is not a CSV text file.")
-    sample = text[:65536]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_guess_delimiter(text[:65536]))
     head: list[list[str]] = []
     try:
         for row in reader:
