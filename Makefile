@@ -21,7 +21,6 @@ PORT ?= 8000
 # pytest-xdist workers for the unit suites (0 runs in one process).
 WORKERS ?= 2
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/tandem
-DEMO_PASSWORD := tandem-demo-2026
 
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -89,20 +88,14 @@ $(NODE_STAMP): package.json package-lock.json
 .PHONY: run
 run: setup
 	$(TANDEM) migrate
-	@if $(PY) manage.py shell -v 0 -c 'import sys; from tandem.people.models import User; sys.exit(0 if User.objects.exists() else 1)'; then \
-		echo "The database already has data: demo data not loaded again."; \
+	@# The demo's own list of logins is cut here: the banner below shows it last.
+	@if $(PY) scripts/run_info.py empty; then \
+		$(TANDEM) demo --scale small | sed '/^Demo logins:/,$$d'; \
 	else \
-		$(TANDEM) demo --scale small; \
+		echo "The database already holds data: demo data not loaded."; \
 	fi
 	@echo
-	@echo "Tandem is starting on http://$(HOST):$(PORT)/ : log in at http://$(HOST):$(PORT)/login/"
-	@echo "Demo logins (password $(DEMO_PASSWORD)):"
-	@echo "  admin@example.com    administrator"
-	@echo "  exec@example.com     executive"
-	@echo "  am@example.com       account manager"
-	@echo "  pm@example.com       project manager"
-	@echo "  member@example.com   team member"
-	@echo "Stop with Ctrl+C."
+	@$(PY) scripts/run_info.py banner http://$(HOST):$(PORT)
 	@echo
 	$(TANDEM) serve --bind $(HOST):$(PORT)
 
