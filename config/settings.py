@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "ninja",  # serves the API docs page and its Swagger UI files locally (no CDN)
     "tandem.core",
     "tandem.people",
 ]
