@@ -8,7 +8,9 @@ to start without an explicit secret key.
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "ninja",  # serves the API docs page and its Swagger UI files locally (no CDN)
     "tandem.core",
     "tandem.people",
     "tandem.clients",
@@ -123,7 +126,16 @@ else:
     _db.setdefault("OPTIONS", {})
     _db["CONN_HEALTH_CHECKS"] = True
 _db["ATOMIC_REQUESTS"] = False
-_db["TEST"] = {"NAME": env_str("TANDEM_TEST_DATABASE_NAME") or None}
+# Tests on SQLite use a file (one per process), not Django's default in-memory database:
+# an in-memory database shared between threads locks whole tables and fails concurrent
+# writers at once ("database table is locked"), so the concurrency tests (R4) could not
+# exercise the WAL + IMMEDIATE + busy-timeout settings above.
+_test_name = env_str("TANDEM_TEST_DATABASE_NAME") or (
+    str(Path(tempfile.gettempdir()) / f"tandem-test-{os.getpid()}.sqlite3")
+    if _db["ENGINE"] == "django.db.backends.sqlite3"
+    else None
+)
+_db["TEST"] = {"NAME": _test_name}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

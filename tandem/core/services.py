@@ -64,14 +64,17 @@ def model_update(
     if validate:
         instance.full_clean()
     model = type(instance)
+    # Only the fields in ``data`` (and ``updated_at``) are written: a column changed
+    # elsewhere since the instance was read (a password, ``is_staff``) is not put back.
     values = {
         field.attname: field.pre_save(instance, add=False)
         for field in model._meta.concrete_fields
-        if not field.primary_key and field.name not in {"version", "created_at"}
+        if field.name in data or field.attname in data
     }
     values["version"] = F("version") + 1
-    if "updated_at" in values:
+    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
         values["updated_at"] = timezone.now()
+        instance.updated_at = values["updated_at"]  # type: ignore[attr-defined]
     rows = model._base_manager.filter(pk=instance.pk, version=read_version).update(**values)
     if rows != 1:
         current = model._base_manager.filter(pk=instance.pk).values_list("version", flat=True).first()

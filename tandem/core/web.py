@@ -1,14 +1,50 @@
-"""Web-page side of the error contract: domain errors raised in views become pages.
+"""Web-page side of the error contract (STYLE rule 7): domain errors become pages, and
+service ``ValidationError``s become form messages next to their fields.
 
-NotFoundError → 404, PermissionDeniedError → 403, ConflictError → 409.
-(Placeholder until the web shell lands; see issue 2.)
+:class:`DomainErrorMiddleware` turns a :class:`~tandem.core.errors.NotFoundError` raised
+anywhere in a view into the 404 page, :class:`~tandem.core.errors.PermissionDeniedError`
+into the 403 page and :class:`~tandem.core.errors.ConflictError` into the 409 page. An
+HTMX request gets a small alert instead of a page, retargeted into the layout's
+``#htmx-alerts`` region (the htmx configuration in ``base.html`` swaps these statuses).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+from tandem.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
+from tandem.core.htmx import is_htmx
+from tandem.core.models import AuditEntry
+
+ERROR_PAGES: dict[type[DomainError], tuple[int, str, str]] = {
+    NotFoundError: (404, "404.html", "Not found"),
+    PermissionDeniedError: (403, "403.html", "Not allowed"),
+    ConflictError: (409, "409.html", "Changed by someone else"),
+}
+
+
+def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse | None:
+    """The page (or HTMX alert) for ``error``; ``None`` for errors this layer does not map."""
+    matches = [page for cls, page in ERROR_PAGES.items() if isinstance(error, cls)]
+    if not matches:
+        return None
+    status, template, title = matches[0]
+    context = {"title": title, "message": error.message, "status": status}
+    if is_htmx(request):
+        body = render_to_string("partials/domain_error.html", context, request=request)
+        response = HttpResponse(body, status=status)
+        response["HX-Retarget"] = "#htmx-alerts"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return HttpResponse(render_to_string(template, context, request=request), status=status)
 
 
 class DomainErrorMiddleware:
@@ -17,3 +53,73 @@ class DomainErrorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DomainError):
+            return domain_error_response(request, exception)
+        return None
+
+
+def form_add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Attach a service's ``ValidationError`` to ``form``: messages about a field the
+    form shows stand next to that field, the rest at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+        form.add_error(target, messages)
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """True for an HTMX request that swaps part of a page. A history-restore request
+    (the browser's back button after a cache miss) needs the whole page."""
+    return is_htmx(request) and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One audit entry as a page shows it."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    subject: str
+    changes: list[HistoryChange]
+
+
+def history_rows(
+    *entry_lists: Iterable[AuditEntry], hidden_fields: frozenset[str] = frozenset(), limit: int = 50
+) -> list[HistoryRow]:
+    """Merge audit entries (e.g. of a user and of their profile) newest first, as rows a
+    template can show. Changes of ``hidden_fields`` are left out (restricted values)."""
+    entries = sorted(
+        (entry for entries in entry_lists for entry in entries),
+        key=lambda entry: (entry.at, entry.pk),
+        reverse=True,
+    )[:limit]
+    rows = []
+    for entry in entries:
+        changes = [
+            HistoryChange(field=field, label=field.replace("_", " ").capitalize(), old=old, new=new)
+            for field, old, new in entry.change_rows()
+            if field not in hidden_fields
+        ]
+        rows.append(
+            HistoryRow(
+                at=entry.at,
+                actor=str(entry.actor) if entry.actor is not None else "System",
+                action=entry.get_action_display(),
+                subject=entry.object_repr,
+                changes=changes,
+            )
+        )
+    return rows

@@ -129,3 +129,9 @@ def holiday_list(*, actor: Any, year: int | None = None) -> QuerySet[Holiday]:
     if year is not None:
         queryset = queryset.filter(date__gte=dt.date(year, 1, 1), date__lt=dt.date(year + 1, 1, 1))
     return queryset.order_by("date")
+
+
+def team_detail(*, actor: Any, team_id: Any) -> Team:
+    """One team with its lead and ``member_count`` (active members), exactly as
+    :func:`team_list` shows it; :class:`NotFoundError` when not visible."""
+    return get_visible(actor, team_list(actor=actor), team_id)

@@ -1,0 +1,151 @@
+# Tandem: the two commands are `make run` and `make test` (see README.md).
+#
+# Set-up steps leave stamp files (inside .venv and node_modules), so a second run only
+# redoes what changed: the Python packages when a lock file or pyproject.toml changes,
+# the front-end packages when package.json or package-lock.json changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv
+PY := $(VENV)/bin/python
+TANDEM := $(VENV)/bin/tandem
+PYTEST := $(PY) -m pytest
+PYTHON_STAMP := $(VENV)/.tandem-python-packages
+NODE_STAMP := node_modules/.tandem-npm-ci
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pytest-xdist workers for the unit suites (0 runs in one process).
+WORKERS ?= 2
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/tandem
+
+export UV_PYTHON_DOWNLOADS := never
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export DJANGO_SETTINGS_MODULE := config.settings
+
+ifeq ($(WORKERS),0)
+XDIST :=
+else
+XDIST := -n $(WORKERS)
+endif
+
+# pytest exits 5 when it collected no tests: say so, and fail (a run that tested
+# nothing must never pass).
+define pytest_strict
+	@set +e; $(1); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests (exit code 5)" >&2; fi; \
+	exit $$status
+endef
+
+.PHONY: help
+help:
+	@echo "make run            set up, migrate, load demo data if the database is empty, serve on $(HOST):$(PORT)"
+	@echo "make test           lint, typecheck, migrations check, suite on SQLite and PostgreSQL, browser tests"
+	@echo "make setup          create .venv and install Python and front-end packages (incremental)"
+	@echo "make lint           ruff check"
+	@echo "make typecheck      mypy on tandem/"
+	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make test-sqlite    the test suite on SQLite (WORKERS=$(WORKERS))"
+	@echo "make test-postgres  the test suite on PostgreSQL ($(POSTGRES_URL))"
+	@echo "make test-browser   Playwright + Chromium: logins, navigation, axe-core on every page"
+	@echo "make bench          benchmark ratios (tandem bench)"
+	@echo "make clean          remove .venv, node_modules and caches (keeps var/, the local database)"
+
+# --- Environment ------------------------------------------------------------------
+
+.PHONY: setup
+setup: $(PYTHON_STAMP) $(NODE_STAMP)
+
+# The virtual environment, made with a Python >= 3.12 (scripts/find-python explains
+# what it tried when none is found).
+$(PY):
+	@python="$$(scripts/find-python)"; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+
+# uv installs the locked packages. It is bootstrapped with pip from its own pinned,
+# hash-checked entry in requirements/dev.lock, so `uv pip sync` later keeps it.
+$(VENV)/bin/uv: requirements/dev.lock | $(PY)
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "error: $(VENV) uses Python %d.%d; Tandem needs 3.12 or newer. Run make clean, then try again." % sys.version_info[:2])'
+	scripts/locked-requirement uv requirements/dev.lock > $(VENV)/uv-requirement.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r $(VENV)/uv-requirement.txt
+	@touch $@
+
+$(PYTHON_STAMP): requirements/dev.lock pyproject.toml $(VENV)/bin/uv
+	$(VENV)/bin/uv pip sync --quiet requirements/dev.lock --python $(PY)
+	$(VENV)/bin/uv pip install --quiet --no-deps -e . --python $(PY)
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# --- Run --------------------------------------------------------------------------
+
+.PHONY: run
+run: setup
+	$(TANDEM) migrate
+	@# The demo's own list of logins is cut here: the banner below shows it last.
+	@if $(PY) scripts/run_info.py empty; then \
+		$(TANDEM) demo --scale small | sed '/^Demo logins:/,$$d'; \
+	else \
+		echo "The database already holds data: demo data not loaded."; \
+	fi
+	@echo
+	@$(PY) scripts/run_info.py banner http://$(HOST):$(PORT)
+	@echo
+	$(TANDEM) serve --bind $(HOST):$(PORT)
+
+# --- Checks -----------------------------------------------------------------------
+
+.PHONY: test
+test: lint typecheck migrations-check test-sqlite test-postgres test-browser
+	@echo "make test: all checks passed."
+
+.PHONY: lint
+lint: $(PYTHON_STAMP)
+	$(VENV)/bin/ruff check tandem config tests scripts/*.py
+
+.PHONY: typecheck
+typecheck: $(PYTHON_STAMP)
+	$(VENV)/bin/mypy tandem
+
+.PHONY: migrations-check
+migrations-check: $(PYTHON_STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The unit suite leaves the browser tests out (they have their own target) and
+# never needs node_modules: static files are not served in it.
+UNIT_ARGS := -m "not browser" --ignore=tests/browser $(XDIST) -q
+
+.PHONY: test-sqlite
+test-sqlite: $(PYTHON_STAMP)
+	@echo "== test suite on SQLite"
+	$(call pytest_strict,env -u DATABASE_URL $(PYTEST) $(UNIT_ARGS) $(PYTEST_ARGS))
+
+.PHONY: test-postgres
+test-postgres: $(PYTHON_STAMP)
+	@echo "== test suite on PostgreSQL ($(POSTGRES_URL))"
+	@DATABASE_URL='$(POSTGRES_URL)' $(PY) scripts/check_database.py || { \
+		echo "error: PostgreSQL is not reachable at $(POSTGRES_URL)." >&2; \
+		echo "Start it (.ci/run does), or point POSTGRES_URL at a server." >&2; exit 1; }
+	$(call pytest_strict,DATABASE_URL='$(POSTGRES_URL)' $(PYTEST) $(UNIT_ARGS) $(PYTEST_ARGS))
+
+.PHONY: test-browser
+test-browser: $(PYTHON_STAMP) $(NODE_STAMP)
+	@echo "== browser tests (Playwright, $${TANDEM_CHROMIUM:-/usr/bin/chromium})"
+	$(call pytest_strict,env -u DATABASE_URL $(PYTEST) tests/browser -m browser -q $(PYTEST_ARGS))
+
+.PHONY: bench
+bench: setup
+	$(TANDEM) bench
+
+# --- Housekeeping -----------------------------------------------------------------
+
+.PHONY: clean
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis test-results
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

@@ -1,0 +1,126 @@
+"""Page-number pagination with a capped count, for every list page.
+
+Counting every matching row is what makes big lists slow (QUALITY.md, P4), so
+:func:`paginate` never counts past :data:`COUNT_CAP`: it counts a slice
+(``SELECT COUNT(*) FROM (… LIMIT cap + 1)``) and, beyond the cap, shows "10,000+" and
+lets the reader step forward page by page. A page costs exactly two queries (the capped
+count and the rows) plus the caller's ``prefetch_related`` lookups, whatever the data
+size and the page size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Model, QuerySet
+
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class Page[T]:
+    """One page of a list. ``total`` is exact when ``total_is_capped`` is false; otherwise
+    there are more than ``COUNT_CAP`` rows and ``num_pages`` is unknown (``None``)."""
+
+    items: Sequence[T]
+    number: int
+    per_page: int
+    total: int
+    total_is_capped: bool
+
+    @property
+    def num_pages(self) -> int | None:
+        if self.total_is_capped:
+            return None
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        if self.total_is_capped:
+            return len(self.items) == self.per_page
+        return self.number * self.per_page < self.total
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def start_index(self) -> int:
+        """1-based position of the first row shown (0 on an empty page)."""
+        return (self.number - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.items)
+
+    @property
+    def total_display(self) -> str:
+        """The total for people: ``"1,234"``, or ``"10,000+"`` beyond the cap."""
+        return f"{COUNT_CAP:,}+" if self.total_is_capped else f"{self.total:,}"
+
+
+def clamp_per_page(per_page: Any) -> int:
+    """A page size from user input: a positive whole number, at most
+    ``settings.TANDEM_MAX_PAGE_SIZE``; ``settings.TANDEM_PAGE_SIZE`` when unreadable."""
+    try:
+        value = int(per_page)
+    except (TypeError, ValueError):
+        return int(settings.TANDEM_PAGE_SIZE)
+    return max(1, min(value, int(settings.TANDEM_MAX_PAGE_SIZE)))
+
+
+def _page_number(page: Any) -> int:
+    try:
+        return max(1, int(page))
+    except (TypeError, ValueError):
+        return 1
+
+
+def paginate[M: Model](queryset: QuerySet[M], page: Any = 1, per_page: Any = None) -> Page[M]:
+    """The ``page``-th page (1-based) of an ordered ``queryset``.
+
+    ``page`` and ``per_page`` may come straight from the query string: junk becomes
+    page 1 and the default size; a page past the end shows the last page.
+    """
+    size = clamp_per_page(settings.TANDEM_PAGE_SIZE if per_page in (None, "") else per_page)
+    number = _page_number(page)
+    counted = queryset.order_by()[: COUNT_CAP + 1].count()
+    capped = counted > COUNT_CAP
+    if not capped:
+        last = max(1, -(-counted // size))
+        number = min(number, last)
+    offset = (number - 1) * size
+    items = list(queryset[offset : offset + size]) if counted else []
+    return Page(
+        items=items,
+        number=number,
+        per_page=size,
+        total=min(counted, COUNT_CAP),
+        total_is_capped=capped,
+    )
+
+
+def page_query(params: Mapping[str, Any], **changes: Any) -> str:
+    """The query string of the current list with ``changes`` applied (``page=3``), for
+    pagination and sort links that keep the filters. Empty values are dropped."""
+    merged: dict[str, Any] = {
+        key: value for key, value in params.items() if value not in ("", None)
+    }
+    for key, value in changes.items():
+        if value in ("", None):
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return urlencode(merged)

@@ -1,0 +1,266 @@
+"""Versioned, audited writes (tandem.core.services) and the R9 coverage check: every
+business model has a Policy and is audited on create, update and delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from tandem.core.errors import ConflictError
+from tandem.core.models import AuditAction, AuditEntry, BusinessModel
+from tandem.core.permissions import policy_for
+from tandem.core.services import model_create, model_delete, model_update
+from tandem.people import services as people_services
+from tandem.people.models import (
+    Person,
+    Team,
+    User,
+)
+from tandem.people.selectors import calendar_get
+from tests.factories import make_team, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def row(model: type[models.Model], pk: Any) -> dict[str, Any]:
+    return model._default_manager.filter(pk=pk).values().get()
+
+
+# --- Versions and conflicts -------------------------------------------------------------
+
+
+def test_update_bumps_the_version_by_one(admin_user: User) -> None:
+    team = make_team(name="Design")
+    assert team.version == 1
+    model_update(actor=admin_user, instance=team, data={"name": "Studio"})
+    assert team.version == 2
+    assert row(Team, team.pk)["version"] == 2
+    model_update(actor=admin_user, instance=team, data={"name": "Atelier"}, expected_version=2)
+    assert row(Team, team.pk)["version"] == 3
+    assert row(Team, team.pk)["name"] == "Atelier"
+
+
+def test_stale_expected_version_is_refused_and_changes_nothing(admin_user: User) -> None:
+    team = make_team(name="Design")
+    model_update(actor=admin_user, instance=team, data={"name": "Studio"})
+    before = row(Team, team.pk)
+    entries = AuditEntry.objects.count()
+    fresh = Team.objects.get(pk=team.pk)
+    with pytest.raises(ConflictError) as excinfo:
+        model_update(actor=admin_user, instance=fresh, data={"name": "Stale"}, expected_version=1)
+    assert excinfo.value.current_version == 2
+    assert excinfo.value.status_code == 409
+    assert "Reload" in excinfo.value.message
+    assert row(Team, team.pk) == before
+    assert AuditEntry.objects.count() == entries
+
+
+def test_stale_instance_is_refused(admin_user: User) -> None:
+    """Two editors read version 1; the second to save gets a conflict, not an overwrite."""
+    first = make_team(name="Design")
+    second = Team.objects.get(pk=first.pk)
+    model_update(actor=admin_user, instance=first, data={"description": "first"})
+    with pytest.raises(ConflictError):
+        model_update(actor=admin_user, instance=second, data={"description": "second"})
+    assert row(Team, first.pk)["description"] == "first"
+    assert row(Team, first.pk)["version"] == 2
+
+
+def test_update_of_a_deleted_row_is_a_conflict(admin_user: User) -> None:
+    team = make_team(name="Design")
+    stale = Team.objects.get(pk=team.pk)
+    model_delete(actor=admin_user, instance=team)
+    with pytest.raises(ConflictError) as excinfo:
+        model_update(actor=admin_user, instance=stale, data={"name": "Back"})
+    assert excinfo.value.current_version is None
+    assert not Team.objects.filter(pk=stale.pk).exists()
+
+
+def test_stale_delete_is_refused_and_keeps_the_row(admin_user: User) -> None:
+    team = make_team(name="Design")
+    model_update(actor=admin_user, instance=team, data={"name": "Studio"})
+    entries = AuditEntry.objects.count()
+    with pytest.raises(ConflictError):
+        model_delete(actor=admin_user, instance=team, expected_version=1)
+    assert row(Team, team.pk)["name"] == "Studio"
+    assert AuditEntry.objects.count() == entries
+    model_delete(actor=admin_user, instance=team, expected_version=2)
+    assert not Team.objects.filter(pk=team.pk).exists()
+
+
+def test_update_writes_only_the_given_fields(admin_user: User) -> None:
+    """A column written elsewhere after the instance was read (a password change, a
+    role change) is not put back to the value read: only ``data`` is written."""
+    user = make_user(email="field@example.test", full_name="Fay Field")
+    stale = User.objects.get(pk=user.pk)
+    people_services.user_set_password(actor=user, user=user, password="a-brand-new-secret-9")
+    new_hash = row(User, user.pk)["password"]
+    model_update(actor=admin_user, instance=stale, data={"full_name": "Fay Fields"})
+    assert row(User, user.pk)["password"] == new_hash
+    assert row(User, user.pk)["full_name"] == "Fay Fields"
+
+
+def test_update_refreshes_updated_at_and_keeps_created_at(admin_user: User) -> None:
+    team = make_team(name="Design")
+    created = row(Team, team.pk)
+    model_update(actor=admin_user, instance=team, data={"name": "Studio"})
+    updated = row(Team, team.pk)
+    assert updated["created_at"] == created["created_at"]
+    assert updated["updated_at"] >= created["updated_at"]
+
+
+def test_unknown_field_is_a_programming_error(admin_user: User) -> None:
+    team = make_team(name="Design")
+    with pytest.raises(TypeError, match="Team has no field"):
+        model_update(actor=admin_user, instance=team, data={"colour": "red"})
+    with pytest.raises(TypeError, match="Team has no field"):
+        model_create(actor=admin_user, model=Team, data={"name": "X", "colour": "red"})
+
+
+def test_update_validates(admin_user: User) -> None:
+    from django.core.exceptions import ValidationError
+
+    user = make_user()
+    person = Person.objects.get(user=user)
+    with pytest.raises(ValidationError) as excinfo:
+        model_update(actor=admin_user, instance=person, data={"weekly_capacity_hours": 200})
+    assert list(excinfo.value.message_dict) == ["weekly_capacity_hours"]
+    assert row(Person, person.pk)["weekly_capacity_hours"] == 40
+    assert row(Person, person.pk)["version"] == 1
+
+
+# --- R9: every business model has a Policy and is audited --------------------------------
+#
+# One builder per concrete BusinessModel: it returns (data to create one, data to update
+# it). A new business model without a builder fails ``test_every_business_model_is_covered``
+# with a message saying to add one here.
+
+Builder = Callable[[User], tuple[dict[str, Any], dict[str, Any]]]
+
+
+def _user(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return (
+        {"email": "r9@example.test", "full_name": "Rae Nine", "password": "!unusable"},
+        {"full_name": "Rae Niner"},
+    )
+
+
+def _team(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"name": "R9 team", "lead": None}, {"description": "covered"}
+
+
+def _person(actor: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    user = User.objects.create(email="r9-person@example.test", full_name="Pat Nine", password="!")
+    return {"user": user, "title": "Analyst"}, {"title": "Lead analyst"}
+
+
+def _time_off(actor: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return (
+        {
+            "person": actor.person,
+            "start_date": dt.date(2025, 8, 4),
+            "end_date": dt.date(2025, 8, 8),
+        },
+        {"note": "Summer"},
+    )
+
+
+def _calendar(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"name": "Second calendar"}, {"time_zone": "Europe/London"}
+
+
+def _holiday(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"calendar": calendar_get(), "date": dt.date(2025, 12, 25), "name": "Christmas"}, {
+        "name": "Christmas Day"
+    }
+
+
+def _access_token(actor: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return (
+        {"user": actor, "name": "ci", "prefix": "tdm_r9", "token_hash": "e" * 64},
+        {"revoked_at": dt.datetime(2030, 1, 1, tzinfo=dt.UTC)},
+    )
+
+
+BUILDERS: dict[str, Builder] = {
+    "people.User": _user,
+    "people.Team": _team,
+    "people.Person": _person,
+    "people.TimeOff": _time_off,
+    "people.OrganisationCalendar": _calendar,
+    "people.Holiday": _holiday,
+    "people.AccessToken": _access_token,
+}
+
+
+def business_models() -> list[type[models.Model]]:
+    return sorted(
+        (
+            model
+            for model in apps.get_models()
+            if issubclass(model, BusinessModel)
+            and not model._meta.abstract
+            and not model._meta.proxy
+        ),
+        key=lambda model: model._meta.label,
+    )
+
+
+def test_business_models_are_found() -> None:
+    labels = {model._meta.label for model in business_models()}
+    assert set(BUILDERS) <= labels
+
+
+@pytest.mark.parametrize("model", business_models(), ids=lambda model: model._meta.label)
+def test_every_business_model_has_a_policy(model: type[models.Model]) -> None:
+    try:
+        policy = policy_for(model)
+    except LookupError:
+        pytest.fail(
+            f"{model._meta.label} has no Policy: register one with "
+            "tandem.core.permissions.register in its app's policies.py."
+        )
+    assert policy.model is model
+
+
+@pytest.mark.parametrize("model", business_models(), ids=lambda model: model._meta.label)
+def test_every_business_model_is_audited(model: type[models.Model], admin_user: User) -> None:
+    builder = BUILDERS.get(model._meta.label)
+    if builder is None:
+        pytest.fail(
+            f"{model._meta.label} is a BusinessModel without an audit builder: add one to "
+            "BUILDERS in tests/core/test_services.py (data to create it, data to update it)."
+        )
+    create_data, update_data = builder(admin_user)
+    content_type = ContentType.objects.get_for_model(model)
+
+    def actions(pk: Any) -> list[tuple[str, int | None]]:
+        return list(
+            AuditEntry.objects.filter(content_type=content_type, object_id=str(pk))
+            .order_by("id")
+            .values_list("action", "actor_id")
+        )
+
+    instance = model_create(actor=admin_user, model=model, data=create_data)
+    pk = instance.pk
+    assert actions(pk) == [(AuditAction.CREATE, admin_user.pk)]
+    model_update(actor=admin_user, instance=instance, data=update_data)
+    assert actions(pk) == [(AuditAction.CREATE, admin_user.pk), (AuditAction.UPDATE, admin_user.pk)]
+    [_, updated] = AuditEntry.objects.filter(content_type=content_type, object_id=str(pk)).order_by(
+        "id"
+    )
+    assert set(updated.changes) == set(update_data)
+    assert row(model, pk)["version"] == 2
+    model_delete(actor=admin_user, instance=instance)
+    assert actions(pk) == [
+        (AuditAction.CREATE, admin_user.pk),
+        (AuditAction.UPDATE, admin_user.pk),
+        (AuditAction.DELETE, admin_user.pk),
+    ]
+    assert not model._default_manager.filter(pk=pk).exists()
