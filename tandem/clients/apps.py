@@ -7,4 +7,4 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients"
 
     def ready(self) -> None:
-        from tandem.clients import policies  # noqa: F401  (registers the policies)
+        from tandem.clients import policies, search  # noqa: F401  (registers policies and search types)

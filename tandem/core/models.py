@@ -124,3 +124,27 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SearchEntry(models.Model):
+    """One searchable record in the global search (``tandem.core.search``).
+
+    The text lives here once per record; the full-text index over it is the database's
+    own: an FTS5 table kept in step by triggers on SQLite, a generated ``tsvector``
+    column with a GIN index on PostgreSQL (migration ``0003_search``).
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.BigIntegerField()
+    title = models.CharField(max_length=300)
+    subtitle = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="search_entry_unique"),
+        ]
+        verbose_name_plural = "search entries"
+
+    def __str__(self) -> str:
+        return self.title

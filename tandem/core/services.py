@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tandem.core import audit
+from tandem.core import audit, search
 from tandem.core.errors import ConflictError
 
 M = TypeVar("M", bound=models.Model)
@@ -38,6 +38,7 @@ def model_create(*, actor: Any, model: type[M], data: dict[str, Any], validate: 
         instance.full_clean()
     instance.save(force_insert=True)
     audit.record_create(actor=actor, instance=instance)
+    search.index_object(instance)
     return instance
 
 
@@ -80,7 +81,8 @@ def model_update(
         current = model._base_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
         raise ConflictError(current_version=current)
     instance.version = read_version + 1  # type: ignore[attr-defined]
-    audit.record_update(actor=actor, instance=instance, before=before)
+    if audit.record_update(actor=actor, instance=instance, before=before) is not None:
+        search.index_object(instance)
     return instance
 
 
@@ -97,3 +99,4 @@ def model_delete(*, actor: Any, instance: models.Model, expected_version: int | 
     instance.delete()
     instance.pk = pk
     audit.record_delete(actor=actor, instance=instance, before=before)
+    search.remove_object(model, pk)

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from tandem.clients.models import Account, AccountItem, AccountStatusChange, Lifecycle
+from tandem.clients.models import Account, AccountItem, AccountStatusChange, Contact, Lifecycle
 from tandem.clients.services.rules import cadence_days_by_tier, check_in_due
+from tandem.core import search
 from tandem.core.permissions import is_admin, require_change, require_create, require_delete
 from tandem.core.roles import Role
 from tandem.core.services import model_create, model_delete, model_update
@@ -108,6 +109,9 @@ def account_update(*, actor: Any, account: Account, data: dict[str, Any], expect
     if "owner" in data:
         _check_owner_allowed(actor, data["owner"])
     account = model_update(actor=actor, instance=account, data=data, expected_version=expected_version)
+    if "name" in data:
+        # Contacts are found by their account's name too.
+        search.index_many(Contact, Contact.objects.filter(account=account).select_related("account"))
     if {"tier", "check_in_days"} & set(data):
         account_refresh_check_in(account)
     return account
