@@ -8,6 +8,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("tandem.people.urls_auth")),
     path("people/", include("tandem.people.urls")),
+    path("clients/", include("tandem.clients.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

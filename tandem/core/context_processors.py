@@ -27,6 +27,7 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "home"),
+    NavItem("Accounts", "clients:account_list", roles=(Role.ADMIN, Role.EXECUTIVE, Role.ACCOUNT_MANAGER)),
     NavItem("People", "people:user_list"),
     NavItem("Teams", "people:team_list"),
     NavItem("Calendar", "people:calendar"),

@@ -1,0 +1,329 @@
+"""Accounts: create, edit, lifecycle, delete, the 360° page with its timeline, and the
+needs / goals / challenges edited in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.clients import selectors, services
+from tandem.clients.forms import AccountForm, AccountItemForm, ItemStatusForm, LifecycleForm
+from tandem.clients.models import Account, ItemKind, ItemStatus
+from tandem.clients.views.common import facts_context as header_context
+from tandem.clients.views.common import (
+    feedback_context,
+    follow_ups_context,
+    inquiries_context,
+    int_or_none,
+    items_context,
+    owner_choices,
+    renamed,
+    timeline_context,
+    timeline_kind,
+)
+from tandem.core.audit import history_for
+from tandem.core.errors import ConflictError
+from tandem.core.permissions import (
+    is_admin,
+    policy_for,
+    require_change,
+    require_create,
+    require_delete,
+)
+from tandem.core.web import form_add_errors, history_rows, wants_partial
+
+GET_POST = ["GET", "POST"]
+
+
+def account_url(account: Account | int, **query: str) -> str:
+    pk = account if isinstance(account, int) else account.pk
+    url = reverse("clients:account_detail", kwargs={"account_id": pk})
+    if query:
+        url += "?" + "&".join(f"{key}={value}" for key, value in query.items() if value)
+    return url
+
+
+# --- The 360° page -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The account page: a bounded number of queries whatever the account's history
+    (pinned in tests/clients/test_views_accounts.py)."""
+    actor = request.user
+    account = selectors.account_get(actor=actor, account_id=account_id)
+    can_change = selectors.account_can_change(actor=actor, account=account)
+    contacts = list(
+        selectors.contact_list(
+            actor=actor, filters=selectors.ContactFilters(account_id=account.pk, include_inactive=True)
+        )
+    )
+    context = {
+        **header_context(account),
+        "can_change": can_change,
+        "can_delete": can_change and policy_for(Account).can_delete(actor, account),
+        "contacts": contacts,
+        **items_context(account),
+        **timeline_context(actor, account, timeline_kind(request)),
+        **follow_ups_context(actor, account),
+        **inquiries_context(actor, account),
+        **feedback_context(actor, account),
+        "history": history_rows(history_for(account)),
+    }
+    return render(request, "clients/account_detail.html", context)
+
+
+@login_required
+@require_GET
+def account_timeline(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The timeline alone, filtered by kind (HTMX); without HTMX, the account page."""
+    actor = request.user
+    account = selectors.account_get(actor=actor, account_id=account_id)
+    kind = timeline_kind(request)
+    if not wants_partial(request):
+        return HttpResponseRedirect(account_url(account, kind=kind) + "#timeline-heading")
+    context = {
+        **timeline_context(actor, account, kind),
+        "can_change": selectors.account_can_change(actor=actor, account=account),
+    }
+    return render(request, "clients/partials/timeline.html", context)
+
+
+# --- Create, edit, lifecycle, delete -----------------------------------------------------
+
+
+@login_required
+@require_http_methods(GET_POST)
+def account_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    require_create(actor, Account)
+    owners = owner_choices(actor)
+    initial = {"owner": actor.pk} if not is_admin(actor) else {}
+    form = AccountForm(request.POST or None, initial=initial, owners=owners)
+    form.fields["owner"].required = not is_admin(actor)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        if data["owner"] is None:
+            data.pop("owner")
+        try:
+            account = services.account_create(actor=actor, data=data, lifecycle=form.cleaned_data["lifecycle"])
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            messages.success(request, f"{account.name} has been added.")
+            return redirect("clients:account_detail", account_id=account.pk)
+    return render(request, "clients/account_form.html", {"form": form, "editing": None})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Edit the profile; the form carries the version it was read at, and a save
+    against an older version is refused (409) with a reload link, changing nothing."""
+    actor = request.user
+    account = selectors.account_get(actor=actor, account_id=account_id)
+    require_change(actor, account)
+    owners = owner_choices(actor)
+    if request.method == "GET":
+        form = AccountForm(initial=AccountForm.initial_for(account), owners=owners, editing=True)
+        return render(request, "clients/account_form.html", {"form": form, "editing": account})
+    form = AccountForm(request.POST, owners=owners, editing=True)
+    form.fields["owner"].required = not is_admin(actor)
+    status, conflict = 200, False
+    if form.is_valid():
+        try:
+            services.account_update(
+                actor=actor, account=account, data=form.service_data(), expected_version=form.cleaned_data["version"]
+            )
+        except ConflictError as error:
+            status, conflict = 409, True
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            messages.success(request, f"Changes to {account.name} have been saved.")
+            return redirect("clients:account_detail", account_id=account.pk)
+    context = {"form": form, "editing": account, "conflict": conflict}
+    return render(request, "clients/account_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def account_lifecycle(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The lifecycle history, and for those who may change the account a form to move
+    it (prospect → active → churned, and back), dated and with a reason."""
+    actor = request.user
+    account = selectors.account_get(actor=actor, account_id=account_id)
+    can_change = selectors.account_can_change(actor=actor, account=account)
+    status, conflict = 200, False
+    form: LifecycleForm | None = None
+    if request.method == "POST":
+        require_change(actor, account)
+        form = LifecycleForm(request.POST, current=account.lifecycle)
+        if form.is_valid():
+            try:
+                services.account_set_lifecycle(
+                    actor=actor, account=account, lifecycle=form.cleaned_data["lifecycle"],
+                    at=form.changed_at(), reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ConflictError as error:
+                status, conflict = 409, True
+                form.add_error(None, error.message)
+            except ValidationError as error:
+                form_add_errors(form, renamed(error, {"at": "on"}))
+            else:
+                messages.success(request, f"{account.name} is now {account.get_lifecycle_display().lower()}.")
+                return redirect("clients:account_detail", account_id=account.pk)
+    elif can_change:
+        form = LifecycleForm(initial={"on": timezone.localdate(), "version": account.version}, current=account.lifecycle)
+    context = {
+        "account": account,
+        "form": form,
+        "conflict": conflict,
+        "changes": list(selectors.account_status_history(account=account)),
+    }
+    return render(request, "clients/account_lifecycle.html", context, status=status)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def account_delete(request: HttpRequest, account_id: int) -> HttpResponse:
+    """A confirmation page (GET), then the deletion (POST) with the version read."""
+    actor = request.user
+    account = selectors.account_get(actor=actor, account_id=account_id)
+    require_delete(actor, account)
+    if request.method == "GET":
+        context = {"account": account, "counts": selectors.account_counts(account=account)}
+        return render(request, "clients/account_confirm_delete.html", context)
+    name = account.name
+    try:
+        services.account_delete(actor=actor, account=account, expected_version=int_or_none(request.POST.get("version")))
+    except ConflictError as error:
+        messages.error(request, error.message)
+        return redirect("clients:account_detail", account_id=account_id)
+    messages.success(request, f"{name} has been deleted, with its contacts and history.")
+    return redirect("clients:account_list")
+
+
+# --- Needs, goals and challenges (in place) ---------------------------------------------------
+
+
+def item_context(item: Any, **extra: Any) -> dict[str, Any]:
+    return {"item": item, "can_change": True, "item_statuses": ItemStatus.choices, **extra}
+
+
+def _items_response(request: HttpRequest, account: Account, **extra: Any) -> HttpResponse:
+    context = {**items_context(account), "can_change": True, **extra}
+    return render(request, "clients/partials/items.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def account_item_create(request: HttpRequest, account_id: int) -> HttpResponse:
+    actor = request.user
+    account = selectors.account_get(actor=actor, account_id=account_id)
+    require_change(actor, account)
+    kind = request.GET.get("kind") or request.POST.get("kind") or ItemKind.NEED
+    kind = kind if kind in ItemKind.values else ItemKind.NEED
+    form = AccountItemForm(request.POST or None, initial={"kind": kind}, auto_id=f"item_new_{kind}_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.account_item_create(actor=actor, account=account, data=form.service_data())
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            if wants_partial(request):
+                return _items_response(request, account, added_item_id=item.pk)
+            messages.success(request, f"{item} has been added.")
+            return redirect("clients:account_detail", account_id=account.pk)
+    if wants_partial(request):
+        if request.method == "POST":
+            return _items_response(request, account, item_form=form, item_form_kind=kind)
+        return render(request, "clients/partials/item_form.html", {"form": form, "account": account, "inline": True})
+    title = f"Add a {ItemKind(kind).label.lower()}"
+    return render(request, "clients/form_page.html", {"form_template": "clients/partials/item_form.html", "form": form, "account": account, "title": title})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def account_item_edit(request: HttpRequest, account_item_id: int) -> HttpResponse:
+    actor = request.user
+    item = selectors.account_item_get(actor=actor, account_item_id=account_item_id)
+    require_change(actor, item)
+    account = item.account
+    if request.method == "GET":
+        form = AccountItemForm(initial=AccountItemForm.initial_for(item), editing=True, auto_id=f"item_{item.pk}_%s")
+    else:
+        form = AccountItemForm(request.POST, editing=True, auto_id=f"item_{item.pk}_%s")
+    status, conflict = 200, False
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.account_item_update(
+                actor=actor, item=item, data=form.service_data(), expected_version=form.cleaned_data["version"]
+            )
+        except ConflictError as error:
+            status, conflict = 409, True
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            if wants_partial(request):
+                return render(request, "clients/partials/item.html", item_context(item))
+            messages.success(request, f"{item} has been saved.")
+            return redirect("clients:account_detail", account_id=account.pk)
+    context = {"form": form, "account": account, "item": item, "conflict": conflict, "inline": wants_partial(request)}
+    if wants_partial(request):
+        return render(request, "clients/partials/item_form.html", context, status=status)
+    context.update(title=f"Edit {item}", form_template="clients/partials/item_form.html")
+    return render(request, "clients/form_page.html", context, status=status)
+
+
+@login_required
+@require_POST
+def account_item_status(request: HttpRequest, account_item_id: int) -> HttpResponse:
+    """Set an item's status from the account page (the item's row comes back)."""
+    actor = request.user
+    item = selectors.account_item_get(actor=actor, account_item_id=account_item_id)
+    require_change(actor, item)
+    form = ItemStatusForm(request.POST)
+    status, error_message = 200, ""
+    if form.is_valid():
+        try:
+            item = services.account_item_update(
+                actor=actor, item=item, data={"status": form.cleaned_data["status"]},
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as error:
+            status, error_message = 409, error.message
+    else:
+        status, error_message = 400, "Choose one of the statuses offered."
+    if not wants_partial(request):
+        if error_message:
+            messages.error(request, error_message)
+        return redirect("clients:account_detail", account_id=item.account_id)
+    context = item_context(item, item_error=error_message)
+    return render(request, "clients/partials/item.html", context, status=status)
+
+
+@login_required
+@require_POST
+def account_item_delete(request: HttpRequest, account_item_id: int) -> HttpResponse:
+    actor = request.user
+    item = selectors.account_item_get(actor=actor, account_item_id=account_item_id)
+    account_id = item.account_id
+    services.account_item_delete(actor=actor, item=item)
+    if wants_partial(request):
+        return HttpResponse("")
+    messages.success(request, f"{item} has been deleted.")
+    return redirect("clients:account_detail", account_id=account_id)
+

@@ -1,0 +1,193 @@
+"""Helpers shared by the account pages: choices for the forms, the parts of the 360°
+page that in-place edits refresh, and small presentation rules (cadence, SLA state)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tandem.clients import selectors
+from tandem.clients.models import Account, Inquiry, InquiryStatus, ItemKind, ItemStatus, Lifecycle
+from tandem.clients.services.rules import effective_check_in_days
+from tandem.core.permissions import is_admin
+from tandem.core.roles import Role
+from tandem.people import selectors as people_selectors
+from tandem.people.models import User
+
+TIMELINE_LIMIT = 50
+OPEN_INQUIRIES_SHOWN = 10
+RECENT_FEEDBACK_SHOWN = 3
+# The kinds the timeline filter offers; later apps' sources add theirs here.
+TIMELINE_KINDS: list[tuple[str, str]] = [
+    ("interaction", "Interactions"),
+    ("feedback", "Feedback"),
+    ("inquiry", "Inquiries"),
+    ("lifecycle", "Lifecycle changes"),
+]
+SLA_WARNING = dt.timedelta(hours=4)
+
+
+def int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
+    """``error`` with its field names mapped to the form's (service ``at`` → form ``on``)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError({names.get(field, field): messages for field, messages in error.error_dict.items()})
+
+
+def timeline_kind(request: HttpRequest) -> str:
+    """The timeline filter of the request (GET, or POST from a form that includes it)."""
+    kind = request.GET.get("kind") or request.POST.get("kind") or ""
+    return kind if kind in dict(TIMELINE_KINDS) else ""
+
+
+# --- Choices for the forms -----------------------------------------------------------------
+
+
+def owner_choices(actor: Any) -> QuerySet[User]:
+    """The account managers ``actor`` may make owner: anyone for admins, otherwise
+    themselves and the account managers of their team (the rule the service enforces)."""
+    queryset = people_selectors.user_list(
+        actor=actor, filters=people_selectors.UserFilters(role=Role.ACCOUNT_MANAGER, is_active=True)
+    )
+    if is_admin(actor):
+        return queryset
+    team_id = getattr(getattr(actor, "person", None), "team_id", None)
+    if team_id is None:
+        return queryset.filter(pk=actor.pk)
+    return queryset.filter(person__team_id=team_id)
+
+
+def active_users(actor: Any) -> QuerySet[User]:
+    return people_selectors.user_list(actor=actor, filters=people_selectors.UserFilters(is_active=True))
+
+
+def account_contacts(actor: Any, account: Account) -> QuerySet[Any]:
+    return selectors.contact_list(actor=actor, filters=selectors.ContactFilters(account_id=account.pk))
+
+
+# --- Presentation rules --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cadence:
+    days: int
+    days_since_contact: int | None
+    due_at: dt.datetime | None
+    overdue: bool
+
+
+def cadence_for(account: Account, now: dt.datetime | None = None) -> Cadence:
+    now = now or timezone.now()
+    since = (now - account.last_contact_at).days if account.last_contact_at else None
+    due = account.check_in_due_at if account.lifecycle != Lifecycle.CHURNED else None
+    return Cadence(
+        days=effective_check_in_days(account),
+        days_since_contact=since,
+        due_at=due,
+        overdue=due is not None and due < now,
+    )
+
+
+@dataclass(frozen=True)
+class SlaState:
+    code: str  # met, missed, overdue, due_soon, on_track, resolved
+    label: str
+    badge: str  # Bootstrap contextual colour
+
+
+def sla_state(inquiry: Inquiry, now: dt.datetime | None = None) -> SlaState:
+    """Where an inquiry stands against its first-response target."""
+    now = now or timezone.now()
+    if inquiry.first_response_at is not None:
+        if inquiry.first_response_at <= inquiry.sla_due_at:
+            return SlaState("met", "Answered within SLA", "success")
+        return SlaState("missed", "Answered after SLA", "danger")
+    if inquiry.status == InquiryStatus.RESOLVED:
+        return SlaState("resolved", "Resolved without a response", "secondary")
+    if inquiry.sla_due_at < now:
+        return SlaState("overdue", "SLA overdue", "danger")
+    if inquiry.sla_due_at - now <= SLA_WARNING:
+        return SlaState("due_soon", "SLA due soon", "warning")
+    return SlaState("on_track", "Within SLA", "info")
+
+
+def with_sla(inquiries: list[Inquiry]) -> list[Inquiry]:
+    now = timezone.now()
+    for inquiry in inquiries:
+        inquiry.sla = sla_state(inquiry, now)  # type: ignore[attr-defined]
+    return inquiries
+
+
+# --- Parts of the account page -------------------------------------------------------------
+
+
+def facts_context(account: Account) -> dict[str, Any]:
+    return {
+        "account": account,
+        "cadence": cadence_for(account),
+        "counts": selectors.account_counts(account=account),
+    }
+
+
+def timeline_context(actor: Any, account: Account, kind: str = "") -> dict[str, Any]:
+    entries = selectors.account_timeline(
+        actor=actor, account=account, limit=TIMELINE_LIMIT, kinds={kind} if kind else None
+    )
+    return {"account": account, "timeline": entries, "timeline_kind": kind, "timeline_kinds": TIMELINE_KINDS}
+
+
+def follow_ups_context(actor: Any, account: Account) -> dict[str, Any]:
+    return {"account": account, "follow_ups": list(selectors.follow_up_list(actor=actor, account_id=account.pk))}
+
+
+def inquiries_context(actor: Any, account: Account) -> dict[str, Any]:
+    queue = selectors.inquiry_queue(actor=actor, filters=selectors.InquiryFilters(account_id=account.pk, open_only=True))
+    return {"account": account, "open_inquiries": with_sla(list(queue[:OPEN_INQUIRIES_SHOWN]))}
+
+
+def feedback_context(actor: Any, account: Account) -> dict[str, Any]:
+    return {
+        "account": account,
+        "feedback_summary": selectors.feedback_summary(actor=actor, account=account),
+        "recent_feedback": list(selectors.feedback_list(actor=actor, account_id=account.pk)[:RECENT_FEEDBACK_SHOWN]),
+    }
+
+
+def items_context(account: Account) -> dict[str, Any]:
+    items = list(selectors.account_items(account=account))
+    return {"account": account, "item_groups": group_items(items), "item_statuses": ItemStatus.choices}
+
+
+@dataclass(frozen=True)
+class ItemGroup:
+    kind: str
+    label: str
+    singular: str
+    items: list[Any]
+
+
+ITEM_GROUP_LABELS = {
+    ItemKind.NEED: ("Business needs", "need"),
+    ItemKind.GOAL: ("Goals", "goal"),
+    ItemKind.CHALLENGE: ("Challenges", "challenge"),
+}
+
+
+def group_items(items: list[Any]) -> list[ItemGroup]:
+    return [
+        ItemGroup(kind, label, singular, [item for item in items if item.kind == kind])
+        for kind, (label, singular) in ITEM_GROUP_LABELS.items()
+    ]

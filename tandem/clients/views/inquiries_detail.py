@@ -1,0 +1,197 @@
+"""Client inquiries: recorded from the account page (in place), and the inquiry page
+with its SLA, responses, assignment, resolution and reopening."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.clients import selectors, services
+from tandem.clients.forms import AssignForm, InquiryForm, ResolveForm, RespondForm
+from tandem.clients.models import Account, Inquiry, InquiryStatus
+from tandem.clients.views.common import (
+    account_contacts,
+    active_users,
+    facts_context,
+    inquiries_context,
+    renamed,
+    sla_state,
+    timeline_context,
+)
+from tandem.core.audit import history_for
+from tandem.core.errors import ConflictError
+from tandem.core.permissions import policy_for, require_change
+from tandem.core.web import form_add_errors, history_rows, wants_partial
+
+GET_POST = ["GET", "POST"]
+
+
+def inquiries_refresh(request: HttpRequest, account: Account, message: str) -> HttpResponse:
+    """The open-inquiries section and, out of band, the timeline and header counts."""
+    actor = request.user
+    context = {
+        **inquiries_context(actor, account),
+        **timeline_context(actor, account),
+        **facts_context(account),
+        "can_change": True,
+        "message": message,
+    }
+    response = render(request, "clients/partials/inquiries_refresh.html", context)
+    response["HX-Retarget"] = "#account-inquiries"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@login_required
+@require_http_methods(GET_POST)
+def inquiry_create(request: HttpRequest, account_id: int) -> HttpResponse:
+    actor = request.user
+    account = selectors.account_get(actor=actor, account_id=account_id)
+    require_change(actor, account)
+    form = InquiryForm(
+        request.POST or None, contacts=account_contacts(actor, account), users=active_users(actor), auto_id="inquiry_%s"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            inquiry = services.inquiry_create(actor=actor, account=account, **form.service_kwargs())
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            message = f"Inquiry “{inquiry.subject}” recorded; first response due {inquiry.sla_due_at:%d %b %Y %H:%M}."
+            if wants_partial(request):
+                return inquiries_refresh(request, account, message)
+            messages.success(request, message)
+            return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)
+    context = {"form": form, "account": account, "inline": wants_partial(request)}
+    if wants_partial(request):
+        return render(request, "clients/partials/inquiry_form.html", context)
+    return render(request, "clients/form_page.html", {"form_template": "clients/partials/inquiry_form.html", **context, "title": "Record an inquiry"})
+
+
+def _detail(request: HttpRequest, inquiry: Inquiry, *, status: int = 200, **forms: Any) -> HttpResponse:
+    actor = request.user
+    can_change = policy_for(Inquiry).can_change(actor, inquiry)
+    users = active_users(actor)
+    responses = selectors.interaction_list(actor=actor, filters=selectors.InteractionFilters(inquiry_id=inquiry.pk))
+    context = {
+        "inquiry": inquiry,
+        "account": inquiry.account,
+        "sla": sla_state(inquiry),
+        "can_change": can_change,
+        "can_open_account": policy_for(Account).can_view(actor, inquiry.account),
+        "responses": list(responses[:50]),
+        "history": history_rows(history_for(inquiry)),
+        "is_resolved": inquiry.status == InquiryStatus.RESOLVED,
+        "conflict": forms.pop("conflict", False),
+    }
+    if can_change:
+        context["assign_form"] = forms.get("assign_form") or AssignForm(
+            initial={"assignee": inquiry.assignee_id, "version": inquiry.version}, users=users, auto_id="id_assign_%s"
+        )
+        context["resolve_form"] = forms.get("resolve_form") or ResolveForm(
+            initial={"version": inquiry.version}, auto_id="id_resolve_%s"
+        )
+    return render(request, "clients/inquiry_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def inquiry_detail(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    inquiry = selectors.inquiry_get(actor=request.user, inquiry_id=inquiry_id)
+    return _detail(request, inquiry)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def inquiry_respond(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    """Record the response (an outbound interaction linked to the inquiry); the first
+    one sets ``first_response_at`` and the response time in business and calendar hours."""
+    actor = request.user
+    inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
+    require_change(actor, inquiry)
+    form = RespondForm(request.POST or None, initial={"subject": f"Re: {inquiry.subject}"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interaction_create(actor=actor, account=inquiry.account, data=form.service_data(), inquiry=inquiry)
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
+            if inquiry.response_business_hours is not None:
+                message = (
+                    f"Response recorded. First response after {inquiry.response_business_hours} business hours "
+                    f"({inquiry.response_calendar_hours} calendar hours)."
+                )
+            else:
+                message = "Response recorded."
+            messages.success(request, message)
+            return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)
+    context = {
+        "form": form, "inquiry": inquiry, "account": inquiry.account, "sla": sla_state(inquiry),
+        "can_open_account": policy_for(Account).can_view(actor, inquiry.account),
+    }
+    return render(request, "clients/inquiry_respond.html", context)
+
+
+@login_required
+@require_POST
+def inquiry_assign(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    actor = request.user
+    inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
+    require_change(actor, inquiry)
+    form = AssignForm(request.POST, users=active_users(actor), auto_id="id_assign_%s")
+    if form.is_valid():
+        try:
+            inquiry = services.inquiry_assign(
+                actor=actor, inquiry=inquiry, assignee=form.cleaned_data["assignee"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as error:
+            form.add_error(None, error.message)
+            return _detail(request, inquiry, status=409, assign_form=form, conflict=True)
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            messages.success(request, f"Assigned to {inquiry.assignee}.")
+            return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)
+    return _detail(request, inquiry, assign_form=form)
+
+
+@login_required
+@require_POST
+def inquiry_resolve(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    actor = request.user
+    inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
+    require_change(actor, inquiry)
+    form = ResolveForm(request.POST, auto_id="id_resolve_%s")
+    if form.is_valid():
+        try:
+            inquiry = services.inquiry_resolve(
+                actor=actor, inquiry=inquiry, resolution=form.cleaned_data["resolution"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as error:
+            form.add_error(None, error.message)
+            return _detail(request, inquiry, status=409, resolve_form=form, conflict=True)
+        except ValidationError as error:
+            form_add_errors(form, renamed(error, {"at": "resolution"}))
+        else:
+            messages.success(request, "The inquiry is resolved.")
+            return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)
+    return _detail(request, inquiry, resolve_form=form)
+
+
+@login_required
+@require_POST
+def inquiry_reopen(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    actor = request.user
+    inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
+    inquiry = services.inquiry_reopen(actor=actor, inquiry=inquiry)
+    messages.success(request, "The inquiry is open again.")
+    return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)
