@@ -20,6 +20,7 @@ from tandem.clients.models import (
     Inquiry,
     InquiryStatus,
     Interaction,
+    Sentiment,
 )
 from tandem.core.permissions import get_visible, policy_for, scoped
 
@@ -131,6 +132,8 @@ class InteractionFilters:
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     search: str = ""
+    contact_id: int | None = None
+    inquiry_id: int | None = None
 
 
 def interaction_list(*, actor: Any, filters: InteractionFilters | None = None) -> QuerySet[Interaction]:
@@ -146,6 +149,10 @@ def interaction_list(*, actor: Any, filters: InteractionFilters | None = None) -
         queryset = queryset.filter(occurred_at__lt=filters.until)
     if filters.search:
         queryset = queryset.filter(subject__icontains=filters.search.strip())
+    if filters.contact_id is not None:
+        queryset = queryset.filter(contacts=filters.contact_id)
+    if filters.inquiry_id is not None:
+        queryset = queryset.filter(inquiry_id=filters.inquiry_id)
     return queryset.order_by("-occurred_at", "-id")
 
 
@@ -316,5 +323,32 @@ def account_counts(*, account: Account) -> dict[str, int]:
     row = Account.objects.filter(pk=account.pk).aggregate(
         contacts=Count("contacts", filter=Q(contacts__is_active=True), distinct=True),
         open_inquiries=Count("inquiries", filter=~Q(inquiries__status=InquiryStatus.RESOLVED), distinct=True),
+    )
+    return {key: value or 0 for key, value in row.items()}
+
+
+# --- Single records the API names by id --------------------------------------------------
+
+
+def account_item_get(*, actor: Any, account_item_id: Any) -> AccountItem:
+    """One need / goal / challenge the actor may see (it follows its account)."""
+    return get_visible(actor, AccountItem.objects.select_related("account", "account__owner__person"), account_item_id)
+
+
+def follow_up_get(*, actor: Any, follow_up_id: Any) -> FollowUp:
+    """One follow-up the actor may see (its account's people and its owner)."""
+    return get_visible(actor, FollowUp.objects.select_related("account", "account__owner__person", "owner"), follow_up_id)
+
+
+# --- Account page ------------------------------------------------------------------------
+
+
+def feedback_summary(*, actor: Any, account: Account) -> dict[str, int]:
+    """Feedback of one account counted by sentiment, plus ``total`` (one query)."""
+    row = scoped(actor, Feedback).filter(account=account).aggregate(
+        total=Count("id"),
+        positive=Count("id", filter=Q(sentiment=Sentiment.POSITIVE)),
+        neutral=Count("id", filter=Q(sentiment=Sentiment.NEUTRAL)),
+        negative=Count("id", filter=Q(sentiment=Sentiment.NEGATIVE)),
     )
     return {key: value or 0 for key, value in row.items()}
