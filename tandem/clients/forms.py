@@ -52,6 +52,15 @@ def now_to_the_minute() -> dt.datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
+def exact_if_now(value: dt.datetime | None) -> dt.datetime | None:
+    """A time entered as the current minute (the forms' default) means "now": keep the
+    seconds, so what was just logged sorts above what happened earlier in that minute."""
+    now = timezone.now()
+    if value is not None and dt.timedelta(0) <= now - value < dt.timedelta(minutes=1):
+        return now
+    return value
+
+
 def _blank(choices: Iterable[tuple[str, str]], label: str = "—") -> list[tuple[str, str]]:
     return [("", label), *choices]
 
@@ -275,6 +284,9 @@ class InteractionForm(VersionedForm):
         if editing:
             del self.fields["follow_up_due"]
 
+    def clean_occurred_at(self) -> dt.datetime | None:
+        return exact_if_now(self.cleaned_data.get("occurred_at"))
+
     @classmethod
     def initial_for(cls, interaction: Interaction) -> dict[str, Any]:
         initial = {name: getattr(interaction, name) for name in cls.data_fields}
@@ -310,6 +322,9 @@ class RespondForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["occurred_at"].initial = now_to_the_minute
 
+    def clean_occurred_at(self) -> dt.datetime | None:
+        return exact_if_now(self.cleaned_data.get("occurred_at"))
+
     def service_data(self) -> dict[str, Any]:
         return {**{name: self.cleaned_data[name] for name in ("kind", "occurred_at", "subject", "summary", "next_steps")},
                 "direction": Direction.OUTBOUND}
@@ -331,6 +346,9 @@ class FeedbackForm(StyledForm):
         contact_field = self.fields["contact"]
         assert isinstance(contact_field, forms.ModelChoiceField)
         contact_field.queryset = contacts
+
+    def clean_received_at(self) -> dt.datetime | None:
+        return exact_if_now(self.cleaned_data.get("received_at"))
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in ("sentiment", "text", "channel", "received_at")}
@@ -356,6 +374,9 @@ class InquiryForm(StyledForm):
         assert isinstance(assignee_field, forms.ModelChoiceField)
         contact_field.queryset = contacts
         assignee_field.queryset = users
+
+    def clean_received_at(self) -> dt.datetime | None:
+        return exact_if_now(self.cleaned_data.get("received_at"))
 
     def service_kwargs(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in ("subject", "body", "received_at", "channel", "contact", "priority", "assignee")}

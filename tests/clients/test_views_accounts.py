@@ -16,56 +16,28 @@ from django.utils import timezone
 from tandem.clients import services
 from tandem.clients.models import Account, AccountItem, AccountStatusChange
 from tandem.core.models import AuditEntry
-from tandem.core.roles import Role
 from tests.clients.factories import make_account, make_contact, make_inquiry, make_interaction
 from tests.conftest import client_for
-from tests.factories import make_team, make_user
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # The account page's queries, whatever the number of interactions, contacts, items,
-# feedback and inquiries (see test_account_page_query_count_is_bounded).
-ACCOUNT_PAGE_QUERIES = 18
+# feedback and inquiries (see test_account_page_query_count_is_bounded): session, user,
+# roles; account, contacts, cadence rules, header counts, items; the timeline (4
+# sources + participants); open follow-ups, open inquiries, feedback summary and
+# latest feedback, history; the layout's unread-notification count.
+ACCOUNT_PAGE_QUERIES = 19
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fast_hashing(fast_password_hashing):
+    pass
 
 
 @pytest.fixture
-def owner(account_manager):
-    return account_manager
-
-
-@pytest.fixture
-def teammate(team):
-    return make_user(role=Role.ACCOUNT_MANAGER, email="mate@example.test", full_name="Tina Teammate", team=team)
-
-
-@pytest.fixture
-def outsider():
-    return make_user(
-        role=Role.ACCOUNT_MANAGER, email="other@example.test", full_name="Oscar Other", team=make_team(name="North")
-    )
-
-
-@pytest.fixture
-def account(owner):
-    return make_account(
-        owner=owner, name="Acme Ltd", tier="key", industry="Logistics", size="medium",
-        website="https://www.acme.example/about", preferred_channel="video", meeting_rhythm="Monthly steering",
-        time_zone="Europe/London", language="English", preference_notes="No calls on Fridays.",
-    )
-
-
-@pytest.fixture
-def people(admin_user, executive, owner, teammate, outsider, project_manager, member):
-    return {
-        "admin": admin_user, "executive": executive, "owner": owner, "teammate": teammate,
-        "outsider": outsider, "project_manager": project_manager, "member": member,
-    }
+def account(acme):
+    return acme
 
 
 def text(response) -> str:
@@ -126,7 +98,7 @@ def test_account_page_content(owner, account):
     assert '<span class="badge text-bg-success">Active customer</span>' in body
     assert '<dd data-testid="owner">Alan Account</dd>' in body
     assert "<dd>Logistics</dd>" in body
-    assert "<dd>50–249 employees</dd>" in body
+    assert "<dd>50\N{EN DASH}249 employees</dd>" in body
     assert '<a href="https://www.acme.example/about" rel="noopener noreferrer">acme.example</a>' in body
     assert '<dd data-testid="last-contact">10 days ago · check-in every 30 days </dd>' in body
     assert 'data-testid="overdue"' not in body
@@ -205,7 +177,7 @@ def test_timeline_filter_by_kind_htmx_partial(owner, account):
     services.feedback_create(actor=owner, account=account, data={"sentiment": "negative", "text": "Late delivery"})
     client = client_for(owner)
     url = reverse("clients:account_timeline", kwargs={"account_id": account.pk})
-    response = client.get(url, {"kind": "feedback"}, **HTMX)
+    response = client.get(url, {"show": "feedback"}, **HTMX)
     body = text(response)
     assert response.status_code == 200
     assert body.startswith('<div id="timeline" class="timeline">')
@@ -213,13 +185,13 @@ def test_timeline_filter_by_kind_htmx_partial(owner, account):
     assert [entry.kind for entry in response.context["timeline"]] == ["feedback"]
     assert "Negative feedback" in body and "Call one" not in body
     # Without HTMX: the account page, filtered.
-    response = client.get(url, {"kind": "interaction"})
+    response = client.get(url, {"show": "interaction"})
     assert response.status_code == 302
-    assert response["Location"] == f"/clients/accounts/{account.pk}/?kind=interaction#timeline-heading"
-    page = client.get(f"/clients/accounts/{account.pk}/?kind=interaction")
+    assert response["Location"] == f"/clients/accounts/{account.pk}/?show=interaction#timeline-heading"
+    page = client.get(f"/clients/accounts/{account.pk}/?show=interaction")
     assert [entry.kind for entry in page.context["timeline"]] == ["interaction"]
     # An unknown kind is no filter.
-    response = client.get(url, {"kind": "bogus"}, **HTMX)
+    response = client.get(url, {"show": "bogus"}, **HTMX)
     assert {entry.kind for entry in response.context["timeline"]} == {"interaction", "feedback", "lifecycle"}
 
 

@@ -90,7 +90,7 @@ def account_timeline(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get(actor=actor, account_id=account_id)
     kind = timeline_kind(request)
     if not wants_partial(request):
-        return HttpResponseRedirect(account_url(account, kind=kind) + "#timeline-heading")
+        return HttpResponseRedirect(account_url(account, show=kind) + "#timeline-heading")
     context = {
         **timeline_context(actor, account, kind),
         "can_change": selectors.account_can_change(actor=actor, account=account),

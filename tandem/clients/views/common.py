@@ -49,7 +49,7 @@ def renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
 
 def timeline_kind(request: HttpRequest) -> str:
     """The timeline filter of the request (GET, or POST from a form that includes it)."""
-    kind = request.GET.get("kind") or request.POST.get("kind") or ""
+    kind = request.GET.get("show") or request.POST.get("show") or ""
     return kind if kind in dict(TIMELINE_KINDS) else ""
 
 
