@@ -11,12 +11,21 @@
     if (typeof window.TomSelect !== "function") return;
     root.querySelectorAll("select[data-tom-select]").forEach(function (select) {
       if (select.tomselect) return;
+      // Selected options stay in the list (marked selected) and the list closes after
+      // a choice: an open listbox is never empty and aria-activedescendant always
+      // names an option that exists (axe: aria-required-children, aria-valid-attr-value).
       new window.TomSelect(select, {
         plugins: ["remove_button"],
         hidePlaceholder: true,
+        hideSelected: false,
+        closeAfterSelect: true,
         maxOptions: null,
         placeholder: "Type to search",
       });
+      // tom-select moves the label to its combobox; the original select stays in the
+      // page for the form post only, so it leaves the accessibility tree.
+      select.setAttribute("aria-hidden", "true");
+      select.setAttribute("tabindex", "-1");
     });
   }
 
