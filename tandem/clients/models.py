@@ -378,6 +378,8 @@ class Inquiry(BusinessModel):
             models.Index(fields=["account", "-received_at"], name="inquiry_account_idx"),
             models.Index(fields=["assignee", "status", "sla_due_at"], name="inquiry_assignee_idx"),
             models.Index(fields=["received_at"], name="inquiry_received_idx"),
+            # The inquiry queue sorted by SLA due time over every status.
+            models.Index(fields=["sla_due_at", "id"], name="inquiry_sla_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,15 +2,17 @@
 the ``<model>_id`` kwarg (see tandem.core.permissions.url_kwarg_for)."""
 
 from django.urls import path
-from django.views.generic import RedirectView
 
-from tandem.clients.views import accounts, contacts, feedback, inquiries_detail, interactions
+from tandem.clients.views import accounts, contacts, feedback, inquiries_detail, interactions, lists
 
 app_name = "clients"
 urlpatterns = [
-    # Lists, the inquiry queue, needs attention and exports (built beside these pages).
-    # Reservation until the account list lands: the name is linked from the navigation.
-    path("accounts/", RedirectView.as_view(pattern_name="home"), name="account_list"),
+    # Lists (each also exports: ?format=csv / xlsx), the inquiry queue, needs attention
+    path("accounts/", lists.account_list, name="account_list"),
+    path("contacts/", lists.contact_list, name="contact_list"),
+    path("interactions/", lists.interaction_list, name="interaction_list"),
+    path("inquiries/", lists.inquiry_queue, name="inquiry_queue"),
+    path("attention/", lists.attention, name="attention"),
     # Accounts and the 360° page
     path("accounts/new/", accounts.account_create, name="account_create"),
     path("accounts/<int:account_id>/", accounts.account_detail, name="account_detail"),

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from tandem.core.permissions import has_role, is_admin
 from tandem.core.roles import Role
+from tandem.core.views_notifications import UnreadBadge
 
 ALL_ROLES = tuple(Role.values)
 
@@ -28,6 +29,12 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "home"),
     NavItem("Accounts", "clients:account_list", roles=(Role.ADMIN, Role.EXECUTIVE, Role.ACCOUNT_MANAGER)),
+    NavItem("Contacts", "clients:contact_list", roles=(Role.ADMIN, Role.EXECUTIVE, Role.ACCOUNT_MANAGER)),
+    NavItem("Interactions", "clients:interaction_list", roles=(Role.ADMIN, Role.EXECUTIVE, Role.ACCOUNT_MANAGER)),
+    # Everyone: anyone can be made the assignee of an inquiry, and then answers it from
+    # the queue (project managers and members see only the inquiries assigned to them).
+    NavItem("Inquiries", "clients:inquiry_queue"),
+    NavItem("Needs attention", "clients:attention", roles=(Role.ADMIN, Role.EXECUTIVE, Role.ACCOUNT_MANAGER)),
     NavItem("People", "people:user_list"),
     NavItem("Teams", "people:team_list"),
     NavItem("Calendar", "people:calendar"),
@@ -51,4 +58,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         except NoReverseMatch:
             continue
         items.append({"label": item.label, "url": url, "active": request.path == url or (url != "/" and request.path.startswith(url))})
-    return {"nav_items": items}
+    # Counted only when a template shows it (the layout's top bar): one query per page.
+    return {"nav_items": items, "notification_badge": UnreadBadge(user)}

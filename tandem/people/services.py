@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tandem.core import audit
+from tandem.core import audit, search
 from tandem.core.errors import PermissionDeniedError
 from tandem.core.models import AuditAction
 from tandem.core.permissions import is_admin, require_change, require_create, require_delete
@@ -128,6 +128,7 @@ def user_create(
             "bill_rate": bill_rate,
         },
     )
+    search.index_object(user)  # the user row is saved directly, not through model_create
     return user
 
 
@@ -163,6 +164,7 @@ def user_update(
         person = Person.objects.select_for_update().get(user=user)
         model_update(actor=actor, instance=person, data=person_data)
         user.person = person
+        search.index_object(user)  # the job title is part of the user's search entry
     if roles is not None:
         role_list = _validate_roles(roles)
         if user.pk == actor.pk and Role.ADMIN in user.roles and Role.ADMIN not in role_list:
