@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, path, reverse
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
+from tandem.clients.api import router as clients_router
 from tandem.core.api import API_AUTH, UserRateThrottle, error_body, install_error_handlers
 from tandem.people.api import router as people_router
 
@@ -88,3 +89,4 @@ api = TandemAPI(
 install_error_handlers(api)
 
 api.add_router("", people_router)
+api.add_router("", clients_router)
