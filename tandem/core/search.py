@@ -16,6 +16,7 @@ two characters. SQLite uses FTS5, PostgreSQL a ``tsvector`` GIN index (migration
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -61,12 +62,21 @@ def is_searchable(model: type[models.Model]) -> bool:
     return model in _TYPES
 
 
+def fold(text: str) -> str:
+    """Lower case, accents removed, punctuation as spaces: "Zoë.Müller@x" → "zoe muller x"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(_WORD.findall(ascii_text.lower()))
+
+
 def _entry_values(kind: SearchType, obj: Any) -> dict[str, str]:
-    return {
-        "title": (kind.title(obj) or "")[:300],
-        "subtitle": (kind.subtitle(obj) or "")[:300],
-        "text": kind.text(obj) or "",
-    }
+    title = (kind.title(obj) or "")[:300]
+    subtitle = (kind.subtitle(obj) or "")[:300]
+    text = kind.text(obj) or ""
+    # The folded words make both databases match the same way: PostgreSQL's "simple"
+    # parser keeps accents and takes an e-mail address as one word; SQLite's tokenizer
+    # folds accents itself. Queries are folded alike (query_terms).
+    folded = fold(f"{title} {subtitle} {text}")
+    return {"title": title, "subtitle": subtitle, "text": f"{text}\n{folded}" if folded else text}
 
 
 def index_object(obj: models.Model) -> None:
@@ -123,8 +133,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def query_terms(query: str) -> list[str]:
-    """The words of a query (letters and digits only: no search-syntax injection)."""
-    return _WORD.findall(query.lower())[:MAX_TERMS]
+    """The folded words of a query (letters and digits only: no search-syntax injection)."""
+    return fold(query).split()[:MAX_TERMS]
 
 
 def _matching_ids_sql(terms: Sequence[str], content_type_id: int) -> tuple[str, list[Any]]:
