@@ -123,6 +123,17 @@ def index_many(model: type[models.Model], objects: Iterable[Any], *, batch_size:
     return written
 
 
+def index_ids(model: type[models.Model], ids: Iterable[Any]) -> int:
+    """(Re)index the records of ``model`` with these primary keys, related rows loaded
+    in the same query (for bulk writers such as imports)."""
+    kind = _TYPES.get(model)
+    if kind is None:
+        return 0
+    id_list = list(ids)
+    queryset = model._default_manager.filter(pk__in=id_list).select_related(*kind.select_related)
+    return index_many(model, queryset) if id_list else 0
+
+
 def reindex(model: type[models.Model]) -> int:
     kind = _TYPES[model]
     queryset = model._default_manager.select_related(*kind.select_related).order_by("pk")

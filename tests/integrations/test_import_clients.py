@@ -234,3 +234,14 @@ def test_header_spellings_and_arbitrary_names_import_exactly(am, id_header, name
     else:
         assert Account.objects.count() == 0
         assert all(error["row"] >= 2 for error in job.errors)
+
+
+def test_imported_records_are_found_by_the_global_search(am, executive):
+    from tandem.core import search
+
+    run_import(actor=None, source="hubspot", data=HUBSPOT_COMPANIES.encode(),
+               file_name="hubspot-crm-exports-all-companies-2026-11-01.csv")
+    run_import(actor=None, source="hubspot", data=HUBSPOT_CONTACTS.encode(),
+               file_name="hubspot-crm-exports-all-contacts-2026-11-01.csv")
+    hits = [(hit.label, hit.title) for hit in search.search(actor=executive, query="umbrella")]
+    assert ("Account", "Umbrella") in hits and ("Contact", "Albert Wesker") in hits

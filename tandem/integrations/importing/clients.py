@@ -22,7 +22,7 @@ from tandem.clients.models import Account, AccountStatusChange, Contact, Lifecyc
 from tandem.clients.policies import account_edit_q
 from tandem.clients.services.accounts import normalise_domain
 from tandem.clients.services.rules import cadence_days_by_tier, check_in_due
-from tandem.core import audit
+from tandem.core import audit, search
 from tandem.core.models import AuditAction, AuditEntry
 from tandem.core.permissions import is_admin
 from tandem.core.roles import Role
@@ -166,6 +166,7 @@ class _Importer:
             self.model.objects.bulk_update([obj for obj, _ in changed], [*self.compare_fields, "version", "updated_at"], batch_size=500)
         self.after_write(context, new_objects, changed)
         self._audit_rows(context, new_objects, changed)
+        search.index_ids(self.model, [obj.pk for obj in new_objects] + [obj.pk for obj, _ in changed])
         return len(new_objects), len(changed), unchanged
 
     def after_write(self, context: ImportContext, created: list[Any], changed: list[tuple[Any, dict[str, list[Any]]]]) -> None:
