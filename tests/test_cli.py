@@ -69,7 +69,9 @@ def test_createuser_creates_exactly_one_user_with_its_roles(capsys, monkeypatch)
         stdin=STRONG_PASSWORD + "\n", monkeypatch=monkeypatch,
     )  # fmt: skip
     assert (code, err) == (0, "")
-    assert out == "Created ana@corp.test (Ana Lima) with role(s): account_manager, project_manager.\n"
+    assert (
+        out == "Created ana@corp.test (Ana Lima) with role(s): account_manager, project_manager.\n"
+    )
     user = User.objects.get()
     assert user.email == "ana@corp.test"
     assert user.full_name == "Ana Lima"
@@ -109,7 +111,14 @@ def test_createuser_with_an_unknown_role_fails_naming_it(capsys):
 def test_createuser_refuses_a_taken_email_and_changes_nothing(capsys):
     existing = make_user(email="ana@corp.test", full_name="Ana First")
     code, _, err = run(
-        capsys, "createuser", "ANA@corp.test", "--name", "Ana Again", "--role", "member", "--no-password"
+        capsys,
+        "createuser",
+        "ANA@corp.test",
+        "--name",
+        "Ana Again",
+        "--role",
+        "member",
+        "--no-password",
     )
     assert code == 1
     assert err == "tandem createuser: error: email: A user with this e-mail already exists.\n"
@@ -184,7 +193,9 @@ def test_token_create_prints_a_secret_that_authenticates(capsys):
     assert token.user == user
     assert token.name == "nightly export"
     assert token.scope == TokenScope.READ_WRITE
-    assert before + dt.timedelta(days=30) <= token.expires_at <= timezone.now() + dt.timedelta(days=30)
+    assert (
+        before + dt.timedelta(days=30) <= token.expires_at <= timezone.now() + dt.timedelta(days=30)
+    )
     assert AccessToken.objects.count() == 1
 
 
@@ -218,7 +229,9 @@ def test_token_create_refuses_a_disabled_account(capsys):
 @pytest.mark.django_db
 def test_token_create_refuses_a_bad_expiry_and_scope(capsys):
     make_user(email="ana@corp.test")
-    code, _, err = run(capsys, "token", "create", "ana@corp.test", "--name", "x", "--expires-days", "0")
+    code, _, err = run(
+        capsys, "token", "create", "ana@corp.test", "--name", "x", "--expires-days", "0"
+    )
     assert code == 1
     assert "--expires-days must be at least 1, not 0" in err
     code, _, err = run(capsys, "token", "create", "ana@corp.test", "--name", "x", "--scope", "all")
@@ -272,7 +285,9 @@ def test_demo_refuses_a_database_with_other_data(capsys):
     make_user(email="real@corp.test")
     code, out, err = run(capsys, "demo", "--scale", "0.05", "--quiet")
     assert (code, out) == (1, "")
-    assert err.startswith("tandem demo: error: the database already holds data the demo did not make")
+    assert err.startswith(
+        "tandem demo: error: the database already holds data the demo did not make"
+    )
     assert "--reset" in err
     assert list(User.objects.values_list("email", flat=True)) == ["real@corp.test"]
 
@@ -344,7 +359,17 @@ def test_serve_answers_http_requests(tmp_path: Path):
         "TANDEM_ENV": "development",
     }
     process = subprocess.Popen(
-        [program, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", "--no-access-log"],
+        [
+            program,
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+            "--no-access-log",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -354,7 +379,9 @@ def test_serve_answers_http_requests(tmp_path: Path):
         body = None
         while time.monotonic() < deadline and process.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=5
+                ) as response:
                     body = (response.status, json.loads(response.read()))
                     break
             except OSError:
