@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
@@ -161,7 +162,13 @@ class UserFilterForm(StyledForm):
     team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
     active = forms.ChoiceField(label="Status", required=False, choices=ACTIVE_CHOICES)
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
-    per_page = forms.ChoiceField(label="Rows per page", required=False, choices=PER_PAGE_CHOICES)
+    per_page = forms.IntegerField(
+        label="Rows per page",
+        required=False,
+        min_value=1,
+        initial=settings.TANDEM_PAGE_SIZE,
+        widget=forms.Select(choices=PER_PAGE_CHOICES),
+    )
 
     def __init__(self, *args: Any, teams: Iterable[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
