@@ -394,3 +394,17 @@ def test_serve_answers_http_requests(tmp_path: Path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_worker_passes_its_options_to_the_database_task_worker(capsys):
+    code, out, _ = run(capsys, "worker", "--help")
+    assert code == 0
+    assert out.startswith("usage: tandem worker db_worker")
+    assert "--batch" in out and "--queue-name" in out
+
+
+@pytest.mark.django_db
+def test_bench_rejects_a_bad_repeat_count(capsys):
+    code, _, err = run(capsys, "bench", "--use-current-db", "--repeat", "0")
+    assert code == 1
+    assert err == "tandem bench: error: --repeat must be at least 1, not 0\n"
