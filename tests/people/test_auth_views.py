@@ -27,9 +27,10 @@ GENERIC = (
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing_and_mail(settings):
+def fast_password_hashing(settings):
+    """Argon2 is the production hasher; these tests are about the flows, not hashing.
+    (The test runner already delivers e-mail to ``django.core.mail.outbox``.)"""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def login(client: Client, email: str, password: str, **extra):

@@ -833,6 +833,8 @@ def test_admin_site_is_for_admins_only(admin_client_, member_client, executive):
     assert admin_client_.get("/admin/core/auditentry/").status_code == 200
     assert admin_client_.get("/admin/people/user/").status_code == 200
     assert admin_client_.get("/admin/core/auditentry/add/").status_code == 403
+    assert admin_client_.get("/admin/django_tasks_database/dbtaskresult/").status_code == 200
+    assert admin_client_.get("/admin/auth/group/").status_code == 404  # roles, not groups
     for client in (member_client, client_for(executive)):
         response = client.get("/admin/")
         assert response.status_code == 302
