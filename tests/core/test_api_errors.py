@@ -282,6 +282,21 @@ def test_429_when_throttled(admin_user, settings):
     assert 1 <= int(throttled["Retry-After"]) <= 60
 
 
+def test_throttle_counts_per_user_and_can_be_switched_off(admin_user, member, settings):
+    settings.TANDEM_API_THROTTLE_RATE = "1/h"
+    cache.clear()
+    admin, other = client_for(admin_user), client_for(member)
+    try:
+        first = [admin.get("/api/v1/me").status_code, other.get("/api/v1/me").status_code]
+        second = [admin.get("/api/v1/me").status_code, other.get("/api/v1/me").status_code]
+        settings.TANDEM_API_THROTTLE_RATE = None
+        switched_off = [admin.get("/api/v1/me").status_code for _ in range(3)]
+    finally:
+        cache.clear()
+
+    assert (first, second, switched_off) == ([200, 200], [429, 429], [200, 200, 200])
+
+
 # --- Bearer tokens -----------------------------------------------------------------------
 
 
