@@ -216,10 +216,13 @@ CACHES = {
 }
 
 # --- E-mail (Django 6.1 MAILERS; console by default, SMTP when TANDEM_EMAIL_HOST is set) ---
+# Production always defaults to SMTP (the local mail server unless TANDEM_EMAIL_HOST
+# says otherwise): the console backend there would drop password-reset mails, and
+# `check --deploy` refuses it (mail.E001).
 _EMAIL_BACKEND = env_str(
     "TANDEM_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
-    if env_str("TANDEM_EMAIL_HOST")
+    if env_str("TANDEM_EMAIL_HOST") or PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
 _EMAIL_OPTIONS: dict[str, object] = {}
