@@ -22,6 +22,7 @@ from django.utils import timezone
 from tandem.core.roles import Role
 from tandem.people import services
 from tandem.people.models import (
+    Person,
     Team,
     TimeOffKind,
     TokenScope,
@@ -315,7 +316,7 @@ class UserEditForm(UserFormBase):
 
     @classmethod
     def initial_for(cls, user: User) -> dict[str, Any]:
-        person = user.person
+        person = getattr(user, "person", None) or Person(user=user)
         return {
             "email": user.email,
             "full_name": user.full_name,
