@@ -117,20 +117,21 @@ typecheck: $(PYTHON_STAMP)
 	$(VENV)/bin/mypy tandem
 
 .PHONY: migrations-check
-migrations-check: $(PYTHON_STAMP)
+migrations-check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
-# The unit suite leaves the browser tests out (they have their own target) and
-# never needs node_modules: static files are not served in it.
+# The unit suites leave the browser tests out (they have their own target). They need
+# node_modules too: the static files finders read it (a missing folder is a system
+# check warning, and pages link the files).
 UNIT_ARGS := -m "not browser" --ignore=tests/browser $(XDIST) -q
 
 .PHONY: test-sqlite
-test-sqlite: $(PYTHON_STAMP)
+test-sqlite: setup
 	@echo "== test suite on SQLite"
 	$(call pytest_strict,env -u DATABASE_URL $(PYTEST) $(UNIT_ARGS) $(PYTEST_ARGS))
 
 .PHONY: test-postgres
-test-postgres: $(PYTHON_STAMP)
+test-postgres: setup
 	@echo "== test suite on PostgreSQL ($(POSTGRES_URL), test database $(TEST_DATABASE_NAME))"
 	@DATABASE_URL='$(POSTGRES_URL)' $(PY) scripts/check_database.py || { \
 		echo "error: PostgreSQL is not reachable at $(POSTGRES_URL)." >&2; \
@@ -138,7 +139,7 @@ test-postgres: $(PYTHON_STAMP)
 	$(call pytest_strict,DATABASE_URL='$(POSTGRES_URL)' TANDEM_TEST_DATABASE_NAME='$(TEST_DATABASE_NAME)' $(PYTEST) $(UNIT_ARGS) $(PYTEST_ARGS))
 
 .PHONY: test-browser
-test-browser: $(PYTHON_STAMP) $(NODE_STAMP)
+test-browser: setup
 	@echo "== browser tests (Playwright, $${TANDEM_CHROMIUM:-/usr/bin/chromium})"
 	$(call pytest_strict,env -u DATABASE_URL $(PYTEST) tests/browser -m browser -q $(PYTEST_ARGS))
 
