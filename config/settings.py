@@ -148,7 +148,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -266,6 +269,8 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 
 # --- django-ninja ---------------------------------------------------------------------
+# Per-user request rate of the API ("<n>/<s|m|h|d>"); empty turns throttling off.
+TANDEM_API_THROTTLE_RATE = env_str("TANDEM_API_THROTTLE_RATE", "300/s") or None
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 

@@ -34,6 +34,9 @@ class UserManager(BaseUserManager["User"]):
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
+        # Every user has a working profile; services create it too (user_create), this
+        # covers Django's own entry points such as ``manage.py createsuperuser``.
+        Person.objects.get_or_create(user=user)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:

@@ -198,6 +198,7 @@ def test_weak_passwords_are_refused_and_nothing_is_created(password: str) -> Non
     assert AuditEntry.objects.count() == entries
 
 
+@pytest.mark.real_password_hashing
 def test_passwords_are_hashed_with_argon2() -> None:
     user = services.user_create(
         actor=None,

@@ -213,6 +213,7 @@ def test_the_five_demo_logins_work_with_their_roles():
 
 
 @pytest.mark.django_db
+@pytest.mark.real_password_hashing
 def test_every_demo_user_shares_one_argon2_hash():
     demo.run_demo(scale=SMALL, seed=1, reset=True)
     hashes = set(User.objects.values_list("password", flat=True))
