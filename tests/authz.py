@@ -1,31 +1,19 @@
-"""Helpers shared by the security tests (the authorization matrix and the auth,
-permission and service tests)."""
+"""Helpers shared by the security tests: route discovery, request bodies, the
+organisation the authorization matrix runs against, and "nothing changed" checks
+(``db_state`` / ``diff_tables``) used by the matrix and the service tests."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tandem.core.permissions import model_for_url_kwarg, policy_for
-
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def fast_password_hashing(settings: Any) -> Iterator[None]:
-    """Hash test passwords with MD5: Argon2 (the production hasher, ~0.5 s a hash with
-    100 MB of memory) would make every user-building fixture slow. Tests about the
-    hasher itself do not use this fixture."""
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-    yield
-
 
 # --- What "nothing changed" looks at --------------------------------------------------------
 

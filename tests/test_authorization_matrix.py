@@ -44,14 +44,13 @@ from tests.authz import (
     build_world,
     db_state,
     diff_tables,
-    fast_password_hashing,  # noqa: F401  (fixture)
     fk_model,
     page_form_data,
     targets_for,
     unauthorised_changes,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 ROLES = [Role.ADMIN, Role.EXECUTIVE, Role.ACCOUNT_MANAGER, Role.PROJECT_MANAGER, Role.MEMBER]
 MISSING_ID = 987_654_321

@@ -15,10 +15,9 @@ from tandem.core import audit
 from tandem.core.models import AuditAction, AuditEntry
 from tandem.core.services import model_create, model_delete, model_update
 from tandem.people.models import AccessToken, Person, Team, User
-from tests.authz import fast_password_hashing  # noqa: F401  (fixture)
 from tests.factories import make_team, make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 
 class Boom(Exception):

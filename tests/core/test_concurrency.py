@@ -24,10 +24,7 @@ from tandem.core.models import AuditEntry
 from tandem.core.services import model_update
 from tandem.people import services
 from tandem.people.models import Team, User
-from tests.authz import fast_password_hashing  # noqa: F401  (fixture)
 from tests.factories import make_team, make_user
-
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 WORKERS = 8
 ROUNDS = 50  # the benchmark (`tandem bench`) runs 8 x 1,000

@@ -35,10 +35,9 @@ from tandem.people.models import (
     User,
 )
 from tandem.people.selectors import calendar_get
-from tests.authz import fast_password_hashing  # noqa: F401  (fixture)
 from tests.factories import make_team, make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 ROLES = [Role.ADMIN, Role.EXECUTIVE, Role.ACCOUNT_MANAGER, Role.PROJECT_MANAGER, Role.MEMBER]
 

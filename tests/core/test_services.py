@@ -23,10 +23,9 @@ from tandem.people.models import (
     User,
 )
 from tandem.people.selectors import calendar_get
-from tests.authz import fast_password_hashing  # noqa: F401  (fixture)
 from tests.factories import make_team, make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 
 def row(model: type[models.Model], pk: Any) -> dict[str, Any]:

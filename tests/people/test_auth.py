@@ -20,17 +20,14 @@ from tandem.core.models import AuditAction, AuditEntry
 from tandem.core.roles import Role
 from tandem.people import auth, services
 from tandem.people.models import AccessToken, LoginAttempt, TokenScope, User
-from tests.authz import fast_password_hashing  # noqa: F401  (fixture)
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
-fast = pytest.mark.usefixtures("fast_password_hashing")
 
 
 # --- The e-mail backend -----------------------------------------------------------------
 
 
-@fast
 def test_login_by_email_is_case_insensitive(member: User) -> None:
     backend = auth.EmailBackend()
     assert backend.authenticate(None, username="Member@Example.TEST", password=PASSWORD) == member
@@ -38,7 +35,6 @@ def test_login_by_email_is_case_insensitive(member: User) -> None:
     assert authenticate(None, username="MEMBER@example.test", password=PASSWORD) == member
 
 
-@fast
 def test_wrong_password_unknown_email_and_missing_input_are_refused(member: User) -> None:
     backend = auth.EmailBackend()
     assert (
@@ -49,7 +45,6 @@ def test_wrong_password_unknown_email_and_missing_input_are_refused(member: User
     assert backend.authenticate(None, username="member@example.test", password=None) is None
 
 
-@fast
 def test_unknown_email_costs_a_password_hash_too(member: User) -> None:
     """Timing does not tell unknown e-mails apart: the hasher runs for them as well."""
     backend = auth.EmailBackend()
@@ -61,7 +56,6 @@ def test_unknown_email_costs_a_password_hash_too(member: User) -> None:
     assert hashing.call_count == 1
 
 
-@fast
 def test_inactive_user_cannot_log_in_and_loses_their_session(member: User) -> None:
     backend = auth.EmailBackend()
     assert backend.get_user(member.pk) == member
@@ -77,7 +71,6 @@ def test_inactive_user_cannot_log_in_and_loses_their_session(member: User) -> No
     assert response["Location"].startswith("/login/")
 
 
-@fast
 def test_get_user_loads_roles_with_the_user(member: User, django_assert_num_queries: Any) -> None:
     backend = auth.EmailBackend()
     with django_assert_num_queries(2):  # the user with person, then the role assignments
@@ -128,7 +121,6 @@ def test_failures_expire_after_the_window(settings: Any) -> None:
     assert auth.login_is_throttled(email="mel@example.test", ip_address=None) is False
 
 
-@fast
 def test_known_and_unknown_emails_are_throttled_alike(settings: Any, member: User) -> None:
     settings.TANDEM_LOGIN_MAX_FAILURES = 3
     answers: dict[str, list[bool]] = {}
@@ -144,7 +136,6 @@ def test_known_and_unknown_emails_are_throttled_alike(settings: Any, member: Use
     )
 
 
-@fast
 def test_success_clears_the_email_failures_and_is_audited(settings: Any, member: User) -> None:
     settings.TANDEM_LOGIN_MAX_FAILURES = 3
     fail("member@example.test", "10.0.0.1", 3)
@@ -183,7 +174,6 @@ def test_old_attempts_are_pruned() -> None:
 # --- Passwords ---------------------------------------------------------------------------
 
 
-@fast
 @pytest.mark.parametrize(
     "password",
     ["password123", "password1234", "qwertyuiop", "1234567890", "short-1", "member.mel.example"],
@@ -212,14 +202,12 @@ def test_passwords_are_hashed_with_argon2() -> None:
     assert User.objects.get(pk=user.pk).check_password("tandem-unusual-words-42")
 
 
-@fast
 def test_user_without_password_cannot_log_in() -> None:
     user = services.user_create(actor=None, email="nopw@example.test", full_name="No Password")
     assert not user.has_usable_password()
     assert auth.EmailBackend().authenticate(None, username="nopw@example.test", password="") is None
 
 
-@fast
 def test_only_the_user_or_an_admin_sets_a_password(member: User, account_manager: User) -> None:
     before = User.objects.values_list("password", flat=True).get(pk=member.pk)
     with pytest.raises(PermissionDeniedError):
@@ -238,7 +226,6 @@ def test_only_the_user_or_an_admin_sets_a_password(member: User, account_manager
 # --- Personal access tokens ----------------------------------------------------------------
 
 
-@fast
 def test_token_secret_is_never_stored(member: User) -> None:
     token, secret = services.token_create(actor=member, user=member, name="backup script")
     assert secret.startswith("tdm_")
@@ -253,7 +240,6 @@ def test_token_secret_is_never_stored(member: User) -> None:
         assert row["token_hash"] not in repr(entry.changes)
 
 
-@fast
 def test_token_authenticates_and_records_last_use(
     member: User, django_assert_num_queries: Any
 ) -> None:
@@ -270,7 +256,6 @@ def test_token_authenticates_and_records_last_use(
     assert AccessToken.objects.get(pk=token.pk).last_used_at == first_use
 
 
-@fast
 def test_unusable_tokens_are_refused(member: User, admin_user: User) -> None:
     _, revoked = services.token_create(actor=member, user=member, name="revoked")
     _, expiring = services.token_create(
@@ -293,7 +278,6 @@ def test_unusable_tokens_are_refused(member: User, admin_user: User) -> None:
     assert services.token_authenticate(valid) is None  # a disabled user's tokens stop at once
 
 
-@fast
 def test_token_scopes(member: User) -> None:
     read, _ = services.token_create(actor=member, user=member, name="read")
     write, _ = services.token_create(
@@ -302,7 +286,6 @@ def test_token_scopes(member: User) -> None:
     assert (read.allows_write, write.allows_write) == (False, True)
 
 
-@fast
 def test_token_create_refusals_change_nothing(member: User, admin_user: User) -> None:
     count, entries = AccessToken.objects.count(), AuditEntry.objects.count()
     with pytest.raises(PermissionDeniedError):
@@ -321,7 +304,6 @@ def test_token_create_refusals_change_nothing(member: User, admin_user: User) ->
     assert (AccessToken.objects.count(), AuditEntry.objects.count()) == (count, entries)
 
 
-@fast
 def test_only_the_owner_or_an_admin_revokes(
     member: User, executive: User, admin_user: User
 ) -> None:
@@ -339,7 +321,6 @@ def test_only_the_owner_or_an_admin_revokes(
     assert AuditEntry.objects.count() == entries + 1
 
 
-@fast
 def test_bearer_token_on_the_api(member: User) -> None:
     token, secret = services.token_create(actor=member, user=member, name="script")
     client = Client(headers={"authorization": f"Bearer {secret}"})

@@ -20,11 +20,10 @@ from tandem.people.selectors import calendar_get
 from tests.authz import (
     db_state,
     diff_tables,
-    fast_password_hashing,  # noqa: F401  (fixture)
 )
 from tests.factories import make_team, make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 NON_ADMINS = [Role.EXECUTIVE, Role.ACCOUNT_MANAGER, Role.PROJECT_MANAGER, Role.MEMBER]
 
 
