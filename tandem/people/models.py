@@ -214,7 +214,7 @@ class TimeOff(BusinessModel):
         indexes = [models.Index(fields=["person", "start_date", "end_date"], name="time_off_idx")]
 
     def __str__(self) -> str:
-        return f"{self.person} {self.get_kind_display()} {self.start_date}–{self.end_date}"
+        return f"{self.person} {self.get_kind_display()} {self.start_date} to {self.end_date}"
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
