@@ -177,6 +177,7 @@ USE_TZ = True
 # --- Static files: front-end packages come from node_modules (npm ci), never a CDN ---
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "tandem" / "static",
