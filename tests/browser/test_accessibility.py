@@ -172,6 +172,8 @@ def _check_page(
 def _format(report: WalkReport) -> str:
     lines = [f"{len(report.failures)} problem(s) on {len(report.checked)} page(s) checked:"]
     lines += [f"  - {failure}" for failure in report.failures]
+    lines.append(f"checked {len(report.checked)} page(s):")
+    lines += [f"  - {page}" for page in report.checked]
     lines.append(f"skipped {len(report.skipped)} route(s):")
     lines += [f"  - {skip}" for skip in report.skipped]
     return "\n".join(lines)
