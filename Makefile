@@ -21,6 +21,9 @@ PORT ?= 8000
 # pytest-xdist workers for the unit suites (0 runs in one process).
 WORKERS ?= 2
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/tandem
+# The PostgreSQL test databases are named after this checkout (pytest-django adds
+# _gw0, _gw1 per xdist worker), so two checkouts can test on one server at once.
+TEST_DATABASE_NAME ?= test_tandem_$(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-8)
 
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -114,28 +117,29 @@ typecheck: $(PYTHON_STAMP)
 	$(VENV)/bin/mypy tandem
 
 .PHONY: migrations-check
-migrations-check: $(PYTHON_STAMP)
+migrations-check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
-# The unit suite leaves the browser tests out (they have their own target) and
-# never needs node_modules: static files are not served in it.
+# The unit suites leave the browser tests out (they have their own target). They need
+# node_modules too: the static files finders read it (a missing folder is a system
+# check warning, and pages link the files).
 UNIT_ARGS := -m "not browser" --ignore=tests/browser $(XDIST) -q
 
 .PHONY: test-sqlite
-test-sqlite: $(PYTHON_STAMP)
+test-sqlite: setup
 	@echo "== test suite on SQLite"
 	$(call pytest_strict,env -u DATABASE_URL $(PYTEST) $(UNIT_ARGS) $(PYTEST_ARGS))
 
 .PHONY: test-postgres
-test-postgres: $(PYTHON_STAMP)
-	@echo "== test suite on PostgreSQL ($(POSTGRES_URL))"
+test-postgres: setup
+	@echo "== test suite on PostgreSQL ($(POSTGRES_URL), test database $(TEST_DATABASE_NAME))"
 	@DATABASE_URL='$(POSTGRES_URL)' $(PY) scripts/check_database.py || { \
 		echo "error: PostgreSQL is not reachable at $(POSTGRES_URL)." >&2; \
 		echo "Start it (.ci/run does), or point POSTGRES_URL at a server." >&2; exit 1; }
-	$(call pytest_strict,DATABASE_URL='$(POSTGRES_URL)' $(PYTEST) $(UNIT_ARGS) $(PYTEST_ARGS))
+	$(call pytest_strict,DATABASE_URL='$(POSTGRES_URL)' TANDEM_TEST_DATABASE_NAME='$(TEST_DATABASE_NAME)' $(PYTEST) $(UNIT_ARGS) $(PYTEST_ARGS))
 
 .PHONY: test-browser
-test-browser: $(PYTHON_STAMP) $(NODE_STAMP)
+test-browser: setup
 	@echo "== browser tests (Playwright, $${TANDEM_CHROMIUM:-/usr/bin/chromium})"
 	$(call pytest_strict,env -u DATABASE_URL $(PYTEST) tests/browser -m browser -q $(PYTEST_ARGS))
 

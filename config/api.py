@@ -2,7 +2,8 @@
 contributes a router (``tandem/<app>/api.py``).
 
 * Schema: ``/api/v1/openapi.json`` (OpenAPI 3.1.0, what django-ninja 1.7 emits).
-  Docs: ``/api/v1/docs`` (Swagger UI served from ninja's bundled static files, no CDN).
+  Docs: ``/api/v1/docs`` (an accessible reference rendered on the server from the
+  schema, ``tandem.core.api_docs``).
   Both are public: they describe the API and expose no data. Every operation
   requires authentication (``tandem.core.api.API_AUTH``: bearer token or session with
   CSRF) and answers errors in the one shape of ``tandem.core.api.ErrorOut``.
@@ -23,6 +24,7 @@ from ninja.operation import Operation
 
 from tandem.clients.api import router as clients_router
 from tandem.core.api import API_AUTH, UserRateThrottle, error_body, install_error_handlers
+from tandem.core.api_docs import TandemDocs
 from tandem.people.api import router as people_router
 
 
@@ -82,6 +84,7 @@ api = TandemAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    docs=TandemDocs(),
     openapi_url="/openapi.json",
     auth=API_AUTH,
     throttle=[UserRateThrottle()],

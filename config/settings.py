@@ -150,7 +150,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -176,6 +179,7 @@ USE_TZ = True
 # --- Static files: front-end packages come from node_modules (npm ci), never a CDN ---
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "tandem" / "static",
@@ -218,10 +222,13 @@ CACHES = {
 }
 
 # --- E-mail (Django 6.1 MAILERS; console by default, SMTP when TANDEM_EMAIL_HOST is set) ---
+# Production always defaults to SMTP (the local mail server unless TANDEM_EMAIL_HOST
+# says otherwise): the console backend there would drop password-reset mails, and
+# `check --deploy` refuses it (mail.E001).
 _EMAIL_BACKEND = env_str(
     "TANDEM_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
-    if env_str("TANDEM_EMAIL_HOST")
+    if env_str("TANDEM_EMAIL_HOST") or PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
 _EMAIL_OPTIONS: dict[str, object] = {}
@@ -265,6 +272,8 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 
 # --- django-ninja ---------------------------------------------------------------------
+# Per-user request rate of the API ("<n>/<s|m|h|d>"); empty turns throttling off.
+TANDEM_API_THROTTLE_RATE = env_str("TANDEM_API_THROTTLE_RATE", "300/s") or None
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 

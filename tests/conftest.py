@@ -69,3 +69,11 @@ def admin_client_(admin_user) -> Client:
 @pytest.fixture
 def member_client(member) -> Client:
     return client_for(member)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 is deliberately slow; tests hash with MD5 unless they check the real
+    hashers (mark them ``real_password_hashing``)."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

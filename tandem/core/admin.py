@@ -92,3 +92,34 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("actor", "content_type")
     date_hierarchy = "at"
     show_full_result_count = False
+
+
+class TaskResultsForAdmins:
+    """Lets Tandem administrators read the background task queue (django-tasks-db's
+    admin); changing it stays with Django superusers."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_admin(request.user)
+
+
+def _adopt_third_party_admins() -> None:
+    # Groups and Django permissions are not used: Tandem's roles decide access.
+    from django.contrib.auth.models import Group
+
+    if admin.site.is_registered(Group):
+        admin.site.unregister(Group)
+    from django_tasks_db.models import DBTaskResult
+
+    if admin.site.is_registered(DBTaskResult):
+        existing = type(admin.site.get_model_admin(DBTaskResult))
+        admin.site.unregister(DBTaskResult)
+        admin.site.register(
+            DBTaskResult,
+            type("DBTaskResultAdmin", (TaskResultsForAdmins, existing), {"__module__": __name__}),
+        )
+
+
+_adopt_third_party_admins()

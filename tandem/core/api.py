@@ -39,13 +39,16 @@ anything else                                          500     server_error (log
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import Model, QuerySet
@@ -54,7 +57,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -358,30 +361,49 @@ def current_user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-class UserRateThrottle(SimpleRateThrottle):
-    """Requests per authenticated user, at ``settings.TANDEM_API_THROTTLE_RATE``
-    (``"<n>/<s|m|h|d>"``, default ``DEFAULT_RATE``; ``None`` switches it off). The rate
-    is read per request so tests and operators can change it without a restart."""
+class UserRateThrottle(BaseThrottle):
+    """Requests per authenticated user, sliding window, at
+    ``settings.TANDEM_API_THROTTLE_RATE`` (``"<n>/<s|m|h|d>"``; default
+    :attr:`DEFAULT_RATE`; ``None`` or ``""`` switches it off). The rate is read per
+    request, so tests and operators can change it without a restart.
+
+    The request history lives in the cache (Redis when configured, so it is shared by
+    every app server; per process otherwise). The per-request answer is kept in a
+    thread-local, because ninja shares one throttle object between threads.
+    """
 
     DEFAULT_RATE = "300/s"
-    scope = "tandem_api"
+    PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-    def __init__(self) -> None:  # the rate is read in allow_request
-        self.rate = None
-        self.num_requests, self.duration = None, None
+    def __init__(self) -> None:
+        self._state = threading.local()
+
+    @classmethod
+    def parse_rate(cls, rate: str) -> tuple[int, int]:
+        count, _, period = rate.partition("/")
+        try:
+            return int(count), cls.PERIODS[period.strip()[:1]]
+        except (ValueError, KeyError) as exc:
+            raise ImproperlyConfigured(f"TANDEM_API_THROTTLE_RATE {rate!r} is not like '300/s'.") from exc
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = getattr(settings, "TANDEM_API_THROTTLE_RATE", self.DEFAULT_RATE)
-        if self.rate is None:
+        self._state.wait = None
+        rate = getattr(settings, "TANDEM_API_THROTTLE_RATE", self.DEFAULT_RATE)
+        user_pk = getattr(getattr(request, "auth", None), "pk", None)
+        if not rate or user_pk is None:
             return True
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        limit, period = self.parse_rate(rate)
+        key = f"throttle_tandem_api_{user_pk}"
+        now = time.time()
+        history = [at for at in cache.get(key, []) if at > now - period]  # newest first
+        if len(history) >= limit:
+            self._state.wait = max(0.0, period - (now - history[limit - 1]))
+            return False
+        cache.set(key, [now, *history], period)
+        return True
 
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        user = getattr(request, "auth", None)
-        if user is None or getattr(user, "pk", None) is None:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": user.pk}
+    def wait(self) -> float | None:
+        return getattr(self._state, "wait", None)
 
 
 # --- Parameters and pagination -----------------------------------------------------------

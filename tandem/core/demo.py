@@ -244,7 +244,17 @@ def wipe_business_tables() -> None:
     sql = connection.ops.sql_flush(
         no_style(), business_tables(), reset_sequences=True, allow_cascade=True
     )
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        # Rows written earlier in the same transaction leave deferred foreign-key checks
+        # pending, and PostgreSQL refuses to TRUNCATE a table with pending checks: run
+        # them now, then defer again as Django's constraints expect.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     connection.ops.execute_sql_flush(sql)
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 @dataclass(frozen=True)
@@ -274,7 +284,7 @@ def run_demo(
         }
         found = {name: count for name, count in foreign.items() if count}
         if found:
-            detail = ", ".join(f"{count} {name} row(s)" for name, count in sorted(found.items()))
+            detail = ", ".join(f"{name}: {count} row(s)" for name, count in sorted(found.items()))
             raise DemoRefusedError(
                 f"the database already holds data the demo did not make ({detail}). "
                 "Run `tandem demo --reset` to wipe Tandem's business tables first, "

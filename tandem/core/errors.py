@@ -1,8 +1,8 @@
 """The one error contract (STYLE rule 7).
 
 Services raise Django's ``ValidationError`` (per field) or one of the domain errors
-below. ``tandem.core.api_errors`` turns them into JSON for the API; forms and views turn
-them into messages next to the field. Nothing else invents an error shape.
+below. ``tandem.core.api`` turns them into JSON for the API; ``tandem.core.web`` turns them
+into error pages, and forms into messages next to the field. Nothing else invents an error shape.
 """
 
 from __future__ import annotations

@@ -11,14 +11,13 @@ checks every route against these same policies.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from tandem.core.errors import NotFoundError, PermissionDeniedError
 from tandem.core.roles import Role
-
-M = TypeVar("M", bound=models.Model)
 
 
 def has_role(user: Any, *roles: str) -> bool:
@@ -120,7 +119,9 @@ def model_for_url_kwarg(kwarg: str) -> type[models.Model] | None:
     return None
 
 
-def scoped(user: Any, model_or_queryset: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
+def scoped[M: models.Model](
+    user: Any, model_or_queryset: type[M] | models.QuerySet[M]
+) -> models.QuerySet[M]:
     """The rows of a model (or of a narrower queryset) that ``user`` may see."""
     if isinstance(model_or_queryset, models.QuerySet):
         queryset = model_or_queryset
@@ -131,12 +132,14 @@ def scoped(user: Any, model_or_queryset: type[M] | models.QuerySet[M]) -> models
     return policy_for(queryset.model).scope(user, queryset)
 
 
-def get_visible(user: Any, model_or_queryset: type[M] | models.QuerySet[M], pk: Any) -> M:
+def get_visible[M: models.Model](
+    user: Any, model_or_queryset: type[M] | models.QuerySet[M], pk: Any
+) -> M:
     """One object the user may see; :class:`NotFoundError` otherwise (never 403)."""
     queryset = scoped(user, model_or_queryset)
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise NotFoundError(f"No {queryset.model._meta.verbose_name} with id {pk!r}.") from exc
 
 
@@ -157,7 +160,9 @@ def require_create(user: Any, model: type[models.Model]) -> None:
         raise PermissionDeniedError(f"You may not create a {model._meta.verbose_name}.")
 
 
-def get_changeable(user: Any, model_or_queryset: type[M] | models.QuerySet[M], pk: Any) -> M:
+def get_changeable[M: models.Model](
+    user: Any, model_or_queryset: type[M] | models.QuerySet[M], pk: Any
+) -> M:
     """One object the user may change: 404 if not visible, 403 if visible but read-only."""
     obj = get_visible(user, model_or_queryset, pk)
     require_change(user, obj)

@@ -8,7 +8,7 @@ or "silently overwrote a newer version" impossible.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import models, transaction
 from django.db.models import F
@@ -16,8 +16,6 @@ from django.utils import timezone
 
 from tandem.core import audit, search
 from tandem.core.errors import ConflictError
-
-M = TypeVar("M", bound=models.Model)
 
 
 def _check_fields(model: type[models.Model], data: dict[str, Any]) -> None:
@@ -31,7 +29,9 @@ def _check_fields(model: type[models.Model], data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def model_create(*, actor: Any, model: type[M], data: dict[str, Any], validate: bool = True) -> M:
+def model_create[M: models.Model](
+    *, actor: Any, model: type[M], data: dict[str, Any], validate: bool = True
+) -> M:
     _check_fields(model, data)
     instance = model(**data)
     if validate:
@@ -43,7 +43,7 @@ def model_create(*, actor: Any, model: type[M], data: dict[str, Any], validate: 
 
 
 @transaction.atomic
-def model_update(
+def model_update[M: models.Model](
     *,
     actor: Any,
     instance: M,
@@ -78,7 +78,9 @@ def model_update(
         instance.updated_at = values["updated_at"]  # type: ignore[attr-defined]
     rows = model._base_manager.filter(pk=instance.pk, version=read_version).update(**values)
     if rows != 1:
-        current = model._base_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        current = (
+            model._base_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        )
         raise ConflictError(current_version=current)
     instance.version = read_version + 1  # type: ignore[attr-defined]
     if audit.record_update(actor=actor, instance=instance, before=before) is not None:
@@ -87,7 +89,9 @@ def model_update(
 
 
 @transaction.atomic
-def model_delete(*, actor: Any, instance: models.Model, expected_version: int | None = None) -> None:
+def model_delete(
+    *, actor: Any, instance: models.Model, expected_version: int | None = None
+) -> None:
     before = audit.snapshot(instance)
     model = type(instance)
     queryset = model._base_manager.filter(pk=instance.pk)
@@ -95,7 +99,8 @@ def model_delete(*, actor: Any, instance: models.Model, expected_version: int | 
         queryset = queryset.filter(version=expected_version)
     pk = instance.pk
     if not queryset.exists():
-        raise ConflictError()
+        current = model._base_manager.filter(pk=pk).values_list("version", flat=True).first()
+        raise ConflictError(current_version=current)
     instance.delete()
     instance.pk = pk
     audit.record_delete(actor=actor, instance=instance, before=before)

@@ -88,7 +88,7 @@ class EmailBackend(ModelBackend):
             user_model().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            return user  # type: ignore[return-value]
+            return user
         return None
 
     def get_user(self, user_id: Any) -> User | None:

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from django.utils import timezone
 from tandem.core.roles import Role
 from tandem.people import services
 from tandem.people.models import (
+    Person,
     Team,
     TimeOffKind,
     TokenScope,
@@ -161,7 +163,13 @@ class UserFilterForm(StyledForm):
     team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
     active = forms.ChoiceField(label="Status", required=False, choices=ACTIVE_CHOICES)
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
-    per_page = forms.ChoiceField(label="Rows per page", required=False, choices=PER_PAGE_CHOICES)
+    per_page = forms.IntegerField(
+        label="Rows per page",
+        required=False,
+        min_value=1,
+        initial=settings.TANDEM_PAGE_SIZE,
+        widget=forms.Select(choices=PER_PAGE_CHOICES),
+    )
 
     def __init__(self, *args: Any, teams: Iterable[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -308,7 +316,7 @@ class UserEditForm(UserFormBase):
 
     @classmethod
     def initial_for(cls, user: User) -> dict[str, Any]:
-        person = user.person
+        person = getattr(user, "person", None) or Person(user=user)
         return {
             "email": user.email,
             "full_name": user.full_name,

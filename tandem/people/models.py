@@ -34,6 +34,9 @@ class UserManager(BaseUserManager["User"]):
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
+        # Every user has a working profile; services create it too (user_create), this
+        # covers Django's own entry points such as ``manage.py createsuperuser``.
+        Person.objects.get_or_create(user=user)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
@@ -211,7 +214,7 @@ class TimeOff(BusinessModel):
         indexes = [models.Index(fields=["person", "start_date", "end_date"], name="time_off_idx")]
 
     def __str__(self) -> str:
-        return f"{self.person} {self.get_kind_display()} {self.start_date}–{self.end_date}"
+        return f"{self.person} {self.get_kind_display()} {self.start_date} to {self.end_date}"
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:

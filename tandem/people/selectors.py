@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from tandem.core.calendar import WorkingCalendar
 from tandem.core.permissions import get_visible, policy_for, scoped
@@ -21,13 +21,14 @@ from tandem.people.models import (
     User,
 )
 
-USER_SORTS = {
+USER_SORTS: dict[str, tuple[Any, ...]] = {
     "name": ("full_name", "id"),
     "-name": ("-full_name", "-id"),
     "email": ("email",),
     "-email": ("-email",),
-    "team": ("person__team__name", "full_name", "id"),
-    "-team": ("-person__team__name", "full_name", "id"),
+    # People without a team sort last both ways, on SQLite and PostgreSQL alike.
+    "team": (F("person__team__name").asc(nulls_last=True), "full_name", "id"),
+    "-team": (F("person__team__name").desc(nulls_last=True), "full_name", "id"),
     "joined": ("date_joined", "id"),
     "-joined": ("-date_joined", "-id"),
 }

@@ -106,7 +106,8 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["password"])
+    # Uniqueness is checked above and by the IntegrityError handler below, with one message.
+    user.full_clean(exclude=["password"], validate_unique=False)
     try:
         with transaction.atomic():
             user.save(force_insert=True)

@@ -88,7 +88,7 @@ def log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     """Log in through the login page, as a person would."""
     page.goto("/login/")
     page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
 

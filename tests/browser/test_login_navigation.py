@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from tandem.core.roles import Role
@@ -41,15 +42,16 @@ def test_role_logs_in_sees_navigation_opens_people_and_logs_out(
     links = navigation.locator("#main-nav .navbar-nav").get_by_role("link")
     expect(links).to_have_text(EXPECTED_NAVIGATION[role])
 
+    people_url = reverse("people:user_list")
     navigation.get_by_role("link", name="People", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/people/$"))
+    expect(page).to_have_url(re.compile(re.escape(people_url) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
     expect(page.get_by_role("cell", name=demo_data[Role.MEMBER], exact=True)).to_be_visible()
 
     navigation.get_by_role("button", name="Log out").click()
-    expect(page).to_have_url(re.compile(r"/login/"))
-    page.goto("/people/")
-    expect(page).to_have_url(re.compile(r"/login/\?next=/people/"))
+    expect(page).to_have_url(re.compile(re.escape(reverse("login"))))
+    page.goto(people_url)
+    expect(page).to_have_url(re.compile(re.escape(f"{reverse('login')}?next={people_url}") + "$"))
 
 
 def test_wrong_password_stays_on_login_page_with_one_message(

@@ -1,0 +1,495 @@
+"""Helpers shared by the security tests: route discovery, request bodies, the
+organisation the authorization matrix runs against, and "nothing changed" checks
+(``db_state`` / ``diff_tables``) used by the matrix and the service tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tandem.core.permissions import model_for_url_kwarg, policy_for
+
+# --- What "nothing changed" looks at --------------------------------------------------------
+
+# Tables a request may legitimately touch without changing business data.
+UNTRACKED_TABLES = frozenset({"django_session", "django_migrations", "django_content_type"})
+# Tables that record that something happened (the audit trail, failed log-ins, queued
+# tasks, the admin's log) rather than business data: "nothing changed" includes them,
+# the check of which changes a role may make leaves them out.
+BYPRODUCT_TABLES = frozenset(
+    {
+        "core_auditentry",
+        "people_loginattempt",
+        "django_tasks_database_dbtaskresult",
+        "django_admin_log",
+    }
+)
+# Columns that record reads, not changes (a token's last use, a user's last log-in).
+UNTRACKED_COLUMNS = frozenset({"last_used_at", "last_login"})
+
+
+# --- Route discovery ---------------------------------------------------------------------
+
+PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+API_PARAMETER = re.compile(r"{(?P<name>[^}]+)}")
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+PAGE_METHODS = ("GET", *UNSAFE_METHODS)
+# Namespaces the page walk leaves to other checks: the Django admin (its own login and
+# staff check, see test_admin_site_is_for_admins) and the API (walked through its
+# OpenAPI schema, which names every operation and its body).
+SKIPPED_NAMESPACES = frozenset({"admin", "api"})
+
+
+@dataclass(frozen=True)
+class Route:
+    """One page URL pattern or one API path (with the operations the schema declares)."""
+
+    kind: str  # "page" or "api"
+    key: str  # the URL name ("people:user_detail") or the API path template
+    template: str  # "/people/users/<int:user_id>/" or "/api/v1/users/{user_id}"
+    kwargs: tuple[str, ...]
+    operations: tuple[tuple[str, str | None], ...] = ()  # API: (method, body schema ref)
+
+    @property
+    def id(self) -> str:
+        return self.template
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """Methods to try: every method for pages (the view's own checks must refuse
+        what it does not serve); for the API the declared ones plus every unsafe one."""
+        if self.kind == "page":
+            return PAGE_METHODS
+        declared = [method for method, _ in self.operations]
+        return tuple(dict.fromkeys([*declared, *UNSAFE_METHODS]))
+
+    def body_schema(self, method: str) -> str | None:
+        return dict(self.operations).get(method)
+
+    def url(self, values: dict[str, Any]) -> str:
+        if self.kind == "page":
+            return PARAMETER.sub(lambda match: str(values[match.group("name")]), self.template)
+        return API_PARAMETER.sub(lambda match: str(values[match.group("name")]), self.template)
+
+
+def _walk(patterns: list[Any], prefix: str, namespace: str | None) -> list[Route]:
+    routes: list[Route] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            child_namespace = pattern.namespace or namespace
+            if child_namespace in SKIPPED_NAMESPACES:
+                continue
+            full_namespace = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else child_namespace
+            )
+            routes += _walk(pattern.url_patterns, prefix + str(pattern.pattern), full_namespace)
+        elif isinstance(pattern, URLPattern):
+            template = "/" + prefix + str(pattern.pattern)
+            name = (
+                f"{namespace}:{pattern.name}"
+                if namespace and pattern.name
+                else (pattern.name or template)
+            )
+            kwargs = tuple(match.group("name") for match in PARAMETER.finditer(template))
+            routes.append(Route(kind="page", key=name, template=template, kwargs=kwargs))
+    return routes
+
+
+def page_routes() -> list[Route]:
+    """Every URL pattern of ``config.urls`` outside the admin and the API."""
+    return _walk(get_resolver().url_patterns, "", None)
+
+
+def api_schema() -> dict[str, Any]:
+    from config.api import api
+
+    return api.get_openapi_schema()
+
+
+def api_routes() -> list[Route]:
+    """Every path of the OpenAPI schema, with its operations and their bodies."""
+    routes = []
+    for template, operations in api_schema()["paths"].items():
+        declared = []
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            declared.append((method.upper(), body.get("schema", {}).get("$ref")))
+        kwargs = tuple(match.group("name") for match in API_PARAMETER.finditer(template))
+        routes.append(
+            Route(
+                kind="api",
+                key=template,
+                template=template,
+                kwargs=kwargs,
+                operations=tuple(declared),
+            )
+        )
+    return routes
+
+
+def all_routes() -> list[Route]:
+    return page_routes() + api_routes()
+
+
+# --- Request bodies ----------------------------------------------------------------------
+
+# Body properties naming another object whose name does not follow ``<model>_id``.
+FK_ALIASES: dict[str, str] = {"lead_id": "user_id"}
+
+
+def fk_model(property_name: str) -> type[models.Model] | None:
+    """The model a body property refers to (``team_id`` → Team, ``lead_id`` → User)."""
+    return model_for_url_kwarg(FK_ALIASES.get(property_name, property_name))
+
+
+def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def example_value(
+    name: str, schema: dict[str, Any], components: dict[str, Any], refs: dict[str, Any]
+) -> Any:
+    """A plausible value for one body property. Values a leaky endpoint would be glad to
+    accept (``roles`` asks for admin, ``is_active`` disables) make any leak visible."""
+    schema = _resolve(schema, components)
+    if name in refs:
+        return refs[name]
+    if "anyOf" in schema:
+        options = [option for option in schema["anyOf"] if option.get("type") != "null"]
+        return example_value(name, options[0], components, refs) if options else None
+    if "enum" in schema:
+        return "admin" if "admin" in schema["enum"] else schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "array":
+        return [example_value(name, schema.get("items", {}), components, refs)]
+    if kind == "object":
+        return {
+            key: example_value(key, value, components, refs)
+            for key, value in schema.get("properties", {}).items()
+        }
+    if kind == "boolean":
+        return False
+    if kind in ("integer", "number"):
+        return max(1, schema.get("minimum", 1))
+    fmt = schema.get("format", "")
+    if "pattern" in schema or "maxLength" in schema:
+        fitting = [
+            candidate
+            for candidate in _string_candidates(name)
+            if re.search(schema.get("pattern", ""), candidate)
+            and schema.get("minLength", 0) <= len(candidate) <= schema.get("maxLength", 10**6)
+        ]
+        if fitting:
+            return fitting[0]
+    if fmt == "date":
+        return "2031-01-06"
+    if fmt == "date-time":
+        return "2031-01-06T10:00:00Z"
+    if "email" in name:
+        return "matrix@example.test"
+    if name == "time_zone":
+        return "UTC"
+    if "password" in name:
+        return "a-long-matrix-password-9"
+    return "Matrix"
+
+
+def _string_candidates(name: str) -> list[str]:
+    preferred = {"time_zone": "UTC", "currency": "EUR"}
+    candidates = [
+        preferred.get(name, ""),
+        "Matrix",
+        "EUR",
+        "40",
+        "2031-01-06",
+        "matrix@example.test",
+    ]
+    if "email" in name:
+        candidates.insert(0, "matrix@example.test")
+    if "password" in name:
+        candidates.insert(0, "a-long-matrix-password-9")
+    return [candidate for candidate in candidates if candidate]
+
+
+def api_body(route: Route, method: str, refs: dict[str, Any]) -> dict[str, Any] | None:
+    """A full example body for one operation; ``refs`` fixes some properties (version,
+    foreign keys)."""
+    ref = route.body_schema(method)
+    if ref is None:
+        return None
+    schema = api_schema()
+    components = schema["components"]["schemas"]
+    return example_value("", {"$ref": ref}, components, refs)
+
+
+def api_body_fk_properties(route: Route, method: str) -> list[str]:
+    ref = route.body_schema(method)
+    if ref is None:
+        return []
+    components = api_schema()["components"]["schemas"]
+    properties = _resolve({"$ref": ref}, components).get("properties", {})
+    return [name for name in properties if fk_model(name) is not None]
+
+
+def page_form_data(version: int) -> dict[str, Any]:
+    """One POST body for every page: plausible values for the fields people pages use."""
+    return {
+        "name": "Matrix",
+        "full_name": "Matrix",
+        "email": "matrix@example.test",
+        "description": "matrix",
+        "title": "matrix",
+        "version": version,
+        "date": "2031-01-06",
+        "start_date": "2031-01-06",
+        "end_date": "2031-01-07",
+        "kind": "vacation",
+        "scope": "read_write",
+        "time_zone": "UTC",
+        "roles": ["admin"],
+        "is_active": "",
+        "weekly_capacity_hours": "40",
+        "working_days": ["0", "1"],
+        "day_start": "08:00",
+        "day_end": "18:00",
+        "locale": "en-gb",
+        "currency": "EUR",
+        "cost_rate": "1",
+        "bill_rate": "1",
+        "password": "a-long-matrix-password-9",
+        "new_password1": "a-long-matrix-password-9",
+        "new_password2": "a-long-matrix-password-9",
+    }
+
+
+# --- The organisation the matrix runs against ----------------------------------------------
+
+
+@dataclass
+class World:
+    """The role users plus the objects the matrix classifies through the policies."""
+
+    users: dict[str, Any]
+    tokens: dict[str, str] = field(default_factory=dict)  # role -> read-write secret
+    read_tokens: dict[str, str] = field(default_factory=dict)  # role -> read-only secret
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def build_world(users_by_role: dict[str, Any]) -> World:
+    """Role users (AM, PM, member in "Delivery"), team "Ops" led by the project manager
+    with Olly in it, Stan in no team, Gus disabled; time off for the member, Olly and
+    Stan; a token per role and one of Stan's; a holiday."""
+    from tandem.core.roles import Role
+    from tandem.people import services
+    from tandem.people.models import User
+    from tandem.people.selectors import calendar_get
+    from tests.factories import make_team, make_user
+
+    world = World(users=users_by_role)
+    pm = users_by_role[Role.PROJECT_MANAGER]
+    ops = make_team(name="Ops", lead=pm)
+    olly = make_user(email="olly@example.test", full_name="Olly Ops", team=ops)
+    stan = make_user(email="stan@example.test", full_name="Stan Solo")
+    gus = make_user(email="gus@example.test", full_name="Gus Gone")
+    User.objects.filter(pk=gus.pk).update(is_active=False)
+    for owner in (users_by_role[Role.MEMBER], olly, stan, users_by_role[Role.ADMIN]):
+        services.time_off_create(
+            actor=owner,
+            person=owner.person,
+            start_date=dt.date(2030, 7, 1),
+            end_date=dt.date(2030, 7, 4),
+        )
+    for role, owner in users_by_role.items():
+        _, world.tokens[role] = services.token_create(
+            actor=owner, user=owner, name="matrix", scope="read_write"
+        )
+        _, world.read_tokens[role] = services.token_create(
+            actor=owner, user=owner, name="matrix read"
+        )
+    services.token_create(actor=stan, user=stan, name="stan's script")
+    services.holiday_create(
+        actor=None, calendar=calendar_get(), date=dt.date(2030, 12, 25), name="Christmas"
+    )
+    world.extra = {"ops": ops, "olly": olly, "stan": stan, "gus": gus}
+    return world
+
+
+# Every model a route can name needs a pool: the objects the matrix sorts, per role and
+# through the model's Policy, into "must not see" and "may see but not change". A new
+# model reached by a route must add its pool here (and objects to build_world).
+def _all(model_label: str) -> Callable[[World], list[models.Model]]:
+    def pool(world: World) -> list[models.Model]:
+        from django.apps import apps
+
+        return list(apps.get_model(model_label)._base_manager.order_by("pk"))
+
+    return pool
+
+
+POOLS: dict[str, Callable[[World], list[models.Model]]] = {
+    "people.User": _all("people.User"),
+    "people.Person": _all("people.Person"),
+    "people.Team": _all("people.Team"),
+    "people.TimeOff": _all("people.TimeOff"),
+    "people.OrganisationCalendar": _all("people.OrganisationCalendar"),
+    "people.Holiday": _all("people.Holiday"),
+    "people.AccessToken": _all("people.AccessToken"),
+}
+
+
+def is_own(actor: Any, obj: models.Model) -> bool:
+    """The actor's own account, or a record that belongs to it (profile, time off, token)."""
+    if obj.pk == actor.pk and type(obj) is type(actor):
+        return True
+    if getattr(obj, "user_id", None) == actor.pk:
+        return True
+    person = getattr(obj, "person", None)
+    return getattr(person, "user_id", None) == actor.pk
+
+
+@dataclass(frozen=True)
+class Targets:
+    hidden: models.Model | None  # the actor may not see it
+    read_only: models.Model | None  # may see, may not change; someone else's
+    own_read_only: models.Model | None  # may see, may not change; the actor's own
+
+
+def targets_for(model: type[models.Model], actor: Any, world: World) -> Targets:
+    pool = POOLS.get(model._meta.label)
+    if pool is None:
+        raise LookupError(model._meta.label)
+    policy = policy_for(model)
+    hidden = read_only = own_read_only = None
+    for obj in pool(world):
+        visible = policy.can_view(actor, obj)
+        if not visible:
+            hidden = hidden or obj
+        elif not policy.can_change(actor, obj):
+            if is_own(actor, obj):
+                own_read_only = own_read_only or obj
+            else:
+                read_only = read_only or obj
+    return Targets(hidden=hidden, read_only=read_only, own_read_only=own_read_only)
+
+
+# --- Rows: "nothing changed" and "only what the policies allow changed" --------------------
+
+
+@dataclass
+class DbState:
+    """Every row of every tracked table: ``{table: {pk: (pk, *columns)}}``."""
+
+    rows: dict[str, dict[Any, tuple[Any, ...]]]
+
+    def instance(self, model: type[models.Model], pk: Any) -> models.Model | None:
+        """The row as it was, as a model instance (to ask its Policy about it)."""
+        row = self.rows.get(model._meta.db_table, {}).get(pk)
+        if row is None:
+            return None
+        return model(**dict(zip(_columns(model), row[1:], strict=True)))
+
+
+def _tracked_models() -> list[type[models.Model]]:
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.db_table not in UNTRACKED_TABLES
+        and not model._meta.proxy
+        and model._meta.managed
+    ]
+
+
+def _columns(model: type[models.Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in UNTRACKED_COLUMNS]
+
+
+def db_state() -> DbState:
+    return DbState(
+        rows={
+            model._meta.db_table: {
+                row[0]: row for row in model._base_manager.values_list("pk", *_columns(model))
+            }
+            for model in _tracked_models()
+        }
+    )
+
+
+def diff_tables(before: DbState, after: DbState) -> list[str]:
+    """Tables whose rows differ, with their row counts: empty when nothing changed."""
+    return [
+        f"{table} ({len(before.rows.get(table, {}))} -> {len(after.rows.get(table, {}))} rows)"
+        for table in sorted(set(before.rows) | set(after.rows))
+        if before.rows.get(table) != after.rows.get(table)
+    ]
+
+
+def unauthorised_changes(actor: Any, before: DbState, after: DbState) -> list[str]:
+    """Row changes the actor's policies do not allow, judged on the rows as they were
+    before. A table without a Policy (role assignments, many-to-many links) answers to
+    the model it points to: changing a user's roles needs ``can_change`` on that user.
+    By-product tables (``BYPRODUCT_TABLES``) are left out."""
+    problems: list[str] = []
+    for model in _tracked_models():
+        table = model._meta.db_table
+        old, new = before.rows.get(table, {}), after.rows.get(table, {})
+        if old == new or table in BYPRODUCT_TABLES:
+            continue
+        columns = ["pk", *_columns(model)]
+        policy: Any = policy_for(model) if _has_policy(model) else None
+        owner_field = None
+        if policy is None:
+            owner_field = next(
+                (
+                    f
+                    for f in model._meta.concrete_fields
+                    if f.is_relation
+                    and f.related_model is not None
+                    and _has_policy(f.related_model)
+                ),
+                None,
+            )
+            if owner_field is None:
+                continue
+        for pk in set(old) | set(new):
+            if old.get(pk) == new.get(pk):
+                continue
+            what = "inserted" if pk not in old else "deleted" if pk not in new else "changed"
+            if policy is not None:
+                if what == "inserted":
+                    allowed = policy.can_create(actor)
+                else:
+                    obj = before.instance(model, pk)
+                    allowed = (policy.can_delete if what == "deleted" else policy.can_change)(
+                        actor, obj
+                    )
+            else:
+                assert owner_field is not None
+                owner_model: Any = owner_field.related_model
+                row = new.get(pk) or old[pk]
+                owner_pk = row[columns.index(owner_field.attname)]
+                owner = before.instance(owner_model, owner_pk)
+                # A link to an owner created by this same request is judged with the owner.
+                allowed = owner is None or policy_for(owner_model).can_change(actor, owner)
+            if not allowed:
+                problems.append(f"{table} row {pk} {what}")
+    return sorted(problems)
+
+
+def _has_policy(model: Any) -> bool:
+    try:
+        policy_for(model)
+    except LookupError:
+        return False
+    return True

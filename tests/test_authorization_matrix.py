@@ -1,0 +1,530 @@
+"""The authorization matrix (R2): every page and API operation x every role x objects the
+role must not reach.
+
+Routes are discovered, not listed: every URL pattern of ``config.urls`` (the Django
+admin and the API namespace aside) and every path of the API's OpenAPI schema. A route
+naming an object uses the ``<snake_model>_id`` kwarg; the matrix finds its model
+(``tandem.core.permissions.model_for_url_kwarg``), builds for each role an object the
+role's Policy hides and one it shows but does not let change, and expects:
+
+* hidden: 404 for every method (405 where the route does not serve the method), the
+  same answer as for an id that does not exist, for pages also as an HTMX partial;
+* visible, not changeable: GET works; every unsafe method 403 (or 405);
+* denied requests change no row in any table, the audit trail included; and no request
+  the matrix makes changes a row the role's policies do not allow (the safety net
+  checks even requests that succeed).
+
+A route without object kwargs must be listed in ``COLLECTION_RULES`` (which permission
+governs its writes) or ``PUBLIC``; a kwarg that names no model, or a model without a
+pool in ``tests/authz.py``, fails ``test_route_is_covered`` with a message saying what
+to add. So a new route cannot land untested.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.http import HttpResponse
+from django.test import Client
+
+from tandem.core.permissions import model_for_url_kwarg, policy_for
+from tandem.core.roles import Role
+from tests.authz import (
+    POOLS,
+    UNSAFE_METHODS,
+    DbState,
+    Route,
+    World,
+    all_routes,
+    api_body,
+    api_body_fk_properties,
+    build_world,
+    db_state,
+    diff_tables,
+    fk_model,
+    page_form_data,
+    targets_for,
+    unauthorised_changes,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [Role.ADMIN, Role.EXECUTIVE, Role.ACCOUNT_MANAGER, Role.PROJECT_MANAGER, Role.MEMBER]
+MISSING_ID = 987_654_321
+
+# Reachable without logging in. Each entry says why it is safe to be public.
+PUBLIC: dict[str, str] = {
+    "login": "the log-in page",
+    "logout": "POST only; ends the current session, if any",
+    "password_reset": "asks for an e-mail; answers the same whether or not it exists",
+    "password_reset_done": "a static 'check your e-mail' page",
+    "password_reset_confirm": "guarded by the signed one-time token in its URL",
+    "password_reset_complete": "a static 'password changed' page",
+    "healthz": "load-balancer probe: database check, no data",
+}
+# The API schema and docs describe the API and hold no data (see config/api.py).
+PUBLIC_API_PAGES = ("/api/v1/openapi.json", "/api/v1/docs")
+
+READ = "read"  # serves reads only: every unsafe method must change nothing
+SELF = "self"  # acts on the signed-in user's own account, allowed to every role
+CREATE = "create"  # unsafe methods create a record: the model's can_create governs them
+CHANGE = "change"  # edits the one row of a singleton model: its can_change governs them
+
+# Routes without object kwargs and the permission that governs their unsafe methods.
+COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
+    "home": (READ, None),
+    "password_change": (SELF, None),
+    "people:user_list": (READ, None),
+    "people:user_create": (CREATE, "people.User"),
+    "people:search": (READ, None),
+    "people:team_list": (READ, None),
+    "people:team_create": (CREATE, "people.Team"),
+    "people:calendar": (READ, None),
+    "people:calendar_edit": (CHANGE, "people.OrganisationCalendar"),
+    "people:holiday_create": (CREATE, "people.Holiday"),
+    "people:token_list": (READ, None),
+    "people:token_create": (CREATE, "people.AccessToken"),
+    "/api/v1/me": (READ, None),
+    "/api/v1/users": (CREATE, "people.User"),
+    "/api/v1/teams": (CREATE, "people.Team"),
+}
+
+# Object routes where acting on one's own record follows a rule other than the named
+# model's can_change, so the role's own read-only record is not expected to be refused.
+SELF_SERVICE: dict[str, str] = {
+    "people:time_off_create": "people record their own time off under their own user page",
+}
+
+ROUTES = all_routes()
+OBJECT_ROUTES = [route for route in ROUTES if route.kwargs and route.key not in PUBLIC]
+COLLECTION_ROUTES = [route for route in ROUTES if not route.kwargs and route.key not in PUBLIC]
+
+
+def route_id(route: Route) -> str:
+    return route.template
+
+
+@pytest.fixture
+def world(users_by_role: dict[str, Any], settings: Any) -> World:
+    settings.TANDEM_API_THROTTLE_RATE = None
+    return build_world(users_by_role)
+
+
+def client_for(route: Route, world: World, role: str, *, read_only_token: bool = False) -> Client:
+    """Pages: the role's session. API: the role's bearer token (read-write by default)."""
+    if route.kind == "api":
+        secret = (world.read_tokens if read_only_token else world.tokens)[role]
+        return Client(headers={"authorization": f"Bearer {secret}"})
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+def send(
+    client: Client, route: Route, method: str, url: str, *, body: Any = None, htmx: bool = False
+) -> HttpResponse:
+    headers = {"HX-Request": "true"} if htmx else {}
+    if route.kind == "api":
+        payload = json.dumps(body if body is not None else {})
+        return client.generic(
+            method, url, payload, content_type="application/json", headers=headers
+        )
+    if method == "GET":
+        return client.get(url, headers=headers)
+    if method == "POST":
+        return client.post(url, body or {}, headers=headers)
+    from urllib.parse import urlencode
+
+    return client.generic(
+        method,
+        url,
+        urlencode(body or {}, doseq=True),
+        content_type="application/x-www-form-urlencoded",
+        headers=headers,
+    )
+
+
+def visible_reference(model: type[Any], actor: Any, world: World) -> Any:
+    """An object of ``model`` the actor may see (for foreign keys in bodies), or None."""
+    policy = policy_for(model)
+    for obj in POOLS[model._meta.label](world):
+        if policy.can_view(actor, obj):
+            return obj
+    return None
+
+
+def body_for(route: Route, method: str, actor: Any, world: World, version: int) -> Any:
+    if route.kind == "page":
+        return page_form_data(version)
+    refs: dict[str, Any] = {"version": version}
+    for name in api_body_fk_properties(route, method):
+        reference = visible_reference(fk_model(name), actor, world)  # type: ignore[arg-type]
+        refs[name] = reference.pk if reference is not None else None
+    return api_body(route, method, refs)
+
+
+class Outcomes:
+    """Collects every violation of one route x role, so one run reports them all."""
+
+    def __init__(self, route: Route, role: str) -> None:
+        self.route, self.role, self.failures = route, role, []
+
+    def check(
+        self,
+        client: Client,
+        method: str,
+        url: str,
+        *,
+        expected: set[int],
+        unchanged: bool,
+        body: Any = None,
+        htmx: bool = False,
+        note: str = "",
+        actor: Any,
+    ) -> int:
+        before = db_state()
+        response = send(client, self.route, method, url, body=body, htmx=htmx)
+        after = db_state()
+        label = f"LEAK? {method} {url}{' (HTMX)' if htmx else ''} as {self.role}{note}"
+        if response.status_code not in expected:
+            self.failures.append(
+                f"{label}: expected {sorted(expected)}, got {response.status_code}"
+            )
+        changed = diff_tables(before, after)
+        if unchanged and changed:
+            self.failures.append(f"{label}: rows changed in {', '.join(changed)}")
+        forbidden = unauthorised_changes(actor, before, after)
+        if forbidden:
+            self.failures.append(f"{label}: changes the role may not make: {', '.join(forbidden)}")
+        return response.status_code
+
+    def assert_none(self) -> None:
+        assert not self.failures, "\n".join(self.failures)
+
+
+# --- Every route is covered -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+def test_route_is_covered(route: Route) -> None:
+    if route.key in PUBLIC:
+        return
+    if not route.kwargs:
+        assert route.key in COLLECTION_RULES, (
+            f"{route.template} ({route.key}) names no object and is not in COLLECTION_RULES: "
+            "add it to COLLECTION_RULES in tests/test_authorization_matrix.py with the "
+            "permission that governs its writes (or to PUBLIC, with the reason it is public)."
+        )
+        _rule, label = COLLECTION_RULES[route.key]
+        if label is not None:
+            assert label in POOLS, f"{label} has no pool in tests/authz.py POOLS"
+        return
+    for kwarg in route.kwargs:
+        model = model_for_url_kwarg(kwarg)
+        assert model is not None, (
+            f"{route.template}: the URL kwarg {kwarg!r} names no model with a Policy. Name "
+            "object kwargs <snake_case_model>_id (tandem.core.permissions.url_kwarg_for) and "
+            "register the model's Policy, or extend the authorization matrix."
+        )
+        assert model._meta.label in POOLS, (
+            f"{route.template}: {model._meta.label} has no pool in tests/authz.py: add one to "
+            "POOLS (and its objects to build_world) so the matrix can test this route."
+        )
+
+
+def test_rule_tables_name_existing_routes() -> None:
+    keys = {route.key for route in ROUTES}
+    assert sorted(set(PUBLIC) - keys) == []
+    assert sorted(set(COLLECTION_RULES) - keys) == []
+    assert sorted(set(SELF_SERVICE) - keys) == []
+    assert OBJECT_ROUTES and COLLECTION_ROUTES
+
+
+# --- Object routes ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=route_id)
+def test_object_route(route: Route, role: str, world: World) -> None:
+    actor = world.users[role]
+    client = client_for(route, world, role)
+    outcomes = Outcomes(route, role)
+    for kwarg in route.kwargs:
+        model = model_for_url_kwarg(kwarg)
+        if model is None or model._meta.label not in POOLS:
+            pytest.fail(f"{route.template}: see test_route_is_covered ({kwarg!r})")
+        targets = targets_for(model, actor, world)
+        values = {
+            other: _reachable_pk(model_for_url_kwarg(other), actor, world)
+            for other in route.kwargs
+            if other != kwarg
+        }
+        if targets.hidden is not None:
+            hidden_url = route.url({**values, kwarg: targets.hidden.pk})
+            missing_url = route.url({**values, kwarg: MISSING_ID})
+            version = getattr(targets.hidden, "version", 1)
+            for method in route.methods:
+                # Pages also as HTMX partials (the same view, another template).
+                partial = route.kind == "page" and method in ("GET", "POST")
+                for htmx in (False, True) if partial else (False,):
+                    body = body_for(route, method, actor, world, version)
+                    missing = send(client, route, method, missing_url, body=body, htmx=htmx)
+                    expected = {404, 405} & {missing.status_code} or {404, 405}
+                    outcomes.check(
+                        client, method, hidden_url, expected=expected, unchanged=True,
+                        body=body, htmx=htmx, actor=actor,
+                        note=f" ({model.__name__} {targets.hidden.pk} hidden; a missing id answers {missing.status_code})",
+                    )  # fmt: skip
+        read_only = [targets.read_only]
+        if route.key not in SELF_SERVICE:
+            read_only.append(targets.own_read_only)
+        for obj in filter(None, read_only):
+            url = route.url({**values, kwarg: obj.pk})
+            version = getattr(obj, "version", 1)
+            note = f" ({model.__name__} {obj.pk} visible, not changeable)"
+            if route.kind == "page" or "GET" in dict(route.operations):
+                # Seen, so never 404; an edit form may refuse with 403 already on GET.
+                outcomes.check(
+                    client,
+                    "GET",
+                    url,
+                    expected={200, 403, 405},
+                    unchanged=True,
+                    actor=actor,
+                    note=note,
+                )
+            for method in UNSAFE_METHODS:
+                body = body_for(route, method, actor, world, version)
+                outcomes.check(
+                    client, method, url, expected={403, 405}, unchanged=True, body=body,
+                    actor=actor, note=note,
+                )  # fmt: skip
+    outcomes.assert_none()
+
+
+def _reachable_pk(model: Any, actor: Any, world: World) -> Any:
+    """For routes with several object kwargs: an object of the other kwargs' models that
+    the actor may change (else see), so the kwarg under test decides the answer."""
+    if model is None:
+        return MISSING_ID
+    policy = policy_for(model)
+    pool = POOLS[model._meta.label](world)
+    for obj in pool:
+        if policy.can_view(actor, obj) and policy.can_change(actor, obj):
+            return obj.pk
+    for obj in pool:
+        if policy.can_view(actor, obj):
+            return obj.pk
+    return MISSING_ID
+
+
+# --- Routes without object kwargs ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", COLLECTION_ROUTES, ids=route_id)
+def test_collection_route(route: Route, role: str, world: World) -> None:
+    actor = world.users[role]
+    if route.key not in COLLECTION_RULES:
+        pytest.fail(f"{route.template}: see test_route_is_covered")
+    rule, label = COLLECTION_RULES[route.key]
+    model = apps.get_model(label) if label else None
+    allowed = True
+    if rule == CREATE:
+        allowed = policy_for(model).can_create(actor)  # type: ignore[arg-type]
+    elif rule == CHANGE:
+        singleton = model._base_manager.first()  # type: ignore[union-attr]
+        allowed = singleton is not None and policy_for(model).can_change(actor, singleton)  # type: ignore[arg-type]
+    client = client_for(route, world, role)
+    outcomes = Outcomes(route, role)
+    url = route.url({})
+    if route.kind == "page":
+        get_expected = {200} if allowed or rule == READ else {403}
+    else:
+        get_expected = {200} if "GET" in dict(route.operations) else {405}
+    outcomes.check(client, "GET", url, expected=get_expected, unchanged=True, actor=actor)
+    singleton_version = getattr(model._base_manager.first(), "version", 1) if rule == CHANGE else 1  # type: ignore[union-attr]
+    for method in UNSAFE_METHODS:
+        body = body_for(route, method, actor, world, singleton_version)
+        if rule == READ or not allowed:
+            outcomes.check(
+                client, method, url, expected={403, 405}, unchanged=True, body=body, actor=actor
+            )
+        else:
+            # Allowed: whatever it answers, it may only change what the policies allow.
+            outcomes.check(
+                client, method, url, expected=set(range(200, 500)), unchanged=False, body=body,
+                actor=actor,
+            )  # fmt: skip
+    outcomes.assert_none()
+
+
+# --- Foreign keys swapped in bodies ------------------------------------------------------------
+
+
+FK_BODY_OPERATIONS = [
+    (route, method)
+    for route in ROUTES
+    if route.kind == "api"
+    for method, _ in route.operations
+    if api_body_fk_properties(route, method)
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("route", "method"),
+    FK_BODY_OPERATIONS,
+    ids=[f"{m} {r.template}" for r, m in FK_BODY_OPERATIONS],
+)
+def test_foreign_keys_to_hidden_objects_are_refused(
+    route: Route, method: str, role: str, world: World
+) -> None:
+    """A body naming an object the role may not see (``team_id``, ``lead_id``) is refused
+    like a missing one (404 or 422; 403 where the role may not write at all) and changes
+    nothing, whatever object the path names."""
+    actor = world.users[role]
+    client = client_for(route, world, role)
+    outcomes = Outcomes(route, role)
+    values = {
+        kwarg: _reachable_pk(model_for_url_kwarg(kwarg), actor, world) for kwarg in route.kwargs
+    }
+    url = route.url(values)
+    version = 1
+    for kwarg in route.kwargs:
+        model = model_for_url_kwarg(kwarg)
+        if model is not None:
+            version = getattr(model._base_manager.filter(pk=values[kwarg]).first(), "version", 1)
+    tested = 0
+    for name in api_body_fk_properties(route, method):
+        target = targets_for(fk_model(name), actor, world).hidden  # type: ignore[arg-type]
+        if target is None:
+            continue  # the role sees every object of that model
+        tested += 1
+        body = body_for(route, method, actor, world, version)
+        body[name] = target.pk
+        outcomes.check(
+            client, method, url, expected={403, 404, 422}, unchanged=True, body=body, actor=actor,
+            note=f" ({name}={target.pk}, hidden from the role)",
+        )  # fmt: skip
+    outcomes.assert_none()
+    if not tested:
+        pytest.skip(f"{role} sees every object these foreign keys can name")
+
+
+# --- Read-only tokens --------------------------------------------------------------------------
+
+
+API_WRITES = [
+    (route, method)
+    for route in ROUTES
+    if route.kind == "api"
+    for method, _ in route.operations
+    if method in UNSAFE_METHODS
+]
+
+
+@pytest.mark.parametrize(
+    ("route", "method"), API_WRITES, ids=[f"{m} {r.template}" for r, m in API_WRITES]
+)
+def test_read_only_token_cannot_write(route: Route, method: str, world: World) -> None:
+    """Even an administrator's ``read`` token is refused every write (403), unchanged."""
+    actor = world.users[Role.ADMIN]
+    client = client_for(route, world, Role.ADMIN, read_only_token=True)
+    outcomes = Outcomes(route, "admin with a read token")
+    values = {
+        kwarg: _reachable_pk(model_for_url_kwarg(kwarg), actor, world) for kwarg in route.kwargs
+    }
+    body = body_for(route, method, actor, world, 1)
+    outcomes.check(
+        client, method, route.url(values), expected={403}, unchanged=True, body=body, actor=actor
+    )
+    outcomes.assert_none()
+
+
+# --- Anonymous visitors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+def test_anonymous_is_sent_to_log_in(route: Route, world: World) -> None:
+    """Pages redirect to the log-in page, the API answers 401; nothing changes."""
+    if route.key in PUBLIC:
+        pytest.skip(PUBLIC[route.key])
+    values = {
+        kwarg: _reachable_pk(model_for_url_kwarg(kwarg), world.users[Role.ADMIN], world)
+        for kwarg in route.kwargs
+    }
+    url = route.url(values)
+    client = Client()
+    failures = []
+    for method in route.methods:
+        before: DbState = db_state()
+        response = send(client, route, method, url, body={} if route.kind == "api" else None)
+        changed = diff_tables(before, db_state())
+        if route.kind == "api":
+            ok = response.status_code in (
+                {401, 405} if method not in dict(route.operations) else {401}
+            )
+        else:
+            ok = response.status_code == 302 and response["Location"].startswith("/login/")
+            ok = ok or (response.status_code == 405 and method != "GET")
+        if not ok:
+            failures.append(f"LEAK? anonymous {method} {url}: got {response.status_code}")
+        if changed:
+            failures.append(f"LEAK? anonymous {method} {url}: rows changed in {', '.join(changed)}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("url", PUBLIC_API_PAGES)
+def test_api_schema_and_docs_are_public(url: str) -> None:
+    assert Client().get(url).status_code == 200
+
+
+def test_public_pages_answer_anonymous_visitors(db: None) -> None:
+    client = Client()
+    for name in (
+        "/login/",
+        "/password-reset/",
+        "/password-reset/sent/",
+        "/password-reset/complete/",
+        "/healthz",
+    ):
+        assert client.get(name).status_code == 200, name
+
+
+# --- The Django admin ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_site_is_for_admins(role: str, world: World) -> None:
+    client = Client()
+    client.force_login(world.users[role])
+    paths = [
+        "/admin/",
+        "/admin/people/user/",
+        f"/admin/people/user/{world.extra['stan'].pk}/change/",
+    ]
+    for path in paths:
+        before = db_state()
+        response = client.get(path)
+        assert diff_tables(before, db_state()) == []
+        if role == Role.ADMIN:
+            assert response.status_code == 200, path
+        else:
+            assert response.status_code == 302, f"LEAK? {path} as {role}: {response.status_code}"
+            assert response["Location"].startswith("/admin/login/"), path
+    before = db_state()
+    response = client.post(f"/admin/people/user/{world.extra['stan'].pk}/delete/", {"post": "yes"})
+    if role != Role.ADMIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+        assert diff_tables(before, db_state()) == []
+
+
+def test_anonymous_admin_is_sent_to_admin_log_in(db: None) -> None:
+    response = Client().get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
