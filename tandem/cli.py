@@ -169,8 +169,26 @@ def cmd_migrate(rest: list[str]) -> int:
 
 
 def cmd_worker(rest: list[str]) -> int:
+    """django-tasks-db's ``db_worker`` (same options), with the daily-job scheduler
+    (tandem.core.schedule) in a thread beside it unless ``--no-scheduler``."""
     _setup_django()
-    return _run_django(["tandem worker", "db_worker", *rest])
+    if "--no-scheduler" in rest:
+        return _run_django(["tandem worker", "db_worker", *[arg for arg in rest if arg != "--no-scheduler"]])
+    if {"-h", "--help"} & set(rest):
+        print("tandem worker [--no-scheduler] [db_worker options]: run background tasks and, "
+              "unless --no-scheduler, enqueue the daily jobs at their time.\n")
+        return _run_django(["tandem worker", "db_worker", *rest])
+    import threading
+
+    from tandem.core.schedule import run_scheduler
+
+    stop = threading.Event()
+    scheduler = threading.Thread(target=run_scheduler, args=(stop,), name="tandem-scheduler", daemon=True)
+    scheduler.start()
+    try:
+        return _run_django(["tandem worker", "db_worker", *rest])
+    finally:
+        stop.set()
 
 
 def cmd_manage(rest: list[str]) -> int:

@@ -4,7 +4,7 @@ interactions and follow-ups, feedback, inquiries, and the service-level rules
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -102,7 +102,7 @@ class Account(BusinessModel):
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
     # NULL for records not imported: (source, external_id) is unique and NULLs never clash,
     # which lets imports upsert with ON CONFLICT on both SQLite and PostgreSQL.
-    external_id = models.CharField(max_length=64, null=True, blank=True)
+    external_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (NULLs never clash; see above)
 
     audit_exclude: ClassVar[frozenset[str]] = frozenset({"last_contact_at", "check_in_due_at"})
 
@@ -204,7 +204,7 @@ class Contact(BusinessModel):
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
     # NULL for records not imported: (source, external_id) is unique and NULLs never clash,
     # which lets imports upsert with ON CONFLICT on both SQLite and PostgreSQL.
-    external_id = models.CharField(max_length=64, null=True, blank=True)
+    external_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (NULLs never clash; see above)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -262,7 +262,7 @@ class Interaction(BusinessModel):
     meeting_link = models.URLField(blank=True, max_length=500)
     logged_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="logged_interactions")
     contacts = models.ManyToManyField(Contact, blank=True, related_name="interactions")
-    users = models.ManyToManyField(USER, blank=True, related_name="interactions")
+    users: models.ManyToManyField[Any, Any] = models.ManyToManyField(USER, blank=True, related_name="interactions")
     inquiry = models.ForeignKey(
         "Inquiry", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses",
         help_text="The client inquiry this interaction answers.",

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.tasks import task
-
-from tandem.core.schedule import daily
 from django.urls import reverse
 from django.utils import timezone
 
 from tandem.clients.selectors import needs_attention
 from tandem.core.notifications import notification_send
 from tandem.core.roles import Role
+from tandem.core.schedule import daily
 from tandem.people.models import User
 
 

@@ -7,6 +7,7 @@ transaction commits, only for notifications actually created.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tandem.core.models import Notification
+
+logger = logging.getLogger("tandem.notifications")
 
 
 def notification_send(
@@ -34,12 +37,17 @@ def notification_send(
     if email and recipient.email:
         address = recipient.email
         transaction.on_commit(
-            lambda: send_mail(
-                subject=f"[Tandem] {title}"[:200], message=f"{body}\n\n{url}".strip(),
-                from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[address], fail_silently=True,
-            )
+            lambda: _send_copy(address=address, subject=f"[Tandem] {title}"[:200], body=f"{body}\n\n{url}".strip())
         )
     return notification
+
+
+def _send_copy(*, address: str, subject: str, body: str) -> None:
+    """The e-mail copy; a mail server failure is logged, the notification stands."""
+    try:
+        send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[address])
+    except Exception:  # SMTP errors come in many types; the in-app notification is the record
+        logger.exception("could not e-mail notification to %s", address)
 
 
 def notification_mark_read(*, actor: Any, notification_id: int | None = None) -> int:

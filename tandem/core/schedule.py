@@ -9,6 +9,9 @@ A job missed while no worker ran is enqueued when one starts, the same day.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -17,6 +20,8 @@ from django.tasks import Task
 from django.utils import timezone
 
 from tandem.core.models import ScheduledRun
+
+logger = logging.getLogger("tandem.schedule")
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class DailyJob:
 DAILY_JOBS: dict[str, DailyJob] = {}
 
 
-def daily(*, at: str) -> object:
+def daily(*, at: str) -> Callable[[Task], Task]:
     """Register a task to run every day at ``at`` ("HH:MM", organisation time)."""
     hour, minute = (int(part) for part in at.split(":"))
 
@@ -62,3 +67,29 @@ def enqueue_due(*, now: dt.datetime | None = None, time_zone: ZoneInfo | None = 
             continue
         enqueued.append(key)
     return enqueued
+
+
+def discover() -> dict[str, DailyJob]:
+    """Import every installed app's ``tasks`` module, registering its daily jobs."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tasks")
+    return DAILY_JOBS
+
+
+def run_scheduler(stop: threading.Event, *, interval: float = 60.0) -> None:
+    """Enqueue due daily jobs every ``interval`` seconds until ``stop`` is set (the
+    worker runs this in a thread beside the task runner)."""
+    from django.db import close_old_connections
+
+    discover()
+    while not stop.is_set():
+        try:
+            enqueued = enqueue_due()
+            for key in enqueued:
+                logger.info("scheduled %s", key)
+        except Exception:  # a database hiccup must not kill the worker; try next time
+            logger.exception("scheduler: could not enqueue due jobs")
+        finally:
+            close_old_connections()
+        stop.wait(interval)

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 
 from tandem.clients import services
 from tandem.clients.models import Account, AccountStatusChange, FollowUp, Inquiry, Interaction
+from tandem.core.audit import history_for
 from tandem.core.calendar import WorkingCalendar
 from tandem.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from tandem.core.audit import history_for
 from tandem.core.models import AuditEntry
 from tandem.core.permissions import get_visible
 from tandem.core.roles import Role

@@ -24,15 +24,16 @@ def _probe() -> None:
 
 
 @pytest.fixture
-def probe_job():
+def probe_job(monkeypatch):
+    """The registry holding only the probe job (the real ones stay registered)."""
+    from tandem.core import schedule
+
+    schedule.discover()
     registered = daily(at="07:00")(_probe)
     name = next(name for name, job in DAILY_JOBS.items() if job.task is registered)
-    saved = dict(DAILY_JOBS)
-    DAILY_JOBS.clear()
-    DAILY_JOBS[name] = saved[name]
-    yield name
-    DAILY_JOBS.clear()
-    DAILY_JOBS.update(saved)
+    monkeypatch.setattr(schedule, "DAILY_JOBS", {name: DAILY_JOBS[name]})
+    DAILY_JOBS.pop(name)
+    return name
 
 
 @pytest.mark.django_db(transaction=True)
@@ -75,3 +76,29 @@ def test_unread_count_and_mark_read_touch_only_the_actors_notifications(member, 
     assert notification_unread_count(actor=member) == 2
     assert notification_mark_read(actor=member) == 2
     assert notification_unread_count(actor=project_manager) == 1
+
+
+def test_every_app_daily_job_is_discovered():
+    from tandem.core.schedule import discover
+
+    names = set(discover())
+    assert {"tandem.people.tasks.prune_login_attempts", "tandem.clients.tasks.notify_needs_attention"} <= names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduler_loop_enqueues_and_stops(probe_job):
+    import threading
+
+    from tandem.core.schedule import run_scheduler
+
+    stop = threading.Event()
+    thread = threading.Thread(target=run_scheduler, args=(stop,), kwargs={"interval": 0.05})
+    thread.start()
+    for _ in range(100):
+        if ScheduledRun.objects.exists():
+            break
+        stop.wait(0.05)
+    stop.set()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert ScheduledRun.objects.filter(key__startswith=probe_job).count() <= 1

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tandem.integrations.importing.clients import AccountImporter
 from tandem.integrations.importing.files import FileRejected, read_table
 from tandem.integrations.importing.mapping import auto_mapping, normalise_header
-from tandem.integrations.importing.clients import AccountImporter
 
 
 def test_utf8_bom_and_semicolon_delimiter_and_spacer_rows():

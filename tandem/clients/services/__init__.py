@@ -11,7 +11,12 @@ from tandem.clients.services.accounts import (
     accounts_recompute_check_in,
     normalise_domain,
 )
-from tandem.clients.services.contacts import contact_create, contact_delete, contact_move, contact_update
+from tandem.clients.services.contacts import (
+    contact_create,
+    contact_delete,
+    contact_move,
+    contact_update,
+)
 from tandem.clients.services.feedback import feedback_create, feedback_delete, feedback_update
 from tandem.clients.services.inquiries import (
     inquiry_assign,

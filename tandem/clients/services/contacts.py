@@ -32,7 +32,10 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 def _clear_other_primary(account: Account, keep_pk: int | None) -> None:
     """One primary contact per account (a partial unique constraint backs this up)."""
-    Contact.objects.filter(account=account, is_primary=True).exclude(pk=keep_pk).update(is_primary=False)
+    others = Contact.objects.filter(account=account, is_primary=True)
+    if keep_pk is not None:
+        others = others.exclude(pk=keep_pk)
+    others.update(is_primary=False)
 
 
 @transaction.atomic

@@ -31,7 +31,6 @@ from tandem.integrations.importing.mapping import TargetField
 from tandem.integrations.importing.values import (
     CellError,
     parse_bool,
-    parse_datetime,
     parse_decimal,
     parse_email,
     parse_int,
@@ -130,6 +129,10 @@ class _Importer:
             for obj, changes in updated
         ]
         AuditEntry.objects.bulk_create(entries, batch_size=1000)
+
+    def clean(self, context: ImportContext, values: dict[str, str], row_number: int) -> tuple[dict[str, Any] | None, RowErrors]:
+        """Typed values of one row, or the ``(column, message)`` problems (no database)."""
+        raise NotImplementedError
 
     def resolve(self, context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[tuple[int, dict[str, Any]]], RowErrorsByRow]:
         """Database checks of a batch (reads only): returns the rows ready to write and

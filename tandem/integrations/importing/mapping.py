@@ -38,10 +38,10 @@ def auto_mapping(headers: Iterable[str], fields: Iterable[TargetField]) -> dict[
     mapping: dict[str, str] = {}
     for field in fields:
         for alias in (field.name, *field.aliases):
-            header = by_key.get(normalise_header(alias))
-            if header is not None and header not in used:
-                mapping[field.name] = header
-                used.add(header)
+            found = by_key.get(normalise_header(alias))
+            if found is not None and found not in used:
+                mapping[field.name] = found
+                used.add(found)
                 break
     return mapping
 

@@ -134,7 +134,7 @@ def run_import(
                 errors.append({"row": number, "column": column, "message": message})
     errors.sort(key=lambda item: (item["row"], item["column"]))
     digest = hashlib.sha256(raw).hexdigest()
-    job_fields = {
+    job_fields: dict[str, Any] = {
         "created_by": actor if actor is not None else None, "source": source, "object": object_name,
         "file_name": file_name[:255], "file_sha256": digest, "dry_run": dry_run, "skip_invalid": skip_invalid,
         "mapping": effective, "total_rows": total, "error_count": error_count, "errors": errors,
