@@ -10,7 +10,7 @@ response schemas) are exercised, not only 404s.
 
 from __future__ import annotations
 
-import copy
+import json
 import os
 from typing import Any
 
@@ -20,6 +20,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
+from ninja.responses import NinjaJSONEncoder
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tandem.core.roles import Role
@@ -99,7 +100,8 @@ def _bearer_only_schema() -> dict[str, Any]:
     input accepted. Authentication itself is tested in test_api.py and tests/core."""
     from config.api import api
 
-    raw = copy.deepcopy(api.get_openapi_schema())
+    # Through JSON, as served: the schema object may hold lazy strings that do not copy.
+    raw = json.loads(json.dumps(api.get_openapi_schema(), cls=NinjaJSONEncoder))
     raw["components"]["securitySchemes"].pop("SessionCsrfAuth")
     for operations in raw["paths"].values():
         for operation in operations.values():
