@@ -140,6 +140,7 @@ def test_map_reads_a_field_from_another_column(capsys, tmp_path, am):
         "--map", "last_name=Nachname", "--map", "first_name=Vorname",
     )  # fmt: skip
     assert (code, err) == (0, "")
+    assert out.splitlines()[1].startswith("rows: 1  created: 1")
     assert list(Contact.objects.values_list("first_name", "last_name")) == [("Jo", "Smith")]
 
 
@@ -177,7 +178,10 @@ def test_as_user_applies_their_permissions(capsys, tmp_path, am):
     [
         (["--batch-size", "0"], "--batch-size must be at least 1, not 0"),
         (["--map", "Surname"], "--map 'Surname': write FIELD=HEADER, e.g. last_name=Surname"),
-        (["--encoding", "klingon"], "Account.csv cannot be read as klingon: unknown encoding: klingon"),
+        (
+            ["--encoding", "klingon"],
+            "Account.csv cannot be read as klingon: unknown encoding: klingon",
+        ),
     ],
 )
 def test_bad_options_fail_naming_them(capsys, tmp_path, am, argv, message):
