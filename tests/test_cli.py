@@ -304,7 +304,9 @@ def test_demo_rejects_a_bad_scale_naming_it(capsys):
 def test_bench_rejects_an_unknown_measure_naming_it(capsys):
     code, out, err = run(capsys, "bench", "--use-current-db", "--only", "P2,P99")
     assert (code, out) == (1, "")
-    assert err.startswith("tandem bench: error: --only: unknown measure(s) P99; known: P2, P3, P7")
+    assert err.startswith(
+        "tandem bench: error: --only: unknown measure(s) P99; known: P2, P3, P4, P5, P7, P2C, P3C"
+    )
 
 
 def test_bench_needs_its_own_process_for_a_temporary_database(capsys):

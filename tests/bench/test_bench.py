@@ -81,9 +81,11 @@ def test_targets():
 
 
 def test_select_measures_in_order_and_by_name():
-    assert [item.name for item in runner.select_measures()][:3] == ["P2", "P3", "P7"]
+    assert [item.name for item in runner.select_measures()][:5] == ["P2", "P3", "P4", "P5", "P7"]
     assert [item.name for item in runner.select_measures(["P7", "P2", "P7"])] == ["P7", "P2"]
-    with pytest.raises(LookupError, match="unknown measure\\(s\\) P99, X; known: P2, P3, P7"):
+    with pytest.raises(
+        LookupError, match="unknown measure\\(s\\) P99, X; known: P2, P3, P4, P5, P7, P2C, P3C"
+    ):
         runner.select_measures(["P2", "P99", "X"])
 
 

@@ -1,0 +1,448 @@
+"""Measures of the client pages, API lists and imports: P2C, P3C, P4 and P5 (QUALITY.md).
+
+* **P2C** - the four client list pages (accounts, contacts, interactions, inquiry queue)
+  at 50 rows, as the demo account manager (permission filters included) ÷ the minimal
+  logged-in view; the worst page is the ratio.
+* **P3C** - SQL queries of those pages and of the client API lists at 10 and 100 rows
+  per page, on the data as loaded and again after multiplying the client rows (in a
+  transaction that is rolled back); the largest count over the smallest of each
+  endpoint, which must be 1.00, and every count <= 12.
+* **P4** - each list page at the loaded scale S ÷ the same page at S/100. Method: the
+  page is timed on the full data, then inside a transaction 99 accounts in 100 (by id)
+  are deleted with everything that hangs off them - the same organisation at a hundredth
+  of its size, proportions kept - the page is timed again, the transaction is rolled
+  back, and the full page is timed once more (half the full-size samples before, half
+  after, so machine load drifting during the run hits both sides). Run it at the scale
+  you want: ``tandem bench --only P4 --scale 0.2``.
+* **P5** - a 200,000-row contacts CSV imported end to end by
+  :func:`tandem.integrations.importing.runner.run_import` (read, map, validate, dedupe,
+  resolve accounts, insert with audit entries) in rows/s ÷ raw ``executemany``
+  (SQLite) or ``COPY`` (PostgreSQL) rows/s of the same rows into a scratch table with
+  the contact table's columns. Everything happens in a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import statistics
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from tandem.bench.registry import BenchError, Result, Target, measure
+from tandem.bench.runner import BenchContext
+from tandem.bench.timing import interleaved_medians
+from tandem.clients.models import (
+    Account,
+    AccountItem,
+    AccountStatusChange,
+    Contact,
+    Feedback,
+    FollowUp,
+    Inquiry,
+    Interaction,
+)
+from tandem.core.roles import Role
+
+PAGES = (
+    "clients:account_list",
+    "clients:contact_list",
+    "clients:interaction_list",
+    "clients:inquiry_queue",
+)
+API_LISTS = ("/api/v1/accounts", "/api/v1/contacts", "/api/v1/interactions", "/api/v1/inquiries")
+QUERY_CAP = 12
+P3_PAGE_SIZES = (10, 100)
+P4_KEEP_ONE_IN = 100
+P5_ROWS = 200_000
+P5_ACCOUNTS = 2_000
+# Client tables grown for P3C's second size, and by how much.
+GROWN_MODELS: tuple[type[Any], ...] = (Account, Contact, Interaction, Inquiry)
+
+
+def _url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch as exc:
+        raise BenchError(f"the route {name} does not exist") from exc
+
+
+def _page_paths() -> dict[str, str]:
+    return {name.split(":")[1]: _url(name) for name in PAGES}
+
+
+def _require_clients() -> None:
+    if not Account.objects.exists():
+        raise BenchError("no client accounts: load data first (tandem demo)")
+
+
+def _timed(
+    ctx: BenchContext, name: str, candidates: dict[str, Callable[[], Any]], default_repeat: int
+) -> tuple[dict[str, float], int]:
+    repeat = ctx.repetitions(default_repeat)
+    with ctx.progress.bar(f"bench: {name}", total=repeat, unit="rounds") as bar:
+        medians = interleaved_medians(
+            candidates, repeat=repeat, warmup=min(10, repeat), on_round=lambda: bar.update(1)
+        )
+    return medians, repeat
+
+
+# --- P2C -------------------------------------------------------------------------------
+
+
+@measure("P2C", title="client list pages / minimal logged-in view", target=Target(6))
+def client_list_pages(ctx: BenchContext) -> Result:
+    """The four client list pages (50 rows, the default page size) as the demo account
+    manager, each interleaved with the baseline view; the ratio is the worst page's."""
+    _require_clients()
+    client = ctx.client(ctx.user(Role.ACCOUNT_MANAGER))
+    pages = _page_paths()
+    baseline = _url("bench_baseline")
+    candidates: dict[str, Callable[[], Any]] = {"baseline": lambda: client.get(baseline)}
+    for name, path in pages.items():
+        ctx.get(client, path)
+        candidates[name] = partial(client.get, path)
+    ctx.get(client, baseline)
+    medians, repeat = _timed(ctx, "P2C", candidates, 100)
+    ratios = {name: medians[name] / medians["baseline"] for name in pages}
+    worst = max(ratios, key=ratios.__getitem__)
+    details: dict[str, object] = {"worst": worst, "baseline_ms": medians["baseline"] * 1000}
+    for name in pages:
+        details[f"{name}_ms"] = medians[name] * 1000
+    details["accounts"] = Account.objects.count()
+    details["repeat"] = repeat
+    return Result("P2C", ratios[worst], Target(6), details=details)
+
+
+# --- P3C -------------------------------------------------------------------------------
+
+
+def _count_queries(client: Client, path: str) -> int:
+    BenchContext.get(client, path)  # warm caches (content types, templates) first
+    with CaptureQueriesContext(connection) as queries:
+        BenchContext.get(client, path)
+    return len(queries.captured_queries)
+
+
+def _grow(factor: int) -> None:
+    """Copy the rows of :data:`GROWN_MODELS` ``factor - 1`` times with set-based
+    ``INSERT … SELECT`` (the caller rolls it back). Copies are never primary contacts
+    (one per account) and carry no external id (unique per source)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in GROWN_MODELS:
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            columns = ", ".join(quote(f.column) for f in fields)
+            values = ", ".join(
+                "NULL"
+                if f.name == "external_id"
+                else "%s"
+                if f.name == "is_primary"
+                else quote(f.column)
+                for f in fields
+            )
+            params: list[Any] = [False] if any(f.name == "is_primary" for f in fields) else []
+            table = quote(model._meta.db_table)
+            pk = quote(model._meta.pk.column)
+            cursor.execute(f"SELECT MAX({pk}) FROM {table}")  # noqa: S608
+            last = cursor.fetchone()[0] or 0
+            for _ in range(factor - 1):  # copies of the original rows only
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT {values} FROM {table} WHERE {pk} <= %s",  # noqa: S608
+                    [*params, last],
+                )
+
+
+def _growth_factor() -> int:
+    """Ten times the data, or twice it once the interactions pass a million (the
+    count must not move with the size; what size doubles is enough to show that)."""
+    return 10 if Interaction.objects.count() < 100_000 else 2
+
+
+@measure(
+    "P3C",
+    title="SQL queries per client page and API list, at two sizes and two page sizes",
+    target=Target(1),
+)
+def client_query_counts(ctx: BenchContext) -> Result:
+    """Queries of the four client list pages and four client API lists at 10 and 100
+    rows per page, as the demo account manager, on the data as loaded and again with
+    the accounts, contacts, interactions and inquiries multiplied (rolled back)."""
+    _require_clients()
+    client = ctx.client(ctx.user(Role.ACCOUNT_MANAGER))
+    endpoints = {name: (path, "per_page") for name, path in _page_paths().items()}
+    endpoints.update({"api_" + path.rsplit("/", 1)[1]: (path, "limit") for path in API_LISTS})
+    counts: dict[str, list[int]] = {name: [] for name in endpoints}
+    sizes: list[int] = []
+
+    def measure_all() -> None:
+        sizes.append(Interaction.objects.count())
+        for name, (path, size_param) in endpoints.items():
+            for size in P3_PAGE_SIZES:
+                counts[name].append(_count_queries(client, f"{path}?{size_param}={size}"))
+
+    measure_all()
+    factor = _growth_factor()
+    with transaction.atomic():
+        _grow(factor)
+        measure_all()
+        transaction.set_rollback(True)
+    ratio = max(max(values) / min(values) for values in counts.values())
+    largest = max(max(values) for values in counts.values())
+    details: dict[str, object] = {
+        "max_queries": largest,
+        "query_cap": f"<={QUERY_CAP}",
+        "interactions": "/".join(str(size) for size in sizes),
+        "page_sizes": "/".join(str(size) for size in P3_PAGE_SIZES),
+    }
+    details.update(
+        {name: ",".join(str(count) for count in values) for name, values in counts.items()}
+    )
+    return Result("P3C", ratio, Target(1), details=details, extra_ok=largest <= QUERY_CAP)
+
+
+# --- P4 --------------------------------------------------------------------------------
+
+
+def _shrink(keep_one_in: int) -> None:
+    """Delete all but one account in ``keep_one_in`` (by id) and every row of theirs
+    that the list pages read, with set-based deletes (the caller rolls back; foreign
+    keys are deferred, so rows of other apps that point at them are never checked)."""
+    quote = connection.ops.quote_name
+
+    def table(model: type[Any]) -> str:
+        return quote(model._meta.db_table)
+
+    gone = f"SELECT {quote('id')} FROM {table(Account)} WHERE {quote('id')} %% %s <> 0"  # noqa: S608
+    gone_interactions = (
+        f"SELECT {quote('id')} FROM {table(Interaction)} WHERE {quote('account_id')} IN ({gone})"  # noqa: S608
+    )
+    with connection.cursor() as cursor:
+        for through in (Interaction.contacts.through, Interaction.users.through):
+            cursor.execute(
+                f"DELETE FROM {table(through)} WHERE {quote('interaction_id')} IN ({gone_interactions})",  # noqa: S608
+                [keep_one_in],
+            )
+        for model in (
+            FollowUp,
+            Feedback,
+            Interaction,
+            Inquiry,
+            Contact,
+            AccountItem,
+            AccountStatusChange,
+        ):
+            cursor.execute(
+                f"DELETE FROM {table(model)} WHERE {quote('account_id')} IN ({gone})",  # noqa: S608
+                [keep_one_in],
+            )
+        accounts = f"DELETE FROM {table(Account)} WHERE {quote('id')} IN ({gone})"  # noqa: S608
+        cursor.execute(accounts, [keep_one_in])
+
+
+@measure("P4", title="client list page at scale S / the same page at S/100", target=Target(1.3))
+def client_pages_at_two_scales(ctx: BenchContext) -> Result:
+    """Each client list page as the demo account manager on the data as loaded (S) and
+    on one account in a hundred with its rows (S/100, in a rolled-back transaction);
+    the ratio is the worst page's median time at S over its median at S/100."""
+    _require_clients()
+    client = ctx.client(ctx.user(Role.ACCOUNT_MANAGER))
+    pages = _page_paths()
+    repeat = ctx.repetitions(40)
+    half = max(1, repeat // 2)
+
+    def sample(rounds: int) -> dict[str, list[float]]:
+        for path in pages.values():
+            for _ in range(min(5, rounds)):  # warm up
+                ctx.get(client, path)
+        samples: dict[str, list[float]] = {name: [] for name in pages}
+        for index in range(rounds):
+            names = list(pages) if index % 2 == 0 else list(reversed(pages))
+            for name in names:
+                started = time.perf_counter()
+                ctx.get(client, pages[name])
+                samples[name].append(time.perf_counter() - started)
+        return samples
+
+    full = sample(half)
+    accounts_full = Account.objects.count()
+    with transaction.atomic():
+        _shrink(P4_KEEP_ONE_IN)
+        accounts_small = Account.objects.count()
+        small = sample(repeat)
+        transaction.set_rollback(True)
+    for name, values in sample(half).items():
+        full[name].extend(values)
+    ratios = {
+        name: statistics.median(full[name]) / statistics.median(small[name]) for name in pages
+    }
+    worst = max(ratios, key=ratios.__getitem__)
+    details: dict[str, object] = {"worst": worst, "accounts": f"{accounts_full}/{accounts_small}"}
+    for name in pages:
+        details[f"{name}_ms"] = (
+            f"{statistics.median(full[name]) * 1000:.2f}/{statistics.median(small[name]) * 1000:.2f}"
+        )
+    details["repeat"] = repeat
+    return Result("P4", ratios[worst], Target(1.3), details=details)
+
+
+# --- P5 --------------------------------------------------------------------------------
+
+P5_HEADERS = (
+    "Id", "AccountId", "FirstName", "LastName", "Email", "Phone", "MobilePhone", "Title",
+    "Department", "HasOptedOutOfEmail", "DoNotCall",
+)  # fmt: skip
+
+
+def _p5_files(rows: int, accounts: int) -> tuple[bytes, bytes]:
+    """A Salesforce Account export of ``accounts`` rows and a Contact export of ``rows``
+    rows spread over them (deterministic)."""
+    account_file = io.StringIO()
+    writer = csv.writer(account_file)
+    writer.writerow(["Id", "Name", "Type", "BillingCity", "BillingCountry", "Industry"])
+    for number in range(accounts):
+        writer.writerow(
+            [f"001BENCH{number:010d}", f"Bench Account {number:05d}", "Customer - Direct",
+             "Leeds", "United Kingdom", "Retail"]
+        )  # fmt: skip
+    contact_file = io.StringIO()
+    writer = csv.writer(contact_file)
+    writer.writerow(P5_HEADERS)
+    for number in range(rows):
+        writer.writerow(
+            [
+                f"003BENCH{number:010d}", f"001BENCH{number % accounts:010d}", "Sam",
+                f"Contact{number:06d}", f"sam.contact{number}@bench.example", "+44 113 496 0000",
+                "", "Buyer", "Procurement", "false", "0",
+            ]
+        )  # fmt: skip
+    return account_file.getvalue().encode(), contact_file.getvalue().encode()
+
+
+def _scratch_rows(
+    data: bytes, account_ids: dict[str, int]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The contact table's columns, and the rows an import of ``data`` writes, as tuples."""
+    now = timezone.now()
+    fields = [f for f in Contact._meta.concrete_fields if not f.primary_key]
+    reader = csv.DictReader(io.StringIO(data.decode()))
+    values_of: dict[str, Callable[[dict[str, str]], Any]] = {
+        "created_at": lambda row: now,
+        "updated_at": lambda row: now,
+        "version": lambda row: 1,
+        "account": lambda row: account_ids[row["AccountId"]],
+        "first_name": lambda row: row["FirstName"],
+        "last_name": lambda row: row["LastName"],
+        "email": lambda row: row["Email"],
+        "phone": lambda row: row["Phone"],
+        "mobile": lambda row: row["MobilePhone"],
+        "job_title": lambda row: row["Title"],
+        "department": lambda row: row["Department"],
+        "email_opt_out": lambda row: row["HasOptedOutOfEmail"] == "true",
+        "do_not_call": lambda row: row["DoNotCall"] == "1",
+        "source": lambda row: "salesforce",
+        "external_id": lambda row: row["Id"],
+    }
+    defaults = {f.name: f.get_default() for f in fields}
+    getters = [values_of.get(f.name, lambda row, name=f.name: defaults[name]) for f in fields]
+    rows = [tuple(get(row) for get in getters) for row in reader]
+    return [str(f.column) for f in fields], rows
+
+
+def _raw_insert(columns: list[str], rows: list[tuple[Any, ...]]) -> float:
+    """Seconds to write ``rows`` into a scratch table with the contact table's columns:
+    ``executemany`` on SQLite, ``COPY`` on PostgreSQL."""
+    quote = connection.ops.quote_name
+    table = quote(Contact._meta.db_table)
+    scratch = quote("bench_p5_scratch")
+    column_list = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TABLE {scratch} (LIKE {table} INCLUDING DEFAULTS)")
+            started = time.perf_counter()
+            with cursor.cursor.copy(f"COPY {scratch} ({column_list}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            elapsed = time.perf_counter() - started
+        else:
+            cursor.execute(f"CREATE TABLE {scratch} AS SELECT * FROM {table} WHERE 0")  # noqa: S608
+            adapt = connection.ops.adapt_datetimefield_value
+            prepared = [
+                tuple(adapt(value) if isinstance(value, dt.datetime) else value for value in row)
+                for row in rows
+            ]
+            placeholders = ", ".join(["%s"] * len(columns))
+            started = time.perf_counter()
+            cursor.executemany(
+                f"INSERT INTO {scratch} ({column_list}) VALUES ({placeholders})",  # noqa: S608
+                prepared,
+            )
+            elapsed = time.perf_counter() - started
+        cursor.execute(f"DROP TABLE {scratch}")
+    return elapsed
+
+
+@measure(
+    "P5", title="CSV contacts import rows/s / raw insert rows/s", target=Target(0.4, at_most=False)
+)
+def csv_import_throughput(ctx: BenchContext) -> Result:
+    """Import a 200,000-row Salesforce contacts file (after its 2,000 accounts, not
+    timed) as an administrator with ``run_import``, against inserting the same rows raw
+    into a scratch table. Both in one transaction that is rolled back."""
+    from tandem.integrations.importing.runner import run_import
+
+    rows = P5_ROWS
+    actor = ctx.user(Role.ADMIN)
+    account_data, contact_data = _p5_files(rows, min(P5_ACCOUNTS, rows))
+    with transaction.atomic():
+        run_import(actor=actor, source="salesforce", data=account_data, file_name="Account.csv")
+        imported = Account.objects.filter(source="salesforce", external_id__startswith="001BENCH")
+        account_ids = {
+            str(external): pk for external, pk in imported.values_list("external_id", "pk")
+        }
+        columns, raw_rows = _scratch_rows(contact_data, account_ids)
+        raw_seconds = _raw_insert(columns, raw_rows)
+        del raw_rows
+        with ctx.progress.bar("bench: P5 import", total=rows) as bar:
+            done = [0]
+
+            def progress(current: int, total: int) -> None:
+                bar.update(current - done[0])
+                done[0] = current
+
+            started = time.perf_counter()
+            job = run_import(
+                actor=actor,
+                source="salesforce",
+                data=contact_data,
+                file_name="Contact.csv",
+                progress=progress,
+            )
+            import_seconds = time.perf_counter() - started
+        created = job.created_count
+        transaction.set_rollback(True)
+    if created != rows:
+        raise BenchError(f"the import created {created} of {rows} contacts ({job.message})")
+    import_rate, raw_rate = rows / import_seconds, rows / raw_seconds
+    return Result(
+        "P5",
+        import_rate / raw_rate,
+        Target(0.4, at_most=False),
+        details={
+            "import_rows_per_s": round(import_rate),
+            "raw_rows_per_s": round(raw_rate),
+            "rows": rows,
+            "import_s": import_seconds,
+            "raw_s": raw_seconds,
+            "raw": "copy" if connection.vendor == "postgresql" else "executemany",
+        },
+    )
