@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tandem.core.roles import Role
+from tandem.core.widgets import FastSelect
 from tandem.people import services
 from tandem.people.models import (
     Person,
@@ -84,6 +85,8 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "form-select")
+                if type(widget) is forms.Select:
+                    widget.__class__ = FastSelect  # same HTML, rendered without templates
             elif not widget.is_hidden:
                 widget.attrs.setdefault("class", "form-control")
 
