@@ -367,7 +367,7 @@ def _raw_insert(columns: list[str], rows: list[tuple[Any, ...]]) -> float:
     column_list = ", ".join(quote(column) for column in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"CREATE TABLE {scratch} (LIKE {table} INCLUDING DEFAULTS)")
+            cursor.execute(f"CREATE TABLE {scratch} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY)")
             started = time.perf_counter()
             with cursor.cursor.copy(f"COPY {scratch} ({column_list}) FROM STDIN") as copy:
                 for row in rows:
