@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, Phase, settings
 from ninja.responses import NinjaJSONEncoder
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from tandem.core.api import MAX_ID
 from tandem.core.roles import Role
 from tandem.people import services as people_services
 from tests.clients.factories import make_account, make_contact, make_inquiry, make_interaction
@@ -82,7 +83,8 @@ def _real_ids(values: dict[str, Any], ids: dict[str, int]) -> dict[str, Any]:
     if not isinstance(values, dict):
         return values
     for key, value in list(values.items()):
-        if key in ids and isinstance(value, int) and not isinstance(value, bool) and value > 0 and value % 2 == 0:
+        # Only schema-valid ids (1 … MAX_ID): a negative case's invalid id stays invalid.
+        if key in ids and type(value) is int and 0 < value <= MAX_ID and value % 2 == 0:
             values[key] = ids[key]
         elif key == "contact_ids" and isinstance(value, list) and len(value) == 1 and value[0] in (1, 2):
             values[key] = [ids["contact_id"]]
