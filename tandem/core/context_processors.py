@@ -35,6 +35,7 @@ NAVIGATION: list[NavItem] = [
     # the queue (project managers and members see only the inquiries assigned to them).
     NavItem("Inquiries", "clients:inquiry_queue"),
     NavItem("Needs attention", "clients:attention", roles=(Role.ADMIN, Role.EXECUTIVE, Role.ACCOUNT_MANAGER)),
+    NavItem("Import", "integrations:import_list", roles=(Role.ADMIN, Role.ACCOUNT_MANAGER)),
     NavItem("People", "people:user_list"),
     NavItem("Teams", "people:team_list"),
     NavItem("Calendar", "people:calendar"),
