@@ -188,6 +188,104 @@ def _access_token(actor: User) -> tuple[dict[str, Any], dict[str, Any]]:
     )
 
 
+def _parent_account() -> Any:
+    from tandem.clients.models import Account
+
+    return Account.objects.create(name="R9 parent", tier="key")
+
+
+R9_AT = dt.datetime(2025, 8, 4, 9, 30, tzinfo=dt.UTC)
+
+
+def _account(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"name": "R9 Ltd", "tier": "key", "industry": "Retail"}, {"industry": "Logistics"}
+
+
+def _account_item(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return (
+        {"account": _parent_account(), "kind": "goal", "title": "Halve the month-end close"},
+        {"status": "met"},
+    )
+
+
+def _contact(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"account": _parent_account(), "last_name": "Nine", "email": "nine@client.test"}, {
+        "job_title": "CFO"
+    }
+
+
+def _interaction(actor: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return (
+        {
+            "account": _parent_account(),
+            "kind": "call",
+            "subject": "Kick-off",
+            "occurred_at": R9_AT,
+            "logged_by": actor,
+        },
+        {"summary": "Agreed the plan"},
+    )
+
+
+def _follow_up(actor: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return (
+        {
+            "account": _parent_account(),
+            "owner": actor,
+            "due_date": dt.date(2025, 8, 11),
+            "description": "Send the offer",
+        },
+        {"done_at": R9_AT},
+    )
+
+
+def _feedback(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return (
+        {
+            "account": _parent_account(),
+            "sentiment": "positive",
+            "text": "Quick answers",
+            "received_at": R9_AT,
+        },
+        {"sentiment": "neutral"},
+    )
+
+
+def _inquiry(actor: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    from decimal import Decimal
+
+    return (
+        {
+            "account": _parent_account(),
+            "subject": "Invoice question",
+            "assignee": actor,
+            "received_at": R9_AT,
+            "sla_hours": Decimal("8.00"),
+            "sla_due_at": R9_AT + dt.timedelta(hours=8),
+        },
+        {"priority": "high"},
+    )
+
+
+def _cadence_rule(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    from tandem.clients.models import CadenceRule
+
+    # One rule per tier, seeded by a migration: make room for the one under test.
+    CadenceRule.objects.filter(tier="long_tail").delete()
+    return {"tier": "long_tail", "check_in_days": 90}, {"check_in_days": 120}
+
+
+def _sla_rule(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    from decimal import Decimal
+
+    from tandem.clients.models import SlaRule
+
+    SlaRule.objects.filter(tier="long_tail", priority="low").delete()
+    return {"tier": "long_tail", "priority": "low", "response_hours": Decimal("80.00")}, {
+        "response_hours": Decimal("60.00")
+    }
+
+
 BUILDERS: dict[str, Builder] = {
     "people.User": _user,
     "people.Team": _team,
@@ -196,6 +294,15 @@ BUILDERS: dict[str, Builder] = {
     "people.OrganisationCalendar": _calendar,
     "people.Holiday": _holiday,
     "people.AccessToken": _access_token,
+    "clients.Account": _account,
+    "clients.AccountItem": _account_item,
+    "clients.Contact": _contact,
+    "clients.Interaction": _interaction,
+    "clients.FollowUp": _follow_up,
+    "clients.Feedback": _feedback,
+    "clients.Inquiry": _inquiry,
+    "clients.CadenceRule": _cadence_rule,
+    "clients.SlaRule": _sla_rule,
 }
 
 
