@@ -236,3 +236,13 @@ def test_cadence_rule_change_redates_default_accounts_only(admin_user, account_m
     custom.refresh_from_db()
     assert default.check_in_due_at == default.lifecycle_changed_at + dt.timedelta(days=45)
     assert custom.check_in_due_at == custom.lifecycle_changed_at + dt.timedelta(days=7)
+
+
+def test_account_manager_cannot_leave_an_account_without_owner(account_manager, admin_user):
+    account = make_account(owner=account_manager)
+    with pytest.raises(ValidationError) as error:
+        services.account_update(actor=account_manager, account=account, data={"owner": None})
+    assert "owner" in error.value.message_dict
+    assert Account.objects.get(pk=account.pk).owner == account_manager
+    services.account_update(actor=admin_user, account=Account.objects.get(pk=account.pk), data={"owner": None})
+    assert Account.objects.get(pk=account.pk).owner is None

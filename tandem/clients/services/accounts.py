@@ -61,9 +61,13 @@ def _clean_account_data(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_owner_allowed(actor: Any, owner: Any) -> None:
-    """Account managers may only give accounts to themselves or their team."""
-    if actor is None or is_admin(actor) or owner is None:
+    """Account managers may only give accounts to themselves or their team, and only
+    administrators may leave an account without an owner (it would vanish from every
+    account manager's view)."""
+    if actor is None or is_admin(actor):
         return
+    if owner is None:
+        raise ValidationError({"owner": "Choose an account manager; only administrators may leave an account without owner."})
     actor_team = getattr(getattr(actor, "person", None), "team_id", None)
     owner_team = getattr(getattr(owner, "person", None), "team_id", None)
     if owner.pk != actor.pk and (actor_team is None or owner_team != actor_team):
