@@ -105,7 +105,7 @@ def job_from(response: Any) -> ImportJob:
 
 def selected(html: str, name: str) -> str | None:
     """The selected option of the select ``name`` on the page (None when nothing is)."""
-    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    select = re.search(rf'<select[^>]* name="{name}"[^>]*>(.*?)</select>', html, re.S)
     assert select, name
     option = re.search(r'<option value="([^"]*)"[^>]*selected', select.group(1))
     return option.group(1) if option else None
@@ -113,7 +113,7 @@ def selected(html: str, name: str) -> str | None:
 
 def mapping_post(html: str, **changes: str) -> dict[str, str]:
     """The mapping form as the page shows it, with ``changes`` (field -> header)."""
-    names = re.findall(r'<select name="(map_[a-z_]+)"', html)
+    names = re.findall(r'<select[^>]* name="(map_[a-z_]+)"', html)
     data = {name: selected(html, name) or "" for name in names}
     data.update({f"map_{field}": header for field, header in changes.items()})
     return data
@@ -157,7 +157,7 @@ def test_salesforce_accounts_dry_run_shows_mapping_and_counts_and_writes_nothing
     assert selected(html, "map_description") == ""  # "— not imported —"
     options = re.findall(
         r"<option value=\"([^\"]*)\"",
-        re.search(r'<select name="map_city".*?</select>', html, re.S).group(0),
+        re.search(r'<select[^>]* name="map_city".*?</select>', html, re.S).group(0),
     )
     assert options == [
         "",
