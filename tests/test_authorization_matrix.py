@@ -90,12 +90,39 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "/api/v1/me": (READ, None),
     "/api/v1/users": (CREATE, "people.User"),
     "/api/v1/teams": (CREATE, "people.Team"),
+    # Clients: lists (each also exports with ?format=csv / xlsx) read through the scoped
+    # selectors, so every role may open them and sees only its rows.
+    "clients:account_list": (READ, None),
+    "clients:contact_list": (READ, None),
+    "clients:interaction_list": (READ, None),
+    "clients:inquiry_queue": (READ, None),
+    "clients:attention": (READ, None),
+    "clients:account_create": (CREATE, "clients.Account"),
+    "/api/v1/accounts": (CREATE, "clients.Account"),
+    "/api/v1/contacts": (CREATE, "clients.Contact"),
+    "/api/v1/interactions": (CREATE, "clients.Interaction"),
+    "/api/v1/follow-ups": (READ, None),
+    "/api/v1/feedback": (CREATE, "clients.Feedback"),
+    "/api/v1/inquiries": (CREATE, "clients.Inquiry"),
+    # The top bar: global search (scoped per type) and the user's own notifications.
+    "core:search": (READ, None),
+    "core:notifications": (READ, None),
+    "core:notification_read_all": (SELF, None),
+    # Imports: only those who may import open these pages (403 for the others).
+    "integrations:import_list": (CREATE, "integrations.ImportJob"),
+    "integrations:import_create": (CREATE, "integrations.ImportJob"),
 }
 
 # Object routes where acting on one's own record follows a rule other than the named
 # model's can_change, so the role's own read-only record is not expected to be refused.
 SELF_SERVICE: dict[str, str] = {
     "people:time_off_create": "people record their own time off under their own user page",
+}
+
+# Object routes that serve an HTMX partial: a plain GET of a visible object redirects to
+# the object's full page (302), the partial itself is checked with an HTMX GET.
+PARTIAL_ONLY: dict[str, str] = {
+    "clients:account_timeline": "the timeline block of the account page; a plain GET goes to that page",
 }
 
 ROUTES = all_routes()
@@ -240,6 +267,7 @@ def test_rule_tables_name_existing_routes() -> None:
     assert sorted(set(PUBLIC) - keys) == []
     assert sorted(set(COLLECTION_RULES) - keys) == []
     assert sorted(set(SELF_SERVICE) - keys) == []
+    assert sorted(set(PARTIAL_ONLY) - keys) == []
     assert OBJECT_ROUTES and COLLECTION_ROUTES
 
 
@@ -287,15 +315,21 @@ def test_object_route(route: Route, role: str, world: World) -> None:
             note = f" ({model.__name__} {obj.pk} visible, not changeable)"
             if route.kind == "page" or "GET" in dict(route.operations):
                 # Seen, so never 404; an edit form may refuse with 403 already on GET.
+                partial_only = route.key in PARTIAL_ONLY
                 outcomes.check(
                     client,
                     "GET",
                     url,
-                    expected={200, 403, 405},
+                    expected={200, 403, 405} | ({302} if partial_only else set()),
                     unchanged=True,
                     actor=actor,
                     note=note,
                 )
+                if partial_only:
+                    outcomes.check(
+                        client, "GET", url, expected={200, 403}, unchanged=True, htmx=True,
+                        actor=actor, note=note,
+                    )  # fmt: skip
             for method in UNSAFE_METHODS:
                 body = body_for(route, method, actor, world, version)
                 outcomes.check(
@@ -528,3 +562,74 @@ def test_anonymous_admin_is_sent_to_admin_log_in(db: None) -> None:
     response = Client().get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+# --- References to records of another account --------------------------------------------------
+
+
+def _cross_account_cases(world: World) -> list[tuple[str, str, dict[str, Any], str, Any, Any]]:
+    """(method, path, body, swapped field, the reference of the same account, the one of
+    another account the caller also sees): "Delivery Co" against "Mel's Legacy"."""
+    from tandem.clients.models import Interaction
+
+    delivery = world.extra["accounts"]["delivery"]
+    own_contact, other_contact = world.extra["delivery_contact"], world.extra["legacy_contact"]
+    own_inquiry, other_inquiry = world.extra["delivery_inquiry"], world.extra["legacy_inquiry"]
+    interaction = Interaction.objects.filter(account=delivery).get()
+    call = {"account_id": delivery.pk, "kind": "call", "subject": "Matrix call"}
+    return [
+        ("POST", "/api/v1/interactions", call, "contact_ids", [own_contact.pk], [other_contact.pk]),
+        ("POST", "/api/v1/interactions", call, "inquiry_id", own_inquiry.pk, other_inquiry.pk),
+        (
+            "PATCH", f"/api/v1/interactions/{interaction.pk}", {"version": interaction.version},
+            "contact_ids", [own_contact.pk], [other_contact.pk],
+        ),
+        (
+            "POST", "/api/v1/feedback",
+            {"account_id": delivery.pk, "sentiment": "positive", "text": "Matrix"},
+            "contact_id", own_contact.pk, other_contact.pk,
+        ),
+        (
+            "POST", "/api/v1/inquiries", {"account_id": delivery.pk, "subject": "Matrix"},
+            "contact_id", own_contact.pk, other_contact.pk,
+        ),
+        (
+            "POST", f"/api/v1/inquiries/{own_inquiry.pk}/respond", {"summary": "Matrix"},
+            "contact_ids", [own_contact.pk], [other_contact.pk],
+        ),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.ACCOUNT_MANAGER])
+def test_references_to_another_accounts_records_are_refused(role: str, world: World) -> None:
+    """A contact or inquiry the caller may see, but of another account than the record
+    being written, is a 422 on that body field and changes nothing; the same body with
+    the account's own record is accepted (so the refusal is the swap's doing)."""
+    client = Client(headers={"authorization": f"Bearer {world.tokens[role]}"})
+    failures = []
+    for method, path, body, name, own, other in _cross_account_cases(world):
+        before = db_state()
+        response = client.generic(
+            method, path, json.dumps({**body, name: other}), content_type="application/json"
+        )
+        fields = (
+            response.json().get("error", {}).get("fields", {})
+            if response.status_code == 422
+            else {}
+        )
+        if response.status_code != 422 or list(fields) != [name]:
+            failures.append(
+                f"LEAK? {method} {path} {name}={other} as {role}: {response.status_code} {fields}"
+            )
+        if diff_tables(before, db_state()):
+            failures.append(f"LEAK? {method} {path} {name}={other} as {role}: rows changed")
+        control = client.generic(
+            method, path, json.dumps({**body, name: own}), content_type="application/json"
+        )
+        if control.status_code not in (200, 201):
+            failures.append(
+                f"control {method} {path} {name}={own} as {role}: {control.status_code} {control.content[:300]!r}"
+            )
+        if method == "PATCH":
+            body["version"] += 1
+    assert not failures, "\n".join(failures)
