@@ -267,20 +267,30 @@ class DemoResult:
 
 
 def run_demo(
-    *, scale: float, seed: int = DEFAULT_SEED, reset: bool = False, progress: Progress | None = None
+    *,
+    scale: float,
+    seed: int = DEFAULT_SEED,
+    reset: bool = False,
+    progress: Progress | None = None,
+    steps: Iterable[str] | None = None,
 ) -> DemoResult:
     """Fill the database with the demo organisation.
 
     Without ``reset``: refuses (:class:`DemoRefusedError`) if any step reports rows the
     demo did not make, and does nothing (``created=False``) if the demo data is already
     there. With ``reset``: wipes the business tables first. All steps run in one
-    transaction, so a failed run leaves nothing behind.
+    transaction, so a failed run leaves nothing behind. ``steps`` names the steps to run
+    (all by default): tests of one app's step run just that one.
     """
-    steps = discover()
+    wanted = set(steps) if steps is not None else None
+    all_steps = discover()
+    if wanted is not None and wanted - {item.name for item in all_steps}:
+        raise ValueError(f"unknown demo step(s): {', '.join(sorted(wanted - {i.name for i in all_steps}))}")
+    steps = [item for item in all_steps if wanted is None or item.name in wanted]
     started = time.perf_counter()
     if not reset:
         foreign = {
-            item.name: item.foreign_rows() for item in steps if item.foreign_rows is not None
+            item.name: item.foreign_rows() for item in all_steps if item.foreign_rows is not None
         }
         found = {name: count for name, count in foreign.items() if count}
         if found:

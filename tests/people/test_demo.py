@@ -26,6 +26,8 @@ from tandem.people.models import (
 )
 from tests.factories import make_user
 
+# The people step alone: later apps' steps have tests of their own.
+PEOPLE_ONLY = ("people",)
 SMALL = demo.SCALES["small"]
 
 
@@ -145,7 +147,7 @@ def test_bank_holidays_move_off_weekends_and_follow_easter(year, expected):
 
 @pytest.mark.django_db
 def test_small_scale_has_exact_counts():
-    result = demo.run_demo(scale=SMALL, seed=1, reset=True)
+    result = demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=1, reset=True)
     assert result.created is True
     assert User.objects.count() == 30
     assert Person.objects.count() == 30
@@ -179,7 +181,7 @@ def test_small_scale_has_exact_counts():
 
 @pytest.mark.django_db
 def test_every_business_row_has_its_create_audit_entry():
-    demo.run_demo(scale=SMALL, seed=1, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=1, reset=True)
     entries = AuditEntry.objects.filter(action=AuditAction.CREATE)
     assert entries.count() == 30 + 4 + 30 + 265 + 1 + 32
     assert AuditEntry.objects.exclude(action=AuditAction.CREATE).count() == 0
@@ -202,7 +204,7 @@ def test_every_business_row_has_its_create_audit_entry():
 
 @pytest.mark.django_db
 def test_the_five_demo_logins_work_with_their_roles():
-    demo.run_demo(scale=SMALL, seed=1, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=1, reset=True)
     for login in demo.DEMO_LOGINS:
         user = authenticate(None, username=login.email, password=demo.DEMO_PASSWORD)
         assert user is not None, login.email
@@ -215,7 +217,7 @@ def test_the_five_demo_logins_work_with_their_roles():
 @pytest.mark.django_db
 @pytest.mark.real_password_hashing
 def test_every_demo_user_shares_one_argon2_hash():
-    demo.run_demo(scale=SMALL, seed=1, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=1, reset=True)
     hashes = set(User.objects.values_list("password", flat=True))
     assert len(hashes) == 1
     assert hashes.pop().startswith("argon2$")
@@ -223,7 +225,7 @@ def test_every_demo_user_shares_one_argon2_hash():
 
 @pytest.mark.django_db
 def test_the_calendar_is_london_office_hours():
-    demo.run_demo(scale=SMALL, seed=1, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=1, reset=True)
     calendar = OrganisationCalendar.objects.get()
     assert (calendar.pk, calendar.time_zone, calendar.day_start, calendar.day_end) == (
         1,
@@ -242,19 +244,19 @@ def test_the_calendar_is_london_office_hours():
 def test_an_existing_calendar_row_is_updated_not_duplicated():
     demo.wipe_business_tables()
     OrganisationCalendar.objects.create(pk=1, time_zone="UTC")
-    demo.run_demo(scale=0.05, seed=1)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=0.05, seed=1)
     calendar = OrganisationCalendar.objects.get()
     assert (calendar.time_zone, calendar.version) == ("Europe/London", 2)
 
 
 @pytest.mark.django_db
 def test_same_seed_same_rows_other_seed_other_rows():
-    demo.run_demo(scale=SMALL, seed=1, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=1, reset=True)
     first, first_time_off = people_rows(), time_off_rows()
-    demo.run_demo(scale=SMALL, seed=1, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=1, reset=True)
     assert people_rows() == first
     assert time_off_rows() == first_time_off
-    demo.run_demo(scale=SMALL, seed=2, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=2, reset=True)
     other = people_rows()
     assert len(other) == len(first)
     assert other != first
@@ -263,7 +265,7 @@ def test_same_seed_same_rows_other_seed_other_rows():
 
 @pytest.mark.django_db
 def test_large_scale_is_a_believable_firm():
-    demo.run_demo(scale=1.0, seed=1, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=1.0, seed=1, reset=True)
     assert User.objects.count() == 200
     assert Team.objects.count() == 10
     assert Team.objects.filter(lead__isnull=True).count() == 0
@@ -300,7 +302,7 @@ def test_large_scale_is_a_believable_firm():
 
 @pytest.mark.django_db
 def test_time_off_never_overlaps_for_one_person():
-    demo.run_demo(scale=SMALL, seed=1, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=1, reset=True)
     spans: dict[int, list[tuple[dt.date, dt.date]]] = {}
     for person_id, start, end in TimeOff.objects.values_list("person_id", "start_date", "end_date"):
         assert start <= end
@@ -317,16 +319,16 @@ def test_time_off_never_overlaps_for_one_person():
 def test_refuses_a_database_with_other_users_and_changes_nothing():
     make_user(email="real@corp.test")
     with pytest.raises(demo.DemoRefusedError, match=r"people: 1 row\(s\)"):
-        demo.run_demo(scale=SMALL, seed=1)
+        demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=1)
     assert list(User.objects.values_list("email", flat=True)) == ["real@corp.test"]
     assert Team.objects.count() == 0
 
 
 @pytest.mark.django_db
 def test_runs_again_as_a_no_op_when_the_demo_is_loaded():
-    demo.run_demo(scale=0.05, seed=1, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=0.05, seed=1, reset=True)
     entries = AuditEntry.objects.count()
-    result = demo.run_demo(scale=SMALL, seed=2)
+    result = demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=2)
     assert (result.created, result.counts) == (False, {})
     assert User.objects.count() == 10
     assert AuditEntry.objects.count() == entries
@@ -335,7 +337,7 @@ def test_runs_again_as_a_no_op_when_the_demo_is_loaded():
 @pytest.mark.django_db
 def test_reset_wipes_other_data_first():
     make_user(email="real@corp.test")
-    demo.run_demo(scale=0.05, seed=1, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=0.05, seed=1, reset=True)
     assert not User.objects.filter(email="real@corp.test").exists()
     assert User.objects.count() == 10
     assert AuditEntry.objects.count() == AuditEntry.objects.filter(actor__isnull=True).count()
