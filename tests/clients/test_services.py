@@ -230,7 +230,8 @@ def test_cadence_rule_change_redates_default_accounts_only(admin_user, account_m
 
     default = make_account(owner=account_manager, tier="standard")
     custom = make_account(owner=account_manager, tier="standard", check_in_days=7)
-    rule = CadenceRule.objects.get(tier="standard")
+    # Seeded by a data migration, but a transactional test run earlier may have flushed it.
+    rule, _ = CadenceRule.objects.get_or_create(tier="standard", defaults={"check_in_days": 60})
     services.cadence_rule_update(actor=admin_user, rule=rule, check_in_days=45)
     default.refresh_from_db()
     custom.refresh_from_db()
