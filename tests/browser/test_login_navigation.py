@@ -17,13 +17,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The main navigation each role sees, in order (tandem/core/context_processors.py).
 # Written out rather than computed from NAVIGATION so that a change to who sees what
 # is a deliberate edit here too. Later capabilities add their sections to both.
-COMMON_NAVIGATION = ["Home", "People", "Teams", "Calendar", "API tokens"]
+COMMON_NAVIGATION = ["People", "Teams", "Calendar", "API tokens"]
+CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Needs attention"]
 EXPECTED_NAVIGATION = {
-    Role.ADMIN: [*COMMON_NAVIGATION, "Admin"],
-    Role.EXECUTIVE: COMMON_NAVIGATION,
-    Role.ACCOUNT_MANAGER: COMMON_NAVIGATION,
-    Role.PROJECT_MANAGER: COMMON_NAVIGATION,
-    Role.MEMBER: COMMON_NAVIGATION,
+    Role.ADMIN: ["Home", *CLIENT_DESK, "Import", *COMMON_NAVIGATION, "Admin"],
+    Role.EXECUTIVE: ["Home", *CLIENT_DESK, *COMMON_NAVIGATION],
+    Role.ACCOUNT_MANAGER: ["Home", *CLIENT_DESK, "Import", *COMMON_NAVIGATION],
+    Role.PROJECT_MANAGER: ["Home", "Inquiries", *COMMON_NAVIGATION],
+    Role.MEMBER: ["Home", "Inquiries", *COMMON_NAVIGATION],
 }
 
 

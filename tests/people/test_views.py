@@ -53,7 +53,7 @@ def test_layout_wires_htmx_with_csrf_and_landmarks(member_client):
         in body
     )
     assert '<form method="post" action="/logout/"' in body
-    assert '<label for="global-search" class="visually-hidden">Search people</label>' in body
+    assert '<label for="global-search" class="visually-hidden">Search people, accounts and contacts</label>' in body
     assert "/static/vendor/htmx/htmx.min.js" in body
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in body
     assert "<script>" not in body  # CSP: no inline scripts
@@ -62,9 +62,11 @@ def test_layout_wires_htmx_with_csrf_and_landmarks(member_client):
 @pytest.mark.parametrize(
     ("role", "labels"),
     [
-        (Role.ADMIN, ["Home", "People", "Teams", "Calendar", "API tokens", "Admin"]),
-        (Role.EXECUTIVE, ["Home", "People", "Teams", "Calendar", "API tokens"]),
-        (Role.MEMBER, ["Home", "People", "Teams", "Calendar", "API tokens"]),
+        (Role.ADMIN, ["Home", "Accounts", "Contacts", "Interactions", "Inquiries", "Needs attention", "Import",
+                      "People", "Teams", "Calendar", "API tokens", "Admin"]),
+        (Role.EXECUTIVE, ["Home", "Accounts", "Contacts", "Interactions", "Inquiries", "Needs attention",
+                          "People", "Teams", "Calendar", "API tokens"]),
+        (Role.MEMBER, ["Home", "Inquiries", "People", "Teams", "Calendar", "API tokens"]),
     ],
 )
 def test_navigation_by_role(users_by_role, role, labels):
@@ -215,7 +217,7 @@ def _people(count: int, team: Team) -> None:
         )
 
 
-USER_LIST_QUERIES = 7  # session, user + roles, teams, capped count, page rows, their roles
+USER_LIST_QUERIES = 8  # session, user + roles, unread notifications, teams, capped count, page rows, their roles
 
 
 @pytest.mark.parametrize("size", [15, 120])
@@ -228,7 +230,7 @@ def test_user_list_query_count_is_constant(django_assert_num_queries, member, te
     assert len(names_in_table(response)) == min(per_page, size + 1)
 
 
-TEAM_LIST_QUERIES = 5  # session, user + roles, capped count, page rows
+TEAM_LIST_QUERIES = 6  # session, user + roles, unread notifications, capped count, page rows
 
 
 @pytest.mark.parametrize("size", [15, 120])
