@@ -141,8 +141,15 @@ def all_routes() -> list[Route]:
 
 # --- Request bodies ----------------------------------------------------------------------
 
-# Body properties naming another object whose name does not follow ``<model>_id``.
-FK_ALIASES: dict[str, str] = {"lead_id": "user_id"}
+# Body properties naming another object whose name does not follow ``<model>_id``
+# (a list property such as ``contact_ids`` names several objects of one model).
+FK_ALIASES: dict[str, str] = {
+    "lead_id": "user_id",
+    "owner_id": "user_id",
+    "assignee_id": "user_id",
+    "user_ids": "user_id",
+    "contact_ids": "contact_id",
+}
 
 
 def fk_model(property_name: str) -> type[models.Model] | None:
@@ -241,6 +248,27 @@ def api_body_fk_properties(route: Route, method: str) -> list[str]:
     return [name for name in properties if fk_model(name) is not None]
 
 
+def api_body_required(route: Route, method: str) -> frozenset[str]:
+    """The body properties the schema requires."""
+    ref = route.body_schema(method)
+    if ref is None:
+        return frozenset()
+    components = api_schema()["components"]["schemas"]
+    return frozenset(_resolve({"$ref": ref}, components).get("required", []))
+
+
+def api_body_fk_is_list(route: Route, method: str, name: str) -> bool:
+    """True when the body property holds a list of ids (``contact_ids``)."""
+    ref = route.body_schema(method)
+    if ref is None:
+        return False
+    components = api_schema()["components"]["schemas"]
+    schema = _resolve({"$ref": ref}, components).get("properties", {}).get(name, {})
+    schema = _resolve(schema, components)
+    options = schema.get("anyOf", [schema])
+    return any(_resolve(option, components).get("type") == "array" for option in options)
+
+
 def page_form_data(version: int) -> dict[str, Any]:
     """One POST body for every page: plausible values for the fields people pages use."""
     return {
@@ -321,7 +349,142 @@ def build_world(users_by_role: dict[str, Any]) -> World:
         actor=None, calendar=calendar_get(), date=dt.date(2030, 12, 25), name="Christmas"
     )
     world.extra = {"ops": ops, "olly": olly, "stan": stan, "gus": gus}
+    _build_clients(world)
+    _build_imports(world)
+    _build_notifications(world)
     return world
+
+
+def _build_clients(world: World) -> None:
+    """Three accounts, each with one record of every kind that belongs to an account.
+
+    Built in this order so the first object of each model the matrix finds hidden is
+    the one of another team (pools are ordered by id):
+
+    * "North Star": owned by Nora, account manager of team "North". Hidden from the
+      account manager, the project manager and the member; read-only for the
+      executive. One inquiry and one follow-up of it are the member's (assigned to /
+      owned by them: visible and changeable), one inquiry is the project manager's.
+    * "Delivery Co": owned by the account manager (team "Delivery"): theirs to change.
+    * "Mel's Legacy": owned by the member, who is no account manager (an owner whose
+      role changed): the member sees it and its records but may not change them; the
+      account manager, same team, changes them.
+    """
+    import datetime as dt
+
+    from tandem.clients import services as clients
+    from tandem.clients.models import Account
+    from tandem.core.roles import Role
+    from tests.factories import make_team, make_user
+
+    admin = world.users[Role.ADMIN]  # services record who acted; some refuse "nobody"
+    am = world.users[Role.ACCOUNT_MANAGER]
+    pm = world.users[Role.PROJECT_MANAGER]
+    member = world.users[Role.MEMBER]
+    north = make_team(name="North")
+    nora = make_user(
+        role=Role.ACCOUNT_MANAGER, email="nora@example.test", full_name="Nora North", team=north
+    )
+    world.extra.update(north=north, nora=nora)
+    accounts = {}
+    for key, name, owner in (
+        ("north", "North Star", nora),
+        ("delivery", "Delivery Co", am),
+        ("legacy", "Mel's Legacy", member),
+    ):
+        account = clients.account_create(
+            actor=admin,
+            data={"name": name, "tier": "key", "owner": nora if owner is member else owner},
+            lifecycle="active",
+        )
+        if owner is member:
+            # Services give accounts only to account managers; this one was Mel's while
+            # Mel was one (the role was taken away since, the accounts stayed).
+            Account.objects.filter(pk=account.pk).update(owner=member)
+            account.refresh_from_db()
+        accounts[key] = account
+        clients.account_item_create(
+            actor=admin, account=account, data={"kind": "need", "title": f"{name} need"}
+        )
+        contact = clients.contact_create(
+            actor=admin,
+            account=account,
+            data={
+                "first_name": "Cy",
+                "last_name": f"{name} contact",
+                "email": f"{key}@client.test",
+            },
+        )
+        inquiry = clients.inquiry_create(
+            actor=admin,
+            account=account,
+            subject=f"{name} question",
+            contact=contact,
+            assignee=nora if key == "north" else am,
+        )
+        clients.interaction_create(
+            actor=admin,
+            account=account,
+            data={"kind": "call", "subject": f"{name} call", "next_steps": "Send the offer"},
+            contacts=[contact],
+            follow_up_due=dt.date(2031, 1, 6),
+            follow_up_owner=owner if Role.ACCOUNT_MANAGER in owner.roles else am,
+        )
+        clients.feedback_create(
+            actor=admin,
+            account=account,
+            data={"sentiment": "positive", "text": f"{name} is happy"},
+            contact=contact,
+        )
+        world.extra[f"{key}_contact"] = contact
+        world.extra[f"{key}_inquiry"] = inquiry
+    # Records of North Star that are the member's and the project manager's own.
+    world.extra["member_inquiry"] = clients.inquiry_create(
+        actor=admin, account=accounts["north"], subject="Assigned to Mel", assignee=member
+    )
+    world.extra["pm_inquiry"] = clients.inquiry_create(
+        actor=admin, account=accounts["north"], subject="Assigned to Pam", assignee=pm
+    )
+    world.extra["member_follow_up"] = clients.follow_up_create(
+        actor=admin,
+        account=accounts["north"],
+        owner=member,
+        due_date=dt.date(2031, 1, 7),
+        description="Mel calls back",
+    )
+    world.extra["accounts"] = accounts
+
+
+def _build_imports(world: World) -> None:
+    """Import jobs of Nora (hidden from the account manager), of the account manager and
+    of the admin (dry runs, as the import page leaves them)."""
+    from tandem.core.roles import Role
+    from tandem.integrations.models import ImportJob, ImportStatus
+
+    for owner in (world.extra["nora"], world.users[Role.ACCOUNT_MANAGER], world.users[Role.ADMIN]):
+        ImportJob.objects.create(
+            created_by=owner,
+            source="salesforce",
+            object="accounts",
+            file_name="Account.csv",
+            file_sha256="0" * 64,
+            dry_run=True,
+            status=ImportStatus.VALIDATED,
+            mapping={"external_id": "Id", "name": "Name"},
+            total_rows=1,
+            created_count=1,
+        )
+
+
+def _build_notifications(world: World) -> None:
+    """One notification for each role user and one for Stan: everyone's own is theirs to
+    mark read, nobody else's is visible."""
+    from tandem.core.notifications import notification_send
+
+    for owner in [*world.users.values(), world.extra["stan"]]:
+        notification_send(
+            recipient=owner, kind="matrix", key="matrix", title="Matrix", url="/clients/attention/"
+        )
 
 
 # Every model a route can name needs a pool: the objects the matrix sorts, per role and
@@ -344,6 +507,17 @@ POOLS: dict[str, Callable[[World], list[models.Model]]] = {
     "people.OrganisationCalendar": _all("people.OrganisationCalendar"),
     "people.Holiday": _all("people.Holiday"),
     "people.AccessToken": _all("people.AccessToken"),
+    "clients.Account": _all("clients.Account"),
+    "clients.AccountItem": _all("clients.AccountItem"),
+    "clients.Contact": _all("clients.Contact"),
+    "clients.Interaction": _all("clients.Interaction"),
+    "clients.FollowUp": _all("clients.FollowUp"),
+    "clients.Feedback": _all("clients.Feedback"),
+    "clients.Inquiry": _all("clients.Inquiry"),
+    "clients.CadenceRule": _all("clients.CadenceRule"),
+    "clients.SlaRule": _all("clients.SlaRule"),
+    "integrations.ImportJob": _all("integrations.ImportJob"),
+    "core.Notification": _all("core.Notification"),
 }
 
 

@@ -40,7 +40,9 @@ from tests.authz import (
     World,
     all_routes,
     api_body,
+    api_body_fk_is_list,
     api_body_fk_properties,
+    api_body_required,
     build_world,
     db_state,
     diff_tables,
@@ -111,6 +113,11 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # Imports: only those who may import open these pages (403 for the others).
     "integrations:import_list": (CREATE, "integrations.ImportJob"),
     "integrations:import_create": (CREATE, "integrations.ImportJob"),
+}
+
+# Collection pages that only act (POST) and show nothing: GET answers 405.
+POST_ONLY: dict[str, str] = {
+    "core:notification_read_all": "marks the user's own notifications read; the list is core:notifications",
 }
 
 # Object routes where acting on one's own record follows a rule other than the named
@@ -184,13 +191,39 @@ def visible_reference(model: type[Any], actor: Any, world: World) -> Any:
 
 
 def body_for(route: Route, method: str, actor: Any, world: World, version: int) -> Any:
+    """A full, well-formed body: each reference names an object the actor sees. Where
+    the actor sees none, an optional reference is left empty and a required one names
+    ``MISSING_ID`` (see :func:`unseen_required_references`)."""
     if route.kind == "page":
         return page_form_data(version)
     refs: dict[str, Any] = {"version": version}
+    required = api_body_required(route, method)
     for name in api_body_fk_properties(route, method):
         reference = visible_reference(fk_model(name), actor, world)  # type: ignore[arg-type]
-        refs[name] = reference.pk if reference is not None else None
+        is_list = api_body_fk_is_list(route, method, name)
+        if reference is not None:
+            refs[name] = [reference.pk] if is_list else reference.pk
+        elif is_list:
+            refs[name] = []
+        else:
+            refs[name] = MISSING_ID if name in required else None
     return api_body(route, method, refs)
+
+
+def unseen_required_references(route: Route, method: str, actor: Any, world: World) -> list[str]:
+    """Required body references for which the actor sees no object at all (a project
+    manager and ``account_id``): no body the actor can send is valid, so the API may
+    refuse it as invalid (422 on that field) before it asks who is writing."""
+    if route.kind != "api":
+        return []
+    required = api_body_required(route, method)
+    return [
+        name
+        for name in api_body_fk_properties(route, method)
+        if name in required
+        and not api_body_fk_is_list(route, method, name)
+        and visible_reference(fk_model(name), actor, world) is None  # type: ignore[arg-type]
+    ]
 
 
 class Outcomes:
@@ -268,6 +301,7 @@ def test_rule_tables_name_existing_routes() -> None:
     assert sorted(set(COLLECTION_RULES) - keys) == []
     assert sorted(set(SELF_SERVICE) - keys) == []
     assert sorted(set(PARTIAL_ONLY) - keys) == []
+    assert sorted(set(POST_ONLY) - keys) == []
     assert OBJECT_ROUTES and COLLECTION_ROUTES
 
 
@@ -375,7 +409,9 @@ def test_collection_route(route: Route, role: str, world: World) -> None:
     client = client_for(route, world, role)
     outcomes = Outcomes(route, role)
     url = route.url({})
-    if route.kind == "page":
+    if route.key in POST_ONLY:
+        get_expected = {405}
+    elif route.kind == "page":
         get_expected = {200} if allowed or rule == READ else {403}
     else:
         get_expected = {200} if "GET" in dict(route.operations) else {405}
@@ -384,9 +420,12 @@ def test_collection_route(route: Route, role: str, world: World) -> None:
     for method in UNSAFE_METHODS:
         body = body_for(route, method, actor, world, singleton_version)
         if rule == READ or not allowed:
+            unseen = unseen_required_references(route, method, actor, world)
             outcomes.check(
-                client, method, url, expected={403, 405}, unchanged=True, body=body, actor=actor
-            )
+                client, method, url, expected={403, 405} | ({422} if unseen else set()),
+                unchanged=True, body=body, actor=actor,
+                note=f" (sees no object for {', '.join(unseen)})" if unseen else "",
+            )  # fmt: skip
         else:
             # Allowed: whatever it answers, it may only change what the policies allow.
             outcomes.check(
@@ -439,7 +478,7 @@ def test_foreign_keys_to_hidden_objects_are_refused(
             continue  # the role sees every object of that model
         tested += 1
         body = body_for(route, method, actor, world, version)
-        body[name] = target.pk
+        body[name] = [target.pk] if api_body_fk_is_list(route, method, name) else target.pk
         outcomes.check(
             client, method, url, expected={403, 404, 422}, unchanged=True, body=body, actor=actor,
             note=f" ({name}={target.pk}, hidden from the role)",

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "tandem.core"
     label = "core"
     verbose_name = "Tandem core"
+
+    def ready(self) -> None:
+        from tandem.core import policies  # noqa: F401  (registers the policies)
