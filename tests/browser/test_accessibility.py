@@ -204,11 +204,27 @@ def _watch_browser_problems(page: Page, problems: list[str]) -> None:
 
 
 def test_no_serious_or_critical_violation_on_any_page(
-    page: Page, demo_data: dict[str, str], axe_source: str
+    page: Page, demo_data: dict[str, str], axe_source: str, settings: Any, tmp_path: Any
 ) -> None:
+    from tandem.core.notifications import notification_send
+    from tandem.integrations.importing.runner import run_import
+    from tandem.integrations.views import store_upload
+
     admin = User.objects.get(email=demo_data[Role.ADMIN])
     # Objects the demo data does not make (a real person's secrets), for their pages.
     people_services.token_create(actor=admin, user=admin, name="Accessibility walk")
+    notification_send(
+        recipient=admin, kind="walk", key="walk", title="Accessibility walk", url="/clients/attention/"
+    )
+    # An import checked and not yet run, its file kept: its page shows the mapping form.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    sample = b"Id,Name,BillingCity,Website\n001A,Walk Ltd,Leeds,not a url\n"
+    run_import(actor=admin, source="salesforce", data=sample, file_name="Account.csv", dry_run=True)
+    store_upload(sample)
+    # A notification of the admin's own, for the notification pages.
+    from tandem.core.notifications import notification_send
+
+    notification_send(recipient=admin, kind="walk", key="accessibility-walk", title="Accessibility walk")
     problems: list[str] = []
     _watch_browser_problems(page, problems)
     report = WalkReport(checked=[], skipped=[], failures=[])
