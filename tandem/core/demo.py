@@ -286,7 +286,7 @@ def run_demo(
     all_steps = discover()
     if wanted is not None and wanted - {item.name for item in all_steps}:
         raise ValueError(f"unknown demo step(s): {', '.join(sorted(wanted - {i.name for i in all_steps}))}")
-    steps = [item for item in all_steps if wanted is None or item.name in wanted]
+    selected = [item for item in all_steps if wanted is None or item.name in wanted]
     started = time.perf_counter()
     if not reset:
         foreign = {
@@ -306,7 +306,7 @@ def run_demo(
     with transaction.atomic():
         if reset:
             wipe_business_tables()
-        for item in steps:
+        for item in selected:
             total = item.estimate(ctx) if item.estimate is not None else None
             with ctx.progress.bar(f"demo: {item.name}", total=total) as bar:
                 ctx.bar = bar
