@@ -349,10 +349,16 @@ def build_world(users_by_role: dict[str, Any]) -> World:
         actor=None, calendar=calendar_get(), date=dt.date(2030, 12, 25), name="Christmas"
     )
     world.extra = {"ops": ops, "olly": olly, "stan": stan, "gus": gus}
+    build_records(world)
+    return world
+
+
+def build_records(world: World) -> None:
+    """The records of the apps beyond people (clients, import jobs, notifications) for
+    the role users of ``world`` (``world.extra["stan"]``, a user in no team, is needed)."""
     _build_clients(world)
     _build_imports(world)
     _build_notifications(world)
-    return world
 
 
 def _build_clients(world: World) -> None:
