@@ -130,13 +130,13 @@ def index_ids(model: type[models.Model], ids: Iterable[Any]) -> int:
     if kind is None:
         return 0
     id_list = list(ids)
-    queryset = model._default_manager.filter(pk__in=id_list).select_related(*kind.select_related)
+    queryset = model._default_manager.filter(pk__in=id_list).select_related(*kind.select_related or [None])
     return index_many(model, queryset) if id_list else 0
 
 
 def reindex(model: type[models.Model]) -> int:
     kind = _TYPES[model]
-    queryset = model._default_manager.select_related(*kind.select_related).order_by("pk")
+    queryset = model._default_manager.select_related(*kind.select_related or [None]).order_by("pk")
     return index_many(model, queryset.iterator(chunk_size=2000))
 
 
@@ -194,7 +194,7 @@ def search(*, actor: Any, query: str, limit_per_type: int = 5, types: Iterable[t
         queryset = (
             scoped(actor, kind.model)
             .filter(pk__in=RawSQL(sql, params))  # noqa: S611 (terms are \w+ only and passed as parameters)
-            .select_related(*kind.select_related)
+            .select_related(*kind.select_related or [None])
             .order_by("pk")[:limit_per_type]
         )
         for obj in queryset:
