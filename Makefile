@@ -100,6 +100,11 @@ run: setup
 	@echo
 	@$(PY) scripts/run_info.py banner http://$(HOST):$(PORT)
 	@echo
+	@# The worker runs queued tasks (search indexing after imports, e-mail) and the daily
+	@# jobs; it stops with the server.
+	@mkdir -p var; echo "Worker log: var/worker.log"
+	@$(TANDEM) worker > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(TANDEM) serve --bind $(HOST):$(PORT)
 
 # --- Checks -----------------------------------------------------------------------

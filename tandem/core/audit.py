@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
+from tandem.core import bulk
 from tandem.core.models import AuditAction, AuditEntry
 
 Snapshot = dict[str, Any]
@@ -64,6 +67,35 @@ def snapshot(instance: models.Model) -> Snapshot:
     return values
 
 
+def _snapshot_plan(model: type[models.Model]) -> list[tuple[str, str, decimal.Decimal | None]]:
+    """(name, attname, quantum for decimals) of the audited fields of ``model``."""
+    excluded = ALWAYS_EXCLUDED | set(getattr(model, "audit_exclude", frozenset()))
+    return [
+        (field.name, field.attname,
+         decimal.Decimal(1).scaleb(-field.decimal_places) if isinstance(field, models.DecimalField) else None)
+        for field in model._meta.concrete_fields
+        if field.name not in excluded and not field.primary_key
+    ]  # fmt: skip
+
+
+def snapshots(instances: Iterable[models.Model]) -> Iterator[Snapshot]:
+    """:func:`snapshot` of many instances of one model, the field list worked out once."""
+    plan: list[tuple[str, str, decimal.Decimal | None]] | None = None
+    for instance in instances:
+        if plan is None:
+            plan = _snapshot_plan(type(instance))
+        values: Snapshot = {}
+        for name, attname, quantum in plan:
+            value = getattr(instance, attname)
+            if quantum is not None and value is not None:
+                value = decimal.Decimal(str(value)).quantize(quantum)
+            values[name] = value if value is None or type(value) in _PLAIN else _json_value(value)
+        yield values
+
+
+_PLAIN = frozenset({str, int, bool, float})
+
+
 def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     return {
         name: [before.get(name), value]
@@ -109,6 +141,40 @@ def record_update(*, actor: Any, instance: models.Model, before: Snapshot) -> Au
 def record_delete(*, actor: Any, instance: models.Model, before: Snapshot) -> AuditEntry:
     changes = {name: [value, None] for name, value in before.items() if value not in (None, "")}
     return record(actor=actor, action=AuditAction.DELETE, instance=instance, changes=changes)
+
+
+def record_many(
+    *, actor: Any, action: str, entries: Sequence[tuple[models.Model, dict[str, Any]]]
+) -> int:
+    """Many entries of one action about instances of one model, in one ``executemany``:
+    what :func:`record` writes for each ``(instance, changes)``. For bulk writers
+    (imports, demo data), in the caller's transaction like every entry."""
+    if not entries:
+        return 0
+    actor_id = getattr(actor, "pk", None) if actor is not None and actor.is_authenticated else None
+    content_type_id = ContentType.objects.get_for_model(entries[0][0]).pk
+    now = timezone.now()
+    rows = [
+        (now, actor_id, action, content_type_id, str(instance.pk), str(instance)[:200], changes, None)
+        for instance, changes in entries
+    ]
+    return bulk.insert_plain(
+        AuditEntry,
+        ["at", "actor_id", "action", "content_type_id", "object_id", "object_repr", "changes", "ip_address"],
+        rows,
+    )
+
+
+def record_created_many(*, actor: Any, instances: Sequence[models.Model]) -> int:
+    """The entries :func:`record_create` would write for ``instances`` (one model)."""
+    return record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        entries=[
+            (instance, {name: [None, value] for name, value in after.items() if value is not None and value != ""})
+            for instance, after in zip(instances, snapshots(instances), strict=True)
+        ],
+    )
 
 
 def history_for(instance: models.Model, *, limit: int = 50) -> models.QuerySet[AuditEntry]:

@@ -44,14 +44,12 @@ from typing import Any, TypeVar
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from tandem.core import audit
-from tandem.core.models import AuditAction, AuditEntry
+from tandem.core.audit import record_created_many
 from tandem.core.progress import Progress
 from tandem.core.roles import Role
 
@@ -145,36 +143,12 @@ class DemoContext:
             batch = list(objects[start : start + batch_size])
             created.extend(model._default_manager.bulk_create(batch))
             if audit:
-                _audit_created(batch)
+                record_created_many(actor=None, instances=batch)
             if self.bar is not None:
                 self.bar.update(len(batch))
         label = model._meta.label
         self.counts[label] = self.counts.get(label, 0) + len(created)
         return created
-
-
-def _audit_created(instances: Iterable[models.Model]) -> None:
-    """The entries :func:`tandem.core.audit.record_create` would write, in one insert."""
-    entries = []
-    content_types: dict[type[models.Model], ContentType] = {}
-    for instance in instances:
-        model = type(instance)
-        if model not in content_types:
-            content_types[model] = ContentType.objects.get_for_model(model)
-        values = audit.snapshot(instance)
-        entries.append(
-            AuditEntry(
-                actor=None,
-                action=AuditAction.CREATE,
-                content_type=content_types[model],
-                object_id=str(instance.pk),
-                object_repr=str(instance)[:200],
-                changes={
-                    name: [None, value] for name, value in values.items() if value not in (None, "")
-                },
-            )
-        )
-    AuditEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
 
 StepFunction = Callable[[DemoContext], None]

@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
 
+from tandem.core import bulk
 from tandem.core.models import SearchEntry
 from tandem.core.permissions import scoped
 
@@ -96,22 +97,23 @@ def remove_object(model: type[models.Model], pk: Any) -> None:
 
 
 def index_many(model: type[models.Model], objects: Iterable[Any], *, batch_size: int = 2000) -> int:
-    """Bulk (re)index records of one type: replaces their entries. Returns entries written."""
+    """Bulk (re)index records of one type: replaces their entries. Related rows the
+    type's text reads (its ``select_related``) must be loaded. Returns entries written."""
     kind = _TYPES.get(model)
     if kind is None:
         return 0
-    content_type = ContentType.objects.get_for_model(model)
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    columns = ["content_type_id", "object_id", "title", "subtitle", "text"]
     written = 0
     batch: list[Any] = []
 
     def flush() -> int:
-        ids = [obj.pk for obj in batch]
-        SearchEntry.objects.filter(content_type=content_type, object_id__in=ids).delete()
-        SearchEntry.objects.bulk_create(
-            [SearchEntry(content_type=content_type, object_id=obj.pk, **_entry_values(kind, obj)) for obj in batch],
-            batch_size=batch_size,
-        )
-        return len(batch)
+        SearchEntry.objects.filter(content_type_id=content_type_id, object_id__in=[obj.pk for obj in batch]).delete()
+        rows = []
+        for obj in batch:
+            values = _entry_values(kind, obj)
+            rows.append((content_type_id, obj.pk, values["title"], values["subtitle"], values["text"]))
+        return bulk.insert_plain(SearchEntry, columns, rows)
 
     for obj in objects:
         batch.append(obj)
@@ -121,6 +123,22 @@ def index_many(model: type[models.Model], objects: Iterable[Any], *, batch_size:
     if batch:
         written += flush()
     return written
+
+
+def index_later(model: type[models.Model], ids: Sequence[Any], *, chunk: int = 2000) -> int:
+    """Queue the (re)indexing of these records for the worker, once the current
+    transaction commits (nothing is queued if it rolls back). Bulk writers use this so
+    that tokenising the text of thousands of records does not hold the write
+    transaction: the records are in the lists at once, in the global search seconds
+    later. Returns the number of records queued."""
+    if model not in _TYPES or not ids:
+        return 0
+    from tandem.core.tasks import enqueue_on_commit, index_for_search
+
+    label = model._meta.label_lower
+    for start in range(0, len(ids), chunk):
+        enqueue_on_commit(index_for_search, label, list(ids[start : start + chunk]))
+    return len(ids)
 
 
 def index_ids(model: type[models.Model], ids: Iterable[Any]) -> int:

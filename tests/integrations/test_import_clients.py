@@ -1,6 +1,7 @@
 """Salesforce and HubSpot imports of accounts and contacts, end to end on the database."""
 
 import pytest
+from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -236,12 +237,31 @@ def test_header_spellings_and_arbitrary_names_import_exactly(am, id_header, name
         assert all(error["row"] >= 2 for error in job.errors)
 
 
-def test_imported_records_are_found_by_the_global_search(am, executive):
+@override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}})
+def test_imported_records_reach_the_global_search_through_the_worker(am, executive, django_capture_on_commit_callbacks):
     from tandem.core import search
 
-    run_import(actor=None, source="hubspot", data=HUBSPOT_COMPANIES.encode(),
-               file_name="hubspot-crm-exports-all-companies-2026-11-01.csv")
-    run_import(actor=None, source="hubspot", data=HUBSPOT_CONTACTS.encode(),
-               file_name="hubspot-crm-exports-all-contacts-2026-11-01.csv")
+    with django_capture_on_commit_callbacks() as queued:
+        run_import(actor=None, source="hubspot", data=HUBSPOT_COMPANIES.encode(),
+                   file_name="hubspot-crm-exports-all-companies-2026-11-01.csv")
+        run_import(actor=None, source="hubspot", data=HUBSPOT_CONTACTS.encode(),
+                   file_name="hubspot-crm-exports-all-contacts-2026-11-01.csv")
+    # Indexing is queued for after the commit (one task per batch and type), not done
+    # in the import's transaction.
+    assert len(queued) == 2
+    assert search.search(actor=executive, query="umbrella") == []
+    for callback in queued:
+        callback()
     hits = [(hit.label, hit.title) for hit in search.search(actor=executive, query="umbrella")]
     assert ("Account", "Umbrella") in hits and ("Contact", "Albert Wesker") in hits
+
+
+def test_a_rolled_back_import_queues_no_search_indexing(am, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks() as queued, transaction.atomic():
+        run_import(actor=None, source="hubspot", data=HUBSPOT_COMPANIES.encode(),
+                   file_name="hubspot-crm-exports-all-companies-2026-11-01.csv")
+        transaction.set_rollback(True)
+    assert queued == []
+    assert Account.objects.count() == 0

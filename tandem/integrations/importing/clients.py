@@ -10,11 +10,11 @@ changed record, all in the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,8 +22,8 @@ from tandem.clients.models import Account, AccountStatusChange, Contact, Lifecyc
 from tandem.clients.policies import account_edit_q
 from tandem.clients.services.accounts import normalise_domain
 from tandem.clients.services.rules import cadence_days_by_tier, check_in_due
-from tandem.core import audit, search
-from tandem.core.models import AuditAction, AuditEntry
+from tandem.core import audit, bulk, search
+from tandem.core.models import AuditAction
 from tandem.core.permissions import is_admin
 from tandem.core.roles import Role
 from tandem.integrations.importing.files import FileRejected
@@ -106,6 +106,22 @@ class _Importer:
         context.owners_by_key = load_owners()
         context.cadence = cadence_days_by_tier()
 
+    parsers: tuple[tuple[str, Callable[[str], Any]], ...]
+
+    def parse_cells(self, context: ImportContext, values: dict[str, str]) -> tuple[dict[str, Any], RowErrors]:
+        """Each mapped cell through its field's parser: the typed values and the
+        ``(column, message)`` of every cell that does not parse."""
+        result: dict[str, Any] = {}
+        errors: RowErrors = []
+        mapping = context.mapping
+        for name, parser in self.parsers:
+            if name in mapping:
+                try:
+                    result[name] = parser(values.get(name) or "")
+                except CellError as exc:
+                    errors.append((mapping[name], str(exc)))
+        return result, errors
+
     @staticmethod
     def _cell(values: dict[str, str], name: str) -> str:
         return values.get(name, "") or ""
@@ -113,22 +129,6 @@ class _Importer:
     def _existing(self, context: ImportContext, external_ids: Iterable[str]) -> dict[str, Any]:
         rows = self.model.objects.filter(source=context.source, external_id__in=list(external_ids))
         return {row.external_id: row for row in rows}
-
-    def _audit_rows(self, context: ImportContext, created: list[Any], updated: list[tuple[Any, dict[str, list[Any]]]]) -> None:
-        content_type = ContentType.objects.get_for_model(self.model)
-        actor_id = context.actor.pk if context.actor is not None else None
-        entries = [
-            AuditEntry(actor_id=actor_id, action=AuditAction.CREATE, content_type=content_type, object_id=str(obj.pk),
-                       object_repr=str(obj)[:200],
-                       changes={k: [None, v] for k, v in audit.snapshot(obj).items() if v not in (None, "")})
-            for obj in created
-        ]
-        entries += [
-            AuditEntry(actor_id=actor_id, action=AuditAction.UPDATE, content_type=content_type, object_id=str(obj.pk),
-                       object_repr=str(obj)[:200], changes=changes)
-            for obj, changes in updated
-        ]
-        AuditEntry.objects.bulk_create(entries, batch_size=1000)
 
     def clean(self, context: ImportContext, values: dict[str, str], row_number: int) -> tuple[dict[str, Any] | None, RowErrors]:
         """Typed values of one row, or the ``(column, message)`` problems (no database)."""
@@ -139,19 +139,21 @@ class _Importer:
         the row errors (missing accounts, records the actor may not change)."""
         raise NotImplementedError
 
-    def build(self, context: ImportContext, values: dict[str, Any]) -> Any:
+    def build(self, context: ImportContext, values: dict[str, Any]) -> dict[str, Any]:
+        """The column values of a new record (the rest take their defaults)."""
         raise NotImplementedError
 
     def write(self, context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
-        """Insert new records and update changed ones (rows already resolved)."""
+        """Insert new records and update changed ones (rows already resolved), with one
+        audit entry per created or changed record; their search entries are queued."""
         existing = self._existing(context, [values["external_id"] for _, values in rows])
-        new_objects: list[Any] = []
+        new_rows: list[dict[str, Any]] = []
         changed: list[tuple[Any, dict[str, list[Any]]]] = []
         unchanged = 0
         for _row_number, values in rows:
             current = existing.get(values["external_id"])
             if current is None:
-                new_objects.append(self.build(context, values))
+                new_rows.append(self.build(context, values))
                 continue
             before = audit.snapshot(current)
             for name in self.compare_fields:
@@ -164,13 +166,16 @@ class _Importer:
                 changed.append((current, diff))
             else:
                 unchanged += 1
-        self.model.objects.bulk_create(new_objects, batch_size=1000)
+        columns, values_list = bulk.complete_rows(self.model, new_rows)
+        created = bulk.insert_rows(self.model, columns, values_list)
         if changed:
             self.model.objects.bulk_update([obj for obj, _ in changed], [*self.compare_fields, "version", "updated_at"], batch_size=500)
-        self.after_write(context, new_objects, changed)
-        self._audit_rows(context, new_objects, changed)
-        search.index_ids(self.model, [obj.pk for obj in new_objects] + [obj.pk for obj, _ in changed])
-        return len(new_objects), len(changed), unchanged
+        self.after_write(context, created, changed)
+        audit.record_created_many(actor=context.actor, instances=created)
+        audit.record_many(actor=context.actor, action=AuditAction.UPDATE, entries=changed)
+        # The global search catches up in the background (the worker), after commit.
+        search.index_later(self.model, [obj.pk for obj in created] + [obj.pk for obj, _ in changed])
+        return len(created), len(changed), unchanged
 
     def after_write(self, context: ImportContext, created: list[Any], changed: list[tuple[Any, dict[str, list[Any]]]]) -> None:
         return None
@@ -196,32 +201,24 @@ class AccountImporter(_Importer):
         TargetField("owner", "Owner", ("Owner Email", "Account Owner Email", "Account Owner", "Company owner", "Owner", "OwnerId", "HubSpot Owner")),
         TargetField("lifecycle", "Type / lifecycle", ("Type", "Account Type", "Lifecycle Stage", "Company Type")),
     )
+    parsers: tuple[tuple[str, Callable[[str], Any]], ...] = (
+        ("external_id", partial(parse_text, max_length=64)),
+        ("name", partial(parse_text, max_length=200)),
+        ("industry", partial(parse_text, max_length=100)),
+        ("website", parse_url),
+        ("domain", partial(parse_text, max_length=253)),
+        ("phone", partial(parse_text, max_length=50)),
+        ("city", partial(parse_text, max_length=100)),
+        ("country", partial(parse_text, max_length=100)),
+        ("employee_count", parse_int),
+        ("annual_revenue", partial(parse_decimal, max_digits=16)),
+        ("description", partial(parse_text, max_length=20000)),
+    )
     compare_fields = ("name", "industry", "website", "domain", "phone", "city", "country", "employee_count",
                       "annual_revenue", "description")
 
     def clean(self, context: ImportContext, values: dict[str, str], row_number: int) -> tuple[dict[str, Any] | None, RowErrors]:
-        errors: RowErrors = []
-        result: dict[str, Any] = {}
-
-        def take(name: str, parser: Any, **kwargs: Any) -> None:
-            if name not in context.mapping:
-                return
-            try:
-                result[name] = parser(self._cell(values, name), **kwargs)
-            except CellError as exc:
-                errors.append((context.column(name), str(exc)))
-
-        take("external_id", parse_text, max_length=64)
-        take("name", parse_text, max_length=200)
-        take("industry", parse_text, max_length=100)
-        take("website", parse_url)
-        take("domain", parse_text, max_length=253)
-        take("phone", parse_text, max_length=50)
-        take("city", parse_text, max_length=100)
-        take("country", parse_text, max_length=100)
-        take("employee_count", parse_int)
-        take("annual_revenue", parse_decimal, max_digits=16)
-        take("description", parse_text, max_length=20000)
+        result, errors = self.parse_cells(context, values)
         if not result.get("external_id"):
             errors.append((context.column("external_id"), "record id is empty"))
         if not result.get("name"):
@@ -255,17 +252,18 @@ class AccountImporter(_Importer):
         ]
         return [row for row in rows if row[1]["external_id"] not in existing or row[1]["external_id"] in editable], problems
 
-    def build(self, context: ImportContext, values: dict[str, Any]) -> Account:
+    def build(self, context: ImportContext, values: dict[str, Any]) -> dict[str, Any]:
         lifecycle = values["lifecycle"]
-        account = Account(
-            source=context.source, external_id=values["external_id"], owner_id=values["owner_id"],
-            lifecycle=lifecycle, lifecycle_changed_at=context.now, created_at=context.now, updated_at=context.now,
-            customer_since=context.now.date() if lifecycle == Lifecycle.ACTIVE else None,
-            churned_on=context.now.date() if lifecycle == Lifecycle.CHURNED else None,
+        row = {
+            "source": context.source, "external_id": values["external_id"], "owner_id": values["owner_id"],
+            "lifecycle": lifecycle, "lifecycle_changed_at": context.now, "created_at": context.now,
+            "updated_at": context.now,
+            "customer_since": context.now.date() if lifecycle == Lifecycle.ACTIVE else None,
+            "churned_on": context.now.date() if lifecycle == Lifecycle.CHURNED else None,
             **{name: values.get(name) if values.get(name) is not None else _blank(name) for name in self.compare_fields},
-        )
-        account.check_in_due_at = check_in_due(account, context.cadence)
-        return account
+        }
+        row["check_in_due_at"] = check_in_due(Account(**row), context.cadence)
+        return row
 
     def after_write(self, context: ImportContext, created: list[Any], changed: list[tuple[Any, dict[str, list[Any]]]]) -> None:
         actor_id = context.actor.pk if context.actor is not None else None
@@ -300,6 +298,18 @@ class ContactImporter(_Importer):
         TargetField("email_opt_out", "E-mail opt-out", ("HasOptedOutOfEmail", "Email Opt Out", "Unsubscribed from all email", "Opted out of all email", "Opted Out Of Email")),
         TargetField("do_not_call", "Do not call", ("DoNotCall", "Do Not Call")),
     )
+    parsers: tuple[tuple[str, Callable[[str], Any]], ...] = (
+        ("external_id", partial(parse_text, max_length=64)),
+        ("first_name", partial(parse_text, max_length=100)),
+        ("last_name", partial(parse_text, max_length=100)),
+        ("email", parse_email),
+        ("phone", partial(parse_text, max_length=50)),
+        ("mobile", partial(parse_text, max_length=50)),
+        ("job_title", partial(parse_text, max_length=150)),
+        ("department", partial(parse_text, max_length=100)),
+        ("email_opt_out", parse_bool),
+        ("do_not_call", parse_bool),
+    )
     compare_fields = ("account_id", "first_name", "last_name", "email", "phone", "mobile", "job_title", "department",
                       "email_opt_out", "do_not_call")
 
@@ -309,27 +319,7 @@ class ContactImporter(_Importer):
             raise FileRejected("The file has no account column (AccountId, Associated Company IDs or Company Name).")
 
     def clean(self, context: ImportContext, values: dict[str, str], row_number: int) -> tuple[dict[str, Any] | None, RowErrors]:
-        errors: RowErrors = []
-        result: dict[str, Any] = {}
-
-        def take(name: str, parser: Any, **kwargs: Any) -> None:
-            if name not in context.mapping:
-                return
-            try:
-                result[name] = parser(self._cell(values, name), **kwargs)
-            except CellError as exc:
-                errors.append((context.column(name), str(exc)))
-
-        take("external_id", parse_text, max_length=64)
-        take("first_name", parse_text, max_length=100)
-        take("last_name", parse_text, max_length=100)
-        take("email", parse_email)
-        take("phone", parse_text, max_length=50)
-        take("mobile", parse_text, max_length=50)
-        take("job_title", parse_text, max_length=150)
-        take("department", parse_text, max_length=100)
-        take("email_opt_out", parse_bool)
-        take("do_not_call", parse_bool)
+        result, errors = self.parse_cells(context, values)
         account_ref = self._cell(values, "account_external_id").strip()
         # HubSpot lists several associated companies separated by ";": the first is primary.
         result["account_external_id"] = account_ref.split(";")[0].strip()
@@ -389,12 +379,11 @@ class ContactImporter(_Importer):
             resolved.append((row_number, values))
         return resolved, problems
 
-    def build(self, context: ImportContext, values: dict[str, Any]) -> Contact:
-        data = {name: values.get(name) if values.get(name) is not None else (False if name in {"email_opt_out", "do_not_call"} else "")
-                for name in self.compare_fields}
-        return Contact(source=context.source, external_id=values["external_id"], created_at=context.now,
-                       updated_at=context.now, **data)
-
+    def build(self, context: ImportContext, values: dict[str, Any]) -> dict[str, Any]:
+        row = {name: values.get(name) if values.get(name) is not None else (False if name in {"email_opt_out", "do_not_call"} else "")
+               for name in self.compare_fields}
+        row.update(source=context.source, external_id=values["external_id"], created_at=context.now, updated_at=context.now)
+        return row
 
 
 IMPORTERS: dict[str, _Importer] = {"accounts": AccountImporter(), "contacts": ContactImporter()}

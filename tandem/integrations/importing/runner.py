@@ -50,14 +50,15 @@ def detect_object(table: Table, source: str) -> str:
     return ranked[0][0]
 
 
-def _row_values(headers: list[str], mapping: Mapping[str, str], row: list[str]) -> dict[str, str]:
+def _positions(headers: list[str], mapping: Mapping[str, str]) -> list[tuple[str, int]]:
+    """(field, column position) of each mapped field whose header is in the file."""
     index = {header: position for position, header in enumerate(headers)}
-    values: dict[str, str] = {}
-    for field_name, header in mapping.items():
-        position = index.get(header)
-        if position is not None and position < len(row):
-            values[field_name] = row[position]
-    return values
+    return [(field_name, index[header]) for field_name, header in mapping.items() if header in index]
+
+
+def _row_values(positions: list[tuple[str, int]], row: list[str]) -> dict[str, str]:
+    width = len(row)
+    return {field_name: row[position] for field_name, position in positions if position < width}
 
 
 def run_import(
@@ -104,11 +105,12 @@ def run_import(
     valid: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
     row_number = table.first_row_number - 1
+    positions = _positions(table.headers, effective)
     for row in table.rows:
         row_number += 1
         if not any(cell.strip() for cell in row):
             continue
-        cleaned, row_errors = importer.clean(context, _row_values(table.headers, effective, row), row_number)
+        cleaned, row_errors = importer.clean(context, _row_values(positions, row), row_number)
         if cleaned is not None:
             first = seen.setdefault(cleaned["external_id"], row_number)
             if first != row_number:

@@ -1,0 +1,186 @@
+"""Raw bulk writes for importers and data generators.
+
+``bulk_create`` spends most of its time preparing each value through the field API,
+building model instances before the insert and compiling a fresh statement per batch.
+For tens of thousands of rows that is most of an import's time. :func:`insert_rows`
+takes plain values (already cleaned by the caller), adapts only the columns whose type
+needs it (date/time, decimal, JSON), writes them with multi-row ``INSERT … RETURNING``
+statements and hands back saved model instances built the way querysets build them.
+:func:`insert_plain` is the same without ids or instances, for rows nobody reads back
+(audit and search entries).
+
+Callers stay responsible for what the service layer does on ordinary writes (audit
+entries, search entries, permissions): these helpers only write rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.db.models.base import ModelState
+
+Adapter = Callable[[Any], Any]
+
+# Field types whose cleaned Python values go to both databases unchanged.
+_PLAIN_TYPES = frozenset({
+    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "EmailField",
+    "FloatField", "ForeignKey", "IntegerField", "OneToOneField", "PositiveBigIntegerField",
+    "PositiveIntegerField", "PositiveSmallIntegerField", "SlugField", "SmallAutoField",
+    "SmallIntegerField", "TextField", "URLField",
+})  # fmt: skip
+MAX_ROWS_PER_STATEMENT = 500
+
+
+def _adapter(field: models.Field[Any, Any]) -> Adapter | None:
+    if field.get_internal_type() in _PLAIN_TYPES:
+        return None
+    if isinstance(field, models.DateTimeField):
+        # Imports stamp every row with the same moment: adapt each distinct value once.
+        cache: dict[dt.datetime, Any] = {}
+
+        def adapt_datetime(value: Any) -> Any:
+            if value is None:
+                return None
+            if value not in cache:
+                cache[value] = field.get_db_prep_save(value, connection)
+            return cache[value]
+
+        return adapt_datetime
+    if isinstance(field, models.JSONField):
+        # Sent as JSON text (cast to jsonb on PostgreSQL, see _placeholders).
+        encoder = field.encoder
+        return lambda value: None if value is None else json.dumps(value, cls=encoder, separators=(",", ":"))
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field[Any, Any]]:
+    by_name = {f.name: f for f in model._meta.concrete_fields} | {f.attname: f for f in model._meta.concrete_fields}
+    missing = [name for name in names if name not in by_name]
+    if missing:
+        raise ValueError(f"{model.__name__} has no column for {', '.join(missing)}")
+    return [by_name[name] for name in names]
+
+
+def _rows_per_statement(columns: int) -> int:
+    limit = 65_535
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        raw = connection.connection
+        limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if raw is not None else 999
+    return max(1, min(MAX_ROWS_PER_STATEMENT, limit // max(columns, 1)))
+
+
+def _prepared(fields: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    adapters = [(index, adapt) for index, field in enumerate(fields) if (adapt := _adapter(field)) is not None]
+    if not adapters:
+        return [tuple(row) for row in rows]
+    prepared: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = list(row)
+        for index, adapt in adapters:
+            values[index] = adapt(values[index])
+        prepared.append(tuple(values))
+    return prepared
+
+
+def _placeholders(fields: Sequence[models.Field[Any, Any]]) -> str:
+    # PostgreSQL takes JSON as text and casts it; SQLite stores the text as it is.
+    marks = [
+        "%s::jsonb" if connection.vendor == "postgresql" and isinstance(field, models.JSONField) else "%s"
+        for field in fields
+    ]
+    return "(" + ", ".join(marks) + ")"
+
+
+def _insert_head(model: type[models.Model], fields: Sequence[models.Field[Any, Any]]) -> str:
+    """``INSERT INTO table (columns)``: names from the model's metadata, quoted; the
+    values always go in as parameters."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
+
+
+def complete_rows(
+    model: type[models.Model], rows: Iterable[Mapping[str, Any]]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Every concrete column but the primary key, in model order, for each row: values
+    from the row (by field name or attname), else the field's default."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = [f.get_default() if f.has_default() else (None if f.null else "") for f in fields]
+    keys = [(f.name, f.attname) for f in fields]
+    known = {name for pair in keys for name in pair}
+    completed: list[tuple[Any, ...]] = []
+    for row in rows:
+        if unknown := row.keys() - known:
+            raise ValueError(f"{model.__name__} has no column for {', '.join(sorted(unknown))}")
+        completed.append(tuple(
+            row[name] if name in row else row.get(attname, default)
+            for (name, attname), default in zip(keys, defaults, strict=True)
+        ))  # fmt: skip
+    return [f.attname for f in fields], completed
+
+
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[Any]:
+    """Insert ``rows`` (values in ``columns`` order, every non-nullable column without a
+    database default included) and return them as saved instances of ``model`` with
+    their primary keys, in the same order."""
+    if not rows:
+        return []
+    fields = _fields(model, columns)
+    pk = model._meta.pk
+    assert pk is not None
+    quote = connection.ops.quote_name
+    head = _insert_head(model, fields) + " VALUES "
+    tail = f" RETURNING {quote(str(pk.column))}"
+    mark = _placeholders(fields)
+    step = _rows_per_statement(len(fields))
+    prepared = _prepared(fields, rows)
+    ids: list[Any] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(prepared), step):
+            chunk = prepared[start : start + step]
+            sql = head + ", ".join([mark] * len(chunk)) + tail
+            cursor.execute(sql, [value for row in chunk for value in row])
+            # Rows come back in insertion order on both databases (Django's own
+            # bulk_create relies on the same); the count is checked all the same.
+            returned = cursor.fetchall()
+            if len(returned) != len(chunk):
+                raise RuntimeError(f"{model.__name__}: inserted {len(chunk)} rows, got {len(returned)} ids back")
+            ids.extend(row[0] for row in returned)
+    return _saved_instances(model, [pk.attname, *(f.attname for f in fields)], ids, rows)
+
+
+def _saved_instances(model: type[models.Model], attnames: list[str], ids: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[Any]:
+    """Saved instances without running ``__init__`` per row: built the way unpickling
+    builds them (``__new__``, the attribute values, a model state saying "saved in this
+    database"). Columns not given load on first access, like deferred fields."""
+    new = model.__new__
+    db = connection.alias
+    instances = []
+    for pk_value, values in zip(ids, rows, strict=True):
+        instance = new(model)
+        instance.__dict__.update(zip(attnames, (pk_value, *values), strict=True))
+        state = ModelState()
+        state.adding = False
+        state.db = db
+        instance._state = state
+        instances.append(instance)
+    return instances
+
+
+def insert_plain(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Insert ``rows`` with ``executemany`` (nothing read back). Returns the row count."""
+    if not rows:
+        return 0
+    fields = _fields(model, columns)
+    sql = f"{_insert_head(model, fields)} VALUES {_placeholders(fields)}"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, _prepared(fields, rows))
+    return len(rows)
