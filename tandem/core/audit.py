@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import operator
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -167,14 +168,29 @@ def record_many(
 
 def record_created_many(*, actor: Any, instances: Sequence[models.Model]) -> int:
     """The entries :func:`record_create` would write for ``instances`` (one model)."""
-    return record_many(
-        actor=actor,
-        action=AuditAction.CREATE,
-        entries=[
-            (instance, {name: [None, value] for name, value in after.items() if value is not None and value != ""})
-            for instance, after in zip(instances, snapshots(instances), strict=True)
-        ],
-    )
+    if not instances:
+        return 0
+    plan = _snapshot_plan(type(instances[0]))
+    names = [name for name, _, _ in plan]
+    fetch = operator.attrgetter(*(attname for _, attname, _ in plan))
+    quanta = [(index, quantum) for index, (_, _, quantum) in enumerate(plan) if quantum is not None]
+    entries = []
+    for instance in instances:
+        fetched = fetch(instance)
+        values: Sequence[Any] = (fetched,) if len(plan) == 1 else fetched
+        if quanta:
+            exact = list(values)
+            for index, quantum in quanta:
+                if exact[index] is not None:
+                    exact[index] = decimal.Decimal(str(exact[index])).quantize(quantum)
+            values = exact
+        changes = {
+            name: [None, value if type(value) in _PLAIN else _json_value(value)]
+            for name, value in zip(names, values, strict=True)
+            if value is not None and value != ""
+        }
+        entries.append((instance, changes))
+    return record_many(actor=actor, action=AuditAction.CREATE, entries=entries)
 
 
 def history_for(instance: models.Model, *, limit: int = 50) -> models.QuerySet[AuditEntry]:

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.core import bulk
 from tandem.core.errors import PermissionDeniedError
 from tandem.integrations.importing.clients import IMPORTERS, ImportContext
 from tandem.integrations.importing.files import FileRejected, Table, read_table
@@ -61,6 +62,7 @@ def _row_values(positions: list[tuple[str, int]], row: list[str]) -> dict[str, s
     return {field_name: row[position] for field_name, position in positions if position < width}
 
 
+@bulk.paused_gc()
 def run_import(
     *,
     actor: Any,
