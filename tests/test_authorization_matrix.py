@@ -81,7 +81,6 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "password_change": (SELF, None),
     "people:user_list": (READ, None),
     "people:user_create": (CREATE, "people.User"),
-    "people:search": (READ, None),
     "people:team_list": (READ, None),
     "people:team_create": (CREATE, "people.Team"),
     "people:calendar": (READ, None),
