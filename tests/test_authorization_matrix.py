@@ -608,12 +608,13 @@ def test_anonymous_admin_is_sent_to_admin_log_in(db: None) -> None:
 def _cross_account_cases(world: World) -> list[tuple[str, str, dict[str, Any], str, Any, Any]]:
     """(method, path, body, swapped field, the reference of the same account, the one of
     another account the caller also sees): "Delivery Co" against "Mel's Legacy"."""
-    from tandem.clients.models import Interaction
+    from tandem.clients.models import Feedback, Interaction
 
     delivery = world.extra["accounts"]["delivery"]
     own_contact, other_contact = world.extra["delivery_contact"], world.extra["legacy_contact"]
     own_inquiry, other_inquiry = world.extra["delivery_inquiry"], world.extra["legacy_inquiry"]
     interaction = Interaction.objects.filter(account=delivery).get()
+    feedback = Feedback.objects.filter(account=delivery).get()
     call = {"account_id": delivery.pk, "kind": "call", "subject": "Matrix call"}
     return [
         ("POST", "/api/v1/interactions", call, "contact_ids", [own_contact.pk], [other_contact.pk]),
@@ -625,6 +626,10 @@ def _cross_account_cases(world: World) -> list[tuple[str, str, dict[str, Any], s
         (
             "POST", "/api/v1/feedback",
             {"account_id": delivery.pk, "sentiment": "positive", "text": "Matrix"},
+            "contact_id", own_contact.pk, other_contact.pk,
+        ),
+        (
+            "PATCH", f"/api/v1/feedback/{feedback.pk}", {"version": feedback.version},
             "contact_id", own_contact.pk, other_contact.pk,
         ),
         (

@@ -451,9 +451,26 @@ def test_edit_item_in_place(owner, account):
 
 def test_delete_item_in_place(owner, account):
     item = services.account_item_create(actor=owner, account=account, data={"kind": "goal", "title": "Grow"})
-    response = client_for(owner).post(reverse("clients:account_item_delete", kwargs={"account_item_id": item.pk}), **HTMX)
+    client = client_for(owner)
+    page = text(client.get(reverse("clients:account_detail", kwargs={"account_id": account.pk})))
+    assert ('<input type="hidden" name="version" value="1"><button type="submit" class="btn btn-sm btn-link link-danger px-0">'
+            'Delete<span class="visually-hidden"> “Grow”</span>') in page
+    response = client.post(reverse("clients:account_item_delete", kwargs={"account_item_id": item.pk}), {"version": "1"}, **HTMX)
     assert response.status_code == 200 and text(response) == ""
     assert not AccountItem.objects.exists()
+
+
+def test_stale_item_delete_refused_with_message(owner, account):
+    item = services.account_item_create(actor=owner, account=account, data={"kind": "goal", "title": "Grow"})
+    services.account_item_update(actor=owner, item=item, data={"title": "Grow in France"})
+    before = audit_count()
+    response = client_for(owner).post(reverse("clients:account_item_delete", kwargs={"account_item_id": item.pk}), {"version": "1"}, **HTMX)
+    assert response.status_code == 409
+    body = text(response)
+    assert body.strip().startswith(f'<li id="account-item-{item.pk}"')
+    assert "<strong>Grow in France</strong>" in body
+    assert '<div class="alert alert-warning py-1 px-2 small mb-1" role="alert">' in body
+    assert (list(AccountItem.objects.values_list("pk", "version")), audit_count()) == ([(item.pk, 2)], before)
 
 
 @pytest.mark.parametrize(("who", "status"), [("executive", 403), ("outsider", 404), ("member", 404)])
@@ -465,7 +482,7 @@ def test_item_writes_denied_change_nothing(people, owner, account, who, status):
                        {"kind": "goal", "title": "X", "status": "open", "priority": "normal"}).status_code == status
     assert client.post(reverse("clients:account_item_status", kwargs={"account_item_id": item.pk}),
                        {"status": "met", "version": "1"}, **HTMX).status_code == status
-    assert client.post(reverse("clients:account_item_delete", kwargs={"account_item_id": item.pk})).status_code == status
+    assert client.post(reverse("clients:account_item_delete", kwargs={"account_item_id": item.pk}), {"version": "1"}).status_code == status
     item.refresh_from_db()
     assert (item.status, AccountItem.objects.count(), audit_count()) == ("open", 1, before)
 

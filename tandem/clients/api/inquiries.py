@@ -22,6 +22,7 @@ from tandem.clients.schemas import (
     InquiryListQuery,
     InquiryOut,
     InquiryPage,
+    InquiryReopenIn,
     InquiryResolveIn,
     InquiryRespondIn,
     InquiryUpdateIn,
@@ -170,8 +171,11 @@ def resolve_inquiry(
 @router.post(
     "/inquiries/{inquiry_id}/reopen", response={200: InquiryOut, **error_responses(UPDATE_ERRORS)}
 )
-def reopen_inquiry(request: HttpRequest, inquiry_id: int = _inquiry_id()) -> dict[str, Any]:
-    """Open a resolved inquiry again (``responded`` if it had an answer, else ``open``)."""
+def reopen_inquiry(
+    request: HttpRequest, payload: InquiryReopenIn, inquiry_id: int = _inquiry_id()
+) -> dict[str, Any]:
+    """Open a resolved inquiry again (``responded`` if it had an answer, else ``open``);
+    with ``version`` it is refused (409) if the inquiry changed since."""
     actor = current_user(request)
     inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
-    return inquiry_out(services.inquiry_reopen(actor=actor, inquiry=inquiry), actor=actor)
+    return inquiry_out(services.inquiry_reopen(actor=actor, inquiry=inquiry, expected_version=payload.version), actor=actor)

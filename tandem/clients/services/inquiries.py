@@ -130,7 +130,10 @@ def inquiry_resolve(
 
 
 @transaction.atomic
-def inquiry_reopen(*, actor: Any, inquiry: Inquiry) -> Inquiry:
+def inquiry_reopen(*, actor: Any, inquiry: Inquiry, expected_version: int | None = None) -> Inquiry:
+    """Open a resolved inquiry again: ``responded`` if it had an answer, else ``open``."""
     require_change(actor, inquiry)
     status = InquiryStatus.RESPONDED if inquiry.first_response_at else InquiryStatus.OPEN
-    return model_update(actor=actor, instance=inquiry, data={"status": status, "resolved_at": None})
+    return model_update(
+        actor=actor, instance=inquiry, data={"status": status, "resolved_at": None}, expected_version=expected_version
+    )

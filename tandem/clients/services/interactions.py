@@ -25,6 +25,7 @@ from tandem.clients.models import (
     InteractionKind,
 )
 from tandem.clients.services.accounts import account_refresh_check_in
+from tandem.core.errors import ConflictError
 from tandem.core.permissions import require_change, require_delete
 from tandem.core.services import model_create, model_delete, model_update
 
@@ -176,14 +177,27 @@ def follow_up_create(
 
 
 @transaction.atomic
-def follow_up_complete(*, actor: Any, follow_up: FollowUp, at: dt.datetime | None = None) -> FollowUp:
+def follow_up_complete(
+    *, actor: Any, follow_up: FollowUp, at: dt.datetime | None = None, expected_version: int | None = None
+) -> FollowUp:
+    """Mark a follow-up done. One already done keeps its first completion time (no
+    write), but a stale ``expected_version`` is refused all the same."""
     require_change(actor, follow_up)
     if follow_up.done_at is not None:
+        _check_version(follow_up, expected_version)
         return follow_up
-    return model_update(actor=actor, instance=follow_up, data={"done_at": at or timezone.now()})
+    return model_update(
+        actor=actor, instance=follow_up, data={"done_at": at or timezone.now()}, expected_version=expected_version
+    )
 
 
 @transaction.atomic
-def follow_up_reopen(*, actor: Any, follow_up: FollowUp) -> FollowUp:
+def follow_up_reopen(*, actor: Any, follow_up: FollowUp, expected_version: int | None = None) -> FollowUp:
     require_change(actor, follow_up)
-    return model_update(actor=actor, instance=follow_up, data={"done_at": None})
+    return model_update(actor=actor, instance=follow_up, data={"done_at": None}, expected_version=expected_version)
+
+
+def _check_version(follow_up: FollowUp, expected_version: int | None) -> None:
+    """For a call that writes nothing: refuse it if the caller read an older version."""
+    if expected_version is not None and expected_version != follow_up.version:
+        raise ConflictError(current_version=follow_up.version)

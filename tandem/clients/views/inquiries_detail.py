@@ -20,6 +20,7 @@ from tandem.clients.views.common import (
     active_users,
     facts_context,
     inquiries_context,
+    int_or_none,
     renamed,
     sla_state,
     timeline_context,
@@ -72,6 +73,11 @@ def inquiry_create(request: HttpRequest, account_id: int) -> HttpResponse:
     if wants_partial(request):
         return render(request, "clients/partials/inquiry_form.html", context)
     return render(request, "clients/form_page.html", {"form_template": "clients/partials/inquiry_form.html", **context, "title": "Record an inquiry"})
+
+
+def _reread(request: HttpRequest, inquiry: Inquiry) -> Inquiry:
+    """The inquiry as stored: a refused write leaves its changes on the instance."""
+    return selectors.inquiry_get(actor=request.user, inquiry_id=inquiry.pk)
 
 
 def _detail(request: HttpRequest, inquiry: Inquiry, *, status: int = 200, **forms: Any) -> HttpResponse:
@@ -154,7 +160,7 @@ def inquiry_assign(request: HttpRequest, inquiry_id: int) -> HttpResponse:
             )
         except ConflictError as error:
             form.add_error(None, error.message)
-            return _detail(request, inquiry, status=409, assign_form=form, conflict=True)
+            return _detail(request, _reread(request, inquiry), status=409, assign_form=form, conflict=True)
         except ValidationError as error:
             form_add_errors(form, error)
         else:
@@ -178,7 +184,7 @@ def inquiry_resolve(request: HttpRequest, inquiry_id: int) -> HttpResponse:
             )
         except ConflictError as error:
             form.add_error(None, error.message)
-            return _detail(request, inquiry, status=409, resolve_form=form, conflict=True)
+            return _detail(request, _reread(request, inquiry), status=409, resolve_form=form, conflict=True)
         except ValidationError as error:
             form_add_errors(form, renamed(error, {"at": "resolution"}))
         else:
@@ -192,6 +198,11 @@ def inquiry_resolve(request: HttpRequest, inquiry_id: int) -> HttpResponse:
 def inquiry_reopen(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     actor = request.user
     inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
-    inquiry = services.inquiry_reopen(actor=actor, inquiry=inquiry)
+    try:
+        inquiry = services.inquiry_reopen(
+            actor=actor, inquiry=inquiry, expected_version=int_or_none(request.POST.get("version"))
+        )
+    except ConflictError:
+        return _detail(request, _reread(request, inquiry), status=409, conflict=True)
     messages.success(request, "The inquiry is open again.")
     return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)
