@@ -327,8 +327,8 @@ class RespondForm(StyledForm):
         return exact_if_now(self.cleaned_data.get("occurred_at"))
 
     def service_data(self) -> dict[str, Any]:
-        return {**{name: self.cleaned_data[name] for name in ("kind", "occurred_at", "subject", "summary", "next_steps")},
-                "direction": Direction.OUTBOUND}
+        """The response's fields; ``inquiry_respond`` makes it outbound."""
+        return {name: self.cleaned_data[name] for name in ("kind", "occurred_at", "subject", "summary", "next_steps")}
 
 
 # --- Feedback and inquiries --------------------------------------------------------------

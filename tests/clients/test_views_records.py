@@ -592,14 +592,15 @@ def test_inquiry_detail_shows_sla_target_and_due(owner, inquiry):
     assert '<dd data-testid="sla-due"><time datetime="2025-03-05T10:00:00+00:00">5 Mar 2025, 10:00</time></dd>' in body
     assert '<span class="badge text-bg-danger" data-testid="sla-state">SLA overdue</span>' in body
     assert '<dd data-testid="first-response">Not yet</dd>' in body
-    assert f'href="/clients/inquiries/{inquiry.pk}/respond/"' in body
+    assert (f'<form id="respond-form" class="col-lg-8" method="post" action="/clients/inquiries/{inquiry.pk}/respond/" novalidate '
+            f'hx-post="/clients/inquiries/{inquiry.pk}/respond/" hx-target="#inquiry-panel" hx-swap="outerHTML">') in body
+    assert 'value="Re: Invoice question"' in body
 
 
 def test_respond_sets_first_response_with_business_and_calendar_hours(owner, inquiry):
     client = client_for(owner)
     url = reverse("clients:inquiry_respond", kwargs={"inquiry_id": inquiry.pk})
-    form = client.get(url)
-    assert form.context["form"].initial["subject"] == "Re: Invoice question"
+    assert client.get(url).status_code == 405  # the form is on the inquiry page
     response = client.post(url, {"kind": "email", "occurred_at": "2025-03-04T10:00", "subject": "Re: Invoice question",
                                  "summary": "One was a duplicate.", "next_steps": ""})
     assert response.status_code == 302
@@ -621,9 +622,50 @@ def test_respond_before_receipt_refused(owner, inquiry):
         reverse("clients:inquiry_respond", kwargs={"inquiry_id": inquiry.pk}),
         {"kind": "email", "occurred_at": "2025-03-01T10:00", "subject": "Re", "summary": "", "next_steps": ""},
     )
-    assert response.context["form"].errors["occurred_at"] == ["A response cannot come before the inquiry was received."]
+    assert response.status_code == 200
+    assert response.context["respond_form"].errors["occurred_at"] == ["A response cannot come before the inquiry was received."]
+    assert "<h1 class=\"h2 mb-1\">Invoice question</h1>" in text(response)  # the inquiry page, shown again
     inquiry.refresh_from_db()
     assert (inquiry.first_response_at, Interaction.objects.count()) == (None, 0)
+
+
+def test_respond_in_place_swaps_the_status_panel_and_refreshes_the_versions(owner, inquiry):
+    client = client_for(owner)
+    url = reverse("clients:inquiry_respond", kwargs={"inquiry_id": inquiry.pk})
+    response = client.post(url, {"kind": "email", "occurred_at": "2025-03-04T10:00", "subject": "Re: Invoice question",
+                                 "summary": "One was a duplicate.", "next_steps": ""}, **HTMX)
+    assert response.status_code == 200
+    body = squash(text(response)).strip()
+    assert "<html" not in body
+    assert body.startswith('<div id="inquiry-panel">')
+    assert ('<div class="alert alert-success" role="status">Response recorded. First response after 8.00 business hours '
+            '(24.00 calendar hours).</div>') in body
+    assert '<span class="badge text-bg-dark">Responded</span>' in body
+    assert '<dd data-testid="response-time">8 business hours (24 calendar hours)</dd>' in body
+    assert body.count('data-testid="response"') == 1
+    # Assign and resolve come along out of band, with the version the response moved to.
+    assert '<div id="inquiry-actions" hx-swap-oob="true">' in body
+    assert body.count('name="version" value="2"') == 2
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.version) == ("responded", 2)
+
+
+def test_respond_in_place_errors_stay_in_the_panel(owner, inquiry):
+    response = client_for(owner).post(
+        reverse("clients:inquiry_respond", kwargs={"inquiry_id": inquiry.pk}),
+        {"kind": "email", "occurred_at": "2025-03-01T10:00", "subject": "", "summary": "", "next_steps": ""}, **HTMX,
+    )
+    assert response.status_code == 200
+    body = squash(text(response)).strip()
+    assert body.startswith('<div id="inquiry-panel">') and "hx-swap-oob" not in body
+    assert set(response.context["respond_form"].errors) == {"subject"}
+    assert (Interaction.objects.count(), Inquiry.objects.get().version) == (0, 1)
+
+
+def test_no_respond_form_on_a_resolved_inquiry(owner, inquiry):
+    services.inquiry_resolve(actor=owner, inquiry=inquiry, resolution="Sorted by phone")
+    body = text(client_for(owner).get(reverse("clients:inquiry_detail", kwargs={"inquiry_id": inquiry.pk})))
+    assert 'id="respond-form"' not in body and 'id="respond-heading"' not in body
 
 
 def test_assign_resolve_reopen(owner, teammate, inquiry):

@@ -93,9 +93,34 @@ def interaction_create(
     follow_up_owner: Any = None,
 ) -> Interaction:
     """Log an interaction; with ``follow_up_due`` its next steps become a dated
-    follow-up for ``follow_up_owner`` (default: the actor)."""
+    follow-up for ``follow_up_owner`` (default: the actor).
+
+    The actor must be allowed to change the account, also when the interaction answers
+    one of its inquiries: an inquiry's assignee who may not change the account answers
+    through :func:`tandem.clients.services.inquiry_respond`, which records the response
+    on their behalf and nothing else."""
     if actor is not None:
-        require_change(actor, inquiry if inquiry is not None else account)
+        require_change(actor, account)
+    return record_interaction(
+        actor=actor, account=account, data=data, contacts=contacts, users=users, inquiry=inquiry,
+        is_automatic=is_automatic, follow_up_due=follow_up_due, follow_up_owner=follow_up_owner,
+    )
+
+
+def record_interaction(
+    *,
+    actor: Any,
+    account: Account,
+    data: dict[str, Any],
+    contacts: Iterable[Contact] = (),
+    users: Iterable[Any] = (),
+    inquiry: Inquiry | None = None,
+    is_automatic: bool = False,
+    follow_up_due: dt.date | None = None,
+    follow_up_owner: Any = None,
+) -> Interaction:
+    """The write behind :func:`interaction_create` and :func:`inquiry_respond`, without
+    a permission check: each of those checks its own rule first. Not for other callers."""
     data = _clean(data)
     data.setdefault("occurred_at", timezone.now())
     if inquiry is not None and inquiry.account_id != account.pk:
