@@ -97,7 +97,7 @@ def test_log_interaction_refreshes_timeline_with_new_entry_on_top(owner, teammat
     assert '<div id="timeline" class="timeline" hx-swap-oob="true">' in body
     lifecycle = account.status_changes.get()
     assert entry_ids(body) == [f"interaction-{interaction.pk}", f"lifecycle-{lifecycle.pk}", f"interaction-{older.pk}"]
-    assert "· with Dana Decider" in body
+    assert '· with <span data-testid="interaction-contacts">Dana Decider</span>' in body
     assert '<div id="account-facts" class="account-facts mb-3" hx-swap-oob="true">' in body
     assert '<dd data-testid="last-contact">Today · check-in every 30 days </dd>' in body
     assert '<section id="follow-ups" aria-labelledby="follow-ups-heading" class="mb-4" hx-swap-oob="true">' in body
