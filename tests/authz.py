@@ -615,12 +615,53 @@ def diff_tables(before: DbState, after: DbState) -> list[str]:
     ]
 
 
+# Account columns an inquiry's response moves (the last contact and the next check-in).
+RESPONSE_ACCOUNT_COLUMNS = frozenset({"last_contact_at", "check_in_due_at"})
+
+
+def inquiry_responses(actor: Any, before: DbState, after: DbState) -> dict[Any, int]:
+    """Interactions inserted as answers to an inquiry the actor may change (its
+    assignee included): ``{interaction pk: account pk}``.
+
+    The rule (docs/clients.md, "Who sees what"): an inquiry's assignee may answer it
+    even without access to its account; ``inquiry_respond`` then records the outbound
+    response interaction on their behalf, and moves the account's last contact and
+    check-in. It is the only interaction such an assignee may create there."""
+    from tandem.clients.models import Direction, Inquiry, Interaction
+
+    table = Interaction._meta.db_table
+    old, new = before.rows.get(table, {}), after.rows.get(table, {})
+    columns = ["pk", *_columns(Interaction)]
+    answers = {}
+    for pk in set(new) - set(old):
+        row = dict(zip(columns, new[pk], strict=True))
+        inquiry = before.instance(Inquiry, row["inquiry_id"]) if row["inquiry_id"] else None
+        if (
+            inquiry is not None
+            and row["direction"] == Direction.OUTBOUND
+            and row["account_id"] == inquiry.account_id
+            and policy_for(Inquiry).can_change(actor, inquiry)
+        ):
+            answers[pk] = row["account_id"]
+    return answers
+
+
+def _changed_columns(model: type[models.Model], old: tuple[Any, ...], new: tuple[Any, ...]) -> set[str]:
+    columns = ["pk", *_columns(model)]
+    return {name for name, a, b in zip(columns, old, new, strict=True) if a != b}
+
+
 def unauthorised_changes(actor: Any, before: DbState, after: DbState) -> list[str]:
     """Row changes the actor's policies do not allow, judged on the rows as they were
     before. A table without a Policy (role assignments, many-to-many links) answers to
     the model it points to: changing a user's roles needs ``can_change`` on that user.
-    By-product tables (``BYPRODUCT_TABLES``) are left out."""
+    By-product tables (``BYPRODUCT_TABLES``) are left out. The one write beyond the
+    policies allowed by rule is an inquiry's response by its assignee (see
+    :func:`inquiry_responses`)."""
+    from tandem.clients.models import Account, Interaction
+
     problems: list[str] = []
+    responses = inquiry_responses(actor, before, after)
     for model in _tracked_models():
         table = model._meta.db_table
         old, new = before.rows.get(table, {}), after.rows.get(table, {})
@@ -662,6 +703,12 @@ def unauthorised_changes(actor: Any, before: DbState, after: DbState) -> list[st
                 owner = before.instance(owner_model, owner_pk)
                 # A link to an owner created by this same request is judged with the owner.
                 allowed = owner is None or policy_for(owner_model).can_change(actor, owner)
+            if not allowed and model is Interaction and what == "inserted":
+                allowed = pk in responses
+            if not allowed and model is Account and what == "changed":
+                allowed = pk in responses.values() and _changed_columns(
+                    model, old[pk], new[pk]
+                ) <= RESPONSE_ACCOUNT_COLUMNS
             if not allowed:
                 problems.append(f"{table} row {pk} {what}")
     return sorted(problems)

@@ -81,7 +81,6 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "password_change": (SELF, None),
     "people:user_list": (READ, None),
     "people:user_create": (CREATE, "people.User"),
-    "people:search": (READ, None),
     "people:team_list": (READ, None),
     "people:team_create": (CREATE, "people.Team"),
     "people:calendar": (READ, None),
@@ -609,12 +608,13 @@ def test_anonymous_admin_is_sent_to_admin_log_in(db: None) -> None:
 def _cross_account_cases(world: World) -> list[tuple[str, str, dict[str, Any], str, Any, Any]]:
     """(method, path, body, swapped field, the reference of the same account, the one of
     another account the caller also sees): "Delivery Co" against "Mel's Legacy"."""
-    from tandem.clients.models import Interaction
+    from tandem.clients.models import Feedback, Interaction
 
     delivery = world.extra["accounts"]["delivery"]
     own_contact, other_contact = world.extra["delivery_contact"], world.extra["legacy_contact"]
     own_inquiry, other_inquiry = world.extra["delivery_inquiry"], world.extra["legacy_inquiry"]
     interaction = Interaction.objects.filter(account=delivery).get()
+    feedback = Feedback.objects.filter(account=delivery).get()
     call = {"account_id": delivery.pk, "kind": "call", "subject": "Matrix call"}
     return [
         ("POST", "/api/v1/interactions", call, "contact_ids", [own_contact.pk], [other_contact.pk]),
@@ -626,6 +626,10 @@ def _cross_account_cases(world: World) -> list[tuple[str, str, dict[str, Any], s
         (
             "POST", "/api/v1/feedback",
             {"account_id": delivery.pk, "sentiment": "positive", "text": "Matrix"},
+            "contact_id", own_contact.pk, other_contact.pk,
+        ),
+        (
+            "PATCH", f"/api/v1/feedback/{feedback.pk}", {"version": feedback.version},
             "contact_id", own_contact.pk, other_contact.pk,
         ),
         (
@@ -671,4 +675,109 @@ def test_references_to_another_accounts_records_are_refused(role: str, world: Wo
             )
         if method == "PATCH":
             body["version"] += 1
+    assert not failures, "\n".join(failures)
+
+
+# --- An inquiry's assignee answers it, and does nothing else on its account -----------------
+
+
+def _changes(before: DbState, after: DbState) -> dict[str, dict[Any, set[str] | str]]:
+    """Per table (by-products aside): row pk -> "inserted", "deleted" or the changed columns."""
+    from tests.authz import BYPRODUCT_TABLES
+
+    changes: dict[str, dict[Any, set[str] | str]] = {}
+    for table in set(before.rows) | set(after.rows):
+        if table in BYPRODUCT_TABLES:
+            continue
+        old, new = before.rows.get(table, {}), after.rows.get(table, {})
+        model = next(m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == table)
+        columns = ["pk", *[f.attname for f in model._meta.concrete_fields if f.attname not in ("last_used_at", "last_login")]]
+        for pk in set(old) | set(new):
+            if old.get(pk) == new.get(pk):
+                continue
+            if pk not in old:
+                what: set[str] | str = "inserted"
+            elif pk not in new:
+                what = "deleted"
+            else:
+                what = {c for c, a, b in zip(columns, old[pk], new[pk], strict=True) if a != b}
+            changes.setdefault(table, {})[pk] = what
+    return changes
+
+
+@pytest.mark.parametrize("kind", ["page", "api"])
+def test_inquiry_assignee_may_respond_without_access_to_the_account(kind: str, world: World) -> None:
+    """The member is the assignee of an inquiry of "North Star", an account they cannot
+    see: they may answer it (an outbound interaction recorded on their behalf, the
+    inquiry's first response, the account's last contact), and the safety net agrees."""
+    from django.utils import timezone
+
+    from tandem.clients.models import Interaction
+
+    member = world.users[Role.MEMBER]
+    inquiry = world.extra["member_inquiry"]
+    north = world.extra["accounts"]["north"]
+    client = Client()
+    if kind == "api":
+        client = Client(headers={"authorization": f"Bearer {world.tokens[Role.MEMBER]}"})
+        url, body = f"/api/v1/inquiries/{inquiry.pk}/respond", json.dumps({"summary": "On it"})
+        before = db_state()
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 200, response.content
+    else:
+        client.force_login(member)
+        before = db_state()
+        response = client.post(
+            f"/clients/inquiries/{inquiry.pk}/respond/",
+            {"kind": "call", "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "subject": "Called back",
+             "summary": "", "next_steps": ""},
+        )
+        assert response.status_code == 302, response.content
+    after = db_state()
+    answer = Interaction.objects.get(inquiry=inquiry)
+    assert (answer.account_id, answer.direction, answer.logged_by_id) == (north.pk, "outbound", member.pk)
+    assert _changes(before, after) == {
+        "clients_interaction": {answer.pk: "inserted"},
+        "clients_inquiry": {inquiry.pk: {"first_response_at", "response_business_hours", "response_calendar_hours",
+                                         "status", "version", "updated_at"}},
+        "clients_account": {north.pk: {"last_contact_at", "check_in_due_at"}},
+    }  # fmt: skip
+    assert unauthorised_changes(member, before, after) == []
+
+
+def test_a_member_answers_only_inquiries_assigned_to_them(world: World) -> None:
+    """Not an inquiry of an account they see but cannot change, not one assigned to
+    someone else; and no interaction of their own on the account of their inquiry, even
+    linked to it. Each refusal changes nothing."""
+    member = world.users[Role.MEMBER]
+    own = world.extra["member_inquiry"]
+    legacy = world.extra["accounts"]["legacy"]  # Mel owns it without being an account manager
+    north = world.extra["accounts"]["north"]
+    page = Client()
+    page.force_login(member)
+    api = Client(headers={"authorization": f"Bearer {world.tokens[Role.MEMBER]}"})
+    respond = {"kind": "call", "occurred_at": "2031-01-06T10:00", "subject": "x", "summary": "", "next_steps": ""}
+    call = {"kind": "call", "subject": "Matrix", "direction": "outbound", "inquiry_id": own.pk}
+    cases = [
+        (page, f"/clients/inquiries/{world.extra['legacy_inquiry'].pk}/respond/", respond, None, 403),
+        (page, f"/clients/inquiries/{world.extra['pm_inquiry'].pk}/respond/", respond, None, 404),
+        (api, f"/api/v1/inquiries/{world.extra['legacy_inquiry'].pk}/respond", {"summary": "x"}, "json", 403),
+        (api, f"/api/v1/inquiries/{world.extra['pm_inquiry'].pk}/respond", {"summary": "x"}, "json", 404),
+        (page, f"/clients/accounts/{north.pk}/interactions/new/", {**respond, "direction": "outbound"}, None, 404),
+        (page, f"/clients/accounts/{legacy.pk}/interactions/new/", {**respond, "direction": "outbound"}, None, 403),
+        (api, "/api/v1/interactions", {**call, "account_id": north.pk}, "json", 422),
+        (api, "/api/v1/interactions", {**call, "account_id": legacy.pk}, "json", 403),
+    ]
+    failures = []
+    for client, url, body, encoding, expected in cases:
+        before = db_state()
+        if encoding == "json":
+            response = client.post(url, json.dumps(body), content_type="application/json")
+        else:
+            response = client.post(url, body)
+        if response.status_code != expected:
+            failures.append(f"LEAK? POST {url} as member: expected {expected}, got {response.status_code}")
+        changed = diff_tables(before, db_state())
+        if changed:
+            failures.append(f"LEAK? POST {url} as member: rows changed in {', '.join(changed)}")
     assert not failures, "\n".join(failures)

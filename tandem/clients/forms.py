@@ -24,6 +24,7 @@ from tandem.clients.models import (
     CompanySize,
     Contact,
     Direction,
+    Feedback,
     Interaction,
     InteractionKind,
     ItemKind,
@@ -326,14 +327,14 @@ class RespondForm(StyledForm):
         return exact_if_now(self.cleaned_data.get("occurred_at"))
 
     def service_data(self) -> dict[str, Any]:
-        return {**{name: self.cleaned_data[name] for name in ("kind", "occurred_at", "subject", "summary", "next_steps")},
-                "direction": Direction.OUTBOUND}
+        """The response's fields; ``inquiry_respond`` makes it outbound."""
+        return {name: self.cleaned_data[name] for name in ("kind", "occurred_at", "subject", "summary", "next_steps")}
 
 
 # --- Feedback and inquiries --------------------------------------------------------------
 
 
-class FeedbackForm(StyledForm):
+class FeedbackForm(VersionedForm):
     sentiment = forms.ChoiceField(label="Sentiment", choices=Sentiment.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="What they said", widget=forms.Textarea(attrs={"rows": 3}))
     channel = forms.ChoiceField(label="Channel", choices=Channel.choices, initial=Channel.EMAIL)
@@ -349,6 +350,14 @@ class FeedbackForm(StyledForm):
 
     def clean_received_at(self) -> dt.datetime | None:
         return exact_if_now(self.cleaned_data.get("received_at"))
+
+    @classmethod
+    def initial_for(cls, feedback: Feedback) -> dict[str, Any]:
+        return {
+            "sentiment": feedback.sentiment, "text": feedback.text, "channel": feedback.channel,
+            "contact": feedback.contact_id, "received_at": timezone.localtime(feedback.received_at),
+            "version": feedback.version,
+        }
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in ("sentiment", "text", "channel", "received_at")}

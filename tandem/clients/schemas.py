@@ -878,7 +878,11 @@ class FeedbackCreateIn(StrictIn):
 
 
 class FeedbackUpdateIn(StrictIn):
+    """Changes to feedback; ``contact_id`` (a contact of the same account, ``null`` for
+    nobody in particular) changes who said it."""
+
     version: int = VERSION_FIELD
+    contact_id: ReferenceId | None = optional()
     channel: ChannelName = optional()
     sentiment: SentimentName = optional()
     text: str = _patch_text(20_000, required=True)
@@ -922,6 +926,16 @@ class InquiryRespondIn(StrictIn):
 
 class InquiryAssignIn(StrictIn):
     assignee_id: ReferenceId | None = Field(description="null leaves it unassigned.")
+    version: int | None = OPTIONAL_VERSION
+
+
+class InquiryReopenIn(StrictIn):
+    version: int | None = OPTIONAL_VERSION
+
+
+class FollowUpActionIn(StrictIn):
+    """Complete or reopen a follow-up."""
+
     version: int | None = OPTIONAL_VERSION
 
 

@@ -244,7 +244,11 @@ def timeline_source(function: TimelineSource) -> TimelineSource:
 
 @timeline_source
 def _interactions(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
-    rows = interaction_list(actor=actor, filters=InteractionFilters(account_id=account.pk)).prefetch_related("contacts")[:limit]
+    # Both sides of the conversation: the client's contacts and our own people (one
+    # query each, whatever the number of rows, and whether or not a row is shown).
+    rows = interaction_list(actor=actor, filters=InteractionFilters(account_id=account.pk)).prefetch_related(
+        "contacts", "users"
+    )[:limit]
     for row in rows:
         yield TimelineEntry(row.occurred_at, "interaction", str(row), row.summary, row, icon=row.kind)
 

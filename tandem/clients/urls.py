@@ -38,6 +38,7 @@ urlpatterns = [
     path("contacts/<int:contact_id>/delete/", contacts.contact_delete, name="contact_delete"),
     # Feedback
     path("accounts/<int:account_id>/feedback/new/", feedback.feedback_create, name="feedback_create"),
+    path("feedback/<int:feedback_id>/edit/", feedback.feedback_edit, name="feedback_edit"),
     path("feedback/<int:feedback_id>/delete/", feedback.feedback_delete, name="feedback_delete"),
     # Inquiries
     path("accounts/<int:account_id>/inquiries/new/", inquiries_detail.inquiry_create, name="inquiry_create"),

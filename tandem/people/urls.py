@@ -13,7 +13,6 @@ urlpatterns = [
     path("users/<int:user_id>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:user_id>/time-off/new/", views.time_off_create, name="time_off_create"),
     path("time-off/<int:time_off_id>/delete/", views.time_off_delete, name="time_off_delete"),
-    path("search/", views.user_search, name="search"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/new/", views.team_create, name="team_create"),
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),

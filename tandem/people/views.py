@@ -59,7 +59,6 @@ from tandem.people.models import (
     User,
 )
 
-SEARCH_PREVIEW_SIZE = 8
 ACTIVE_FILTER = {"yes": True, "no": False}
 GET_POST = ["GET", "POST"]
 
@@ -145,26 +144,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if wants_partial(request):
         template += "#user-results"
     return render(request, template, context)
-
-
-@login_required
-@require_GET
-def user_search(request: HttpRequest) -> HttpResponse:
-    """People whose name, e-mail or title contains ``q``: a short list for the search box
-    as the user types (HTMX), a paginated page otherwise."""
-    term = request.GET.get("q", "").strip()[:100]
-    queryset = selectors.user_list(actor=request.user, filters=selectors.UserFilters(search=term))
-    if wants_partial(request):
-        results = list(queryset[: SEARCH_PREVIEW_SIZE + 1]) if term else []
-        context = {
-            "term": term,
-            "results": results[:SEARCH_PREVIEW_SIZE],
-            "has_more": len(results) > SEARCH_PREVIEW_SIZE,
-        }
-        return render(request, "people/partials/search_results.html", context)
-    page = paginate(queryset if term else queryset.none(), request.GET.get("page"), None)
-    context = {"term": term, "search_term": term, **_pagination_context(page, {"q": term})}
-    return render(request, "people/search.html", context)
 
 
 @login_required

@@ -638,7 +638,7 @@ def test_inquiry_respond_assign_resolve_reopen(world):
     assert (body["status"], body["resolution"]) == ("resolved", "Credit note sent")
     assert body["resolved_at"] is not None
 
-    status, body = call(client, "post", f"{url}/reopen")
+    status, body = call(client, "post", f"{url}/reopen", {})
     assert status == 200, body
     assert (body["status"], body["resolved_at"]) == ("responded", None)
 
@@ -779,6 +779,19 @@ def test_a_contact_of_another_account_on_feedback_or_inquiry_is_422(world):
     assert state() == before
 
 
+def test_feedback_update_changes_or_clears_the_contact_of_the_same_account_only(world):
+    client = as_role(world, "admin")  # sees the other account's contact: a mismatch, not a hidden one
+    url = f"{API}/feedback/{world.feedback.pk}"
+    before = state()
+    status, answer = call(client, "patch", url, {"version": 1, "contact_id": world.other_contact.pk})
+    assert (status, answer["error"]["fields"]) == (422, {"contact_id": ["Gus Globex is not a contact of Acme Ltd."]})
+    assert state() == before
+    status, answer = call(client, "patch", url, {"version": 1, "contact_id": None})
+    assert (status, answer["contact"], answer["version"]) == (200, None, 2)
+    status, answer = call(client, "patch", url, {"version": 2, "contact_id": world.contact.pk})
+    assert (status, answer["contact"]["id"], answer["version"]) == (200, world.contact.pk, 3)
+
+
 def test_owner_of_another_team_is_refused_and_an_unknown_owner_is_422(world):
     client = as_role(world, "owner")
     before = state()
@@ -868,6 +881,11 @@ def _stale_writes(world: SimpleNamespace) -> list[tuple[str, str, dict[str, Any]
         ("patch", f"{API}/inquiries/{world.inquiry.pk}", {"version": 9, "body": "x"}),
         ("post", f"{API}/inquiries/{world.inquiry.pk}/assign", {"assignee_id": None, "version": 9}),
         ("post", f"{API}/inquiries/{world.inquiry.pk}/resolve", {"resolution": "x", "version": 9}),
+        ("post", f"{API}/inquiries/{world.inquiry.pk}/reopen", {"version": 9}),
+        ("delete", f"{API}/feedback/{world.feedback.pk}?version=9", None),
+        ("delete", f"{API}/account-items/{world.item.pk}?version=9", None),
+        ("post", f"{API}/follow-ups/{world.follow_up.pk}/complete", {"version": 9}),
+        ("post", f"{API}/follow-ups/{world.follow_up.pk}/reopen", {"version": 9}),
     ]
 
 
@@ -881,6 +899,34 @@ def test_a_stale_version_is_409_with_the_current_version_and_writes_nothing(worl
         if method != "delete":
             assert answer["error"]["current_version"] == 1, url
         assert state() == before, url
+
+
+def test_a_follow_up_already_done_with_a_stale_version_is_409(world):
+    """Completing twice keeps the first completion time, but only for the version read."""
+    client = as_role(world, "owner")
+    url = f"{API}/follow-ups/{world.follow_up.pk}/complete"
+    status, answer = call(client, "post", url, {"version": 1})
+    assert (status, answer["version"]) == (200, 2)
+    done_at = answer["done_at"]
+    before = state()
+    status, answer = call(client, "post", url, {"version": 2})
+    assert (status, answer["version"], answer["done_at"]) == (200, 2, done_at)
+    status, answer = call(client, "post", url, {"version": 1})
+    assert (status, answer["error"]["current_version"]) == (409, 2)
+    assert state() == before
+
+
+def test_versioned_deletes_and_actions_with_the_current_version(world):
+    client = as_role(world, "owner")
+    services.inquiry_resolve(actor=world.owner, inquiry=world.inquiry, resolution="Done")  # version 2
+    status, answer = call(client, "post", f"{API}/inquiries/{world.inquiry.pk}/reopen", {"version": 2})
+    assert (status, answer["status"], answer["version"]) == (200, "open", 3)
+    status, answer = call(client, "post", f"{API}/follow-ups/{world.follow_up.pk}/reopen", {"version": 1})
+    assert (status, answer["done_at"], answer["version"]) == (200, None, 2)
+    assert call(client, "delete", f"{API}/feedback/{world.feedback.pk}?version=1")[0] == 204
+    assert call(client, "delete", f"{API}/account-items/{world.item.pk}?version=1")[0] == 204
+    assert not Feedback.objects.filter(pk=world.feedback.pk).exists()
+    assert not AccountItem.objects.filter(pk=world.item.pk).exists()
 
 
 def test_update_requires_the_version(world):
@@ -1000,8 +1046,8 @@ def test_account_sub_list_query_counts_are_fixed(world, django_assert_num_querie
         assert status == 200
         assert len(body["items"]) == expected, path
     # the timeline: session, user, roles, the account, then one query per source
-    # (interactions + their contacts, feedback, inquiries, lifecycle)
-    with django_assert_num_queries(9):
+    # (interactions + their contacts and users, feedback, inquiries, lifecycle)
+    with django_assert_num_queries(10):
         status, body = call(client, "get", f"{API}/accounts/{account.pk}/timeline?limit={per_page}")
     # the world's interaction, feedback, inquiry and creation, the new calls and moves
     assert len(body["items"]) == min(per_page, size + 4 + size // 10)

@@ -206,13 +206,28 @@ def test_first_response_sets_times_once_and_ignores_automatic_replies(account_ma
 
 
 def test_assignee_outside_the_account_team_can_answer_their_inquiry(account_manager, member):
+    """The assignee answers through inquiry_respond; interaction_create needs the
+    account, even for an interaction linked to their inquiry."""
     account = make_account(owner=account_manager)
     inquiry = make_inquiry(account=account, assignee=member)
-    services.interaction_create(actor=member, account=account, inquiry=inquiry, data={"kind": "email", "subject": "Answer"})
+    for data, linked in (({"kind": "call", "subject": "Not theirs"}, None), ({"kind": "email", "subject": "Answer"}, inquiry)):
+        with pytest.raises(PermissionDeniedError):
+            services.interaction_create(actor=member, account=account, inquiry=linked, data=data)
+    assert (Interaction.objects.count(), Inquiry.objects.get().first_response_at) == (0, None)
+    answer = services.inquiry_respond(actor=member, inquiry=inquiry, data={"kind": "email", "subject": "Answer"})
     inquiry.refresh_from_db()
-    assert inquiry.first_response_at is not None
+    assert (answer.direction, answer.logged_by, answer.inquiry) == ("outbound", member, inquiry)
+    assert inquiry.first_response_at == answer.occurred_at
+
+
+def test_only_the_assignee_or_account_changers_respond(account_manager, member, project_manager):
+    account = make_account(owner=account_manager)
+    inquiry = make_inquiry(account=account, assignee=member)
     with pytest.raises(PermissionDeniedError):
-        services.interaction_create(actor=member, account=account, data={"kind": "call", "subject": "Not theirs"})
+        services.inquiry_respond(actor=project_manager, inquiry=inquiry, data={"kind": "email", "subject": "Answer"})
+    with pytest.raises(ValidationError):
+        services.inquiry_respond(actor=account_manager, inquiry=inquiry, data={"direction": "inbound", "subject": "x"})
+    assert Interaction.objects.count() == 0
 
 
 def test_inquiry_resolution_requires_text_and_order(account_manager):

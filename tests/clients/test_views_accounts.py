@@ -25,9 +25,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # The account page's queries, whatever the number of interactions, contacts, items,
 # feedback and inquiries (see test_account_page_query_count_is_bounded): session, user,
 # roles; account, contacts, cadence rules, header counts, items; the timeline (4
-# sources + participants); open follow-ups, open inquiries, feedback summary and
-# latest feedback, history; the layout's unread-notification count.
-ACCOUNT_PAGE_QUERIES = 19
+# sources + participants: contacts and users); open follow-ups, open inquiries,
+# feedback summary and latest feedback, history; the layout's unread-notification count.
+ACCOUNT_PAGE_QUERIES = 20
 
 
 @pytest.fixture(autouse=True)
@@ -142,11 +142,26 @@ def test_overdue_badge_when_check_in_passed(owner, account):
     assert '45 days ago · check-in every 30 days <span class="badge text-bg-danger" data-testid="overdue">Overdue</span>' in body
 
 
+def test_timeline_shows_both_sides_of_an_interaction(owner, teammate, account):
+    dana = make_contact(account=account, first_name="Dana", last_name="Decider")
+    interaction = make_interaction(account=account, subject="Steering meeting")
+    interaction.contacts.set([dana])
+    interaction.users.set([owner, teammate])
+    alone = make_interaction(account=account, subject="Quick call", occurred_at=timezone.now() - dt.timedelta(hours=1))
+    body = squash(text(client_for(owner).get(reverse("clients:account_detail", kwargs={"account_id": account.pk}))))
+    assert (' · with <span data-testid="interaction-contacts">Dana Decider</span>'
+            ' · our side: <span data-testid="interaction-users">Alan Account, Tina Teammate</span></p>') in body
+    entry = body[body.index(f'id="timeline-entry-interaction-{alone.pk}"'):]
+    entry = entry[:entry.index("</li>")]
+    assert "our side" not in entry and "interaction-contacts" not in entry
+
+
 def _history(owner, account, size):
     contacts = [make_contact(account=account) for _ in range(min(size, 6))]
     for number in range(size):
         interaction = make_interaction(account=account, subject=f"Call {number}", occurred_at=timezone.now() - dt.timedelta(hours=number))
         interaction.contacts.set(contacts[:3])
+        interaction.users.set([owner])
         services.follow_up_create(actor=None, account=account, owner=owner, due_date=timezone.localdate(), description=f"Do {number}")
         make_inquiry(account=account, subject=f"Question {number}")
         services.feedback_create(actor=None, account=account, data={"sentiment": "neutral", "text": f"Said {number}"})
@@ -451,9 +466,26 @@ def test_edit_item_in_place(owner, account):
 
 def test_delete_item_in_place(owner, account):
     item = services.account_item_create(actor=owner, account=account, data={"kind": "goal", "title": "Grow"})
-    response = client_for(owner).post(reverse("clients:account_item_delete", kwargs={"account_item_id": item.pk}), **HTMX)
+    client = client_for(owner)
+    page = text(client.get(reverse("clients:account_detail", kwargs={"account_id": account.pk})))
+    assert ('<input type="hidden" name="version" value="1"><button type="submit" class="btn btn-sm btn-link link-danger px-0">'
+            'Delete<span class="visually-hidden"> “Grow”</span>') in page
+    response = client.post(reverse("clients:account_item_delete", kwargs={"account_item_id": item.pk}), {"version": "1"}, **HTMX)
     assert response.status_code == 200 and text(response) == ""
     assert not AccountItem.objects.exists()
+
+
+def test_stale_item_delete_refused_with_message(owner, account):
+    item = services.account_item_create(actor=owner, account=account, data={"kind": "goal", "title": "Grow"})
+    services.account_item_update(actor=owner, item=item, data={"title": "Grow in France"})
+    before = audit_count()
+    response = client_for(owner).post(reverse("clients:account_item_delete", kwargs={"account_item_id": item.pk}), {"version": "1"}, **HTMX)
+    assert response.status_code == 409
+    body = text(response)
+    assert body.strip().startswith(f'<li id="account-item-{item.pk}"')
+    assert "<strong>Grow in France</strong>" in body
+    assert '<div class="alert alert-warning py-1 px-2 small mb-1" role="alert">' in body
+    assert (list(AccountItem.objects.values_list("pk", "version")), audit_count()) == ([(item.pk, 2)], before)
 
 
 @pytest.mark.parametrize(("who", "status"), [("executive", 403), ("outsider", 404), ("member", 404)])
@@ -465,7 +497,7 @@ def test_item_writes_denied_change_nothing(people, owner, account, who, status):
                        {"kind": "goal", "title": "X", "status": "open", "priority": "normal"}).status_code == status
     assert client.post(reverse("clients:account_item_status", kwargs={"account_item_id": item.pk}),
                        {"status": "met", "version": "1"}, **HTMX).status_code == status
-    assert client.post(reverse("clients:account_item_delete", kwargs={"account_item_id": item.pk})).status_code == status
+    assert client.post(reverse("clients:account_item_delete", kwargs={"account_item_id": item.pk}), {"version": "1"}).status_code == status
     item.refresh_from_db()
     assert (item.status, AccountItem.objects.count(), audit_count()) == ("open", 1, before)
 

@@ -97,7 +97,7 @@ def test_log_interaction_refreshes_timeline_with_new_entry_on_top(owner, teammat
     assert '<div id="timeline" class="timeline" hx-swap-oob="true">' in body
     lifecycle = account.status_changes.get()
     assert entry_ids(body) == [f"interaction-{interaction.pk}", f"lifecycle-{lifecycle.pk}", f"interaction-{older.pk}"]
-    assert "· with Dana Decider" in body
+    assert '· with <span data-testid="interaction-contacts">Dana Decider</span>' in body
     assert '<div id="account-facts" class="account-facts mb-3" hx-swap-oob="true">' in body
     assert '<dd data-testid="last-contact">Today · check-in every 30 days </dd>' in body
     assert '<section id="follow-ups" aria-labelledby="follow-ups-heading" class="mb-4" hx-swap-oob="true">' in body
@@ -265,16 +265,37 @@ def test_interaction_edit_and_delete_denied_change_nothing(people, account, who,
 def test_mark_follow_up_done_and_reopen_in_place(owner, account):
     follow_up = services.follow_up_create(actor=owner, account=account, owner=owner, due_date=timezone.localdate(), description="Send deck")
     client = client_for(owner)
-    response = client.post(reverse("clients:follow_up_done", kwargs={"follow_up_id": follow_up.pk}), **HTMX)
+    response = client.post(reverse("clients:follow_up_done", kwargs={"follow_up_id": follow_up.pk}), {"version": "1"}, **HTMX)
     body = text(response)
     assert body.strip().startswith(f'<li id="follow-up-{follow_up.pk}"')
     assert '<span class="badge text-bg-success" data-testid="follow-up-done">Done</span>' in body
     assert "Reopen" in body
+    assert '<input type="hidden" name="version" value="2">' in body
     follow_up.refresh_from_db()
     assert follow_up.done_at is not None
-    client.post(reverse("clients:follow_up_reopen", kwargs={"follow_up_id": follow_up.pk}), **HTMX)
+    client.post(reverse("clients:follow_up_reopen", kwargs={"follow_up_id": follow_up.pk}), {"version": "2"}, **HTMX)
     follow_up.refresh_from_db()
-    assert follow_up.done_at is None
+    assert (follow_up.done_at, follow_up.version) == (None, 3)
+
+
+@pytest.mark.parametrize("action", ["follow_up_done", "follow_up_reopen"])
+def test_stale_follow_up_done_or_reopen_refused_with_message(owner, account, action):
+    follow_up = services.follow_up_create(actor=owner, account=account, owner=owner, due_date=timezone.localdate(), description="Send deck")
+    services.follow_up_complete(actor=owner, follow_up=follow_up)  # version 2: done elsewhere,
+    services.follow_up_reopen(actor=owner, follow_up=follow_up)  # 3: and opened again
+    if action == "follow_up_reopen":
+        services.follow_up_complete(actor=owner, follow_up=follow_up)  # 4: done again
+    follow_up.refresh_from_db()
+    stored = (follow_up.done_at, follow_up.version)
+    before = audit_count()
+    response = client_for(owner).post(reverse(f"clients:{action}", kwargs={"follow_up_id": follow_up.pk}), {"version": "1"}, **HTMX)
+    assert response.status_code == 409
+    body = squash(text(response)).strip()
+    assert body.startswith(f'<li id="follow-up-{follow_up.pk}"')
+    assert 'role="alert" data-testid="conflict">' in body
+    assert f'<input type="hidden" name="version" value="{stored[1]}">' in body
+    follow_up.refresh_from_db()
+    assert ((follow_up.done_at, follow_up.version), audit_count()) == (stored, before)
 
 
 def test_follow_up_owner_outside_the_team_may_close_theirs(owner, outsider, account):
@@ -415,9 +436,99 @@ def test_feedback_errors_in_place(owner, account):
 
 def test_delete_feedback_in_place(owner, account):
     feedback = services.feedback_create(actor=owner, account=account, data={"sentiment": "neutral", "text": "Fine"})
-    response = client_for(owner).post(reverse("clients:feedback_delete", kwargs={"feedback_id": feedback.pk}), **HTMX)
+    client = client_for(owner)
+    page = squash(text(client.get(reverse("clients:account_detail", kwargs={"account_id": account.pk}))))
+    assert (f'<form method="post" action="/clients/feedback/{feedback.pk}/delete/"' in page
+            and '<input type="hidden" name="version" value="1">' in page)
+    response = client.post(reverse("clients:feedback_delete", kwargs={"feedback_id": feedback.pk}), {"version": "1"}, **HTMX)
+    assert response.status_code == 200
     assert "None recorded yet." in text(response)
     assert not Feedback.objects.exists()
+
+
+def test_stale_feedback_delete_refused_with_message(owner, account):
+    feedback = services.feedback_create(actor=owner, account=account, data={"sentiment": "neutral", "text": "Fine"})
+    services.feedback_update(actor=owner, feedback=feedback, data={"text": "Fine, mostly"})
+    before = audit_count()
+    response = client_for(owner).post(
+        reverse("clients:feedback_delete", kwargs={"feedback_id": feedback.pk}), {"version": "1"}, **HTMX
+    )
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == "#account-feedback"
+    body = squash(text(response))
+    assert '<div class="alert alert-warning py-1 px-2" role="alert" data-testid="conflict"><strong>Not deleted.</strong>' in body
+    assert "Fine, mostly" in body
+    assert (list(Feedback.objects.values_list("pk", "version")), audit_count()) == ([(feedback.pk, 2)], before)
+
+
+def test_edit_feedback_in_place(owner, account):
+    dana = make_contact(account=account, first_name="Dana", last_name="Decider")
+    feedback = services.feedback_create(actor=owner, account=account, data={"sentiment": "neutral", "text": "Fine",
+                                                                            "received_at": dt.datetime(2025, 3, 3, 10, 30, tzinfo=UTC)})
+    client = client_for(owner)
+    url = reverse("clients:feedback_edit", kwargs={"feedback_id": feedback.pk})
+    page = text(client.get(reverse("clients:account_detail", kwargs={"account_id": account.pk})))
+    assert f'hx-get="{url}" hx-target="closest li" hx-swap="outerHTML">Edit' in page
+    form = squash(text(client.get(url, **HTMX))).strip()
+    assert form.startswith(f'<li id="feedback-{feedback.pk}"')
+    assert f'<form id="feedback-edit-{feedback.pk}"' in form and "<html" not in form
+    assert f'<input type="hidden" name="version" value="1" id="feedback_{feedback.pk}_version">' in form
+    response = client.post(url, {"sentiment": "negative", "text": "The report was late.", "channel": "phone",
+                                 "contact": dana.pk, "received_at": "2025-03-03T10:30", "version": "1"}, **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#account-feedback"
+    body = squash(text(response))
+    assert "The feedback has been saved." in body
+    assert '<p class="mb-2" data-testid="feedback-summary">1 in all: 0 positive, 0 neutral, 1 negative.</p>' in body
+    assert '<div id="timeline" class="timeline" hx-swap-oob="true">' in body
+    feedback.refresh_from_db()
+    assert (feedback.sentiment, feedback.text, feedback.channel, feedback.contact, feedback.version) == (
+        "negative", "The report was late.", "phone", dana, 2,
+    )
+
+
+def test_edit_feedback_without_javascript(owner, account):
+    feedback = services.feedback_create(actor=owner, account=account, data={"sentiment": "neutral", "text": "Fine"})
+    client = client_for(owner)
+    url = reverse("clients:feedback_edit", kwargs={"feedback_id": feedback.pk})
+    page = client.get(url)
+    assert page.status_code == 200 and "<h1 class=\"h2 mb-3\">Edit feedback</h1>" in text(page)
+    response = client.post(url, {"sentiment": "positive", "text": "Great", "channel": "email",
+                                 "contact": "", "received_at": "2025-03-03T10:30", "version": "1"})
+    assert response.status_code == 302 and response["Location"] == f"/clients/accounts/{account.pk}/"
+    feedback.refresh_from_db()
+    assert (feedback.sentiment, feedback.version) == ("positive", 2)
+
+
+def test_stale_feedback_edit_refused_with_message(owner, account):
+    feedback = services.feedback_create(actor=owner, account=account, data={"sentiment": "neutral", "text": "Fine"})
+    services.feedback_update(actor=owner, feedback=feedback, data={"text": "Changed elsewhere"})
+    before = audit_count()
+    response = client_for(owner).post(
+        reverse("clients:feedback_edit", kwargs={"feedback_id": feedback.pk}),
+        {"sentiment": "positive", "text": "Mine", "channel": "email", "contact": "", "received_at": "2025-03-03T10:30",
+         "version": "1"}, **HTMX,
+    )
+    assert response.status_code == 409
+    body = squash(text(response))
+    assert 'data-testid="conflict"' in body
+    assert f'<a href="/clients/accounts/{account.pk}/">Reload the latest version</a>' in body
+    feedback.refresh_from_db()
+    assert (feedback.sentiment, feedback.text, feedback.version, audit_count()) == ("neutral", "Changed elsewhere", 2, before)
+
+
+def test_feedback_contact_of_another_account_refused_next_to_field(owner, account):
+    other = make_account(owner=owner, name="Other")
+    stranger = make_contact(account=other, last_name="Stranger")
+    feedback = services.feedback_create(actor=owner, account=account, data={"sentiment": "neutral", "text": "Fine"})
+    response = client_for(owner).post(
+        reverse("clients:feedback_edit", kwargs={"feedback_id": feedback.pk}),
+        {"sentiment": "neutral", "text": "Fine", "channel": "email", "contact": stranger.pk,
+         "received_at": "2025-03-03T10:30", "version": "1"}, **HTMX,
+    )
+    assert list(response.context["form"].errors) == ["contact"]
+    feedback.refresh_from_db()
+    assert (feedback.contact, feedback.version) == (None, 1)
 
 
 @pytest.mark.parametrize(("who", "status"), [("executive", 403), ("outsider", 404), ("member", 404)])
@@ -427,8 +538,13 @@ def test_feedback_writes_denied_change_nothing(people, owner, account, who, stat
     before = audit_count()
     assert client.post(reverse("clients:feedback_create", kwargs={"account_id": account.pk}),
                        {"sentiment": "positive", "text": "x", "channel": "email", "received_at": "2025-01-01T10:00"}, **HTMX).status_code == status
-    assert client.post(reverse("clients:feedback_delete", kwargs={"feedback_id": feedback.pk}), **HTMX).status_code == status
-    assert (list(Feedback.objects.values_list("pk", flat=True)), audit_count()) == ([feedback.pk], before)
+    assert client.get(reverse("clients:feedback_edit", kwargs={"feedback_id": feedback.pk}), **HTMX).status_code == status
+    assert client.post(reverse("clients:feedback_edit", kwargs={"feedback_id": feedback.pk}),
+                       {"sentiment": "positive", "text": "x", "channel": "email", "received_at": "2025-01-01T10:00",
+                        "version": "1"}, **HTMX).status_code == status
+    assert client.post(reverse("clients:feedback_delete", kwargs={"feedback_id": feedback.pk}),
+                       {"version": "1"}, **HTMX).status_code == status
+    assert (list(Feedback.objects.values_list("pk", "version")), audit_count()) == ([(feedback.pk, 1)], before)
 
 
 # --- Inquiries -----------------------------------------------------------------------------------
@@ -476,14 +592,15 @@ def test_inquiry_detail_shows_sla_target_and_due(owner, inquiry):
     assert '<dd data-testid="sla-due"><time datetime="2025-03-05T10:00:00+00:00">5 Mar 2025, 10:00</time></dd>' in body
     assert '<span class="badge text-bg-danger" data-testid="sla-state">SLA overdue</span>' in body
     assert '<dd data-testid="first-response">Not yet</dd>' in body
-    assert f'href="/clients/inquiries/{inquiry.pk}/respond/"' in body
+    assert (f'<form id="respond-form" class="col-lg-8" method="post" action="/clients/inquiries/{inquiry.pk}/respond/" novalidate '
+            f'hx-post="/clients/inquiries/{inquiry.pk}/respond/" hx-target="#inquiry-panel" hx-swap="outerHTML">') in body
+    assert 'value="Re: Invoice question"' in body
 
 
 def test_respond_sets_first_response_with_business_and_calendar_hours(owner, inquiry):
     client = client_for(owner)
     url = reverse("clients:inquiry_respond", kwargs={"inquiry_id": inquiry.pk})
-    form = client.get(url)
-    assert form.context["form"].initial["subject"] == "Re: Invoice question"
+    assert client.get(url).status_code == 405  # the form is on the inquiry page
     response = client.post(url, {"kind": "email", "occurred_at": "2025-03-04T10:00", "subject": "Re: Invoice question",
                                  "summary": "One was a duplicate.", "next_steps": ""})
     assert response.status_code == 302
@@ -505,9 +622,50 @@ def test_respond_before_receipt_refused(owner, inquiry):
         reverse("clients:inquiry_respond", kwargs={"inquiry_id": inquiry.pk}),
         {"kind": "email", "occurred_at": "2025-03-01T10:00", "subject": "Re", "summary": "", "next_steps": ""},
     )
-    assert response.context["form"].errors["occurred_at"] == ["A response cannot come before the inquiry was received."]
+    assert response.status_code == 200
+    assert response.context["respond_form"].errors["occurred_at"] == ["A response cannot come before the inquiry was received."]
+    assert "<h1 class=\"h2 mb-1\">Invoice question</h1>" in text(response)  # the inquiry page, shown again
     inquiry.refresh_from_db()
     assert (inquiry.first_response_at, Interaction.objects.count()) == (None, 0)
+
+
+def test_respond_in_place_swaps_the_status_panel_and_refreshes_the_versions(owner, inquiry):
+    client = client_for(owner)
+    url = reverse("clients:inquiry_respond", kwargs={"inquiry_id": inquiry.pk})
+    response = client.post(url, {"kind": "email", "occurred_at": "2025-03-04T10:00", "subject": "Re: Invoice question",
+                                 "summary": "One was a duplicate.", "next_steps": ""}, **HTMX)
+    assert response.status_code == 200
+    body = squash(text(response)).strip()
+    assert "<html" not in body
+    assert body.startswith('<div id="inquiry-panel">')
+    assert ('<div class="alert alert-success" role="status">Response recorded. First response after 8.00 business hours '
+            '(24.00 calendar hours).</div>') in body
+    assert '<span class="badge text-bg-dark">Responded</span>' in body
+    assert '<dd data-testid="response-time">8 business hours (24 calendar hours)</dd>' in body
+    assert body.count('data-testid="response"') == 1
+    # Assign and resolve come along out of band, with the version the response moved to.
+    assert '<div id="inquiry-actions" hx-swap-oob="true">' in body
+    assert body.count('name="version" value="2"') == 2
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.version) == ("responded", 2)
+
+
+def test_respond_in_place_errors_stay_in_the_panel(owner, inquiry):
+    response = client_for(owner).post(
+        reverse("clients:inquiry_respond", kwargs={"inquiry_id": inquiry.pk}),
+        {"kind": "email", "occurred_at": "2025-03-01T10:00", "subject": "", "summary": "", "next_steps": ""}, **HTMX,
+    )
+    assert response.status_code == 200
+    body = squash(text(response)).strip()
+    assert body.startswith('<div id="inquiry-panel">') and "hx-swap-oob" not in body
+    assert set(response.context["respond_form"].errors) == {"subject"}
+    assert (Interaction.objects.count(), Inquiry.objects.get().version) == (0, 1)
+
+
+def test_no_respond_form_on_a_resolved_inquiry(owner, inquiry):
+    services.inquiry_resolve(actor=owner, inquiry=inquiry, resolution="Sorted by phone")
+    body = text(client_for(owner).get(reverse("clients:inquiry_detail", kwargs={"inquiry_id": inquiry.pk})))
+    assert 'id="respond-form"' not in body and 'id="respond-heading"' not in body
 
 
 def test_assign_resolve_reopen(owner, teammate, inquiry):
@@ -522,9 +680,22 @@ def test_assign_resolve_reopen(owner, teammate, inquiry):
     inquiry.refresh_from_db()
     assert (inquiry.status, inquiry.resolution) == ("resolved", "Credit note sent")
     assert "<h2 id=\"resolve-heading\" class=\"h5\">Reopen</h2>" in text(client.get(reverse("clients:inquiry_detail", kwargs={"inquiry_id": inquiry.pk})))
-    client.post(reverse("clients:inquiry_reopen", kwargs={"inquiry_id": inquiry.pk}))
+    client.post(reverse("clients:inquiry_reopen", kwargs={"inquiry_id": inquiry.pk}), {"version": "3"})
     inquiry.refresh_from_db()
-    assert (inquiry.status, inquiry.resolved_at) == ("open", None)
+    assert (inquiry.status, inquiry.resolved_at, inquiry.version) == ("open", None, 4)
+
+
+def test_stale_reopen_refused_with_message(owner, inquiry):
+    services.inquiry_resolve(actor=owner, inquiry=inquiry, resolution="Credit note sent")
+    services.inquiry_update(actor=owner, inquiry=inquiry, data={"body": "Changed"})  # version 3
+    before = audit_count()
+    response = client_for(owner).post(reverse("clients:inquiry_reopen", kwargs={"inquiry_id": inquiry.pk}), {"version": "2"})
+    assert response.status_code == 409
+    body = squash(text(response))
+    assert 'data-testid="conflict"' in body
+    assert '<span class="badge text-bg-dark">Resolved</span>' in body
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.version, audit_count()) == ("resolved", 3, before)
 
 
 def test_stale_assign_refused(owner, teammate, inquiry):
@@ -561,7 +732,7 @@ def test_inquiry_writes_denied_change_nothing(people, owner, inquiry, account, w
                        {"kind": "email", "occurred_at": "2025-03-04T10:00", "subject": "Re", "summary": "", "next_steps": ""}).status_code == status
     assert client.post(reverse("clients:inquiry_assign", kwargs={"inquiry_id": inquiry.pk}), {"assignee": owner.pk, "version": "1"}).status_code == status
     assert client.post(reverse("clients:inquiry_resolve", kwargs={"inquiry_id": inquiry.pk}), {"resolution": "x", "version": "1"}).status_code == status
-    assert client.post(reverse("clients:inquiry_reopen", kwargs={"inquiry_id": inquiry.pk})).status_code == status
+    assert client.post(reverse("clients:inquiry_reopen", kwargs={"inquiry_id": inquiry.pk}), {"version": "1"}).status_code == status
     inquiry.refresh_from_db()
     assert (Inquiry.objects.count(), inquiry.version, inquiry.first_response_at, Interaction.objects.count(), audit_count()) == (1, 1, None, 0, before)
     if who == "executive":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from tandem.core import search
 from tandem.core.roles import Role
@@ -133,10 +133,12 @@ def test_preview_query_count_is_one_per_type(account_manager, world, django_asse
     assert len(response.context["groups"][1].hits) == 5
 
 
-def test_top_bar_uses_the_global_search_and_people_search_still_works(member):
+def test_top_bar_uses_the_global_search_and_the_people_search_is_gone(member):
+    """The people-only search page was replaced by the global search: no route, no link."""
     client = client_for(member)
     body = client.get(reverse("home")).content.decode()
     assert 'action="/search/"' in body and 'hx-get="/search/"' in body
     assert "people/search" not in body
-    response = client.get(reverse("people:search"), {"q": "mel"})
-    assert response.status_code == 200
+    with pytest.raises(NoReverseMatch):
+        reverse("people:search")
+    assert client.get("/people/search/", {"q": "mel"}).status_code == 404

@@ -101,7 +101,6 @@ def test_home_greets_with_roles_and_role_links(admin_user, member):
         "people:team_list",
         "people:calendar",
         "people:token_list",
-        "people:search",
     ],
 )
 def test_pages_need_login(client, url_name):
@@ -243,47 +242,6 @@ def test_team_list_query_count_is_constant(django_assert_num_queries, member, si
     with django_assert_num_queries(TEAM_LIST_QUERIES):
         response = client.get(reverse("people:team_list"), {"per_page": per_page})
     assert text(response).count('<a href="/people/teams/') == min(per_page, size + 1)
-
-
-# --- Search -----------------------------------------------------------------------------
-
-
-def test_search_as_you_type_returns_a_short_list(member_client, users_by_role):
-    response = member_client.get(
-        reverse("people:search"), {"q": "example.test"}, HTTP_HX_REQUEST="true"
-    )
-    body = text(response)
-    assert "<html" not in body
-    assert re.findall(r'href="/people/users/\d+/">([^<]+) <span', body) == [
-        "Ada Admin",
-        "Alan Account",
-        "Eve Executive",
-        "Mel Member",
-        "Pam Project",
-    ]
-    assert "All results" not in body
-    narrow = member_client.get(reverse("people:search"), {"q": "PROJ"}, HTTP_HX_REQUEST="true")
-    assert re.findall(r'href="/people/users/\d+/">([^<]+) <span', text(narrow)) == ["Pam Project"]
-    empty = member_client.get(reverse("people:search"), {"q": ""}, HTTP_HX_REQUEST="true")
-    assert text(empty).strip() == ""
-
-
-def test_search_preview_caps_and_links_to_all_results(member_client, team):
-    _people(10, team)
-    body = text(
-        member_client.get(reverse("people:search"), {"q": "person"}, HTTP_HX_REQUEST="true")
-    )
-    assert body.count('class="list-group-item list-group-item-action" href="/people/users/') == 8
-    assert 'href="/people/search/?q=person">All results for “person”</a>' in body
-
-
-def test_search_page_without_javascript(member_client, users_by_role, admin_user):
-    disabled = make_user(full_name="Adam Disabled")
-    services.user_deactivate(actor=admin_user, user=disabled)
-    body = text(member_client.get(reverse("people:search"), {"q": "ad"}))
-    assert re.findall(r'href="/people/users/\d+/">([^<]+)</a>', body) == ["Ada Admin"]
-    nothing = text(member_client.get(reverse("people:search"), {"q": "zzz"}))
-    assert "Nobody matches “zzz”." in nothing
 
 
 # --- User detail ------------------------------------------------------------------------

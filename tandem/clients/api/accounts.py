@@ -216,9 +216,11 @@ def update_account_item(
     "/account-items/{account_item_id}", response={204: None, **error_responses(DELETE_ERRORS)}
 )
 def delete_account_item(
-    request: HttpRequest, account_item_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, query: Query[VersionQuery], account_item_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> Status[None]:
+    """Delete a need, goal or challenge; with ``?version=`` the delete is refused (409)
+    if it changed since."""
     actor = current_user(request)
     item = selectors.account_item_get(actor=actor, account_item_id=account_item_id)
-    services.account_item_delete(actor=actor, item=item)
+    services.account_item_delete(actor=actor, item=item, expected_version=query.version)
     return Status(204, None)

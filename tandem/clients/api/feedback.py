@@ -15,6 +15,7 @@ from tandem.clients.schemas import (
     FeedbackOut,
     FeedbackPage,
     FeedbackUpdateIn,
+    VersionQuery,
     feedback_out,
 )
 from tandem.core.api import (
@@ -73,15 +74,21 @@ def update_feedback(
     feedback = selectors.feedback_get(actor=actor, feedback_id=feedback_id)
     changes = payload.model_dump(exclude_unset=True)
     expected_version = changes.pop("version")
-    feedback = services.feedback_update(
-        actor=actor, feedback=feedback, data=changes, expected_version=expected_version
-    )
+    if "contact_id" in changes:
+        changes["contact"] = contact_reference(actor, changes.pop("contact_id"))
+    with renamed_fields(REFERENCE_FIELDS):
+        feedback = services.feedback_update(
+            actor=actor, feedback=feedback, data=changes, expected_version=expected_version
+        )
     return feedback_out(feedback, actor=actor)
 
 
 @router.delete("/feedback/{feedback_id}", response={204: None, **error_responses(DELETE_ERRORS)})
-def delete_feedback(request: HttpRequest, feedback_id: int = Path(..., ge=1, le=MAX_ID)) -> Status[None]:
+def delete_feedback(
+    request: HttpRequest, query: Query[VersionQuery], feedback_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Status[None]:
+    """Delete feedback; with ``?version=`` the delete is refused (409) if it changed since."""
     actor = current_user(request)
     feedback = selectors.feedback_get(actor=actor, feedback_id=feedback_id)
-    services.feedback_delete(actor=actor, feedback=feedback)
+    services.feedback_delete(actor=actor, feedback=feedback, expected_version=query.version)
     return Status(204, None)

@@ -22,6 +22,7 @@ from tandem.clients.schemas import (
     InquiryListQuery,
     InquiryOut,
     InquiryPage,
+    InquiryReopenIn,
     InquiryResolveIn,
     InquiryRespondIn,
     InquiryUpdateIn,
@@ -114,23 +115,20 @@ def update_inquiry(
 def respond_to_inquiry(
     request: HttpRequest, payload: InquiryRespondIn, inquiry_id: int = _inquiry_id()
 ) -> dict[str, Any]:
-    """Log the answer as an outbound interaction on the inquiry's account (the
-    assignee may, as may whoever may change the account). The first answer sets
-    ``first_response_at`` and the response times; a later one changes only the
-    account's history."""
+    """Log the answer as an outbound interaction on the inquiry's account. Whoever may
+    change the account may, and so may the inquiry's assignee even without access to
+    the account (the response is the one interaction they may create there). The first
+    answer sets ``first_response_at`` and the response times; a later one changes only
+    the account's history."""
     actor = current_user(request)
     inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
     contacts = contact_references(actor, payload.contact_ids)
     subject = payload.subject.strip() or f"Re: {inquiry.subject}"[:SUBJECT_LENGTH]
-    data: dict[str, Any] = {
-        "kind": payload.kind, "direction": "outbound", "subject": subject, "summary": payload.summary,
-    }
+    data: dict[str, Any] = {"kind": payload.kind, "subject": subject, "summary": payload.summary}
     if payload.occurred_at is not None:
         data["occurred_at"] = payload.occurred_at
     with renamed_fields(RESPOND_FIELDS):
-        services.interaction_create(
-            actor=actor, account=inquiry.account, data=data, contacts=contacts, inquiry=inquiry
-        )
+        services.inquiry_respond(actor=actor, inquiry=inquiry, data=data, contacts=contacts)
     return inquiry_out(inquiry, actor=actor)
 
 
@@ -170,8 +168,11 @@ def resolve_inquiry(
 @router.post(
     "/inquiries/{inquiry_id}/reopen", response={200: InquiryOut, **error_responses(UPDATE_ERRORS)}
 )
-def reopen_inquiry(request: HttpRequest, inquiry_id: int = _inquiry_id()) -> dict[str, Any]:
-    """Open a resolved inquiry again (``responded`` if it had an answer, else ``open``)."""
+def reopen_inquiry(
+    request: HttpRequest, payload: InquiryReopenIn, inquiry_id: int = _inquiry_id()
+) -> dict[str, Any]:
+    """Open a resolved inquiry again (``responded`` if it had an answer, else ``open``);
+    with ``version`` it is refused (409) if the inquiry changed since."""
     actor = current_user(request)
     inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
-    return inquiry_out(services.inquiry_reopen(actor=actor, inquiry=inquiry), actor=actor)
+    return inquiry_out(services.inquiry_reopen(actor=actor, inquiry=inquiry, expected_version=payload.version), actor=actor)

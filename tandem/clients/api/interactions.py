@@ -17,6 +17,7 @@ from tandem.clients.api.references import (
     user_references,
 )
 from tandem.clients.schemas import (
+    FollowUpActionIn,
     FollowUpListQuery,
     FollowUpOut,
     FollowUpPage,
@@ -157,19 +158,29 @@ def list_follow_ups(request: HttpRequest, filters: Query[FollowUpListQuery]) -> 
 @router.post(
     "/follow-ups/{follow_up_id}/complete", response={200: FollowUpOut, **error_responses(UPDATE_ERRORS)}
 )
-def complete_follow_up(request: HttpRequest, follow_up_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+def complete_follow_up(
+    request: HttpRequest, payload: FollowUpActionIn, follow_up_id: int = Path(..., ge=1, le=MAX_ID)
+) -> dict[str, Any]:
     """Mark a follow-up done (its owner, or whoever may change its account); a
-    follow-up already done keeps its first completion time."""
+    follow-up already done keeps its first completion time. With ``version`` it is
+    refused (409) if the follow-up changed since."""
     actor = current_user(request)
     follow_up = selectors.follow_up_get(actor=actor, follow_up_id=follow_up_id)
-    return follow_up_out(services.follow_up_complete(actor=actor, follow_up=follow_up), actor=actor)
+    return follow_up_out(
+        services.follow_up_complete(actor=actor, follow_up=follow_up, expected_version=payload.version), actor=actor
+    )
 
 
 @router.post(
     "/follow-ups/{follow_up_id}/reopen", response={200: FollowUpOut, **error_responses(UPDATE_ERRORS)}
 )
-def reopen_follow_up(request: HttpRequest, follow_up_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
-    """Mark a done follow-up open again."""
+def reopen_follow_up(
+    request: HttpRequest, payload: FollowUpActionIn, follow_up_id: int = Path(..., ge=1, le=MAX_ID)
+) -> dict[str, Any]:
+    """Mark a done follow-up open again; with ``version`` it is refused (409) if the
+    follow-up changed since."""
     actor = current_user(request)
     follow_up = selectors.follow_up_get(actor=actor, follow_up_id=follow_up_id)
-    return follow_up_out(services.follow_up_reopen(actor=actor, follow_up=follow_up), actor=actor)
+    return follow_up_out(
+        services.follow_up_reopen(actor=actor, follow_up=follow_up, expected_version=payload.version), actor=actor
+    )

@@ -24,6 +24,7 @@ from tandem.clients.services.inquiries import (
     inquiry_record_first_response,
     inquiry_reopen,
     inquiry_resolve,
+    inquiry_respond,
     inquiry_update,
 )
 from tandem.clients.services.interactions import (
@@ -43,6 +44,6 @@ __all__ = [
     "cadence_rule_update", "contact_create", "contact_delete", "contact_move", "contact_update",
     "feedback_create", "feedback_delete", "feedback_update", "follow_up_complete", "follow_up_create",
     "follow_up_reopen", "inquiry_assign", "inquiry_create", "inquiry_record_first_response", "inquiry_reopen",
-    "inquiry_resolve", "inquiry_update", "interaction_create", "interaction_delete", "interaction_update",
+    "inquiry_resolve", "inquiry_respond", "inquiry_update", "interaction_create", "interaction_delete", "interaction_update",
     "normalise_domain", "sla_rule_update",
 ]

@@ -206,6 +206,6 @@ def account_item_update(*, actor: Any, item: AccountItem, data: dict[str, Any], 
 
 
 @transaction.atomic
-def account_item_delete(*, actor: Any, item: AccountItem) -> None:
+def account_item_delete(*, actor: Any, item: AccountItem, expected_version: int | None = None) -> None:
     require_delete(actor, item)
-    model_delete(actor=actor, instance=item)
+    model_delete(actor=actor, instance=item, expected_version=expected_version)

@@ -36,14 +36,19 @@ def feedback_create(
 
 @transaction.atomic
 def feedback_update(*, actor: Any, feedback: Feedback, data: dict[str, Any], expected_version: int | None = None) -> Feedback:
+    """Change what was recorded; ``data`` may also hold ``contact`` (a contact of the
+    same account, or ``None`` for nobody in particular)."""
     require_change(actor, feedback)
-    unknown = sorted(set(data) - set(FEEDBACK_FIELDS))
+    unknown = sorted(set(data) - {*FEEDBACK_FIELDS, "contact"})
     if unknown:
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
+    contact = data.get("contact")
+    if contact is not None and contact.account_id != feedback.account_id:
+        raise ValidationError({"contact": f"{contact} is not a contact of {feedback.account}."})
     return model_update(actor=actor, instance=feedback, data=data, expected_version=expected_version)
 
 
 @transaction.atomic
-def feedback_delete(*, actor: Any, feedback: Feedback) -> None:
+def feedback_delete(*, actor: Any, feedback: Feedback, expected_version: int | None = None) -> None:
     require_delete(actor, feedback)
-    model_delete(actor=actor, instance=feedback)
+    model_delete(actor=actor, instance=feedback, expected_version=expected_version)

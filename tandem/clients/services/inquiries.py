@@ -5,6 +5,7 @@ calendar hours."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -12,7 +13,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.clients.models import Account, Contact, Inquiry, InquiryStatus, Priority
+from tandem.clients.models import (
+    Account,
+    Contact,
+    Direction,
+    Inquiry,
+    InquiryStatus,
+    Interaction,
+    Priority,
+)
+from tandem.clients.services.interactions import record_interaction
 from tandem.clients.services.rules import sla_hours_for
 from tandem.core.calendar import WorkingCalendar, add_business_hours, business_hours
 from tandem.core.permissions import require_change
@@ -90,6 +100,31 @@ def inquiry_record_first_response(
     return model_update(actor=actor, instance=inquiry, data=data)
 
 
+RESPONSE_FIELDS = ("kind", "occurred_at", "subject", "summary", "next_steps")
+
+
+@transaction.atomic
+def inquiry_respond(
+    *, actor: Any, inquiry: Inquiry, data: dict[str, Any], contacts: Iterable[Contact] = ()
+) -> Interaction:
+    """Record an answer to ``inquiry``: an outbound interaction on its account, linked
+    to it. The first answer sets ``first_response_at`` and the response times.
+
+    Allowed to whoever may change the inquiry: those who may change its account, and
+    its assignee. The assignee may be someone who may not change the account (a member,
+    an account manager of another team); the response interaction is then created by
+    this service on their behalf. That is the only interaction they may create there:
+    ``interaction_create`` still needs the account."""
+    require_change(actor, inquiry)
+    unknown = sorted(set(data) - set(RESPONSE_FIELDS))
+    if unknown:
+        raise ValidationError({name: "This field cannot be set here." for name in unknown})
+    return record_interaction(
+        actor=actor, account=inquiry.account, data={**data, "direction": Direction.OUTBOUND},
+        contacts=contacts, inquiry=inquiry,
+    )
+
+
 @transaction.atomic
 def inquiry_update(*, actor: Any, inquiry: Inquiry, data: dict[str, Any], expected_version: int | None = None) -> Inquiry:
     """Edit the request; a priority change before the first response re-dates the SLA."""
@@ -130,7 +165,10 @@ def inquiry_resolve(
 
 
 @transaction.atomic
-def inquiry_reopen(*, actor: Any, inquiry: Inquiry) -> Inquiry:
+def inquiry_reopen(*, actor: Any, inquiry: Inquiry, expected_version: int | None = None) -> Inquiry:
+    """Open a resolved inquiry again: ``responded`` if it had an answer, else ``open``."""
     require_change(actor, inquiry)
     status = InquiryStatus.RESPONDED if inquiry.first_response_at else InquiryStatus.OPEN
-    return model_update(actor=actor, instance=inquiry, data={"status": status, "resolved_at": None})
+    return model_update(
+        actor=actor, instance=inquiry, data={"status": status, "resolved_at": None}, expected_version=expected_version
+    )

@@ -25,6 +25,7 @@ from tandem.clients.models import (
     InteractionKind,
 )
 from tandem.clients.services.accounts import account_refresh_check_in
+from tandem.core.errors import ConflictError
 from tandem.core.permissions import require_change, require_delete
 from tandem.core.services import model_create, model_delete, model_update
 
@@ -92,9 +93,34 @@ def interaction_create(
     follow_up_owner: Any = None,
 ) -> Interaction:
     """Log an interaction; with ``follow_up_due`` its next steps become a dated
-    follow-up for ``follow_up_owner`` (default: the actor)."""
+    follow-up for ``follow_up_owner`` (default: the actor).
+
+    The actor must be allowed to change the account, also when the interaction answers
+    one of its inquiries: an inquiry's assignee who may not change the account answers
+    through :func:`tandem.clients.services.inquiry_respond`, which records the response
+    on their behalf and nothing else."""
     if actor is not None:
-        require_change(actor, inquiry if inquiry is not None else account)
+        require_change(actor, account)
+    return record_interaction(
+        actor=actor, account=account, data=data, contacts=contacts, users=users, inquiry=inquiry,
+        is_automatic=is_automatic, follow_up_due=follow_up_due, follow_up_owner=follow_up_owner,
+    )
+
+
+def record_interaction(
+    *,
+    actor: Any,
+    account: Account,
+    data: dict[str, Any],
+    contacts: Iterable[Contact] = (),
+    users: Iterable[Any] = (),
+    inquiry: Inquiry | None = None,
+    is_automatic: bool = False,
+    follow_up_due: dt.date | None = None,
+    follow_up_owner: Any = None,
+) -> Interaction:
+    """The write behind :func:`interaction_create` and :func:`inquiry_respond`, without
+    a permission check: each of those checks its own rule first. Not for other callers."""
     data = _clean(data)
     data.setdefault("occurred_at", timezone.now())
     if inquiry is not None and inquiry.account_id != account.pk:
@@ -176,14 +202,27 @@ def follow_up_create(
 
 
 @transaction.atomic
-def follow_up_complete(*, actor: Any, follow_up: FollowUp, at: dt.datetime | None = None) -> FollowUp:
+def follow_up_complete(
+    *, actor: Any, follow_up: FollowUp, at: dt.datetime | None = None, expected_version: int | None = None
+) -> FollowUp:
+    """Mark a follow-up done. One already done keeps its first completion time (no
+    write), but a stale ``expected_version`` is refused all the same."""
     require_change(actor, follow_up)
     if follow_up.done_at is not None:
+        _check_version(follow_up, expected_version)
         return follow_up
-    return model_update(actor=actor, instance=follow_up, data={"done_at": at or timezone.now()})
+    return model_update(
+        actor=actor, instance=follow_up, data={"done_at": at or timezone.now()}, expected_version=expected_version
+    )
 
 
 @transaction.atomic
-def follow_up_reopen(*, actor: Any, follow_up: FollowUp) -> FollowUp:
+def follow_up_reopen(*, actor: Any, follow_up: FollowUp, expected_version: int | None = None) -> FollowUp:
     require_change(actor, follow_up)
-    return model_update(actor=actor, instance=follow_up, data={"done_at": None})
+    return model_update(actor=actor, instance=follow_up, data={"done_at": None}, expected_version=expected_version)
+
+
+def _check_version(follow_up: FollowUp, expected_version: int | None) -> None:
+    """For a call that writes nothing: refuse it if the caller read an older version."""
+    if expected_version is not None and expected_version != follow_up.version:
+        raise ConflictError(current_version=follow_up.version)

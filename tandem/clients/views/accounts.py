@@ -321,7 +321,14 @@ def account_item_delete(request: HttpRequest, account_item_id: int) -> HttpRespo
     actor = request.user
     item = selectors.account_item_get(actor=actor, account_item_id=account_item_id)
     account_id = item.account_id
-    services.account_item_delete(actor=actor, item=item)
+    try:
+        services.account_item_delete(actor=actor, item=item, expected_version=int_or_none(request.POST.get("version")))
+    except ConflictError as error:
+        # The row comes back as it is now, with the message; nothing was deleted.
+        if wants_partial(request):
+            return render(request, "clients/partials/item.html", item_context(item, item_error=error.message), status=409)
+        messages.error(request, error.message)
+        return redirect("clients:account_detail", account_id=account_id)
     if wants_partial(request):
         return HttpResponse("")
     messages.success(request, f"{item} has been deleted.")

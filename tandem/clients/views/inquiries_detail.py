@@ -20,6 +20,7 @@ from tandem.clients.views.common import (
     active_users,
     facts_context,
     inquiries_context,
+    int_or_none,
     renamed,
     sla_state,
     timeline_context,
@@ -74,30 +75,55 @@ def inquiry_create(request: HttpRequest, account_id: int) -> HttpResponse:
     return render(request, "clients/form_page.html", {"form_template": "clients/partials/inquiry_form.html", **context, "title": "Record an inquiry"})
 
 
-def _detail(request: HttpRequest, inquiry: Inquiry, *, status: int = 200, **forms: Any) -> HttpResponse:
+def _reread(request: HttpRequest, inquiry: Inquiry) -> Inquiry:
+    """The inquiry as stored: a refused write leaves its changes on the instance."""
+    return selectors.inquiry_get(actor=request.user, inquiry_id=inquiry.pk)
+
+
+def _detail_context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dict[str, Any]:
     actor = request.user
     can_change = policy_for(Inquiry).can_change(actor, inquiry)
-    users = active_users(actor)
+    is_resolved = inquiry.status == InquiryStatus.RESOLVED
     responses = selectors.interaction_list(actor=actor, filters=selectors.InteractionFilters(inquiry_id=inquiry.pk))
-    context = {
+    context: dict[str, Any] = {
         "inquiry": inquiry,
         "account": inquiry.account,
         "sla": sla_state(inquiry),
         "can_change": can_change,
+        "can_respond": can_change and not is_resolved,
         "can_open_account": policy_for(Account).can_view(actor, inquiry.account),
         "responses": list(responses[:50]),
-        "history": history_rows(history_for(inquiry)),
-        "is_resolved": inquiry.status == InquiryStatus.RESOLVED,
+        "is_resolved": is_resolved,
         "conflict": forms.pop("conflict", False),
+        "message": forms.pop("message", ""),
     }
+    if context["can_respond"]:
+        context["respond_form"] = forms.get("respond_form") or RespondForm(
+            initial={"subject": f"Re: {inquiry.subject}"[:200]}, auto_id="id_respond_%s"
+        )
     if can_change:
         context["assign_form"] = forms.get("assign_form") or AssignForm(
-            initial={"assignee": inquiry.assignee_id, "version": inquiry.version}, users=users, auto_id="id_assign_%s"
+            initial={"assignee": inquiry.assignee_id, "version": inquiry.version}, users=active_users(actor),
+            auto_id="id_assign_%s",
         )
         context["resolve_form"] = forms.get("resolve_form") or ResolveForm(
             initial={"version": inquiry.version}, auto_id="id_resolve_%s"
         )
+    return context
+
+
+def _detail(request: HttpRequest, inquiry: Inquiry, *, status: int = 200, **forms: Any) -> HttpResponse:
+    context = _detail_context(request, inquiry, **forms)
+    context["history"] = history_rows(history_for(inquiry))
     return render(request, "clients/inquiry_detail.html", context, status=status)
+
+
+def _panel(request: HttpRequest, inquiry: Inquiry, *, oob: bool = False, **forms: Any) -> HttpResponse:
+    """The inquiry's status and response panel alone (HTMX): status, SLA and response
+    figures, the responses and the respond form; with ``oob`` also the assign / resolve
+    forms, out of band, since a recorded response moves the inquiry's version."""
+    context = {**_detail_context(request, inquiry, **forms), "oob": oob}
+    return render(request, "clients/partials/inquiry_panel.html", context)
 
 
 @login_required
@@ -108,17 +134,20 @@ def inquiry_detail(request: HttpRequest, inquiry_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(GET_POST)
+@require_POST
 def inquiry_respond(request: HttpRequest, inquiry_id: int) -> HttpResponse:
-    """Record the response (an outbound interaction linked to the inquiry); the first
-    one sets ``first_response_at`` and the response time in business and calendar hours."""
+    """Record the response (an outbound interaction linked to the inquiry) from the form
+    on the inquiry page; the first one sets ``first_response_at`` and the response time
+    in business and calendar hours. With HTMX the status and response panel comes back
+    in place (with the errors, if any); without, the page is redirected to or, with
+    errors, shown again."""
     actor = request.user
     inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
     require_change(actor, inquiry)
-    form = RespondForm(request.POST or None, initial={"subject": f"Re: {inquiry.subject}"})
-    if request.method == "POST" and form.is_valid():
+    form = RespondForm(request.POST, auto_id="id_respond_%s")
+    if form.is_valid():
         try:
-            services.interaction_create(actor=actor, account=inquiry.account, data=form.service_data(), inquiry=inquiry)
+            services.inquiry_respond(actor=actor, inquiry=inquiry, data=form.service_data())
         except ValidationError as error:
             form_add_errors(form, error)
         else:
@@ -130,13 +159,14 @@ def inquiry_respond(request: HttpRequest, inquiry_id: int) -> HttpResponse:
                 )
             else:
                 message = "Response recorded."
+            if wants_partial(request):
+                return _panel(request, inquiry, oob=True, message=message)
             messages.success(request, message)
             return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)
-    context = {
-        "form": form, "inquiry": inquiry, "account": inquiry.account, "sla": sla_state(inquiry),
-        "can_open_account": policy_for(Account).can_view(actor, inquiry.account),
-    }
-    return render(request, "clients/inquiry_respond.html", context)
+    inquiry = _reread(request, inquiry)
+    if wants_partial(request):
+        return _panel(request, inquiry, respond_form=form)
+    return _detail(request, inquiry, respond_form=form)
 
 
 @login_required
@@ -154,7 +184,7 @@ def inquiry_assign(request: HttpRequest, inquiry_id: int) -> HttpResponse:
             )
         except ConflictError as error:
             form.add_error(None, error.message)
-            return _detail(request, inquiry, status=409, assign_form=form, conflict=True)
+            return _detail(request, _reread(request, inquiry), status=409, assign_form=form, conflict=True)
         except ValidationError as error:
             form_add_errors(form, error)
         else:
@@ -178,7 +208,7 @@ def inquiry_resolve(request: HttpRequest, inquiry_id: int) -> HttpResponse:
             )
         except ConflictError as error:
             form.add_error(None, error.message)
-            return _detail(request, inquiry, status=409, resolve_form=form, conflict=True)
+            return _detail(request, _reread(request, inquiry), status=409, resolve_form=form, conflict=True)
         except ValidationError as error:
             form_add_errors(form, renamed(error, {"at": "resolution"}))
         else:
@@ -192,6 +222,11 @@ def inquiry_resolve(request: HttpRequest, inquiry_id: int) -> HttpResponse:
 def inquiry_reopen(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     actor = request.user
     inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
-    inquiry = services.inquiry_reopen(actor=actor, inquiry=inquiry)
+    try:
+        inquiry = services.inquiry_reopen(
+            actor=actor, inquiry=inquiry, expected_version=int_or_none(request.POST.get("version"))
+        )
+    except ConflictError:
+        return _detail(request, _reread(request, inquiry), status=409, conflict=True)
     messages.success(request, "The inquiry is open again.")
     return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)

@@ -140,26 +140,38 @@ def interaction_delete(request: HttpRequest, interaction_id: int) -> HttpRespons
     return redirect("clients:account_detail", account_id=account.pk)
 
 
-def _follow_up_response(request: HttpRequest, follow_up: Any, message: str) -> HttpResponse:
+def _follow_up_response(request: HttpRequest, follow_up: Any, message: str, *, error: str = "") -> HttpResponse:
+    """The follow-up's row (HTMX) or the account page; a conflict answers 409 with the
+    row as it is now and the message in it."""
     if wants_partial(request):
-        return render(request, "clients/partials/follow_up.html", {"follow_up": follow_up, "can_change": True})
-    messages.success(request, message)
+        context = {"follow_up": follow_up, "can_change": True, "follow_up_error": error}
+        return render(request, "clients/partials/follow_up.html", context, status=409 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, message)
     return redirect("clients:account_detail", account_id=follow_up.account_id)
+
+
+def _follow_up_action(request: HttpRequest, follow_up_id: int, action: Any, message: str) -> HttpResponse:
+    actor = request.user
+    follow_up = selectors.follow_up_get(actor=actor, follow_up_id=follow_up_id)
+    try:
+        follow_up = action(actor=actor, follow_up=follow_up, expected_version=int_or_none(request.POST.get("version")))
+    except ConflictError as error:
+        # A refused write leaves its changes on the instance: show the row as stored.
+        follow_up = selectors.follow_up_get(actor=actor, follow_up_id=follow_up_id)
+        return _follow_up_response(request, follow_up, "", error=error.message)
+    return _follow_up_response(request, follow_up, message.format(follow_up.description))
 
 
 @login_required
 @require_POST
 def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
-    actor = request.user
-    follow_up = selectors.follow_up_get(actor=actor, follow_up_id=follow_up_id)
-    follow_up = services.follow_up_complete(actor=actor, follow_up=follow_up)
-    return _follow_up_response(request, follow_up, f"“{follow_up.description}” is done.")
+    return _follow_up_action(request, follow_up_id, services.follow_up_complete, "“{}” is done.")
 
 
 @login_required
 @require_POST
 def follow_up_reopen(request: HttpRequest, follow_up_id: int) -> HttpResponse:
-    actor = request.user
-    follow_up = selectors.follow_up_get(actor=actor, follow_up_id=follow_up_id)
-    follow_up = services.follow_up_reopen(actor=actor, follow_up=follow_up)
-    return _follow_up_response(request, follow_up, f"“{follow_up.description}” is open again.")
+    return _follow_up_action(request, follow_up_id, services.follow_up_reopen, "“{}” is open again.")
