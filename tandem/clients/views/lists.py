@@ -32,6 +32,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from tandem.clients import selectors
@@ -44,6 +45,7 @@ from tandem.clients.models import (
     Priority,
     Tier,
 )
+from tandem.clients.views import rows as table_rows
 from tandem.clients.views.common import owner_choices, sla_state
 from tandem.core import export
 from tandem.core.errors import NotFoundError
@@ -155,6 +157,7 @@ class ListPage:
     columns: Sequence[tuple[str, str | None]]
     export_columns: Sequence[export.Column]
     export_name: str
+    render_rows: Callable[[Any], SafeString]
     decorate: Callable[[Sequence[Any]], list[Any]] | None = None
 
 
@@ -168,9 +171,11 @@ def render_list(page_spec: ListPage, **context: Any) -> HttpResponseBase:
         )
     page = paginate(page_spec.queryset, request.GET.get("page"), values["per_page"] or None)
     params = query_params(request.GET)
+    rows = page_spec.decorate(page.items) if page_spec.decorate else page.items
     full_context = {
         "filter_form": page_spec.form,
-        "rows": page_spec.decorate(page.items) if page_spec.decorate else page.items,
+        "rows": rows,
+        "rows_html": page_spec.render_rows(rows),
         "is_filtered": any(values[name] for name in page_spec.form.filter_names()),
         "headers": headers(params, values["sort"], page_spec.columns),
         "page": page,
@@ -264,7 +269,7 @@ def account_list(request: HttpRequest) -> HttpResponseBase:
     )
     spec = ListPage(
         request, "clients/account_list.html", "account-results", selectors.account_list(actor=actor, filters=filters),
-        form, ACCOUNT_COLUMNS, ACCOUNT_EXPORT, "accounts", with_overdue,
+        form, ACCOUNT_COLUMNS, ACCOUNT_EXPORT, "accounts", table_rows.account_rows, with_overdue,
     )
     return render_list(spec, can_create=policy_for(Account).can_create(actor))
 
@@ -344,7 +349,7 @@ def contact_list(request: HttpRequest) -> HttpResponseBase:
     )
     spec = ListPage(
         request, "clients/contact_list.html", "contact-results", selectors.contact_list(actor=actor, filters=filters),
-        form, CONTACT_COLUMNS, CONTACT_EXPORT, f"contacts-{account.name}" if account else "contacts",
+        form, CONTACT_COLUMNS, CONTACT_EXPORT, f"contacts-{account.name}" if account else "contacts", table_rows.contact_rows,
     )
     return render_list(spec, account=account)
 
@@ -414,6 +419,7 @@ def interaction_list(request: HttpRequest) -> HttpResponseBase:
     spec = ListPage(
         request, "clients/interaction_list.html", "interaction-results", queryset,
         form, INTERACTION_COLUMNS, INTERACTION_EXPORT, f"interactions-{account.name}" if account else "interactions",
+        table_rows.interaction_rows,
     )
     return render_list(spec, account=account)
 
@@ -505,7 +511,8 @@ def inquiry_queue(request: HttpRequest) -> HttpResponseBase:
     )
     spec = ListPage(
         request, "clients/inquiry_queue.html", "inquiry-results", queryset,
-        form, INQUIRY_COLUMNS, INQUIRY_EXPORT, f"inquiries-{account.name}" if account else "inquiries", with_sla,
+        form, INQUIRY_COLUMNS, INQUIRY_EXPORT, f"inquiries-{account.name}" if account else "inquiries",
+        table_rows.inquiry_rows, with_sla,
     )
     return render_list(spec, account=account)
 
