@@ -158,6 +158,11 @@ class ListPage:
     export_columns: Sequence[export.Column]
     export_name: str
     render_rows: Callable[[Any], SafeString]
+    # The columns the rows are written from (``QuerySet.only``): a list page loads and
+    # converts only what it shows; an export reads every column.
+    row_fields: Sequence[str]
+    # The same rows for the capped count (the selector's ``for_count`` shape).
+    count_queryset: QuerySet[Any] | None = None
     decorate: Callable[[Sequence[Any]], list[Any]] | None = None
 
 
@@ -169,7 +174,10 @@ def render_list(page_spec: ListPage, **context: Any) -> HttpResponseBase:
         return export.export_response(
             page_spec.queryset, page_spec.export_columns, name=page_spec.export_name, file_format=file_format
         )
-    page = paginate(page_spec.queryset, request.GET.get("page"), values["per_page"] or None)
+    rows_queryset = page_spec.queryset.only(*page_spec.row_fields)
+    page = paginate(
+        rows_queryset, request.GET.get("page"), values["per_page"] or None, count_queryset=page_spec.count_queryset
+    )
     params = query_params(request.GET)
     rows = page_spec.decorate(page.items) if page_spec.decorate else page.items
     full_context = {
@@ -238,6 +246,11 @@ ACCOUNT_COLUMNS: list[tuple[str, str | None]] = [
     ("Next check-in", "check_in_due"),
 ]
 
+ACCOUNT_ROW_FIELDS = (
+    "name", "domain", "tier", "lifecycle", "last_contact_at", "check_in_due_at",
+    "owner__full_name", "owner__email",
+)
+
 ACCOUNT_EXPORT = [
     export.Column("Name", "name"),
     export.Column("Domain", "domain"),
@@ -269,7 +282,8 @@ def account_list(request: HttpRequest) -> HttpResponseBase:
     )
     spec = ListPage(
         request, "clients/account_list.html", "account-results", selectors.account_list(actor=actor, filters=filters),
-        form, ACCOUNT_COLUMNS, ACCOUNT_EXPORT, "accounts", table_rows.account_rows, with_overdue,
+        form, ACCOUNT_COLUMNS, ACCOUNT_EXPORT, "accounts", table_rows.account_rows, ACCOUNT_ROW_FIELDS,
+        count_queryset=selectors.account_list(actor=actor, filters=filters, for_count=True), decorate=with_overdue,
     )
     return render_list(spec, can_create=policy_for(Account).can_create(actor))
 
@@ -320,6 +334,11 @@ CONTACT_COLUMNS: list[tuple[str, str | None]] = [
     ("Phone", None),
 ]
 
+CONTACT_ROW_FIELDS = (
+    "first_name", "last_name", "email", "phone", "mobile", "job_title", "is_decision_maker", "is_active",
+    "account__name",
+)
+
 CONTACT_EXPORT = [
     export.Column("First name", "first_name"),
     export.Column("Last name", "last_name"),
@@ -350,6 +369,7 @@ def contact_list(request: HttpRequest) -> HttpResponseBase:
     spec = ListPage(
         request, "clients/contact_list.html", "contact-results", selectors.contact_list(actor=actor, filters=filters),
         form, CONTACT_COLUMNS, CONTACT_EXPORT, f"contacts-{account.name}" if account else "contacts", table_rows.contact_rows,
+        CONTACT_ROW_FIELDS, count_queryset=selectors.contact_list(actor=actor, filters=filters, for_count=True),
     )
     return render_list(spec, account=account)
 
@@ -390,6 +410,10 @@ INTERACTION_COLUMNS: list[tuple[str, str | None]] = [
     ("Logged by", None),
 ]
 
+INTERACTION_ROW_FIELDS = (
+    "occurred_at", "kind", "direction", "subject", "account__name", "logged_by__full_name", "logged_by__email",
+)
+
 INTERACTION_EXPORT = [
     export.Column("Date", "occurred_at"),
     export.Column("Kind", lambda row: row.get_kind_display()),
@@ -419,7 +443,8 @@ def interaction_list(request: HttpRequest) -> HttpResponseBase:
     spec = ListPage(
         request, "clients/interaction_list.html", "interaction-results", queryset,
         form, INTERACTION_COLUMNS, INTERACTION_EXPORT, f"interactions-{account.name}" if account else "interactions",
-        table_rows.interaction_rows,
+        table_rows.interaction_rows, INTERACTION_ROW_FIELDS,
+        count_queryset=selectors.interaction_list(actor=actor, filters=filters, for_count=True),
     )
     return render_list(spec, account=account)
 
@@ -478,6 +503,11 @@ INQUIRY_COLUMNS: list[tuple[str, str | None]] = [
     ("First response (business hours)", None),
 ]
 
+INQUIRY_ROW_FIELDS = (
+    "subject", "priority", "status", "received_at", "sla_due_at", "first_response_at", "response_business_hours",
+    "account__name", "contact__first_name", "contact__last_name", "assignee__full_name", "assignee__email",
+)
+
 INQUIRY_EXPORT = [
     export.Column("Subject", "subject"),
     export.Column("Account", "account.name"),
@@ -512,7 +542,9 @@ def inquiry_queue(request: HttpRequest) -> HttpResponseBase:
     spec = ListPage(
         request, "clients/inquiry_queue.html", "inquiry-results", queryset,
         form, INQUIRY_COLUMNS, INQUIRY_EXPORT, f"inquiries-{account.name}" if account else "inquiries",
-        table_rows.inquiry_rows, with_sla,
+        table_rows.inquiry_rows, INQUIRY_ROW_FIELDS,
+        count_queryset=selectors.inquiry_queue(actor=actor, filters=inquiry_filters(actor, values, account), for_count=True),
+        decorate=with_sla,
     )
     return render_list(spec, account=account)
 
