@@ -46,7 +46,7 @@ from tandem.clients.models import (
     Tier,
 )
 from tandem.clients.views import rows as table_rows
-from tandem.clients.views.common import owner_choices, sla_state
+from tandem.clients.views.common import owner_choices, sla_state, sla_state_of
 from tandem.core import export
 from tandem.core.errors import NotFoundError
 from tandem.core.pagination import page_query, paginate
@@ -158,8 +158,8 @@ class ListPage:
     export_columns: Sequence[export.Column]
     export_name: str
     render_rows: Callable[[Any], SafeString]
-    # The columns the rows are written from (``QuerySet.only``): a list page loads and
-    # converts only what it shows; an export reads every column.
+    # The columns the rows are written from: a page reads them as dictionaries
+    # (``QuerySet.values``), only what it shows; an export reads the models.
     row_fields: Sequence[str]
     # The same rows for the capped count (the selector's ``for_count`` shape).
     count_queryset: QuerySet[Any] | None = None
@@ -174,7 +174,7 @@ def render_list(page_spec: ListPage, **context: Any) -> HttpResponseBase:
         return export.export_response(
             page_spec.queryset, page_spec.export_columns, name=page_spec.export_name, file_format=file_format
         )
-    rows_queryset = page_spec.queryset.only(*page_spec.row_fields)
+    rows_queryset = page_spec.queryset.values(*page_spec.row_fields)
     page = paginate(
         rows_queryset, request.GET.get("page"), values["per_page"] or None, count_queryset=page_spec.count_queryset
     )
@@ -246,10 +246,6 @@ ACCOUNT_COLUMNS: list[tuple[str, str | None]] = [
     ("Next check-in", "check_in_due"),
 ]
 
-ACCOUNT_ROW_FIELDS = (
-    "name", "domain", "tier", "lifecycle", "last_contact_at", "check_in_due_at",
-    "owner__full_name", "owner__email",
-)
 
 ACCOUNT_EXPORT = [
     export.Column("Name", "name"),
@@ -282,17 +278,22 @@ def account_list(request: HttpRequest) -> HttpResponseBase:
     )
     spec = ListPage(
         request, "clients/account_list.html", "account-results", selectors.account_list(actor=actor, filters=filters),
-        form, ACCOUNT_COLUMNS, ACCOUNT_EXPORT, "accounts", table_rows.account_rows, ACCOUNT_ROW_FIELDS,
+        form, ACCOUNT_COLUMNS, ACCOUNT_EXPORT, "accounts", table_rows.account_rows, table_rows.ACCOUNT_ROW_FIELDS,
         count_queryset=selectors.account_list(actor=actor, filters=filters, for_count=True), decorate=with_overdue,
     )
     return render_list(spec, can_create=policy_for(Account).can_create(actor))
 
 
-def with_overdue(accounts: Sequence[Account]) -> list[tuple[Account, bool]]:
-    """Each account with whether its check-in is overdue (churned accounts never are)."""
+def with_overdue(accounts: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], bool]]:
+    """Each account row with whether its check-in is overdue (churned accounts never are)."""
     now = timezone.now()
     return [
-        (account, account.check_in_due_at is not None and account.check_in_due_at < now and account.lifecycle != Lifecycle.CHURNED)
+        (
+            account,
+            account["check_in_due_at"] is not None
+            and account["check_in_due_at"] < now
+            and account["lifecycle"] != Lifecycle.CHURNED,
+        )
         for account in accounts
     ]
 
@@ -334,10 +335,6 @@ CONTACT_COLUMNS: list[tuple[str, str | None]] = [
     ("Phone", None),
 ]
 
-CONTACT_ROW_FIELDS = (
-    "first_name", "last_name", "email", "phone", "mobile", "job_title", "is_decision_maker", "is_active",
-    "account__name",
-)
 
 CONTACT_EXPORT = [
     export.Column("First name", "first_name"),
@@ -369,7 +366,7 @@ def contact_list(request: HttpRequest) -> HttpResponseBase:
     spec = ListPage(
         request, "clients/contact_list.html", "contact-results", selectors.contact_list(actor=actor, filters=filters),
         form, CONTACT_COLUMNS, CONTACT_EXPORT, f"contacts-{account.name}" if account else "contacts", table_rows.contact_rows,
-        CONTACT_ROW_FIELDS, count_queryset=selectors.contact_list(actor=actor, filters=filters, for_count=True),
+        table_rows.CONTACT_ROW_FIELDS, count_queryset=selectors.contact_list(actor=actor, filters=filters, for_count=True),
     )
     return render_list(spec, account=account)
 
@@ -410,9 +407,6 @@ INTERACTION_COLUMNS: list[tuple[str, str | None]] = [
     ("Logged by", None),
 ]
 
-INTERACTION_ROW_FIELDS = (
-    "occurred_at", "kind", "direction", "subject", "account__name", "logged_by__full_name", "logged_by__email",
-)
 
 INTERACTION_EXPORT = [
     export.Column("Date", "occurred_at"),
@@ -443,7 +437,7 @@ def interaction_list(request: HttpRequest) -> HttpResponseBase:
     spec = ListPage(
         request, "clients/interaction_list.html", "interaction-results", queryset,
         form, INTERACTION_COLUMNS, INTERACTION_EXPORT, f"interactions-{account.name}" if account else "interactions",
-        table_rows.interaction_rows, INTERACTION_ROW_FIELDS,
+        table_rows.interaction_rows, table_rows.INTERACTION_ROW_FIELDS,
         count_queryset=selectors.interaction_list(actor=actor, filters=filters, for_count=True),
     )
     return render_list(spec, account=account)
@@ -503,10 +497,6 @@ INQUIRY_COLUMNS: list[tuple[str, str | None]] = [
     ("First response (business hours)", None),
 ]
 
-INQUIRY_ROW_FIELDS = (
-    "subject", "priority", "status", "received_at", "sla_due_at", "first_response_at", "response_business_hours",
-    "account__name", "contact__first_name", "contact__last_name", "assignee__full_name", "assignee__email",
-)
 
 INQUIRY_EXPORT = [
     export.Column("Subject", "subject"),
@@ -542,11 +532,19 @@ def inquiry_queue(request: HttpRequest) -> HttpResponseBase:
     spec = ListPage(
         request, "clients/inquiry_queue.html", "inquiry-results", queryset,
         form, INQUIRY_COLUMNS, INQUIRY_EXPORT, f"inquiries-{account.name}" if account else "inquiries",
-        table_rows.inquiry_rows, INQUIRY_ROW_FIELDS,
+        table_rows.inquiry_rows, table_rows.INQUIRY_ROW_FIELDS,
         count_queryset=selectors.inquiry_queue(actor=actor, filters=inquiry_filters(actor, values, account), for_count=True),
-        decorate=with_sla,
+        decorate=with_sla_rows,
     )
     return render_list(spec, account=account)
+
+
+def with_sla_rows(inquiries: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], Any]]:
+    """Each inquiry row of the queue with its :class:`~tandem.clients.views.common.SlaState`."""
+    now = timezone.now()
+    return [
+        (row, sla_state_of(row["first_response_at"], row["sla_due_at"], row["status"], now)) for row in inquiries
+    ]
 
 
 def with_sla(inquiries: Sequence[Inquiry]) -> list[tuple[Inquiry, Any]]:
