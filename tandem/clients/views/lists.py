@@ -15,6 +15,10 @@ Only orderings an index serves are offered (the ``*_SORTS`` tables below and
 ``tandem.clients.selectors.ACCOUNT_SORTS`` / ``CONTACT_SORTS``): a page costs the same
 at a thousand rows and at a million. The query count of each page is constant whatever
 the data size and page size (pinned in tests/clients/test_lists.py).
+
+A page reads its rows as dictionaries of the shown columns and writes them with
+:mod:`tandem.clients.views.rows`; its capped count reads the selector's ``for_count``
+shape of the same rows (docs/clients.md, "List pages").
 """
 
 from __future__ import annotations
