@@ -64,7 +64,7 @@ class DateText:
         self.months = ["", *(str(MONTHS_3[month]).title() for month in range(1, 13))]
 
     def _local(self, value: dt.datetime) -> dt.datetime:
-        return value.astimezone(self.zone) if timezone.is_aware(value) else value
+        return value.astimezone(self.zone) if value.utcoffset() is not None else value
 
     def iso(self, value: dt.datetime | None) -> str:
         """``|date:"c"``."""
@@ -72,25 +72,31 @@ class DateText:
 
     def day(self, value: dt.datetime | None) -> str:
         """``|date:"j M Y"``."""
-        if value is None:
-            return ""
-        local = self._local(value)
-        return f"{local.day} {self.months[local.month]} {local.year:04d}"
+        return "" if value is None else self._day(self._local(value))
 
     def minute(self, value: dt.datetime | None) -> str:
         """``|date:"j M Y, H:i"``."""
-        if value is None:
-            return ""
-        local = self._local(value)
-        return f"{local.day} {self.months[local.month]} {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
+        return "" if value is None else self._minute(self._local(value))
 
     def time_day(self, value: dt.datetime | None) -> str:
         """``<time datetime="…">j M Y</time>``."""
-        return f'<time datetime="{self.iso(value)}">{self.day(value)}</time>'
+        if value is None:
+            return '<time datetime=""></time>'
+        local = self._local(value)
+        return f'<time datetime="{local.isoformat()}">{self._day(local)}</time>'
 
     def time_minute(self, value: dt.datetime | None) -> str:
         """``<time datetime="…">j M Y, H:i</time>``."""
-        return f'<time datetime="{self.iso(value)}">{self.minute(value)}</time>'
+        if value is None:
+            return '<time datetime=""></time>'
+        local = self._local(value)
+        return f'<time datetime="{local.isoformat()}">{self._minute(local)}</time>'
+
+    def _day(self, local: dt.datetime) -> str:
+        return f"{local.day} {self.months[local.month]} {local.year:04d}"
+
+    def _minute(self, local: dt.datetime) -> str:
+        return f"{local.day} {self.months[local.month]} {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
 
 
 def joined(rows: Iterable[str]) -> SafeString:
