@@ -250,7 +250,6 @@ ACCOUNT_COLUMNS: list[tuple[str, str | None]] = [
     ("Next check-in", "check_in_due"),
 ]
 
-
 ACCOUNT_EXPORT = [
     export.Column("Name", "name"),
     export.Column("Domain", "domain"),
@@ -339,7 +338,6 @@ CONTACT_COLUMNS: list[tuple[str, str | None]] = [
     ("Phone", None),
 ]
 
-
 CONTACT_EXPORT = [
     export.Column("First name", "first_name"),
     export.Column("Last name", "last_name"),
@@ -410,7 +408,6 @@ INTERACTION_COLUMNS: list[tuple[str, str | None]] = [
     ("Account", None),
     ("Logged by", None),
 ]
-
 
 INTERACTION_EXPORT = [
     export.Column("Date", "occurred_at"),
@@ -500,7 +497,6 @@ INQUIRY_COLUMNS: list[tuple[str, str | None]] = [
     ("SLA due", "sla_due"),
     ("First response (business hours)", None),
 ]
-
 
 INQUIRY_EXPORT = [
     export.Column("Subject", "subject"),
