@@ -37,6 +37,8 @@ _PK_SENTINEL = 9_087_654_321
 def esc(value: Any) -> str:
     """``value`` as autoescaping writes it: ``str()``, then HTML-escaped unless it is
     already safe markup."""
+    if type(value) is str:  # the common case, first
+        return html.escape(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))

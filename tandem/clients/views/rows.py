@@ -47,12 +47,15 @@ MUTED = '<span class="text-body-secondary">{}</span>'
 
 
 def labels(choices: type[models.TextChoices]) -> dict[str, str]:
-    """``get_<field>_display()`` as a lookup: the label of each value (made once per page)."""
-    return {str(value): str(label) for value, label in choices.choices}
+    """``get_<field>_display()`` as a lookup: the escaped label of each value (made once
+    per page)."""
+    return {str(value): esc(label) for value, label in choices.choices}
 
 
 def _label(table: dict[str, str], value: Any) -> str:
-    return table.get(value, value)
+    """The escaped label of ``value`` (a value outside the choices shows as itself)."""
+    label = table.get(value)
+    return esc(value) if label is None else label
 
 
 def full_name(first_name: str, last_name: str) -> str:
@@ -83,8 +86,8 @@ def account_rows(rows: Sequence[tuple[Row, bool]]) -> SafeString:
             check_in = MUTED.format("—")
         out.append(
             f'{ROW_START}\n          <td><a href="{detail(account["id"])}">{esc(account["name"])}</a>{domain}</td>'
-            f"\n          <td>{esc(_label(tiers, account['tier']))}</td>"
-            f"\n          <td>{esc(_label(lifecycles, account['lifecycle']))}</td>"
+            f"\n          <td>{_label(tiers, account['tier'])}</td>"
+            f"\n          <td>{_label(lifecycles, account['lifecycle'])}</td>"
             f"\n          <td>{owner}</td>"
             f"\n          <td>{last_contact_cell}</td>"
             f"\n          <td>{check_in}</td>{ROW_END}"
@@ -122,8 +125,8 @@ def interaction_rows(rows: Sequence[Row]) -> SafeString:
         logged_by = _person(interaction, "logged_by") if interaction["logged_by_id"] else ""
         out.append(
             f"{ROW_START}\n          <td>{dates.time_minute(interaction['occurred_at'])}</td>"
-            f"\n          <td>{esc(_label(kinds, interaction['kind']))}"
-            f'<div class="small text-body-secondary">{esc(_label(directions, interaction["direction"]))}</div></td>'
+            f"\n          <td>{_label(kinds, interaction['kind'])}"
+            f'<div class="small text-body-secondary">{_label(directions, interaction["direction"])}</div></td>'
             f"\n          <td>{esc(interaction['subject'])}</td>"
             f'\n          <td><a href="{account_detail(interaction["account_id"])}">'
             f'{esc(interaction["account__name"])}</a></td>'
@@ -151,7 +154,7 @@ def inquiry_rows(rows: Sequence[tuple[Row, Any]]) -> SafeString:
         out.append(
             f'{ROW_START}\n          <td><a href="{detail(inquiry["id"])}">{esc(inquiry["subject"])}</a>{contact}</td>'
             f'\n          <td><a href="{account_detail(inquiry["account_id"])}">{esc(inquiry["account__name"])}</a></td>'
-            f"\n          <td>{esc(_label(priorities, inquiry['priority']))}</td>"
+            f"\n          <td>{_label(priorities, inquiry['priority'])}</td>"
             f"\n          <td>{assignee}</td>"
             f"\n          <td>{dates.time_minute(inquiry['received_at'])}</td>"
             f"\n          <td>{dates.time_minute(inquiry['sla_due_at'])}"
