@@ -57,6 +57,7 @@ from tandem.core.pagination import page_query, paginate
 from tandem.core.permissions import get_visible, is_admin, policy_for, sees_everything
 from tandem.core.roles import Role
 from tandem.core.web import wants_partial
+from tandem.core.widgets import FastInputRenderer
 from tandem.people import selectors as people_selectors
 from tandem.people.forms import DateInput, StyledForm
 
@@ -80,6 +81,7 @@ class ListFilterForm(StyledForm):
 
     sort_keys: Sequence[str] = ()
     default_sort = ""
+    default_renderer = FastInputRenderer()  # inputs written without templates, same HTML
 
     per_page = forms.ChoiceField(label="Rows per page", required=False)
     sort = forms.ChoiceField(label="Sort by", required=False, widget=forms.HiddenInput)
