@@ -26,8 +26,11 @@ from tandem.clients.models import (
 )
 from tandem.core.pagination import COUNT_CAP
 from tandem.core.permissions import scoped
+from tandem.core.roles import Role
+from tandem.people.models import User
 from tests.clients.factories import make_account, make_contact, make_inquiry, make_interaction
 from tests.conftest import client_for
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +59,11 @@ def client_world(people):
         services.feedback_create(actor=None, account=account, data={"sentiment": "positive", "text": "Good"})
         make_inquiry(account=account, subject=f"From {key or 'nobody'}")
         made[key] = account
+    # A disabled team-mate's account stays visible to the team (the scope does not look
+    # at the owner's status), in both shapes.
+    gone = make_user(role=Role.ACCOUNT_MANAGER, email="gone@example.test", full_name="Gone Mate", team=people["owner"].person.team)
+    made["gone"] = make_account(owner=gone, name="Account of gone")
+    User.objects.filter(pk=gone.pk).update(is_active=False)
     outsiders = made["outsider"]
     make_inquiry(account=outsiders, subject="Assigned to the PM", assignee=people["project_manager"])
     services.follow_up_create(actor=None, account=outsiders, owner=people["owner"], due_date=today,
@@ -87,7 +95,7 @@ def test_count_shape_holds_exactly_the_scoped_rows(people, client_world, who):
 def test_count_shape_of_an_account_manager(people, client_world):
     owner = people["owner"]
     names = set(scoped(owner, Account, for_count=True).values_list("name", flat=True))
-    assert names == {"Account of owner", "Account of teammate"}
+    assert names == {"Account of owner", "Account of teammate", "Account of gone"}
     subjects = set(scoped(people["project_manager"], Inquiry, for_count=True).values_list("subject", flat=True))
     assert subjects == {"Assigned to the PM"}
     follow_ups = set(scoped(owner, FollowUp, for_count=True).values_list("description", flat=True))
