@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 
@@ -52,6 +53,17 @@ def account_access_q(user: Any, prefix: str = "") -> Q:
     return condition
 
 
+def account_owner_ids(user: Any) -> models.QuerySet[Any]:
+    """The ids of the users whose accounts ``user`` may see (``user`` and, for an
+    account manager, their team), as a subquery: the count shape of
+    :func:`account_access_q` (see :meth:`tandem.core.permissions.Policy.count_scope`)."""
+    condition = Q(pk=user.pk)
+    team_id = _team_id(user)
+    if team_id is not None and has_role(user, Role.ACCOUNT_MANAGER):
+        condition |= Q(person__team_id=team_id)
+    return get_user_model()._default_manager.filter(condition).values("pk")
+
+
 def account_edit_q(user: Any, prefix: str = "") -> Q:
     """The accounts ``user`` may change: account managers their own and their team's."""
     if not has_role(user, Role.ACCOUNT_MANAGER):
@@ -84,6 +96,11 @@ class AccountPolicy(Policy):
             return queryset.none()
         return queryset.filter(account_access_q(user))
 
+    def count_scope(self, user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if sees_everything(user) or not _active(user):
+            return self.scope(user, queryset)
+        return queryset.filter(owner_id__in=account_owner_ids(user))
+
     def can_create(self, user: Any) -> bool:
         return is_admin(user) or has_role(user, Role.ACCOUNT_MANAGER)
 
@@ -100,6 +117,15 @@ class AccountChildPolicy(Policy):
         if not _active(user):
             return queryset.none()
         return queryset.filter(account_access_q(user, "account__"))
+
+    def count_scope(self, user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if sees_everything(user) or not _active(user):
+            return self.scope(user, queryset)
+        return queryset.filter(self.count_q(user))
+
+    def count_q(self, user: Any) -> Q:
+        """:meth:`count_scope`'s filter for an active user who does not see everything."""
+        return Q(account__owner_id__in=account_owner_ids(user))
 
     def can_create(self, user: Any) -> bool:
         return is_admin(user) or has_role(user, Role.ACCOUNT_MANAGER)
@@ -123,6 +149,9 @@ class FollowUpPolicy(AccountChildPolicy):
             return queryset.none()
         return queryset.filter(account_access_q(user, "account__") | Q(owner=user.pk))
 
+    def count_q(self, user: Any) -> Q:
+        return super().count_q(user) | Q(owner=user.pk)
+
     def can_change(self, user: Any, obj: models.Model) -> bool:
         return obj.owner_id == user.pk or super().can_change(user, obj)  # type: ignore[attr-defined]
 
@@ -137,6 +166,9 @@ class InquiryPolicy(AccountChildPolicy):
         if not _active(user):
             return queryset.none()
         return queryset.filter(account_access_q(user, "account__") | Q(assignee=user.pk))
+
+    def count_q(self, user: Any) -> Q:
+        return super().count_q(user) | Q(assignee=user.pk)
 
     def can_change(self, user: Any, obj: models.Model) -> bool:
         return obj.assignee_id == user.pk or super().can_change(user, obj)  # type: ignore[attr-defined]

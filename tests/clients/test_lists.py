@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.clients import services
-from tandem.clients.models import Account, FollowUp, Inquiry
+from tandem.clients.models import Account, FollowUp, Inquiry, InteractionKind
 from tandem.core.roles import Role
 from tests.clients.factories import make_account, make_contact, make_inquiry, make_interaction
 from tests.conftest import client_for
@@ -69,8 +69,19 @@ def squash(html: str) -> str:
     return re.sub(r"\s+", " ", html)
 
 
+def row_name(row: dict) -> str:
+    """What names a row of each list: an account's or inquiry's own name or subject, a
+    contact's full name, an interaction's "Kind: subject"."""
+    if "first_name" in row:
+        return f"{row['first_name']} {row['last_name']}".strip()
+    if "occurred_at" in row:
+        return f"{InteractionKind(row['kind']).label}: {row['subject']}"
+    return row.get("name") or row["subject"]
+
+
 def row_names(response) -> list[str]:
-    return [str(row[0]) if isinstance(row, tuple) else str(row) for row in response.context["rows"]]
+    """The rows of a list page (dictionaries of the shown columns), by name."""
+    return [row_name(row[0] if isinstance(row, tuple) else row) for row in response.context["rows"]]
 
 
 def csv_rows(response) -> list[list[str]]:

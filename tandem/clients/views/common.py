@@ -110,16 +110,23 @@ class SlaState:
 
 def sla_state(inquiry: Inquiry, now: dt.datetime | None = None) -> SlaState:
     """Where an inquiry stands against its first-response target."""
+    return sla_state_of(inquiry.first_response_at, inquiry.sla_due_at, inquiry.status, now)
+
+
+def sla_state_of(
+    first_response_at: dt.datetime | None, sla_due_at: dt.datetime, status: str, now: dt.datetime | None = None
+) -> SlaState:
+    """:func:`sla_state` from the three fields it reads (list rows are not models)."""
     now = now or timezone.now()
-    if inquiry.first_response_at is not None:
-        if inquiry.first_response_at <= inquiry.sla_due_at:
+    if first_response_at is not None:
+        if first_response_at <= sla_due_at:
             return SlaState("met", "Answered within SLA", "success")
         return SlaState("missed", "Answered after SLA", "danger")
-    if inquiry.status == InquiryStatus.RESOLVED:
+    if status == InquiryStatus.RESOLVED:
         return SlaState("resolved", "Resolved without a response", "secondary")
-    if inquiry.sla_due_at < now:
+    if sla_due_at < now:
         return SlaState("overdue", "SLA overdue", "danger")
-    if inquiry.sla_due_at - now <= SLA_WARNING:
+    if sla_due_at - now <= SLA_WARNING:
         return SlaState("due_soon", "SLA due soon", "warning")
     return SlaState("on_track", "Within SLA", "info")
 

@@ -15,6 +15,10 @@ Only orderings an index serves are offered (the ``*_SORTS`` tables below and
 ``tandem.clients.selectors.ACCOUNT_SORTS`` / ``CONTACT_SORTS``): a page costs the same
 at a thousand rows and at a million. The query count of each page is constant whatever
 the data size and page size (pinned in tests/clients/test_lists.py).
+
+A page reads its rows as dictionaries of the shown columns and writes them with
+:mod:`tandem.clients.views.rows`; its capped count reads the selector's ``for_count``
+shape of the same rows (docs/clients.md, "List pages").
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from tandem.clients import selectors
@@ -44,13 +49,15 @@ from tandem.clients.models import (
     Priority,
     Tier,
 )
-from tandem.clients.views.common import owner_choices, sla_state
+from tandem.clients.views import rows as table_rows
+from tandem.clients.views.common import owner_choices, sla_state, sla_state_of
 from tandem.core import export
 from tandem.core.errors import NotFoundError
 from tandem.core.pagination import page_query, paginate
 from tandem.core.permissions import get_visible, is_admin, policy_for, sees_everything
 from tandem.core.roles import Role
 from tandem.core.web import wants_partial
+from tandem.core.widgets import FastInputRenderer
 from tandem.people import selectors as people_selectors
 from tandem.people.forms import DateInput, StyledForm
 
@@ -74,6 +81,7 @@ class ListFilterForm(StyledForm):
 
     sort_keys: Sequence[str] = ()
     default_sort = ""
+    default_renderer = FastInputRenderer()  # inputs written without templates, same HTML
 
     per_page = forms.ChoiceField(label="Rows per page", required=False)
     sort = forms.ChoiceField(label="Sort by", required=False, widget=forms.HiddenInput)
@@ -155,6 +163,12 @@ class ListPage:
     columns: Sequence[tuple[str, str | None]]
     export_columns: Sequence[export.Column]
     export_name: str
+    render_rows: Callable[[Any], SafeString]
+    # The columns the rows are written from: a page reads them as dictionaries
+    # (``QuerySet.values``), only what it shows; an export reads the models.
+    row_fields: Sequence[str]
+    # The same rows for the capped count (the selector's ``for_count`` shape).
+    count_queryset: QuerySet[Any] | None = None
     decorate: Callable[[Sequence[Any]], list[Any]] | None = None
 
 
@@ -166,11 +180,16 @@ def render_list(page_spec: ListPage, **context: Any) -> HttpResponseBase:
         return export.export_response(
             page_spec.queryset, page_spec.export_columns, name=page_spec.export_name, file_format=file_format
         )
-    page = paginate(page_spec.queryset, request.GET.get("page"), values["per_page"] or None)
+    rows_queryset = page_spec.queryset.values(*page_spec.row_fields)
+    page = paginate(
+        rows_queryset, request.GET.get("page"), values["per_page"] or None, count_queryset=page_spec.count_queryset
+    )
     params = query_params(request.GET)
+    rows = page_spec.decorate(page.items) if page_spec.decorate else page.items
     full_context = {
         "filter_form": page_spec.form,
-        "rows": page_spec.decorate(page.items) if page_spec.decorate else page.items,
+        "rows": rows,
+        "rows_html": page_spec.render_rows(rows),
         "is_filtered": any(values[name] for name in page_spec.form.filter_names()),
         "headers": headers(params, values["sort"], page_spec.columns),
         "page": page,
@@ -264,16 +283,22 @@ def account_list(request: HttpRequest) -> HttpResponseBase:
     )
     spec = ListPage(
         request, "clients/account_list.html", "account-results", selectors.account_list(actor=actor, filters=filters),
-        form, ACCOUNT_COLUMNS, ACCOUNT_EXPORT, "accounts", with_overdue,
+        form, ACCOUNT_COLUMNS, ACCOUNT_EXPORT, "accounts", table_rows.account_rows, table_rows.ACCOUNT_ROW_FIELDS,
+        count_queryset=selectors.account_list(actor=actor, filters=filters, for_count=True), decorate=with_overdue,
     )
     return render_list(spec, can_create=policy_for(Account).can_create(actor))
 
 
-def with_overdue(accounts: Sequence[Account]) -> list[tuple[Account, bool]]:
-    """Each account with whether its check-in is overdue (churned accounts never are)."""
+def with_overdue(accounts: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], bool]]:
+    """Each account row with whether its check-in is overdue (churned accounts never are)."""
     now = timezone.now()
     return [
-        (account, account.check_in_due_at is not None and account.check_in_due_at < now and account.lifecycle != Lifecycle.CHURNED)
+        (
+            account,
+            account["check_in_due_at"] is not None
+            and account["check_in_due_at"] < now
+            and account["lifecycle"] != Lifecycle.CHURNED,
+        )
         for account in accounts
     ]
 
@@ -344,7 +369,8 @@ def contact_list(request: HttpRequest) -> HttpResponseBase:
     )
     spec = ListPage(
         request, "clients/contact_list.html", "contact-results", selectors.contact_list(actor=actor, filters=filters),
-        form, CONTACT_COLUMNS, CONTACT_EXPORT, f"contacts-{account.name}" if account else "contacts",
+        form, CONTACT_COLUMNS, CONTACT_EXPORT, f"contacts-{account.name}" if account else "contacts", table_rows.contact_rows,
+        table_rows.CONTACT_ROW_FIELDS, count_queryset=selectors.contact_list(actor=actor, filters=filters, for_count=True),
     )
     return render_list(spec, account=account)
 
@@ -414,6 +440,8 @@ def interaction_list(request: HttpRequest) -> HttpResponseBase:
     spec = ListPage(
         request, "clients/interaction_list.html", "interaction-results", queryset,
         form, INTERACTION_COLUMNS, INTERACTION_EXPORT, f"interactions-{account.name}" if account else "interactions",
+        table_rows.interaction_rows, table_rows.INTERACTION_ROW_FIELDS,
+        count_queryset=selectors.interaction_list(actor=actor, filters=filters, for_count=True),
     )
     return render_list(spec, account=account)
 
@@ -505,9 +533,20 @@ def inquiry_queue(request: HttpRequest) -> HttpResponseBase:
     )
     spec = ListPage(
         request, "clients/inquiry_queue.html", "inquiry-results", queryset,
-        form, INQUIRY_COLUMNS, INQUIRY_EXPORT, f"inquiries-{account.name}" if account else "inquiries", with_sla,
+        form, INQUIRY_COLUMNS, INQUIRY_EXPORT, f"inquiries-{account.name}" if account else "inquiries",
+        table_rows.inquiry_rows, table_rows.INQUIRY_ROW_FIELDS,
+        count_queryset=selectors.inquiry_queue(actor=actor, filters=inquiry_filters(actor, values, account), for_count=True),
+        decorate=with_sla_rows,
     )
     return render_list(spec, account=account)
+
+
+def with_sla_rows(inquiries: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], Any]]:
+    """Each inquiry row of the queue with its :class:`~tandem.clients.views.common.SlaState`."""
+    now = timezone.now()
+    return [
+        (row, sla_state_of(row["first_response_at"], row["sla_due_at"], row["status"], now)) for row in inquiries
+    ]
 
 
 def with_sla(inquiries: Sequence[Inquiry]) -> list[tuple[Inquiry, Any]]:
