@@ -179,9 +179,8 @@ class UserFilterForm(StyledForm):
         team_field = self.fields["team"]
         assert isinstance(team_field, forms.ChoiceField)
         team_field.choices = [("", "Any team"), *((str(t.pk), t.name) for t in teams)]
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": "Name, e-mail or title"}
-        )
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = "Name, e-mail or title"
 
     def cleaned_or_default(self) -> dict[str, Any]:
         """The valid filters; each invalid one falls back to "no filter"."""

@@ -91,7 +91,7 @@ class ListFilterForm(StyledForm):
         self.fields["per_page"].choices = per_page_choices()  # type: ignore[attr-defined]
         self.fields["sort"].choices = [("", ""), *sort_choices(self.sort_keys)]  # type: ignore[attr-defined]
         if "q" in self.fields:
-            self.fields["q"].widget.attrs.update({"type": "search"})
+            self.fields["q"].widget.input_type = "search"
 
     def values(self) -> dict[str, Any]:
         """Each valid value, or its field's empty value when invalid or absent."""
