@@ -159,6 +159,7 @@ def account_lifecycle(request: HttpRequest, account_id: int) -> HttpResponse:
     form: LifecycleForm | None = None
     if request.method == "POST":
         require_change(actor, account)
+        # ``posted`` is never None, also inside the lambda (where ``form`` is not narrowed).
         form = posted = LifecycleForm(request.POST, current=account.lifecycle)
         result = form_save(posted, lambda: services.account_set_lifecycle(
             actor=actor, account=account, lifecycle=posted.cleaned_data["lifecycle"],
