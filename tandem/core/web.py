@@ -1,5 +1,7 @@
 """Web-page side of the error contract (STYLE rule 7): domain errors become pages, and
 service ``ValidationError``s become form messages next to their fields.
+:func:`form_save` runs a page's service write for a bound form and turns a stale
+version (``ConflictError``) and a ``ValidationError`` into that form's errors.
 
 :class:`DomainErrorMiddleware` turns a :class:`~tandem.core.errors.NotFoundError` raised
 anywhere in a view into the 404 page, :class:`~tandem.core.errors.PermissionDeniedError`
@@ -11,9 +13,9 @@ HTMX request gets a small alert instead of a page, retargeted into the layout's
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -69,6 +71,62 @@ def form_add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     for field, messages in error.message_dict.items():
         target = field if field in form.fields and field != NON_FIELD_ERRORS else None
         form.add_error(target, messages)
+
+
+@dataclass(frozen=True)
+class FormSaveResult[T]:
+    """What :func:`form_save` came to. ``status`` is what the page answers when the
+    form is shown again: 409 after a conflict, else 200."""
+
+    saved: bool
+    status: int = 200
+    conflict: bool = False
+    returned: T | None = None
+
+    @property
+    def value(self) -> T:
+        """The service's return value; only a saved result has one."""
+        if not self.saved:
+            raise AttributeError("Nothing was saved, so the service returned nothing.")
+        return cast(T, self.returned)
+
+
+def form_save[T](
+    form: forms.BaseForm,
+    write: Callable[[], T],
+    *,
+    field_names: Mapping[str, str] | None = None,
+) -> FormSaveResult[T]:
+    """Call ``write`` (the service, reading ``form.cleaned_data``) if ``form`` is bound
+    and valid, and say whether it saved.
+
+    An unbound or invalid form is not written (``saved`` false, status 200). A
+    :class:`~tandem.core.errors.ConflictError` puts its message at the top of the form
+    (status 409, ``conflict`` true); a ``ValidationError`` goes through
+    :func:`form_add_errors`, its field names first mapped by ``field_names`` (service
+    name → form name) where the form calls a field otherwise. Other errors propagate.
+    The service is atomic, so a refused write has changed nothing in the database;
+    the instance it was given may hold the refused values (re-read it to show the
+    stored ones)."""
+    if not form.is_valid():
+        return FormSaveResult(saved=False)
+    try:
+        returned = write()
+    except ConflictError as error:
+        form.add_error(None, error.message)
+        return FormSaveResult(saved=False, status=409, conflict=True)
+    except ValidationError as error:
+        form_add_errors(form, _renamed(error, field_names) if field_names else error)
+        return FormSaveResult(saved=False)
+    return FormSaveResult(saved=True, returned=returned)
+
+
+def _renamed(error: ValidationError, names: Mapping[str, str]) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {names.get(name, name): messages for name, messages in error.error_dict.items()}
+    )
 
 
 def wants_partial(request: HttpRequest) -> bool:

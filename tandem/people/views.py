@@ -36,7 +36,7 @@ from tandem.core.permissions import (
     require_change,
     require_create,
 )
-from tandem.core.web import form_add_errors, history_rows, wants_partial
+from tandem.core.web import form_add_errors, form_save, history_rows, wants_partial
 from tandem.people import selectors, services
 from tandem.people.forms import (
     CalendarForm,
@@ -216,27 +216,21 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         )
         return render(request, "people/user_form.html", {"form": form, "editing": user})
     form = UserEditForm(request.POST, teams=teams, show_cost_rate=show_cost_rate)
-    status = 200
-    conflict = False
-    if form.is_valid():
-        try:
-            services.user_update(
-                actor=actor,
-                user=user,
-                data=form.service_data(),
-                expected_version=form.cleaned_data["version"],
-                roles=form.cleaned_data["roles"],
-            )
-        except ConflictError as error:
-            conflict, status = True, 409
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, f"Changes to {user.full_name} have been saved.")
-            return redirect("people:user_detail", user_id=user.pk)
-    context = {"form": form, "editing": user, "conflict": conflict}
-    return render(request, "people/user_form.html", context, status=status)
+    result = form_save(
+        form,
+        lambda: services.user_update(
+            actor=actor,
+            user=user,
+            data=form.service_data(),
+            expected_version=form.cleaned_data["version"],
+            roles=form.cleaned_data["roles"],
+        ),
+    )
+    if result.saved:
+        messages.success(request, f"Changes to {user.full_name} have been saved.")
+        return redirect("people:user_detail", user_id=user.pk)
+    context = {"form": form, "editing": user, "conflict": result.conflict}
+    return render(request, "people/user_form.html", context, status=result.status)
 
 
 # --- Teams -------------------------------------------------------------------------------
@@ -322,23 +316,20 @@ def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
         return render(request, "people/team_form.html", {"form": form, "editing": team})
     form = TeamForm(request.POST, leads=_team_leads(actor))
     form.fields["version"].required = True
-    status, conflict = 200, False
-    if form.is_valid():
-        data = {key: form.cleaned_data[key] for key in ("name", "description", "lead")}
-        try:
-            services.team_update(
-                actor=actor, team=team, data=data, expected_version=form.cleaned_data["version"]
-            )
-        except ConflictError as error:
-            conflict, status = True, 409
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, f"Changes to team {team.name} have been saved.")
-            return redirect("people:team_detail", team_id=team.pk)
-    context = {"form": form, "editing": team, "conflict": conflict}
-    return render(request, "people/team_form.html", context, status=status)
+    result = form_save(
+        form,
+        lambda: services.team_update(
+            actor=actor,
+            team=team,
+            data={key: form.cleaned_data[key] for key in ("name", "description", "lead")},
+            expected_version=form.cleaned_data["version"],
+        ),
+    )
+    if result.saved:
+        messages.success(request, f"Changes to team {team.name} have been saved.")
+        return redirect("people:team_detail", team_id=team.pk)
+    context = {"form": form, "editing": team, "conflict": result.conflict}
+    return render(request, "people/team_form.html", context, status=result.status)
 
 
 @login_required
@@ -411,25 +402,20 @@ def calendar_edit(request: HttpRequest) -> HttpResponse:
         }
         return render(request, "people/calendar_form.html", {"form": CalendarForm(initial=initial)})
     form = CalendarForm(request.POST)
-    status, conflict = 200, False
-    if form.is_valid():
-        try:
-            services.calendar_update(
-                actor=actor,
-                calendar=row,
-                data=form.service_data(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError as error:
-            conflict, status = True, 409
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, "The calendar has been saved.")
-            return redirect("people:calendar")
-    context = {"form": form, "conflict": conflict}
-    return render(request, "people/calendar_form.html", context, status=status)
+    result = form_save(
+        form,
+        lambda: services.calendar_update(
+            actor=actor,
+            calendar=row,
+            data=form.service_data(),
+            expected_version=form.cleaned_data["version"],
+        ),
+    )
+    if result.saved:
+        messages.success(request, "The calendar has been saved.")
+        return redirect("people:calendar")
+    context = {"form": form, "conflict": result.conflict}
+    return render(request, "people/calendar_form.html", context, status=result.status)
 
 
 @login_required

@@ -464,6 +464,22 @@ def test_edit_item_in_place(owner, account):
     assert (item.title, item.target_date, item.version) == ("Grow in France", dt.date(2030, 1, 31), 2)
 
 
+def test_stale_item_edit_in_place_refused_with_message(owner, account):
+    item = services.account_item_create(actor=owner, account=account, data={"kind": "goal", "title": "Grow"})
+    services.account_item_update(actor=owner, item=item, data={"title": "Grow in France"})
+    before = audit_count()
+    url = reverse("clients:account_item_edit", kwargs={"account_item_id": item.pk})
+    response = client_for(owner).post(url, {"kind": "goal", "title": "Grow in Spain", "status": "in_progress", "priority": "high",
+                                            "detail": "", "target_date": "", "version": "1"}, **HTMX)
+    assert response.status_code == 409
+    assert response.context["conflict"] is True
+    assert response.context["form"].non_field_errors() == [
+        "This record was changed by someone else since you opened it. Reload it to see the latest version, then apply your change again."
+    ]
+    item.refresh_from_db()
+    assert (item.title, item.version, audit_count()) == ("Grow in France", 2, before)
+
+
 def test_delete_item_in_place(owner, account):
     item = services.account_item_create(actor=owner, account=account, data={"kind": "goal", "title": "Grow"})
     client = client_for(owner)

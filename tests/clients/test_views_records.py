@@ -698,6 +698,21 @@ def test_stale_reopen_refused_with_message(owner, inquiry):
     assert (inquiry.status, inquiry.version, audit_count()) == ("resolved", 3, before)
 
 
+def test_stale_resolve_refused_and_the_page_shows_the_inquiry_as_stored(owner, inquiry):
+    services.inquiry_update(actor=owner, inquiry=inquiry, data={"body": "Changed"})
+    response = client_for(owner).post(reverse("clients:inquiry_resolve", kwargs={"inquiry_id": inquiry.pk}),
+                                      {"resolution": "Credit note sent", "version": "1"})
+    assert response.status_code == 409
+    assert 'data-testid="conflict"' in text(response)
+    assert response.context["resolve_form"].non_field_errors() == [
+        "This record was changed by someone else since you opened it. Reload it to see the latest version, then apply your change again."
+    ]
+    # The refused write left "resolved" on its instance; the page shows the stored row.
+    assert (response.context["inquiry"].status, response.context["inquiry"].version) == ("open", 2)
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.resolution, inquiry.version) == ("open", "", 2)
+
+
 def test_stale_assign_refused(owner, teammate, inquiry):
     services.inquiry_update(actor=owner, inquiry=inquiry, data={"body": "Changed"})
     response = client_for(owner).post(reverse("clients:inquiry_assign", kwargs={"inquiry_id": inquiry.pk}), {"assignee": teammate.pk, "version": "1"})

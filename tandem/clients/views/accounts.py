@@ -25,7 +25,6 @@ from tandem.clients.views.common import (
     int_or_none,
     items_context,
     owner_choices,
-    renamed,
     timeline_context,
     timeline_kind,
 )
@@ -38,7 +37,7 @@ from tandem.core.permissions import (
     require_create,
     require_delete,
 )
-from tandem.core.web import form_add_errors, history_rows, wants_partial
+from tandem.core.web import form_add_errors, form_save, history_rows, wants_partial
 
 GET_POST = ["GET", "POST"]
 
@@ -138,22 +137,14 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
         return render(request, "clients/account_form.html", {"form": form, "editing": account})
     form = AccountForm(request.POST, owners=owners, editing=True)
     form.fields["owner"].required = not is_admin(actor)
-    status, conflict = 200, False
-    if form.is_valid():
-        try:
-            services.account_update(
-                actor=actor, account=account, data=form.service_data(), expected_version=form.cleaned_data["version"]
-            )
-        except ConflictError as error:
-            status, conflict = 409, True
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, f"Changes to {account.name} have been saved.")
-            return redirect("clients:account_detail", account_id=account.pk)
-    context = {"form": form, "editing": account, "conflict": conflict}
-    return render(request, "clients/account_form.html", context, status=status)
+    result = form_save(form, lambda: services.account_update(
+        actor=actor, account=account, data=form.service_data(), expected_version=form.cleaned_data["version"]
+    ))
+    if result.saved:
+        messages.success(request, f"Changes to {account.name} have been saved.")
+        return redirect("clients:account_detail", account_id=account.pk)
+    context = {"form": form, "editing": account, "conflict": result.conflict}
+    return render(request, "clients/account_form.html", context, status=result.status)
 
 
 @login_required
@@ -168,22 +159,17 @@ def account_lifecycle(request: HttpRequest, account_id: int) -> HttpResponse:
     form: LifecycleForm | None = None
     if request.method == "POST":
         require_change(actor, account)
-        form = LifecycleForm(request.POST, current=account.lifecycle)
-        if form.is_valid():
-            try:
-                services.account_set_lifecycle(
-                    actor=actor, account=account, lifecycle=form.cleaned_data["lifecycle"],
-                    at=form.changed_at(), reason=form.cleaned_data["reason"],
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ConflictError as error:
-                status, conflict = 409, True
-                form.add_error(None, error.message)
-            except ValidationError as error:
-                form_add_errors(form, renamed(error, {"at": "on"}))
-            else:
-                messages.success(request, f"{account.name} is now {account.get_lifecycle_display().lower()}.")
-                return redirect("clients:account_detail", account_id=account.pk)
+        # ``posted`` is never None, also inside the lambda (where ``form`` is not narrowed).
+        form = posted = LifecycleForm(request.POST, current=account.lifecycle)
+        result = form_save(posted, lambda: services.account_set_lifecycle(
+            actor=actor, account=account, lifecycle=posted.cleaned_data["lifecycle"],
+            at=posted.changed_at(), reason=posted.cleaned_data["reason"],
+            expected_version=posted.cleaned_data["version"],
+        ), field_names={"at": "on"})
+        if result.saved:
+            messages.success(request, f"{account.name} is now {account.get_lifecycle_display().lower()}.")
+            return redirect("clients:account_detail", account_id=account.pk)
+        status, conflict = result.status, result.conflict
     elif can_change:
         form = LifecycleForm(initial={"on": timezone.localdate(), "version": account.version}, current=account.lifecycle)
     context = {
@@ -265,27 +251,20 @@ def account_item_edit(request: HttpRequest, account_item_id: int) -> HttpRespons
         form = AccountItemForm(initial=AccountItemForm.initial_for(item), editing=True, auto_id=f"item_{item.pk}_%s")
     else:
         form = AccountItemForm(request.POST, editing=True, auto_id=f"item_{item.pk}_%s")
-    status, conflict = 200, False
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.account_item_update(
-                actor=actor, item=item, data=form.service_data(), expected_version=form.cleaned_data["version"]
-            )
-        except ConflictError as error:
-            status, conflict = 409, True
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            if wants_partial(request):
-                return render(request, "clients/partials/item.html", item_context(item))
-            messages.success(request, f"{item} has been saved.")
-            return redirect("clients:account_detail", account_id=account.pk)
-    context = {"form": form, "account": account, "item": item, "conflict": conflict, "inline": wants_partial(request)}
+    result = form_save(form, lambda: services.account_item_update(
+        actor=actor, item=item, data=form.service_data(), expected_version=form.cleaned_data["version"]
+    ))
+    if result.saved:
+        item = result.value
+        if wants_partial(request):
+            return render(request, "clients/partials/item.html", item_context(item))
+        messages.success(request, f"{item} has been saved.")
+        return redirect("clients:account_detail", account_id=account.pk)
+    context = {"form": form, "account": account, "item": item, "conflict": result.conflict, "inline": wants_partial(request)}
     if wants_partial(request):
-        return render(request, "clients/partials/item_form.html", context, status=status)
+        return render(request, "clients/partials/item_form.html", context, status=result.status)
     context.update(title=f"Edit {item}", form_template="clients/partials/item_form.html")
-    return render(request, "clients/form_page.html", context, status=status)
+    return render(request, "clients/form_page.html", context, status=result.status)
 
 
 @login_required

@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -38,13 +37,6 @@ def int_or_none(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
-    """``error`` with its field names mapped to the form's (service ``at`` → form ``on``)."""
-    if not hasattr(error, "error_dict"):
-        return error
-    return ValidationError({names.get(field, field): messages for field, messages in error.error_dict.items()})
 
 
 def timeline_kind(request: HttpRequest) -> str:

@@ -16,7 +16,7 @@ from tandem.clients.views.common import int_or_none
 from tandem.core.audit import history_for
 from tandem.core.errors import ConflictError
 from tandem.core.permissions import policy_for, require_change, require_delete
-from tandem.core.web import form_add_errors, history_rows
+from tandem.core.web import form_add_errors, form_save, history_rows
 
 GET_POST = ["GET", "POST"]
 CONTACT_INTERACTIONS_SHOWN = 50
@@ -68,22 +68,14 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
         form = ContactForm(initial=ContactForm.initial_for(contact), editing=True)
         return render(request, "clients/contact_form.html", {"form": form, "account": contact.account, "editing": contact})
     form = ContactForm(request.POST, editing=True)
-    status, conflict = 200, False
-    if form.is_valid():
-        try:
-            services.contact_update(
-                actor=actor, contact=contact, data=form.service_data(), expected_version=form.cleaned_data["version"]
-            )
-        except ConflictError as error:
-            status, conflict = 409, True
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, f"Changes to {contact.full_name} have been saved.")
-            return redirect("clients:contact_detail", contact_id=contact.pk)
-    context = {"form": form, "account": contact.account, "editing": contact, "conflict": conflict}
-    return render(request, "clients/contact_form.html", context, status=status)
+    result = form_save(form, lambda: services.contact_update(
+        actor=actor, contact=contact, data=form.service_data(), expected_version=form.cleaned_data["version"]
+    ))
+    if result.saved:
+        messages.success(request, f"Changes to {contact.full_name} have been saved.")
+        return redirect("clients:contact_detail", contact_id=contact.pk)
+    context = {"form": form, "account": contact.account, "editing": contact, "conflict": result.conflict}
+    return render(request, "clients/contact_form.html", context, status=result.status)
 
 
 @login_required

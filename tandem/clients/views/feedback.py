@@ -26,7 +26,7 @@ from tandem.clients.views.common import (
 )
 from tandem.core.errors import ConflictError
 from tandem.core.permissions import require_change
-from tandem.core.web import form_add_errors, wants_partial
+from tandem.core.web import form_add_errors, form_save, wants_partial
 
 GET_POST = ["GET", "POST"]
 
@@ -87,30 +87,22 @@ def feedback_edit(request: HttpRequest, feedback_id: int) -> HttpResponse:
         form = FeedbackForm(initial=FeedbackForm.initial_for(feedback), contacts=contacts, editing=True, auto_id=auto_id)
     else:
         form = FeedbackForm(request.POST, contacts=contacts, editing=True, auto_id=auto_id)
-    status, conflict = 200, False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.feedback_update(
-                actor=actor, feedback=feedback,
-                data={**form.service_data(), "contact": form.cleaned_data["contact"]},
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError as error:
-            status, conflict = 409, True
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            message = "The feedback has been saved."
-            if wants_partial(request):
-                return feedback_refresh(request, account, message)
-            messages.success(request, message)
-            return redirect("clients:account_detail", account_id=account.pk)
-    context = {"form": form, "account": account, "feedback": feedback, "conflict": conflict, "inline": wants_partial(request)}
+    result = form_save(form, lambda: services.feedback_update(
+        actor=actor, feedback=feedback,
+        data={**form.service_data(), "contact": form.cleaned_data["contact"]},
+        expected_version=form.cleaned_data["version"],
+    ))
+    if result.saved:
+        message = "The feedback has been saved."
+        if wants_partial(request):
+            return feedback_refresh(request, account, message)
+        messages.success(request, message)
+        return redirect("clients:account_detail", account_id=account.pk)
+    context = {"form": form, "account": account, "feedback": feedback, "conflict": result.conflict, "inline": wants_partial(request)}
     if wants_partial(request):
-        return render(request, "clients/partials/feedback_form.html", context, status=status)
+        return render(request, "clients/partials/feedback_form.html", context, status=result.status)
     context.update(title="Edit feedback", form_template="clients/partials/feedback_form.html")
-    return render(request, "clients/form_page.html", context, status=status)
+    return render(request, "clients/form_page.html", context, status=result.status)
 
 
 @login_required

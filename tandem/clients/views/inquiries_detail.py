@@ -21,14 +21,13 @@ from tandem.clients.views.common import (
     facts_context,
     inquiries_context,
     int_or_none,
-    renamed,
     sla_state,
     timeline_context,
 )
 from tandem.core.audit import history_for
 from tandem.core.errors import ConflictError
 from tandem.core.permissions import policy_for, require_change
-from tandem.core.web import form_add_errors, history_rows, wants_partial
+from tandem.core.web import form_add_errors, form_save, history_rows, wants_partial
 
 GET_POST = ["GET", "POST"]
 
@@ -176,20 +175,16 @@ def inquiry_assign(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
     require_change(actor, inquiry)
     form = AssignForm(request.POST, users=active_users(actor), auto_id="id_assign_%s")
-    if form.is_valid():
-        try:
-            inquiry = services.inquiry_assign(
-                actor=actor, inquiry=inquiry, assignee=form.cleaned_data["assignee"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError as error:
-            form.add_error(None, error.message)
-            return _detail(request, _reread(request, inquiry), status=409, assign_form=form, conflict=True)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, f"Assigned to {inquiry.assignee}.")
-            return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)
+    result = form_save(form, lambda: services.inquiry_assign(
+        actor=actor, inquiry=inquiry, assignee=form.cleaned_data["assignee"],
+        expected_version=form.cleaned_data["version"],
+    ))
+    if result.saved:
+        inquiry = result.value
+        messages.success(request, f"Assigned to {inquiry.assignee}.")
+        return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)
+    if result.conflict:
+        return _detail(request, _reread(request, inquiry), status=409, assign_form=form, conflict=True)
     return _detail(request, inquiry, assign_form=form)
 
 
@@ -200,20 +195,15 @@ def inquiry_resolve(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     inquiry = selectors.inquiry_get(actor=actor, inquiry_id=inquiry_id)
     require_change(actor, inquiry)
     form = ResolveForm(request.POST, auto_id="id_resolve_%s")
-    if form.is_valid():
-        try:
-            inquiry = services.inquiry_resolve(
-                actor=actor, inquiry=inquiry, resolution=form.cleaned_data["resolution"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError as error:
-            form.add_error(None, error.message)
-            return _detail(request, _reread(request, inquiry), status=409, resolve_form=form, conflict=True)
-        except ValidationError as error:
-            form_add_errors(form, renamed(error, {"at": "resolution"}))
-        else:
-            messages.success(request, "The inquiry is resolved.")
-            return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)
+    result = form_save(form, lambda: services.inquiry_resolve(
+        actor=actor, inquiry=inquiry, resolution=form.cleaned_data["resolution"],
+        expected_version=form.cleaned_data["version"],
+    ), field_names={"at": "resolution"})
+    if result.saved:
+        messages.success(request, "The inquiry is resolved.")
+        return redirect("clients:inquiry_detail", inquiry_id=inquiry.pk)
+    if result.conflict:
+        return _detail(request, _reread(request, inquiry), status=409, resolve_form=form, conflict=True)
     return _detail(request, inquiry, resolve_form=form)
 
 

@@ -27,7 +27,7 @@ from tandem.clients.views.common import (
 )
 from tandem.core.errors import ConflictError
 from tandem.core.permissions import require_change
-from tandem.core.web import form_add_errors, wants_partial
+from tandem.core.web import form_add_errors, form_save, wants_partial
 
 GET_POST = ["GET", "POST"]
 
@@ -97,30 +97,22 @@ def interaction_edit(request: HttpRequest, interaction_id: int) -> HttpResponse:
     require_change(actor, interaction)
     account = interaction.account
     form = _form(request, account, editing=True, initial={**InteractionForm.initial_for(interaction), "id": interaction.pk})
-    status, conflict = 200, False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.interaction_update(
-                actor=actor, interaction=interaction, data=form.service_data(),
-                expected_version=form.cleaned_data["version"],
-                contacts=form.cleaned_data["contacts"], users=form.cleaned_data["users"],
-            )
-        except ConflictError as error:
-            status, conflict = 409, True
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            message = f"Saved “{interaction.subject}”."
-            if wants_partial(request):
-                # The time may have moved, so the whole timeline comes back in order.
-                return account_refresh(request, account, message=message)
-            messages.success(request, message)
-            return redirect("clients:account_detail", account_id=account.pk)
-    context = {"form": form, "account": account, "interaction": interaction, "conflict": conflict, "inline": wants_partial(request)}
+    result = form_save(form, lambda: services.interaction_update(
+        actor=actor, interaction=interaction, data=form.service_data(),
+        expected_version=form.cleaned_data["version"],
+        contacts=form.cleaned_data["contacts"], users=form.cleaned_data["users"],
+    ))
+    if result.saved:
+        message = f"Saved “{interaction.subject}”."
+        if wants_partial(request):
+            # The time may have moved, so the whole timeline comes back in order.
+            return account_refresh(request, account, message=message)
+        messages.success(request, message)
+        return redirect("clients:account_detail", account_id=account.pk)
+    context = {"form": form, "account": account, "interaction": interaction, "conflict": result.conflict, "inline": wants_partial(request)}
     if wants_partial(request):
-        return render(request, "clients/partials/interaction_form.html", context, status=status)
-    return render(request, "clients/form_page.html", {"form_template": "clients/partials/interaction_form.html", **context, "title": f"Edit “{interaction.subject}”"}, status=status)
+        return render(request, "clients/partials/interaction_form.html", context, status=result.status)
+    return render(request, "clients/form_page.html", {"form_template": "clients/partials/interaction_form.html", **context, "title": f"Edit “{interaction.subject}”"}, status=result.status)
 
 
 @login_required
