@@ -194,11 +194,18 @@ def _saved_instances(model: type[models.Model], attnames: list[str], ids: Sequen
 
 
 def insert_plain(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-    """Insert ``rows`` with ``executemany`` (nothing read back). Returns the row count."""
+    """Insert ``rows`` (nothing read back): ``executemany`` on SQLite, ``COPY`` on
+    PostgreSQL. Returns the row count."""
     if not rows:
         return 0
     fields = _fields(model, columns)
-    sql = f"{_insert_head(model, fields)} VALUES {_placeholders(fields)}"
+    prepared = _prepared(fields, rows)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, _prepared(fields, rows))
+        if connection.vendor == "postgresql":
+            # COPY: PostgreSQL's bulk load path (JSON goes in as its text).
+            with cursor.cursor.copy(_insert_head(model, fields).replace("INSERT INTO", "COPY", 1) + " FROM STDIN") as copy:
+                for row in prepared:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"{_insert_head(model, fields)} VALUES {_placeholders(fields)}", prepared)
     return len(rows)
