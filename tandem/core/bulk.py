@@ -154,6 +154,8 @@ def insert_rows(
     fields = _fields(model, columns)
     pk = model._meta.pk
     assert pk is not None
+    if connection.vendor == "postgresql":
+        return _saved_instances(model, [pk.attname, *(f.attname for f in fields)], _copy_with_ids(model, fields, rows), rows)
     quote = connection.ops.quote_name
     head = _insert_head(model, fields) + " VALUES "
     tail = f" RETURNING {quote(str(pk.column))}"
@@ -173,6 +175,25 @@ def insert_rows(
                 raise RuntimeError(f"{model.__name__}: inserted {len(chunk)} rows, got {len(returned)} ids back")
             ids.extend(row[0] for row in returned)
     return _saved_instances(model, [pk.attname, *(f.attname for f in fields)], ids, rows)
+
+
+def _copy_with_ids(model: type[models.Model], fields: Sequence[models.Field[Any, Any]], rows: Sequence[Sequence[Any]]) -> list[Any]:
+    """PostgreSQL: take the ids from the table's sequence first, then ``COPY`` the rows
+    with them (far faster than multi-row ``INSERT``s, whose plans PostgreSQL makes per
+    statement). Returns the ids, in row order."""
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        head = _insert_head(model, [pk, *fields]).replace("INSERT INTO", "COPY", 1)
+        with cursor.cursor.copy(f"{head} FROM STDIN") as copy:
+            for pk_value, values in zip(ids, _prepared(fields, rows), strict=True):
+                copy.write_row((pk_value, *values))
+    return ids
 
 
 def _saved_instances(model: type[models.Model], attnames: list[str], ids: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[Any]:

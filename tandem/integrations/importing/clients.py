@@ -53,6 +53,11 @@ class ImportContext:
     owners_by_key: dict[str, int] = field(default_factory=dict)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     cadence: dict[str, int] = field(default_factory=dict)
+    # Record ids of this source already in Tandem when the import started (read once;
+    # a batch then loads only the records it will update).
+    existing_ids: set[str] | None = None
+    # Accounts by record id, looked up once per import rather than once per batch.
+    account_ids: dict[str, int] = field(default_factory=dict)
 
     def column(self, name: str) -> str:
         return self.mapping.get(name, name)
@@ -146,7 +151,12 @@ class _Importer:
     def write(self, context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
         """Insert new records and update changed ones (rows already resolved), with one
         audit entry per created or changed record; their search entries are queued."""
-        existing = self._existing(context, [values["external_id"] for _, values in rows])
+        if context.existing_ids is None:
+            context.existing_ids = set(
+                self.model.objects.filter(source=context.source).values_list("external_id", flat=True).iterator(chunk_size=20_000)
+            )
+        known = [values["external_id"] for _, values in rows if values["external_id"] in context.existing_ids]
+        existing = self._existing(context, known) if known else {}
         new_rows: list[dict[str, Any]] = []
         changed: list[tuple[Any, dict[str, list[Any]]]] = []
         unchanged = 0
@@ -341,10 +351,12 @@ class ContactImporter(_Importer):
         return result, []
 
     def resolve(self, context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[tuple[int, dict[str, Any]]], RowErrorsByRow]:
-        by_external = dict(
-            Account.objects.filter(source=context.source, external_id__in={v["account_external_id"] for _, v in rows if v["account_external_id"]})
-            .values_list("external_id", "pk")
-        )
+        referenced = {v["account_external_id"] for _, v in rows if v["account_external_id"]}
+        wanted = referenced - context.account_ids.keys()
+        if wanted:
+            found = Account.objects.filter(source=context.source, external_id__in=wanted).values_list("external_id", "pk")
+            context.account_ids.update((str(external_id), pk) for external_id, pk in found)
+        by_external = context.account_ids
         names = {v["account_name"].lower() for _, v in rows if not v["account_external_id"] and v["account_name"]}
         by_name: dict[str, int | None] = {}
         if names:
@@ -354,7 +366,8 @@ class ContactImporter(_Importer):
         editable: set[int] | None = None
         if context.actor is not None and not is_admin(context.actor):
             editable = set(Account.objects.filter(account_edit_q(context.actor)).filter(
-                pk__in=set(by_external.values()) | {pk for pk in by_name.values() if pk}).values_list("pk", flat=True))
+                pk__in={by_external[ref] for ref in referenced if ref in by_external} | {pk for pk in by_name.values() if pk})
+                .values_list("pk", flat=True))
         resolved: list[tuple[int, dict[str, Any]]] = []
         problems: RowErrorsByRow = []
         for row_number, values in rows:
