@@ -1,9 +1,12 @@
 """Page-number pagination with a capped count, for every list page.
 
 Counting every matching row is what makes big lists slow (QUALITY.md, P4), so
-:func:`paginate` never counts past :data:`COUNT_CAP`: it counts a slice
-(``SELECT COUNT(*) FROM (… LIMIT cap + 1)``) and, beyond the cap, shows "10,000+" and
-lets the reader step forward page by page. A page costs exactly two queries (the capped
+:func:`paginate` never counts past :data:`PAGE_COUNT_CAP`: it counts a slice
+(``SELECT COUNT(*) FROM (… LIMIT cap + 1)``) and, beyond the cap, shows "1,000+" and
+lets the reader step forward page by page. A count walks every row it counts, so the
+cap bounds what a page costs however large the data grows: 1,000 rows is twenty pages
+of 50, more than anyone pages through, and counts in about a millisecond. The API's
+lists count further (:data:`COUNT_CAP`), for clients that page by offset. A page costs exactly two queries (the capped
 count and the rows) plus the caller's ``prefetch_related`` lookups, whatever the data
 size and the page size.
 """
@@ -19,18 +22,20 @@ from django.conf import settings
 from django.db.models import Model, QuerySet
 
 COUNT_CAP = 10_000
+PAGE_COUNT_CAP = 1_000
 
 
 @dataclass(frozen=True)
 class Page[T]:
     """One page of a list. ``total`` is exact when ``total_is_capped`` is false; otherwise
-    there are more than ``COUNT_CAP`` rows and ``num_pages`` is unknown (``None``)."""
+    there are more than ``cap`` rows and ``num_pages`` is unknown (``None``)."""
 
     items: Sequence[T]
     number: int
     per_page: int
     total: int
     total_is_capped: bool
+    cap: int = PAGE_COUNT_CAP
 
     @property
     def num_pages(self) -> int | None:
@@ -67,8 +72,8 @@ class Page[T]:
 
     @property
     def total_display(self) -> str:
-        """The total for people: ``"1,234"``, or ``"10,000+"`` beyond the cap."""
-        return f"{COUNT_CAP:,}+" if self.total_is_capped else f"{self.total:,}"
+        """The total for people: ``"234"``, or ``"1,000+"`` beyond the cap."""
+        return f"{self.cap:,}+" if self.total_is_capped else f"{self.total:,}"
 
 
 def clamp_per_page(per_page: Any) -> int:
@@ -100,8 +105,9 @@ def paginate[M: Model](
     """
     size = clamp_per_page(settings.TANDEM_PAGE_SIZE if per_page in (None, "") else per_page)
     number = _page_number(page)
-    counted = (queryset if count_queryset is None else count_queryset).order_by()[: COUNT_CAP + 1].count()
-    capped = counted > COUNT_CAP
+    cap = PAGE_COUNT_CAP
+    counted = (queryset if count_queryset is None else count_queryset).order_by()[: cap + 1].count()
+    capped = counted > cap
     if not capped:
         last = max(1, -(-counted // size))
         number = min(number, last)
@@ -111,8 +117,9 @@ def paginate[M: Model](
         items=items,
         number=number,
         per_page=size,
-        total=min(counted, COUNT_CAP),
+        total=min(counted, cap),
         total_is_capped=capped,
+        cap=cap,
     )
 
 

@@ -62,7 +62,7 @@ class Policy:
         """The rows of :meth:`scope`, written the way a count reads them fastest.
 
         A list page reads 50 rows in index order and counts up to
-        :data:`tandem.core.pagination.COUNT_CAP` rows in no order: the filter shape
+        :data:`tandem.core.pagination.PAGE_COUNT_CAP` rows in no order: the filter shape
         that lets the database walk an ordering index and check each row is not always
         the one that lets it count quickly (SQLite drives a count from an ``IN``
         subquery through indexes, and a sorted page from the ordering index). A policy

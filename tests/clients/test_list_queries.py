@@ -24,7 +24,7 @@ from tandem.clients.models import (
     Inquiry,
     Interaction,
 )
-from tandem.core.pagination import COUNT_CAP
+from tandem.core.pagination import PAGE_COUNT_CAP
 from tandem.core.permissions import scoped
 from tandem.core.roles import Role
 from tandem.people.models import User
@@ -143,7 +143,7 @@ def sqlite_plan(queryset: Any) -> str:
 def count_plan(queryset: Any) -> str:
     """The plan of the capped count :func:`tandem.core.pagination.paginate` runs."""
     with CaptureQueriesContext(connection) as queries:
-        queryset.order_by()[:COUNT_CAP + 1].count()
+        queryset.order_by()[:PAGE_COUNT_CAP + 1].count()
     (query,) = queries.captured_queries
     return explain(query["sql"])
 

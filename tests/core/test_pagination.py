@@ -89,7 +89,7 @@ def test_default_page_size_comes_from_settings(settings, teams):
 
 
 def test_count_is_capped(monkeypatch, teams, django_assert_num_queries):
-    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    monkeypatch.setattr(pagination, "PAGE_COUNT_CAP", 5)
     with django_assert_num_queries(2):
         page = paginate(ordered(), 1, 3)
     assert (page.total, page.total_is_capped, page.num_pages, page.total_display) == (
@@ -107,8 +107,10 @@ def test_count_is_capped(monkeypatch, teams, django_assert_num_queries):
 def test_total_display_groups_thousands():
     page = Page(items=[], number=1, per_page=50, total=1234, total_is_capped=False)
     assert page.total_display == "1,234"
-    capped = Page(items=[], number=1, per_page=50, total=10_000, total_is_capped=True)
-    assert capped.total_display == "10,000+"
+    capped = Page(items=[], number=1, per_page=50, total=1_000, total_is_capped=True)
+    assert capped.total_display == "1,000+"
+    api_sized = Page(items=[], number=1, per_page=50, total=10_000, total_is_capped=True, cap=10_000)
+    assert api_sized.total_display == "10,000+"
 
 
 def test_page_query_keeps_filters_and_drops_empty_values():
