@@ -58,6 +58,7 @@ from tandem.people.models import (
     TimeOff,
     User,
 )
+from tandem.people.rows import roles_of, user_row_queryset, user_rows
 
 ACTIVE_FILTER = {"yes": True, "no": False}
 GET_POST = ["GET", "POST"]
@@ -126,18 +127,19 @@ def user_list(request: HttpRequest) -> HttpResponse:
         sort=values["sort"],
     )
     page = paginate(
-        selectors.user_list(actor=actor, filters=filters),
+        user_row_queryset(selectors.user_list(actor=actor, filters=filters)),
         request.GET.get("page"),
         values["per_page"] or None,
     )
+    show_status = any(row["is_active"] is False for row in page.items) or bool(values["active"])
     params = _query_params(request.GET)
     context = {
         "filter_form": filter_form,
         "is_filtered": any(values[key] for key in ("q", "role", "team", "active")),
         "columns": _sort_columns(params, values["sort"]),
         "can_create": policy_for(User).can_create(actor),
-        "show_status": any(user.is_active is False for user in page.items)
-        or bool(values["active"]),
+        "show_status": show_status,
+        "rows_html": user_rows(page.items, roles_of(page.items), show_status=show_status),
         **_pagination_context(page, params),
     }
     template = "people/user_list.html"
