@@ -4,10 +4,11 @@
 building model instances before the insert and compiling a fresh statement per batch.
 For tens of thousands of rows that is most of an import's time. :func:`insert_rows`
 takes plain values (already cleaned by the caller), adapts only the columns whose type
-needs it (date/time, decimal, JSON), writes them with multi-row ``INSERT … RETURNING``
-statements and hands back saved model instances built the way querysets build them.
-:func:`insert_plain` is the same without ids or instances, for rows nobody reads back
-(audit and search entries).
+needs it (date/time, decimal, JSON), writes them (SQLite: multi-row ``INSERT …
+RETURNING``; PostgreSQL: ids taken from the sequence, then ``COPY``) and hands back
+saved model instances without running ``__init__`` per row. :func:`insert_plain` is
+the same without ids or instances, for rows nobody reads back (audit and search
+entries): ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
 
 Callers stay responsible for what the service layer does on ordinary writes (audit
 entries, search entries, permissions): these helpers only write rows.

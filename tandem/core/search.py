@@ -2,7 +2,8 @@
 
 An app registers a type with :func:`register` (what text to index, how to show a hit);
 :func:`tandem.core.services` keeps entries in step with every audited create, update and
-delete, and bulk writers (imports, demo data) call :func:`index_many`. :func:`search`
+delete; the demo data calls :func:`index_many`, and imports queue their records for
+the worker with :func:`index_later`. :func:`search`
 answers a query for a user: each registered type is matched through the full-text
 index and filtered by the type's permission scope in the same SQL query, so a user
 never sees a record they could not open, and a type the user may see nothing of costs
