@@ -11,7 +11,7 @@ import datetime as dt
 import decimal
 import operator
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -47,27 +47,6 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
-def audited_fields(instance: models.Model) -> list[models.Field[Any, Any]]:
-    excluded = ALWAYS_EXCLUDED | set(getattr(instance, "audit_exclude", frozenset()))
-    return [
-        field
-        for field in instance._meta.concrete_fields
-        if field.name not in excluded and not field.primary_key
-    ]
-
-
-def snapshot(instance: models.Model) -> Snapshot:
-    """The audited field values of ``instance`` as JSON-safe data (FKs as their ids)."""
-    values: Snapshot = {}
-    for field in audited_fields(instance):
-        value = field.value_from_object(instance)
-        if isinstance(field, models.DecimalField) and value is not None:
-            # 40, "40" and 40.00 are one value: compare at the column's precision.
-            value = decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
-        values[field.name] = _json_value(value)
-    return values
-
-
 def _snapshot_plan(model: type[models.Model]) -> list[tuple[str, str, decimal.Decimal | None]]:
     """(name, attname, quantum for decimals) of the audited fields of ``model``."""
     excluded = ALWAYS_EXCLUDED | set(getattr(model, "audit_exclude", frozenset()))
@@ -79,22 +58,23 @@ def _snapshot_plan(model: type[models.Model]) -> list[tuple[str, str, decimal.De
     ]  # fmt: skip
 
 
-def snapshots(instances: Iterable[models.Model]) -> Iterator[Snapshot]:
-    """:func:`snapshot` of many instances of one model, the field list worked out once."""
-    plan: list[tuple[str, str, decimal.Decimal | None]] | None = None
-    for instance in instances:
-        if plan is None:
-            plan = _snapshot_plan(type(instance))
-        values: Snapshot = {}
-        for name, attname, quantum in plan:
-            value = getattr(instance, attname)
-            if quantum is not None and value is not None:
-                value = decimal.Decimal(str(value)).quantize(quantum)
-            values[name] = value if value is None or type(value) in _PLAIN else _json_value(value)
-        yield values
+def _audit_value(value: Any, quantum: decimal.Decimal | None) -> Any:
+    """A field's value as the history keeps it: JSON-safe; decimals at the column's
+    precision (40, "40" and 40.00 are one value)."""
+    if quantum is not None and value is not None:
+        value = decimal.Decimal(str(value)).quantize(quantum)
+    return value if value is None or type(value) in _PLAIN else _json_value(value)
 
 
 _PLAIN = frozenset({str, int, bool, float})
+
+
+def snapshot(instance: models.Model) -> Snapshot:
+    """The audited field values of ``instance`` as JSON-safe data (FKs as their ids)."""
+    return {
+        name: _audit_value(getattr(instance, attname), quantum)
+        for name, attname, quantum in _snapshot_plan(type(instance))
+    }
 
 
 def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
@@ -172,21 +152,15 @@ def record_created_many(*, actor: Any, instances: Sequence[models.Model]) -> int
         return 0
     plan = _snapshot_plan(type(instances[0]))
     names = [name for name, _, _ in plan]
+    quanta = [quantum for _, _, quantum in plan]
     fetch = operator.attrgetter(*(attname for _, attname, _ in plan))
-    quanta = [(index, quantum) for index, (_, _, quantum) in enumerate(plan) if quantum is not None]
     entries = []
     for instance in instances:
         fetched = fetch(instance)
-        values: Sequence[Any] = (fetched,) if len(plan) == 1 else fetched
-        if quanta:
-            exact = list(values)
-            for index, quantum in quanta:
-                if exact[index] is not None:
-                    exact[index] = decimal.Decimal(str(exact[index])).quantize(quantum)
-            values = exact
+        values = (fetched,) if len(plan) == 1 else fetched
         changes = {
-            name: [None, value if type(value) in _PLAIN else _json_value(value)]
-            for name, value in zip(names, values, strict=True)
+            name: [None, _audit_value(value, quantum)]
+            for name, value, quantum in zip(names, values, quanta, strict=True)
             if value is not None and value != ""
         }
         entries.append((instance, changes))
