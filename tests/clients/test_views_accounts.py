@@ -170,13 +170,17 @@ def _history(owner, account, size):
         services.account_set_lifecycle(actor=None, account=account, lifecycle="churned" if number % 2 == 0 else "active")
 
 
-def test_account_page_query_count_is_bounded(owner, django_assert_num_queries):
+def test_account_page_query_count_is_bounded(owner, admin_user, django_assert_num_queries):
     """The same number of queries for an account with one of everything and for one
-    with a long history (60 interactions, inquiries, feedback, items, lifecycle moves)."""
+    with a long history (60 interactions, inquiries, feedback, items, lifecycle moves),
+    each history naming people (the owner, moved away and back)."""
     small = make_account(owner=owner, name="Small")
     big = make_account(owner=owner, name="Big")
     _history(owner, small, 1)
     _history(owner, big, 60)
+    for account in (small, big):
+        for new_owner in (None, owner):
+            services.account_update(actor=admin_user, account=Account.objects.get(pk=account.pk), data={"owner": new_owner})
     client = client_for(owner)
     for account in (small, big):
         url = reverse("clients:account_detail", kwargs={"account_id": account.pk})
