@@ -54,6 +54,7 @@ SIGN_IN_ACTIONS = (AuditAction.LOGIN, AuditAction.LOGOUT, AuditAction.LOGIN_FAIL
 
 SYSTEM_ACTOR = "Tandem"
 IMPORT_ACTOR = "Import"
+LOCAL_SOURCES = ("manual", "demo")
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 NEAR_DAYS = 6  # relative within a week, absolute beyond
 
@@ -281,8 +282,10 @@ def _related_names(entries: Iterable[tuple[type[models.Model] | None, AuditEntry
 def _actor(entry: AuditEntry) -> str:
     if entry.actor is not None:
         return str(entry.actor)
+    # A record that came from another system (its ``source``: "salesforce", "import"…)
+    # was written by an import; "manual" and "demo" ones by Tandem itself.
     source = entry.changes.get("source")
-    if isinstance(source, list) and len(source) == 2 and source[1] == "import":
+    if isinstance(source, list) and len(source) == 2 and source[1] not in (None, "", *LOCAL_SOURCES):
         return IMPORT_ACTOR
     return SYSTEM_ACTOR
 
