@@ -266,6 +266,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     context = {
         "team": team,
         "can_edit": policy_for(Team).can_change(actor, team),
+        "can_delete": policy_for(Team).can_delete(actor, team),
         "history": history_rows(team, viewer=actor),
         **_pagination_context(page, {}),
     }

@@ -34,6 +34,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "contact": contact,
         "account": contact.account,
         "can_change": policy_for(Contact).can_change(actor, contact),
+        "can_delete": policy_for(Contact).can_delete(actor, contact),
         "interactions": list(interactions),
         "history": history_rows(contact, viewer=actor),
     }
