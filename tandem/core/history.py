@@ -20,7 +20,9 @@ Core knows no app's fields, so a model declares what a field means:
   into text, for values only the model understands (bit masks, lists of codes);
 * ``audit_labels = {"roles": "Roles"}``: labels of keys that are no model field;
 * ``audit_select_related = ("user",)``: relations its ``__str__`` reads, so naming
-  many of them stays one query.
+  many of them stays one query;
+* ``audit_subject = "{name}'s working profile"``: how a sentence names one of its
+  records (default: "the team Platform", from the verbose name and ``__str__``).
 
 A change whose old and new values read the same (a masked secret) says only that the
 field changed. Entries without a user were written by Tandem itself (the command line,
@@ -303,6 +305,11 @@ def _currency(model: type[models.Model] | None, entry: AuditEntry, name: str, si
 
 
 def _subject(model: type[models.Model] | None, entry: AuditEntry) -> str:
+    """"the team Platform", or the model's own ``audit_subject`` pattern
+    ("{name}'s working profile")."""
+    pattern = getattr(model, "audit_subject", "") if model is not None else ""
+    if pattern:
+        return str(pattern).format(name=entry.object_repr)
     kind = str(model._meta.verbose_name) if model is not None else "record"
     return f"the {kind} {entry.object_repr}".rstrip()
 
@@ -332,7 +339,7 @@ def entry_row(
     elif entry.action in SIGN_IN_ACTIONS:
         summary = f"{actor} {entry.get_action_display()}"
     elif len(changes) == 1:
-        summary = f"{actor} {changes[0].text}" + (f" on {subject}" if name_subject else "")
+        summary = f"{actor} {changes[0].text}"
         changes = []
     else:
         summary = f"{actor} updated {subject}" if name_subject or not changes else f"{actor} made {len(changes)} changes"

@@ -178,6 +178,7 @@ class Person(BusinessModel):
     audit_money_fields: ClassVar[dict[str, str]] = {"cost_rate": "currency", "bill_rate": "currency"}
     audit_formatters: ClassVar[dict[str, Any]] = {"working_days": working_days_text}
     audit_select_related: ClassVar[tuple[str, ...]] = ("user",)
+    audit_subject: ClassVar[str] = "{name}'s working profile"
 
     class Meta:
         ordering = ["user__full_name"]

@@ -123,7 +123,7 @@ def test_a_deleted_related_record_is_named_by_its_kind(admin_user, viewer, membe
     rows = history_rows(member.person, viewer=viewer)
     assert summaries(rows) == [
         "Ada Admin changed Team from Delivery to a deleted team",
-        "Tandem created the person Mel Member",
+        "Tandem created Mel Member's working profile",
     ]
 
 

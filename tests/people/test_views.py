@@ -277,7 +277,7 @@ def test_user_detail_shows_cost_rate_and_history_to_allowed_viewers(users_by_rol
     body = text(client_for(actor).get(reverse("people:user_detail", kwargs={"user_id": member.pk})))
     assert 'data-testid="cost-rate">65.00 EUR per hour' in body
     assert 'id="history-heading"' in body
-    assert '<p class="mb-1">Ada Admin updated the person Mel Member</p>' in body
+    assert '<p class="mb-1">Ada Admin updated Mel Member&#x27;s working profile</p>' in body
     assert "<li>Changed Cost rate from €60.00 to €65.00</li>" in body
     assert "<li>Set Title to Analyst</li>" in body
 
