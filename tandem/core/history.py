@@ -327,6 +327,8 @@ def entry_row(
     for name, pair in sorted(entry.changes.items(), key=lambda item: _label(model, item[0])):
         if name in hidden_fields or not isinstance(pair, list) or len(pair) != 2:
             continue
+        if entry.action == AuditAction.CREATE and pair[1] is False:
+            continue  # a created record lists what was set; "Is staff: No" is noise
         label = _label(model, name)
         old = _format_value(model, name, pair[0], context=context, currency=_currency(model, entry, name, 0, context))
         new = _format_value(model, name, pair[1], context=context, currency=_currency(model, entry, name, 1, context))
