@@ -206,6 +206,14 @@ def test_actors_without_a_user_and_roles_and_secrets(admin_user, viewer, member)
         "Ada Admin changed Roles from Team member to Executive, Team member",
         "Tandem created the user Mel Member",
     ]
+    created_user = rows[-1]
+    assert [(change.label, change.new) for change in created_user.changes] == [
+        ("Date joined", created_user.changes[0].new),
+        ("E-mail", "member@example.test"),
+        ("Full name", "Mel Member"),
+        ("Is active", "Yes"),  # false booleans (is staff, superuser status) are left out
+        ("Time zone", "UTC"),
+    ]
     imported = client_services.account_create(actor=None, data={"name": "Umbrella"}, source="salesforce", external_id="U-1")
     assert summaries(history_rows(imported, viewer=viewer)) == ["Import created the account Umbrella"]
 
@@ -326,3 +334,23 @@ def test_sign_in_activity_lists_events_newest_first_with_filters(admin_user, mem
 def test_sign_in_activity_is_for_administrators_only(users_by_role, role):
     response = client_for(users_by_role[role]).get(reverse("people:sign_in_activity"))
     assert response.status_code == 403
+
+
+def test_lists_and_json_read_as_text(admin_user, viewer, team):
+    entry = AuditEntry(
+        at=NOW, actor=admin_user, action=AuditAction.UPDATE,
+        content_type=ContentType.objects.get_for_model(team), object_id=str(team.pk), object_repr=team.name,
+        changes={"tags": [["north", "key"], []], "settings": [None, {"send_digest": True, "hour": 7}]},
+    )  # fmt: skip
+    [row] = rows_from_entries([entry], viewer=viewer, now=NOW)
+    assert row.summary == "Ada Admin made 2 changes"
+    assert change_texts(row) == ["set Settings to Send digest: Yes; Hour: 7", "cleared Tags (was north, key)"]
+    assert row.when == "today 13:00"
+
+
+def test_a_long_history_says_how_many_it_shows(admin_user, viewer, team):
+    for number in range(4):
+        team = services.team_update(actor=admin_user, team=team, data={"description": f"Round {number}"})
+    rows = history_rows(team, viewer=viewer, limit=3)
+    assert (len(rows), rows.has_more, rows.count_display) == (3, True, "3+")
+    assert summaries(history_rows(team, viewer=viewer))[-1] == "Tandem created the team Delivery"
