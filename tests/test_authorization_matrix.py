@@ -30,7 +30,7 @@ from django.apps import apps
 from django.http import HttpResponse
 from django.test import Client
 
-from tandem.core.permissions import model_for_url_kwarg, policy_for
+from tandem.core.permissions import is_admin, model_for_url_kwarg, policy_for
 from tandem.core.roles import Role
 from tests.authz import (
     POOLS,
@@ -74,6 +74,7 @@ READ = "read"  # serves reads only: every unsafe method must change nothing
 SELF = "self"  # acts on the signed-in user's own account, allowed to every role
 CREATE = "create"  # unsafe methods create a record: the model's can_create governs them
 CHANGE = "change"  # edits the one row of a singleton model: its can_change governs them
+ADMIN = "admin"  # serves reads to administrators only (403 for the other roles)
 
 # Routes without object kwargs and the permission that governs their unsafe methods.
 COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
@@ -88,6 +89,7 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "people:holiday_create": (CREATE, "people.Holiday"),
     "people:token_list": (READ, None),
     "people:token_create": (CREATE, "people.AccessToken"),
+    "people:sign_in_activity": (ADMIN, None),
     "/api/v1/me": (READ, None),
     "/api/v1/users": (CREATE, "people.User"),
     "/api/v1/teams": (CREATE, "people.Team"),
@@ -405,6 +407,8 @@ def test_collection_route(route: Route, role: str, world: World) -> None:
     elif rule == CHANGE:
         singleton = model._base_manager.first()  # type: ignore[union-attr]
         allowed = singleton is not None and policy_for(model).can_change(actor, singleton)  # type: ignore[arg-type]
+    elif rule == ADMIN:
+        allowed = is_admin(actor)
     client = client_for(route, world, role)
     outcomes = Outcomes(route, role)
     url = route.url({})
@@ -418,7 +422,7 @@ def test_collection_route(route: Route, role: str, world: World) -> None:
     singleton_version = getattr(model._base_manager.first(), "version", 1) if rule == CHANGE else 1  # type: ignore[union-attr]
     for method in UNSAFE_METHODS:
         body = body_for(route, method, actor, world, singleton_version)
-        if rule == READ or not allowed:
+        if rule in (READ, ADMIN) or not allowed:
             unseen = unseen_required_references(route, method, actor, world)
             outcomes.check(
                 client, method, url, expected={403, 405} | ({422} if unseen else set()),

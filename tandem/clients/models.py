@@ -105,6 +105,7 @@ class Account(BusinessModel):
     external_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (NULLs never clash; see above)
 
     audit_exclude: ClassVar[frozenset[str]] = frozenset({"last_contact_at", "check_in_due_at"})
+    audit_money_fields: ClassVar[dict[str, str]] = {"annual_revenue": "currency"}
 
     class Meta:
         ordering = ["name", "id"]

@@ -168,10 +168,16 @@ def record_created_many(*, actor: Any, instances: Sequence[models.Model]) -> int
 
 
 def history_for(instance: models.Model, *, limit: int = 50) -> models.QuerySet[AuditEntry]:
-    """The newest entries about ``instance``, with their actors, in one query."""
+    """The newest entries about ``instance`` (its creation, changes and deletion, not
+    log-ins), with their actors, in one query. Pages show them through
+    ``tandem.core.history``."""
     content_type = ContentType.objects.get_for_model(instance)
     return (
-        AuditEntry.objects.filter(content_type=content_type, object_id=str(instance.pk))
+        AuditEntry.objects.filter(
+            content_type=content_type,
+            object_id=str(instance.pk),
+            action__in=(AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE),
+        )
         .select_related("actor")
         .order_by("-at", "-id")[:limit]
     )

@@ -12,7 +12,6 @@ HTMX request gets a small alert instead of a page, retargeted into the layout's
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -23,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from tandem.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
+from tandem.core.history import RECORD_ACTIONS, History, rows_from_entries
 from tandem.core.htmx import is_htmx
 from tandem.core.models import AuditEntry
 
@@ -135,49 +135,21 @@ def wants_partial(request: HttpRequest) -> bool:
     return is_htmx(request) and request.headers.get("HX-History-Restore-Request") != "true"
 
 
-@dataclass(frozen=True)
-class HistoryChange:
-    field: str
-    label: str
-    old: Any
-    new: Any
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One audit entry as a page shows it."""
-
-    at: dt.datetime
-    actor: str
-    action: str
-    subject: str
-    changes: list[HistoryChange]
-
-
 def history_rows(
-    *entry_lists: Iterable[AuditEntry], hidden_fields: frozenset[str] = frozenset(), limit: int = 50
-) -> list[HistoryRow]:
-    """Merge audit entries (e.g. of a user and of their profile) newest first, as rows a
-    template can show. Changes of ``hidden_fields`` are left out (restricted values)."""
+    *entry_lists: Iterable[AuditEntry],
+    viewer: Any = None,
+    hidden_fields: frozenset[str] = frozenset(),
+    limit: int = 50,
+) -> History:
+    """Merge audit entries already read (e.g. with :func:`tandem.core.audit.history_for`)
+    newest first, as readable rows (``tandem.core.history``). New code calls
+    :func:`tandem.core.history.history_rows` with the records instead (it reads the
+    entries itself and knows each record, e.g. for a money field's currency)."""
     entries = sorted(
-        (entry for entries in entry_lists for entry in entries),
+        (entry for entries in entry_lists for entry in entries if entry.action in RECORD_ACTIONS),
         key=lambda entry: (entry.at, entry.pk),
         reverse=True,
-    )[:limit]
-    rows = []
-    for entry in entries:
-        changes = [
-            HistoryChange(field=field, label=field.replace("_", " ").capitalize(), old=old, new=new)
-            for field, old, new in entry.change_rows()
-            if field not in hidden_fields
-        ]
-        rows.append(
-            HistoryRow(
-                at=entry.at,
-                actor=str(entry.actor) if entry.actor is not None else "System",
-                action=entry.get_action_display(),
-                subject=entry.object_repr,
-                changes=changes,
-            )
-        )
-    return rows
+    )
+    rows = rows_from_entries(entries[:limit], viewer=viewer, hidden_fields=hidden_fields,
+                             name_subject=len(entry_lists) > 1)
+    return History(rows, has_more=len(entries) > limit)

@@ -22,6 +22,17 @@ WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_WORKING_DAYS = 0b0011111  # bit 0 = Monday … bit 6 = Sunday
 
 
+def working_days_text(mask: int) -> str:
+    """A working-days mask as the history shows it: "Mon, Tue, Wed, Thu, Fri"."""
+    return ", ".join(WEEKDAY_NAMES[day] for day in range(7) if int(mask) & (1 << day)) or "No days"
+
+
+def role_labels_text(roles: list[str]) -> str:
+    """Role codes as the history shows them: "Account manager, Executive"."""
+    labels = dict(Role.choices)
+    return ", ".join(str(labels.get(role, role)) for role in roles) or "No roles"
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -63,6 +74,7 @@ class User(AbstractBaseUser, PermissionsMixin, BusinessModel):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
     audit_exclude: ClassVar[frozenset[str]] = frozenset({"password", "last_login"})
+    audit_formatters: ClassVar[dict[str, Any]] = {"roles": role_labels_text}
 
     class Meta:
         ordering = ["full_name", "id"]
@@ -163,6 +175,11 @@ class Person(BusinessModel):
     )
     currency = models.CharField(max_length=3, default="EUR")
 
+    audit_money_fields: ClassVar[dict[str, str]] = {"cost_rate": "currency", "bill_rate": "currency"}
+    audit_formatters: ClassVar[dict[str, Any]] = {"working_days": working_days_text}
+    audit_select_related: ClassVar[tuple[str, ...]] = ("user",)
+    audit_subject: ClassVar[str] = "{name}'s working profile"
+
     class Meta:
         ordering = ["user__full_name"]
         constraints = [
@@ -204,6 +221,8 @@ class TimeOff(BusinessModel):
     )
     note = models.CharField(max_length=200, blank=True)
 
+    audit_select_related: ClassVar[tuple[str, ...]] = ("person__user",)
+
     class Meta:
         ordering = ["-start_date"]
         constraints = [
@@ -231,6 +250,8 @@ class OrganisationCalendar(BusinessModel):
     working_days = models.PositiveSmallIntegerField(default=DEFAULT_WORKING_DAYS)
     locale = models.CharField(max_length=16, default="en-gb")
     currency = models.CharField(max_length=3, default="EUR")
+
+    audit_formatters: ClassVar[dict[str, Any]] = {"working_days": working_days_text}
 
     class Meta:
         constraints = [

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from tandem.people import views
+from tandem.people import views, views_activity
 
 app_name = "people"
 urlpatterns = [
@@ -25,4 +25,5 @@ urlpatterns = [
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/new/", views.token_create, name="token_create"),
     path("tokens/<int:access_token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("sign-in-activity/", views_activity.sign_in_activity_view, name="sign_in_activity"),
 ]

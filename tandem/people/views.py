@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.audit import history_for
 from tandem.core.errors import ConflictError, PermissionDeniedError
+from tandem.core.history import history_rows
 from tandem.core.pagination import Page, paginate
 from tandem.core.pagination import page_query as build_query
 from tandem.core.permissions import (
@@ -36,7 +36,7 @@ from tandem.core.permissions import (
     require_change,
     require_create,
 )
-from tandem.core.web import form_add_errors, form_save, history_rows, wants_partial
+from tandem.core.web import form_add_errors, form_save, wants_partial
 from tandem.people import selectors, services
 from tandem.people.forms import (
     CalendarForm,
@@ -156,14 +156,11 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     person = getattr(user, "person", None)
     can_see_restricted = selectors.user_can_see_cost_rate(actor=actor, user=user)
     time_off = list(selectors.time_off_list(actor=actor, person=person)[:50]) if person else []
-    history = []
+    history: list[Any] = []
     if can_see_restricted:
         # The history shows old → new values, restricted ones included, so it follows
         # the restricted-field rule: admins, executives and the person themselves.
-        entries = [history_for(user)]
-        if person is not None:
-            entries.append(history_for(person))
-        history = history_rows(*entries)
+        history = history_rows(*([user, person] if person is not None else [user]), viewer=actor)
     context = {
         "person_user": user,
         "person": person,
@@ -269,7 +266,8 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     context = {
         "team": team,
         "can_edit": policy_for(Team).can_change(actor, team),
-        "history": history_rows(history_for(team)),
+        "can_delete": policy_for(Team).can_delete(actor, team),
+        "history": history_rows(team, viewer=actor),
         **_pagination_context(page, {}),
     }
     return render(request, "people/team_detail.html", context)
@@ -380,7 +378,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "holidays": list(selectors.holiday_list(actor=actor, year=year)),
         "can_edit": policy_for(OrganisationCalendar).can_change(actor, row),
         "holiday_form": HolidayForm(),
-        "history": history_rows(history_for(row)),
+        "history": history_rows(row, viewer=actor),
     }
     return render(request, "people/calendar.html", context)
 

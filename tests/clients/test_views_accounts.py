@@ -26,8 +26,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # feedback and inquiries (see test_account_page_query_count_is_bounded): session, user,
 # roles; account, contacts, cadence rules, header counts, items; the timeline (4
 # sources + participants: contacts and users); open follow-ups, open inquiries,
-# feedback summary and latest feedback, history; the layout's unread-notification count.
-ACCOUNT_PAGE_QUERIES = 20
+# feedback summary and latest feedback, history and the names of the people it names
+# (one query per related model: the owner); the layout's unread-notification count.
+ACCOUNT_PAGE_QUERIES = 21
 
 
 @pytest.fixture(autouse=True)
@@ -130,7 +131,7 @@ def test_account_page_content(owner, account):
         'data-testid="sla-state">SLA due soon</span>' in body or 'data-testid="sla-state">SLA overdue</span>' in body
     # History (audit trail of the account)
     assert 'id="history-heading"' in body
-    assert "created Acme Ltd" in body
+    assert "created the account Acme Ltd" in body
     # Assets: tom-select from the vendored copy, no inline script (CSP).
     assert "/static/vendor/tom-select/js/tom-select.complete.min.js" in body
     assert "<script>" not in body
@@ -169,13 +170,17 @@ def _history(owner, account, size):
         services.account_set_lifecycle(actor=None, account=account, lifecycle="churned" if number % 2 == 0 else "active")
 
 
-def test_account_page_query_count_is_bounded(owner, django_assert_num_queries):
+def test_account_page_query_count_is_bounded(owner, admin_user, django_assert_num_queries):
     """The same number of queries for an account with one of everything and for one
-    with a long history (60 interactions, inquiries, feedback, items, lifecycle moves)."""
+    with a long history (60 interactions, inquiries, feedback, items, lifecycle moves),
+    each history naming people (the owner, moved away and back)."""
     small = make_account(owner=owner, name="Small")
     big = make_account(owner=owner, name="Big")
     _history(owner, small, 1)
     _history(owner, big, 60)
+    for account in (small, big):
+        for new_owner in (None, owner):
+            services.account_update(actor=admin_user, account=Account.objects.get(pk=account.pk), data={"owner": new_owner})
     client = client_for(owner)
     for account in (small, big):
         url = reverse("clients:account_detail", kwargs={"account_id": account.pk})

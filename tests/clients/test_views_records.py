@@ -348,7 +348,7 @@ def test_create_contact_and_detail_page(owner, account):
     assert '<span class="badge text-bg-warning">Opted out of e-mail</span>' in body
     assert "<dt>E-mail</dt><dd>dana@acme.example</dd>" in body  # no mailto: link when opted out
     assert [i.subject for i in page.context["interactions"]] == ["Met Dana"]
-    assert "created Dana Decider" in body
+    assert "Alan Account created the contact Dana Decider" in body
 
 
 def test_contact_detail_by_role(people, account):

@@ -277,9 +277,9 @@ def test_user_detail_shows_cost_rate_and_history_to_allowed_viewers(users_by_rol
     body = text(client_for(actor).get(reverse("people:user_detail", kwargs={"user_id": member.pk})))
     assert 'data-testid="cost-rate">65.00 EUR per hour' in body
     assert 'id="history-heading"' in body
-    assert "<strong>Ada Admin</strong> updated Mel Member" in body
-    assert "<li>Cost rate: 60.00 → 65.00</li>" in body
-    assert "<li>Title: <em>empty</em> → Analyst</li>" in body
+    assert '<p class="mb-1">Ada Admin updated Mel Member&#x27;s working profile</p>' in body
+    assert "<li>Changed Cost rate from €60.00 to €65.00</li>" in body
+    assert "<li>Set Title to Analyst</li>" in body
 
 
 def test_user_detail_unknown_id_is_the_404_page(member_client):

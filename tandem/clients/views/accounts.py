@@ -28,8 +28,8 @@ from tandem.clients.views.common import (
     timeline_context,
     timeline_kind,
 )
-from tandem.core.audit import history_for
 from tandem.core.errors import ConflictError
+from tandem.core.history import history_rows
 from tandem.core.permissions import (
     is_admin,
     policy_for,
@@ -37,7 +37,7 @@ from tandem.core.permissions import (
     require_create,
     require_delete,
 )
-from tandem.core.web import form_add_errors, form_save, history_rows, wants_partial
+from tandem.core.web import form_add_errors, form_save, wants_partial
 
 GET_POST = ["GET", "POST"]
 
@@ -76,7 +76,7 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
         **follow_ups_context(actor, account),
         **inquiries_context(actor, account),
         **feedback_context(actor, account),
-        "history": history_rows(history_for(account)),
+        "history": history_rows(account, viewer=actor),
     }
     return render(request, "clients/account_detail.html", context)
 

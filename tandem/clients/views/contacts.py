@@ -13,10 +13,10 @@ from tandem.clients import selectors, services
 from tandem.clients.forms import ContactForm
 from tandem.clients.models import Contact
 from tandem.clients.views.common import int_or_none
-from tandem.core.audit import history_for
 from tandem.core.errors import ConflictError
+from tandem.core.history import history_rows
 from tandem.core.permissions import policy_for, require_change, require_delete
-from tandem.core.web import form_add_errors, form_save, history_rows
+from tandem.core.web import form_add_errors, form_save
 
 GET_POST = ["GET", "POST"]
 CONTACT_INTERACTIONS_SHOWN = 50
@@ -34,8 +34,9 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "contact": contact,
         "account": contact.account,
         "can_change": policy_for(Contact).can_change(actor, contact),
+        "can_delete": policy_for(Contact).can_delete(actor, contact),
         "interactions": list(interactions),
-        "history": history_rows(history_for(contact)),
+        "history": history_rows(contact, viewer=actor),
     }
     return render(request, "clients/contact_detail.html", context)
 

@@ -24,10 +24,10 @@ from tandem.clients.views.common import (
     sla_state,
     timeline_context,
 )
-from tandem.core.audit import history_for
 from tandem.core.errors import ConflictError
+from tandem.core.history import history_rows
 from tandem.core.permissions import policy_for, require_change
-from tandem.core.web import form_add_errors, form_save, history_rows, wants_partial
+from tandem.core.web import form_add_errors, form_save, wants_partial
 
 GET_POST = ["GET", "POST"]
 
@@ -113,7 +113,7 @@ def _detail_context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dic
 
 def _detail(request: HttpRequest, inquiry: Inquiry, *, status: int = 200, **forms: Any) -> HttpResponse:
     context = _detail_context(request, inquiry, **forms)
-    context["history"] = history_rows(history_for(inquiry))
+    context["history"] = history_rows(inquiry, viewer=request.user)
     return render(request, "clients/inquiry_detail.html", context, status=status)
 
 
