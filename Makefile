@@ -55,6 +55,7 @@ help:
 	@echo "make test-postgres  the test suite on PostgreSQL ($(POSTGRES_URL))"
 	@echo "make test-browser   Playwright + Chromium: logins, navigation, axe-core on every page"
 	@echo "make bench          benchmark ratios (tandem bench)"
+	@echo "make screenshots    the README's screenshots (docs/screenshots/), from the demo in Chromium"
 	@echo "make clean          remove .venv, node_modules and caches (keeps var/, the local database)"
 
 # --- Environment ------------------------------------------------------------------
@@ -151,6 +152,13 @@ test-browser: setup
 .PHONY: bench
 bench: setup
 	$(TANDEM) bench
+
+# The README's screenshots: the demo organisation in Chromium at 1,280 and 390 px, taken
+# with the browser tests' set-up (tests/browser/screenshots.py is run by path, never
+# collected by the suites).
+.PHONY: screenshots
+screenshots: setup
+	env -u DATABASE_URL $(PYTEST) tests/browser/screenshots.py -m browser -q
 
 # --- Housekeeping -----------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""The registry of benchmark measures and the one line format of their results."""
+"""The registry of benchmark measures and the one line format of their results.
+
+Each measure's target is the one in docs/benchmarks.md (the project's copy of the
+performance targets); a change of target changes that table too.
+"""
 
 from __future__ import annotations
 
