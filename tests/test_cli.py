@@ -154,7 +154,7 @@ def test_createuser_asks_for_the_password_twice_in_a_terminal(capsys, monkeypatc
     stdin.isatty = lambda: True  # type: ignore[method-assign]
     monkeypatch.setattr(sys, "stdin", stdin)
     answers = iter([STRONG_PASSWORD, STRONG_PASSWORD])
-    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: next(answers))
+    monkeypatch.setattr(cli.users.getpass, "getpass", lambda prompt: next(answers))
     code, _, _ = run(capsys, "createuser", "ana@corp.test", "--name", "Ana", "--role", "member")
     assert code == 0
     assert User.objects.get().check_password(STRONG_PASSWORD)
@@ -166,7 +166,7 @@ def test_createuser_stops_when_the_two_passwords_differ(capsys, monkeypatch):
     stdin.isatty = lambda: True  # type: ignore[method-assign]
     monkeypatch.setattr(sys, "stdin", stdin)
     answers = iter([STRONG_PASSWORD, STRONG_PASSWORD + "x"])
-    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: next(answers))
+    monkeypatch.setattr(cli.users.getpass, "getpass", lambda prompt: next(answers))
     code, _, err = run(capsys, "createuser", "ana@corp.test", "--name", "Ana", "--role", "member")
     assert code == 1
     assert err == "tandem createuser: error: the two passwords differ\n"
