@@ -4,6 +4,7 @@ order), backups taken while another thread writes, refusals that change nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -242,6 +243,39 @@ def test_sqlite_restore_refuses_other_files_and_changes_nothing(capsys, tmp_path
     assert err.startswith(f"tandem restore: error: {damaged} ")
     assert sqlite_digests(_database()) == before
     assert not list(_database().parent.glob(f"{_database().name}.restoring-*"))
+
+
+class _FailingBar:
+    """A progress bar that breaks the restore after a few steps."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.total = self.n = 0
+
+    def refresh(self) -> None:
+        self.steps += 1
+        if self.steps == 3:
+            raise OSError("disk unplugged")
+
+
+class _FailingProgress:
+    @contextlib.contextmanager
+    def bar(self, *args: Any, **kwargs: Any):
+        yield _FailingBar()
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_restore_failing_half_way_leaves_the_database_as_it_was(capsys, monkeypatch, tmp_path):
+    file = tmp_path / "empty.sqlite3"
+    assert run(capsys, "backup", str(file), "--quiet")[0] == 0  # no data yet
+    _seed()
+    before = sqlite_digests(_database())
+    monkeypatch.setattr(core_backup, "SQLITE_STEP_PAGES", 1)
+    with pytest.raises(OSError, match="disk unplugged"):
+        core_backup.restore(file, force=True, progress=_FailingProgress())  # type: ignore[arg-type]
+    assert sqlite_digests(_database()) == before
+    assert sqlite3.connect(_database()).execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 @sqlite_only
