@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import shutil
 import sqlite3
@@ -364,7 +365,12 @@ def postgres_databases():
         pytest.skip("pg_dump / pg_restore are not installed (apt-get install postgresql-client)")
     base = POSTGRES_URL.rsplit("/", 1)[0]
     names = (f"tandem_backup_{os.getpid()}_a", f"tandem_backup_{os.getpid()}_b")
-    _admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))
+    import psycopg
+
+    try:
+        _admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"no PostgreSQL server at {POSTGRES_URL} (TANDEM_BACKUP_TEST_POSTGRES_URL): {exc}")
     _admin(f'CREATE DATABASE "{names[0]}"')
     try:
         migrated = _tandem(f"{base}/{names[0]}", "migrate", "--noinput", "-v", "0")
@@ -448,3 +454,25 @@ def _admin_url(url: str, statement: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as db:
         db.execute(statement)
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_draw_a_progress_bar_on_a_terminal(capsys, monkeypatch, tmp_path):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    _seed()
+    monkeypatch.setattr(core_backup, "SQLITE_STEP_PAGES", 4)
+    terminal = Terminal()
+    file = tmp_path / "t.sqlite3"
+    with monkeypatch.context() as patched:
+        patched.setattr(sys, "stderr", terminal)
+        assert cli.main(["backup", str(file)]) == 0
+        assert cli.main(["restore", str(file), "--force"]) == 0
+    pages = sqlite3.connect(file).execute("PRAGMA page_count").fetchone()[0]
+    drawn = terminal.getvalue()
+    assert "backup: t.sqlite3" in drawn and "restore: " in drawn
+    assert f"{pages}/{pages}" in drawn.replace(".00", "")
+    assert capsys.readouterr().out.count("\n") == 2  # one line each, on standard output

@@ -158,6 +158,8 @@ def backup(
         raise BackupError(f"{path} exists: choose another name, or pass --force to replace it")
     if not path.parent.is_dir():
         raise BackupError(f"no such folder: {path.parent}")
+    if kind == SQLITE and not _sqlite_path(connection).is_file():
+        raise BackupError(f"no database at {_sqlite_path(connection)}: nothing to back up")
     started = time.perf_counter()
     tables = database_contents(connection)
     progress = progress or Progress.quiet()
@@ -226,8 +228,6 @@ def sqlite_backup(
     on_step: Callable[[], None] | None = None,
 ) -> None:
     """Copy ``database`` into ``path`` from one snapshot, through a ``.partial`` file."""
-    if not database.is_file():
-        raise BackupError(f"no database at {database}: nothing to back up")
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     source = sqlite3.connect(database, timeout=30, isolation_level=None)
