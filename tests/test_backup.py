@@ -330,6 +330,21 @@ def test_a_pg_dump_older_than_the_server_is_refused_before_it_runs():
     )
 
 
+def test_client_tool_failures_say_which_version_to_install(tmp_path):
+    file = tmp_path / "new.dump"
+    explain = backup_postgres._explain
+    assert explain("pg_dump", 1, ["pg_dump: error: aborting because of server version mismatch"], file) == (
+        "pg_dump is older than the PostgreSQL server: install the client tools of the server's "
+        "version (Debian and Ubuntu: apt-get install postgresql-client-<version>)\n"
+        "pg_dump: error: aborting because of server version mismatch"
+    )
+    assert explain("pg_restore", 1, ["pg_restore: error: unsupported version (1.99) in file header"], file) == (
+        f"{file} was made by a newer pg_dump than this pg_restore: install the client tools of "
+        "the version that made it (postgresql-client-<version>)\n"
+        "pg_restore: error: unsupported version (1.99) in file header"
+    )
+
+
 # --- PostgreSQL: the installed program on databases of its own ---------------------------
 
 POSTGRES_URL = os.environ.get(

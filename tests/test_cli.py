@@ -49,7 +49,10 @@ def test_role_and_scope_names_match_the_models():
 def test_help_lists_every_subcommand(capsys):
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    for name in ("serve", "migrate", "createuser", "token", "worker", "demo", "bench", "manage"):
+    for name in (
+        "serve", "migrate", "createuser", "token", "worker", "demo", "bench", "import",
+        "backup", "restore", "manage",
+    ):  # fmt: skip
         assert f"    {name}" in out
 
 
