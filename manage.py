@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Django's command-line utility; day-to-day use goes through ``tandem`` (tandem/cli.py)."""
+"""Django's command-line utility; day-to-day use goes through ``tandem`` (tandem/cli/)."""
 
 import os
 import sys

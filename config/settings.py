@@ -284,7 +284,15 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("TANDEM_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) would print every record a second
+        # time beside the root handler: Django's records go through the root handler only.
+        "django": {"handlers": [], "propagate": True},
+        # A 4xx answer is already one line of the access log (gunicorn, runserver);
+        # Django's "Not Found: /path" warning would be a second. 5xx errors are kept.
+        "django.request": {"level": "ERROR"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # --- Tandem ---------------------------------------------------------------------------

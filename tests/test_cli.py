@@ -7,12 +7,14 @@ import datetime as dt
 import io
 import itertools
 import json
+import logging
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -47,7 +49,10 @@ def test_role_and_scope_names_match_the_models():
 def test_help_lists_every_subcommand(capsys):
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    for name in ("serve", "migrate", "createuser", "token", "worker", "demo", "bench", "manage"):
+    for name in (
+        "serve", "migrate", "createuser", "token", "worker", "demo", "bench", "import",
+        "backup", "restore", "manage",
+    ):  # fmt: skip
         assert f"    {name}" in out
 
 
@@ -154,7 +159,7 @@ def test_createuser_asks_for_the_password_twice_in_a_terminal(capsys, monkeypatc
     stdin.isatty = lambda: True  # type: ignore[method-assign]
     monkeypatch.setattr(sys, "stdin", stdin)
     answers = iter([STRONG_PASSWORD, STRONG_PASSWORD])
-    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: next(answers))
+    monkeypatch.setattr(cli.users.getpass, "getpass", lambda prompt: next(answers))
     code, _, _ = run(capsys, "createuser", "ana@corp.test", "--name", "Ana", "--role", "member")
     assert code == 0
     assert User.objects.get().check_password(STRONG_PASSWORD)
@@ -166,7 +171,7 @@ def test_createuser_stops_when_the_two_passwords_differ(capsys, monkeypatch):
     stdin.isatty = lambda: True  # type: ignore[method-assign]
     monkeypatch.setattr(sys, "stdin", stdin)
     answers = iter([STRONG_PASSWORD, STRONG_PASSWORD + "x"])
-    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: next(answers))
+    monkeypatch.setattr(cli.users.getpass, "getpass", lambda prompt: next(answers))
     code, _, err = run(capsys, "createuser", "ana@corp.test", "--name", "Ana", "--role", "member")
     assert code == 1
     assert err == "tandem createuser: error: the two passwords differ\n"
@@ -318,9 +323,10 @@ def test_bench_needs_its_own_process_for_a_temporary_database(capsys):
 # --- serve -----------------------------------------------------------------------------
 
 
-def test_serve_dry_run_prints_the_gunicorn_command(capsys, monkeypatch):
+def test_serve_dry_run_prints_the_gunicorn_command(capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("TANDEM_WORKERS", raising=False)
     monkeypatch.setenv("TANDEM_THREADS", "6")
+    monkeypatch.setenv("TANDEM_VAR_DIR", str(tmp_path))
     code, out, _ = run(capsys, "serve", "--dry-run", "--bind", "127.0.0.1:8123", "--workers", "3")
     assert code == 0
     command = out.split()
@@ -330,7 +336,18 @@ def test_serve_dry_run_prints_the_gunicorn_command(capsys, monkeypatch):
     assert pairs["--workers"] == "3"
     assert pairs["--threads"] == "6"
     assert pairs["--worker-class"] == "gthread"
+    # The control socket in this instance's var/, not the shared ~/.gunicorn.
+    assert pairs["--control-socket"] == str(tmp_path / "gunicorn.ctl")
     assert command[-1] == "--preload"
+
+
+def test_serve_puts_the_control_socket_under_the_project_var_folder(capsys, monkeypatch):
+    monkeypatch.delenv("TANDEM_VAR_DIR", raising=False)
+    code, out, _ = run(capsys, "serve", "--dry-run")
+    assert code == 0
+    pairs = dict(itertools.pairwise(out.split()))
+    project = Path(__file__).resolve().parent.parent
+    assert pairs["--control-socket"] == str(project / "var" / "gunicorn.ctl")
 
 
 def test_serve_rejects_a_bad_worker_count(capsys, monkeypatch):
@@ -359,22 +376,14 @@ def test_serve_answers_http_requests(tmp_path: Path):
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
         "TANDEM_ENV": "development",
+        "TANDEM_VAR_DIR": str(tmp_path / "var"),
     }
+    log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
-        [
-            program,
-            "serve",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "2",
-            "--no-access-log",
-        ],
+        [program, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -389,6 +398,10 @@ def test_serve_answers_http_requests(tmp_path: Path):
             except OSError:
                 time.sleep(0.3)
         assert body == (200, {"status": "ok"})
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page/", timeout=5)
+        assert missing.value.code == 404
+        assert (tmp_path / "var" / "gunicorn.ctl").exists()
     finally:
         process.terminate()
         try:
@@ -396,6 +409,31 @@ def test_serve_answers_http_requests(tmp_path: Path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
+    # The 404 is one line: gunicorn's access log, not also Django's "Not Found" warning.
+    lines = (tmp_path / "serve.log").read_text().splitlines()
+    assert [line for line in lines if "/no-such-page/" in line] == [
+        line for line in lines if '"GET /no-such-page/ HTTP/1.1" 404' in line
+    ]
+    assert len([line for line in lines if "/no-such-page/" in line]) == 1
+
+
+@pytest.mark.django_db
+def test_a_404_is_not_logged_by_django_and_a_500_still_is(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert [record for record in caplog.records if "/no-such-page/" in record.getMessage()] == []
+    # Django's records reach the one root handler only (Django's own console handler,
+    # which repeated every record in development, is gone); errors still get through.
+    django_logger = logging.getLogger("django")
+    assert (django_logger.handlers, django_logger.propagate) == ([], True)
+    assert logging.getLogger("django.request").getEffectiveLevel() == logging.ERROR
+    caplog.clear()
+    logging.getLogger("django.request").error("Internal Server Error: /boom/")
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("django.request", "ERROR", "Internal Server Error: /boom/")
+    ]
 
 
 def test_worker_passes_its_options_to_the_database_task_worker(capsys):
@@ -405,6 +443,16 @@ def test_worker_passes_its_options_to_the_database_task_worker(capsys):
     assert first.startswith("tandem worker [--no-scheduler] [db_worker options]")
     assert rest.startswith("usage: tandem worker db_worker")
     assert "--batch" in rest and "--queue-name" in rest
+
+
+def test_worker_runs_without_the_auto_reloader_unless_asked():
+    from tandem.cli.serve import worker_argv
+
+    assert worker_argv([]) == ["tandem worker", "db_worker", "--no-reload"]
+    assert worker_argv(["--no-scheduler", "--batch"]) == [
+        "tandem worker", "db_worker", "--batch", "--no-reload"
+    ]  # fmt: skip
+    assert worker_argv(["--reload"]) == ["tandem worker", "db_worker", "--reload"]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,185 @@
+"""``tandem import``: accounts or contacts from a Salesforce or HubSpot export, through
+:func:`tandem.integrations.importing.runner.run_import`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tandem.cli.common import CommandFailedError, progress_for, setup_django
+
+IMPORT_SOURCES = ("salesforce", "hubspot")
+IMPORT_OBJECTS = ("accounts", "contacts")
+MAX_ERRORS_SHOWN = 50
+
+
+def _import_mapping(pairs: Sequence[str]) -> dict[str, str]:
+    """``--map FIELD=HEADER`` pairs as ``{field: header}`` (an empty header unmaps)."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, header = pair.partition("=")
+        if not sep or not field.strip():
+            raise CommandFailedError(f"--map {pair!r}: write FIELD=HEADER, e.g. last_name=Surname")
+        mapping[field.strip()] = header.strip()
+    return mapping
+
+
+def _problem_lines(job: Any) -> list[str]:
+    """Row errors (at most 50, then how many more) and warnings, one line each."""
+    lines: list[str] = []
+    for title, problems in (("errors", job.errors), ("warnings", job.warnings)):
+        if not problems:
+            continue
+        lines.append(f"{title}:")
+        lines += [
+            f"  row {item['row']}, column {item['column']}: {item['message']}"
+            for item in problems[:MAX_ERRORS_SHOWN]
+        ]
+        total = job.error_count if title == "errors" else len(problems)
+        if total > MAX_ERRORS_SHOWN:
+            lines.append(f"  ... and {total - MAX_ERRORS_SHOWN} more")
+    return lines
+
+
+def _import_report(job: Any) -> list[str]:
+    """The import job as lines: outcome, counts, row errors (at most 50), warnings."""
+    from tandem.integrations.models import ImportStatus
+
+    if job.status in (ImportStatus.VALIDATED, ImportStatus.INVALID):  # nothing written
+        counts = f"to create: {job.created_count}  to update: {job.updated_count}"
+    else:
+        counts = (
+            f"created: {job.created_count}  updated: {job.updated_count}  "
+            f"unchanged: {job.unchanged_count}"
+        )
+    lines = [
+        f"{job.get_source_display()} {job.object} from {job.file_name}: "
+        f"{job.get_status_display()}.",
+        f"rows: {job.total_rows}  {counts}  errors: {job.error_count}  "
+        f"warnings: {len(job.warnings)}",
+    ]
+    if job.message:
+        lines.append(job.message)
+    return lines + _problem_lines(job)
+
+
+def _import_actor(email: str | None) -> Any:
+    """The user ``--as`` names (None: the system)."""
+    if not email:
+        return None
+    from tandem.people.models import User
+
+    actor = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if actor is None:
+        raise CommandFailedError(f"--as: no active user with the e-mail {email!r}")
+    return actor
+
+
+def _run_with_bar(args: argparse.Namespace, path: Path, run: Callable[..., Any]) -> Any:
+    """Call ``run(progress=...)`` with a progress bar over the file's rows."""
+    with progress_for(args).bar(f"import: {path.name}", unit="rows") as bar:
+
+        def advance(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        return run(progress=advance)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    if args.batch_size < 1:
+        raise CommandFailedError(f"--batch-size must be at least 1, not {args.batch_size}")
+    mapping = _import_mapping(args.map or [])
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandFailedError(f"no such file: {args.file}")
+    setup_django()
+    from tandem.core.errors import PermissionDeniedError
+    from tandem.integrations.importing.files import FileRejected
+    from tandem.integrations.importing.runner import run_import
+    from tandem.integrations.models import ImportStatus
+
+    actor = _import_actor(args.as_user)
+
+    def run(progress: Callable[[int, int], None]) -> Any:
+        return run_import(
+            actor=actor,
+            source=args.source,
+            data=path,
+            file_name=path.name,
+            object_name=args.object,
+            mapping=mapping,
+            dry_run=args.dry_run,
+            skip_invalid=args.skip_invalid,
+            batch_size=args.batch_size,
+            progress=progress,
+            encoding=args.encoding,
+        )
+
+    try:
+        job = _run_with_bar(args, path, run)
+    except (FileRejected, PermissionDeniedError) as exc:
+        raise CommandFailedError(str(exc)) from exc
+    lines = _import_report(job)
+    if job.status == ImportStatus.INVALID:
+        print("\n".join(lines), file=sys.stderr)
+        raise CommandFailedError(
+            f"{path.name} was refused: {job.error_count} problem(s), nothing was written "
+            "(fix them, or pass --skip-invalid to import the valid rows)"
+        )
+    print("\n".join(lines))
+    return 0
+
+
+def add_import_parser(sub: argparse._SubParsersAction) -> None:
+    importer = sub.add_parser(
+        "import",
+        help="import accounts or contacts from a Salesforce or HubSpot export",
+        description="Import a CSV or XLSX export of accounts or contacts. Every row is checked "
+        "first; with errors nothing is written (exit 1) unless --skip-invalid. Re-importing "
+        "the same file changes nothing (records are matched by their record id); an "
+        "interrupted import resumes where it stopped when run again.",
+    )
+    importer.add_argument("source", choices=IMPORT_SOURCES, help="the system the file comes from")
+    importer.add_argument("file", help="the exported file (.csv or .xlsx)")
+    importer.add_argument(
+        "--object",
+        choices=IMPORT_OBJECTS,
+        default=None,
+        help="what the file holds (default: recognised from its name and headers)",
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="check every row and count, write nothing"
+    )
+    importer.add_argument(
+        "--skip-invalid", action="store_true", help="import the valid rows, skip the others"
+    )
+    importer.add_argument(
+        "--map",
+        action="append",
+        metavar="FIELD=HEADER",
+        help="read FIELD from column HEADER (repeat; FIELD= leaves a field out)",
+    )
+    importer.add_argument(
+        "--encoding", default=None, help="the file's text encoding (default: detected)"
+    )
+    importer.add_argument(
+        "--batch-size",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="rows written per transaction (default: %(default)s)",
+    )
+    importer.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="EMAIL",
+        default=None,
+        help="import as this user (their permissions apply; default: the system)",
+    )
+    importer.add_argument("--quiet", action="store_true", help="no progress bar")
+    importer.set_defaults(handler=cmd_import)
