@@ -28,13 +28,14 @@ from django.utils import timezone
 from tandem.clients import rules
 from tandem.clients.models import Account, FollowUp, Inquiry, InquiryStatus
 from tandem.clients.selectors import Attention, needs_attention
+from tandem.core.models import Notification
 from tandem.core.notifications import notification_send
 from tandem.core.roles import Role
 from tandem.core.schedule import daily, every
 from tandem.people.models import RoleAssignment, User
 
-RECENT_DAYS = 7
-# Per person and kind: enough for any desk's last week; older items are in the summary.
+RECENT_DAYS = 30
+# Per person and kind: enough for any desk's last month; older items are in the summary.
 ITEM_LIMIT = 500
 KIND = "needs_attention"
 
@@ -160,10 +161,21 @@ def notify_inquiries(*, now: dt.datetime | None = None) -> int:
         .select_related("account", "account__owner", "assignee")
         .order_by("sla_due_at", "id")
     )
+    pending = [
+        (recipient, inquiry)
+        for inquiry in inquiries
+        if (recipient := inquiry.assignee or inquiry.account.owner) is not None
+    ]
+    # One query for what was sent already, rather than one refused insert per inquiry
+    # every quarter of an hour.
+    sent = set(
+        Notification.objects.filter(
+            key__in=[f"inquiry-sla:{inquiry.pk}:{_inquiry_state(inquiry, now)}" for _, inquiry in pending]
+        ).values_list("recipient_id", "key")
+    )
     created = 0
-    for inquiry in inquiries.iterator(chunk_size=500):
-        recipient = inquiry.assignee or inquiry.account.owner
-        if recipient is not None:
+    for recipient, inquiry in pending:
+        if (recipient.pk, f"inquiry-sla:{inquiry.pk}:{_inquiry_state(inquiry, now)}") not in sent:
             created += _notify_inquiry(recipient, inquiry, now)
     return created
 

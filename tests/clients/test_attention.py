@@ -41,7 +41,7 @@ def desk(owner, teammate, outsider, member):
     }
     Account.objects.filter(pk=accounts["acme"].pk).update(check_in_due_at=now - dt.timedelta(days=3))
     Account.objects.filter(pk=accounts["bolt"].pk).update(check_in_due_at=now + dt.timedelta(days=5))
-    Account.objects.filter(pk=accounts["dyno"].pk).update(check_in_due_at=now - dt.timedelta(days=9))
+    Account.objects.filter(pk=accounts["dyno"].pk).update(check_in_due_at=now - dt.timedelta(days=40))
     # A churned account with a stale due time: never overdue (the rule, not the column).
     Account.objects.filter(pk=accounts["cobalt"].pk).update(check_in_due_at=now - dt.timedelta(days=30))
     Account.objects.filter(pk=accounts["hidden"].pk).update(check_in_due_at=now - dt.timedelta(days=1))
@@ -173,8 +173,8 @@ def test_the_daily_job_notifies_every_item_once_with_links(owner, teammate, memb
     accounts, inquiries, follow_ups = desk["accounts"], desk["inquiries"], desk["follow_ups"]
     created = tasks.notify_needs_attention.call()
     account_url = "/clients/accounts/{}/".format
-    # Dyno Data's check-in fell due nine days ago: older than a week, it is in the
-    # summary only (a first run does not bury anyone under their backlog).
+    # Dyno Data's check-in fell due forty days ago: older than RECENT_DAYS, it is in
+    # the summary only (a first run does not bury anyone under their backlog).
     assert notes(owner) == sorted([
         ("Check-in overdue: Acme Ltd", account_url(accounts["acme"].pk)),
         ("Follow-up due: Send the proposal", account_url(accounts["acme"].pk) + "#follow-ups"),
