@@ -912,9 +912,10 @@ def _login_extras(
     ctx: demo.DemoContext, clock: Clock, desk: Sequence[Plan], sla_table: dict[tuple[str, str], Decimal]
 ) -> None:
     """Today's work of each demo login, so every home page has something real: the
-    account manager's follow-ups due today and an urgent inquiry received twenty
-    minutes ago (at risk as soon as its SLA due time is within the warning window:
-    now in office hours, at the next morning's start otherwise); a follow-up due today
+    account manager's follow-ups due today, an urgent inquiry received twenty minutes
+    ago (at risk as soon as its SLA due time is within the warning window: now in
+    office hours, early next working morning otherwise) and an invoice question left
+    unanswered for two weeks (past its SLA); a follow-up due today
     for every other login, and an open inquiry assigned to the project manager and to
     the member. All on the account manager's live accounts; drawn from a generator of
     their own, so the rest of the data is what the seed always gave."""
@@ -938,7 +939,11 @@ def _login_extras(
             account = live[(number + len(AM_TODAY)) % len(live)]
             follow_ups.append(FollowUp(account=account, owner=user, due_date=today, description=text.format(name=account.name)))
     urgent = next((account for account in live if account.tier != Tier.LONG_TAIL), live[0])
-    wanted = [(urgent, manager, "Urgent: production page not loading", Priority.URGENT, now - dt.timedelta(minutes=20))]
+    forgotten = clock.business_moment(rng, clock.working_day(14))
+    wanted = [
+        (urgent, manager, "Urgent: production page not loading", Priority.URGENT, now - dt.timedelta(minutes=20)),
+        (live[-1], manager, "Question about the latest invoice", Priority.NORMAL, forgotten),
+    ]
     for email, (subject, priority) in LOGIN_INQUIRIES.items():
         if (user := logins.get(email)) is not None:
             received = clock.business_moment(rng, clock.working_day(1))
