@@ -1,8 +1,9 @@
 """Demo data for clients (``tandem demo``, step ``clients``).
 
-At scale 1.0 ("large") the firm has 100,000 client accounts, about 300,000 contacts,
-1,000,000 interactions over the last two years, 50,000 inquiries and 20,000 pieces of
-feedback; ``small`` (0.15) has 15 % of each. Everything is laid relative to the day the
+At scale 1.0 ("large", for benchmarks) the firm has 100,000 client accounts, about
+300,000 contacts, 1,000,000 interactions over the last two years, 50,000 inquiries and
+20,000 pieces of feedback; ``small`` (0.004, for trying Tandem) has 400 accounts and
+0.4 % of the rest. Everything is laid relative to the day the
 demo runs (``today``, local), in whole days before it, so nothing lies in the future
 and the "needs attention" lists are true today: the same seed gives the same rows, the
 same number of days ago. (The people step anchors on the calendar year instead; client
@@ -29,16 +30,27 @@ What makes it believable:
 * **Follow-ups** from interactions' next steps (most done, some overdue), **feedback**
   of every sentiment (more negative before a churn), and the accounts' needs, goals and
   challenges.
-* **Owners** are the demo account managers; ``am@example.com`` owns 45 accounts (a
-  mix of tiers and lifecycles, five of them neglected, with overdue follow-ups and
-  late inquiries), so the demo login has a realistic desk. About a third of long-tail
-  accounts have no owner yet.
+* **Owners** are the demo account managers; ``am@example.com`` owns 30 accounts in a
+  small firm, 45 in a large one (a mix of tiers and lifecycles, five of them
+  neglected, with overdue follow-ups and late inquiries), so the demo login has a
+  realistic desk. About a third of long-tail accounts have no owner yet.
+* **Today's work for every login** (:func:`_login_extras`): follow-ups due today, an
+  urgent inquiry that arrived twenty minutes ago, inquiries assigned to the project
+  manager and the member; then the ``notifications`` step runs the daily notification
+  job's code, so each login opens on the unread notifications it would have.
+* **Texts that fit their fields**: a description that fits the account's industry (and
+  its name when the name says its trade: "Severn Brewing" is a brewery), contacts'
+  titles that fit the size of their company, subjects and summaries that fit the
+  interaction's kind and direction. Text choices reuse the draws the seed always made,
+  so the rows of the large benchmark set are the same apart from their words (and the
+  dozen rows of the logins' work for today).
 
 Addresses are fictitious and cannot reach anyone: client domains end in the reserved
 ``.example`` top-level domain, telephone numbers come from Ofcom's drama ranges.
 Accounts and contacts carry ``source="demo"``; others count as data the demo did not
 make. Rows are generated and inserted account chunk by account chunk, so memory stays
-flat at any scale.
+flat at any scale; interactions and their links go in through
+:func:`tandem.core.bulk.insert_objects` (``ctx.insert_objects``).
 """
 
 from __future__ import annotations
