@@ -906,7 +906,7 @@ def _login_desk_extras(rng: random.Random, plans: list[Plan]) -> None:
 
 
 # What each demo login finds on its home page today (see _login_extras).
-AM_TODAY = ("Confirm the workshop agenda with {name}", "Send {name} the revised proposal",
+AM_TODAY = ("Confirm the workshop agenda with {name}", "Share the case studies with {name}",
             "Call {name} about the renewal terms")
 LOGIN_TODAY = {
     "exec@example.com": "Call the sponsor at {name} before the steering group",
