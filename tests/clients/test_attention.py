@@ -232,3 +232,20 @@ def test_the_frequent_job_is_scheduled_once_per_quarter_hour():
         now=at + dt.timedelta(minutes=8), time_zone=zone
     )
     assert ScheduledRun.objects.filter(key__startswith="tandem.clients.tasks.notify_inquiries_at_risk:").count() == 2
+
+
+def test_a_long_list_shows_fifty_and_says_there_are_more(executive, owner, monkeypatch):
+    from tandem.clients.views import attention as view
+
+    monkeypatch.setattr(view, "LIMIT", 2)
+    now = timezone.now()
+    for number in range(3):
+        account = make_account(owner=owner, name=f"Client {number}")
+        Account.objects.filter(pk=account.pk).update(check_in_due_at=now - dt.timedelta(days=number + 1))
+    services.follow_up_create(actor=owner, account=account, owner=owner, due_date=timezone.localdate(), description="Call")
+    response = client_for(executive).get(reverse("clients:attention"))
+    assert [a.name for a in response.context["attention"].overdue_accounts] == ["Client 2", "Client 1"]
+    assert response.context["more"] == {"accounts": True, "follow_ups": False, "inquiries": False}
+    body = squash(response.content.decode())
+    assert 'Check-ins overdue <span class="badge text-bg-secondary">2+</span>' in body
+    assert 'Follow-ups due <span class="badge text-bg-secondary">1</span>' in body

@@ -45,7 +45,16 @@ def attention(request: HttpRequest) -> HttpResponse:
         managers = _manager_options(actor)
         wanted = request.GET.get("manager", "")
         manager = next((user for user in managers if str(user.pk) == wanted), None)
-    result = selectors.needs_attention(actor=actor, owner=manager, limit=LIMIT)
+    # One row more than shown tells whether there are more ("50+").
+    found = selectors.needs_attention(actor=actor, owner=manager, limit=LIMIT + 1)
+    result = selectors.Attention(
+        found.overdue_accounts[:LIMIT], found.due_follow_ups[:LIMIT], found.inquiries_at_risk[:LIMIT]
+    )
+    more = {
+        "accounts": len(found.overdue_accounts) > LIMIT,
+        "follow_ups": len(found.due_follow_ups) > LIMIT,
+        "inquiries": len(found.inquiries_at_risk) > LIMIT,
+    }
     context = {
         "attention": result,
         "managers": managers,
@@ -55,7 +64,7 @@ def attention(request: HttpRequest) -> HttpResponse:
         # Follow-ups are their owner's to close (administrators may close anyone's).
         "may_close_any": is_admin(actor),
         "inquiries": with_sla(result.inquiries_at_risk),
-        "limit": LIMIT,
+        "more": more,
         "today": timezone.localdate(),
     }
     return render(request, "clients/attention.html", context)
