@@ -30,6 +30,7 @@ from tandem.clients.models import Account, FollowUp, Inquiry, InquiryStatus
 from tandem.clients.selectors import Attention, needs_attention
 from tandem.core.models import Notification
 from tandem.core.notifications import notification_send
+from tandem.core.permissions import scoped
 from tandem.core.roles import Role
 from tandem.core.schedule import daily, every
 from tandem.people.models import RoleAssignment, User
@@ -83,6 +84,12 @@ def _notify_inquiry(recipient: Any, inquiry: Inquiry, now: dt.datetime) -> bool:
     ) is not None
 
 
+def _visible_account_ids(person: Any, account_ids: set[int]) -> set[int]:
+    if not account_ids:
+        return set()
+    return set(scoped(person, Account).filter(pk__in=account_ids).values_list("pk", flat=True))
+
+
 def _notify_items(person: Any, attention: Attention, now: dt.datetime) -> int:
     """One notification per item of ``attention`` that became due recently."""
     since = now - dt.timedelta(days=RECENT_DAYS)
@@ -97,14 +104,21 @@ def _notify_items(person: Any, attention: Attention, now: dt.datetime) -> int:
             body=f"The next contact was due on {due:%d %b %Y}.",
             url=reverse("clients:account_detail", kwargs={"account_id": account.pk}),
         ) is not None
+    visible_accounts = _visible_account_ids(person, {f.account_id for f in attention.due_follow_ups})
     for follow_up in attention.due_follow_ups:
         if follow_up.due_date < since.date():
             continue
+        # The account page when they may open it; else their Needs attention list (a
+        # member may own a follow-up on an account they do not see).
+        if follow_up.account_id in visible_accounts:
+            url = reverse("clients:account_detail", kwargs={"account_id": follow_up.account_id}) + "#follow-ups"
+        else:
+            url = reverse("clients:attention") + f"#follow-up-{follow_up.pk}"
         created += notification_send(
             recipient=person, kind=KIND, key=f"follow-up:{follow_up.pk}:{follow_up.due_date.isoformat()}",
             title=f"Follow-up due: {follow_up.description}"[:200],
             body=f"{follow_up.account.name}: due {follow_up.due_date:%d %b %Y}.",
-            url=reverse("clients:account_detail", kwargs={"account_id": follow_up.account_id}) + "#follow-ups",
+            url=url,
         ) is not None
     for inquiry in attention.inquiries_at_risk:
         if inquiry.sla_due_at >= since:

@@ -249,3 +249,20 @@ def test_a_long_list_shows_fifty_and_says_there_are_more(executive, owner, monke
     body = squash(response.content.decode())
     assert 'Check-ins overdue <span class="badge text-bg-secondary">2+</span>' in body
     assert 'Follow-ups due <span class="badge text-bg-secondary">1</span>' in body
+
+
+def test_a_member_is_sent_to_their_list_for_a_follow_up_on_an_account_they_do_not_see(owner, member):
+    account = make_account(owner=owner, name="Acme Ltd")
+    follow_up = services.follow_up_create(actor=owner, account=account, owner=member,
+                                          due_date=timezone.localdate(), description="Share the audit")
+    tasks.notify_needs_attention.call()
+    assert notes(member) == [
+        ("Follow-up due: Share the audit", f"/clients/attention/#follow-up-{follow_up.pk}"),
+        ("Needs attention: 1 follow-up due", "/clients/attention/"),
+    ]
+    client = client_for(member)
+    assert client.get(f"/clients/accounts/{account.pk}/").status_code == 404
+    response = client.get(reverse("clients:attention"))
+    assert response.status_code == 200
+    assert [item.description for item in response.context["attention"].due_follow_ups] == ["Share the audit"]
+    assert f'id="follow-up-{follow_up.pk}"' in response.content.decode()
