@@ -18,6 +18,7 @@ runs :func:`notify_all` at its end, so the demo logins find what the jobs would 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
@@ -145,13 +146,17 @@ def _notify_summary(person: Any, attention: Attention, today: dt.date, *, email:
     ) is not None
 
 
-def notify_all(*, now: dt.datetime | None = None, email: bool = True) -> int:
+def notify_all(*, now: dt.datetime | None = None, email: bool = True, only: Iterable[Any] | None = None) -> int:
     """What the daily job does (see the module docstring); returns how many
-    notifications were created. ``email=False`` keeps the summaries in-app (the demo)."""
+    notifications were created. ``email=False`` keeps the summaries in-app and ``only``
+    limits it to these people (the demo: its logins)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    people = _responsible_people()
+    if only is not None:
+        people = people.filter(pk__in=[person.pk for person in only])
     created = 0
-    for person in _responsible_people().iterator(chunk_size=200):
+    for person in people.iterator(chunk_size=200):
         attention = needs_attention(actor=person, owner=person, now=now, limit=ITEM_LIMIT)
         if attention.total == 0:
             continue
