@@ -1,8 +1,9 @@
 """Demo data for clients (``tandem demo``, step ``clients``).
 
-At scale 1.0 ("large") the firm has 100,000 client accounts, about 300,000 contacts,
-1,000,000 interactions over the last two years, 50,000 inquiries and 20,000 pieces of
-feedback; ``small`` (0.15) has 15 % of each. Everything is laid relative to the day the
+At scale 1.0 ("large", for benchmarks) the firm has 100,000 client accounts, about
+300,000 contacts, 1,000,000 interactions over the last two years, 50,000 inquiries and
+20,000 pieces of feedback; ``small`` (0.004, for trying Tandem) has 400 accounts and
+0.4 % of the rest. Everything is laid relative to the day the
 demo runs (``today``, local), in whole days before it, so nothing lies in the future
 and the "needs attention" lists are true today: the same seed gives the same rows, the
 same number of days ago. (The people step anchors on the calendar year instead; client
@@ -29,16 +30,27 @@ What makes it believable:
 * **Follow-ups** from interactions' next steps (most done, some overdue), **feedback**
   of every sentiment (more negative before a churn), and the accounts' needs, goals and
   challenges.
-* **Owners** are the demo account managers; ``am@example.com`` owns 45 accounts (a
-  mix of tiers and lifecycles, five of them neglected, with overdue follow-ups and
-  late inquiries), so the demo login has a realistic desk. About a third of long-tail
-  accounts have no owner yet.
+* **Owners** are the demo account managers; ``am@example.com`` owns 30 accounts in a
+  small firm, 45 in a large one (a mix of tiers and lifecycles, five of them
+  neglected, with overdue follow-ups and late inquiries), so the demo login has a
+  realistic desk. About a third of long-tail accounts have no owner yet.
+* **Today's work for every login** (:func:`_login_extras`): follow-ups due today, an
+  urgent inquiry that arrived twenty minutes ago, inquiries assigned to the project
+  manager and the member; then the ``notifications`` step runs the daily notification
+  job's code, so each login opens on the unread notifications it would have.
+* **Texts that fit their fields**: a description that fits the account's industry (and
+  its name when the name says its trade: "Severn Brewing" is a brewery), contacts'
+  titles that fit the size of their company, subjects and summaries that fit the
+  interaction's kind and direction. Text choices reuse the draws the seed always made,
+  so the rows of the large benchmark set are the same apart from their words (and the
+  dozen rows of the logins' work for today).
 
 Addresses are fictitious and cannot reach anyone: client domains end in the reserved
 ``.example`` top-level domain, telephone numbers come from Ofcom's drama ranges.
 Accounts and contacts carry ``source="demo"``; others count as data the demo did not
 make. Rows are generated and inserted account chunk by account chunk, so memory stays
-flat at any scale.
+flat at any scale; interactions and their links go in through
+:func:`tandem.core.bulk.insert_objects` (``ctx.insert_objects``).
 """
 
 from __future__ import annotations
@@ -51,11 +63,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from tandem.clients import rules
 from tandem.clients.models import (
     Account,
     AccountItem,
@@ -98,7 +109,8 @@ INQUIRIES_AT_LARGE = 50_000
 FEEDBACK_AT_LARGE = 20_000
 HISTORY_DAYS = 730
 AM_LOGIN = "am@example.com"
-AM_LOGIN_ACCOUNTS = 45
+AM_LOGIN_ACCOUNTS = 45  # the demo login's desk in a large firm ...
+AM_LOGIN_SMALL_DESK = 30  # ... and in a small one (under 3,000 accounts)
 AM_LOGIN_NEGLECTED = 5
 CHUNK_ACCOUNTS = 1000
 WITHIN_SLA = 0.85
@@ -153,6 +165,54 @@ INDUSTRIES = (
     "Financial services", "Retail", "Healthcare", "Public sector", "Higher education", "Manufacturing",
     "Logistics", "Energy and utilities", "Media and publishing", "Charity", "Professional services",
     "Travel and hospitality", "Telecommunications", "Insurance", "Pharmaceuticals", "Real estate",
+)
+# Sector words of company names that say the trade, and that trade's industry.
+SECTOR_INDUSTRY = {
+    "Logistics": "Logistics", "Health": "Healthcare", "Energy": "Energy and utilities", "Foods": "Manufacturing",
+    "Capital": "Financial services", "Retail": "Retail", "Housing": "Real estate", "Engineering": "Manufacturing",
+    "Media": "Media and publishing", "Insurance": "Insurance", "Learning": "Higher education",
+    "Travel": "Travel and hospitality", "Consulting": "Professional services", "Partners": "Professional services",
+    "Pharma": "Pharmaceuticals", "Foundation": "Charity", "Trust": "Charity", "Council": "Public sector",
+    "Brewing": "Manufacturing", "Motors": "Retail", "Telecom": "Telecommunications",
+}
+# Trades narrower than their industry, described as themselves.
+SECTOR_DESCRIPTIONS = {
+    "Foods": "Food and drink producer", "Brewing": "Independent brewery with its own pubs",
+    "Motors": "Car dealership group", "Engineering": "Precision engineering works", "Council": "Local authority",
+}
+INDUSTRY_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "Financial services": ("Wealth manager for private clients", "Payments provider for small businesses",
+                           "Regional building society"),
+    "Retail": ("Online and high-street fashion retailer", "Chain of garden centres", "Specialist outdoor equipment shop"),
+    "Healthcare": ("Group of private clinics", "Home-care provider", "Digital health start-up running virtual GP visits"),
+    "Public sector": ("Local authority digital services team", "Government agency for licensing",
+                      "Regional transport authority"),
+    "Higher education": ("University with three campuses", "Further-education college", "Online course provider"),
+    "Manufacturing": ("Maker of industrial pumps", "Food and drink producer", "Precision engineering works"),
+    "Logistics": ("Freight forwarder", "Last-mile delivery network", "Warehousing and fulfilment provider"),
+    "Energy and utilities": ("Renewable energy supplier", "Water utility", "Installer of heat pumps and solar panels"),
+    "Media and publishing": ("Magazine publisher", "Independent television production company", "News website"),
+    "Charity": ("National charity supporting carers", "Environmental charity", "Housing charity"),
+    "Professional services": ("Law firm", "Accountancy practice", "Management consultancy"),
+    "Travel and hospitality": ("Boutique hotel group", "Tour operator", "Restaurant chain"),
+    "Telecommunications": ("Business broadband provider", "Mobile network reseller", "Fibre network builder"),
+    "Insurance": ("Specialist insurer for small businesses", "Insurance broker", "Pet insurance provider"),
+    "Pharmaceuticals": ("Generic medicines manufacturer", "Clinical research organisation", "Biotech research company"),
+    "Real estate": ("Commercial property manager", "Estate agency group", "Housing association"),
+}
+SMALL_FIRM_TITLES = frozenset({
+    "Chief Executive", "Chief Operating Officer", "Finance Director", "Operations Manager", "Marketing Manager",
+    "Customer Service Lead", "Accounts Payable", "Head of Digital",
+})  # fmt: skip
+NOTE_SUMMARIES = (
+    "For the team: they are comparing our day rates with a cheaper supplier.",
+    "The sponsor is moving to another role; need to meet the successor.",
+    "Heard they are talking to a competitor about the support contract.",
+    "Budget freeze expected until the new financial year.",
+    "They are happy with delivery; good moment to propose the next phase.",
+    "Invoice disputes keep coming back; finance should call them.",
+    "Procurement changes their framework next quarter: watch the renewal.",
+    "Nothing to act on yet; keep an eye on the hiring freeze.",
 )
 COUNTRIES = (  # country, weight, currency, time zone, language, cities, phone prefix
     ("United Kingdom", 60, "GBP", "Europe/London", "en-gb",
@@ -330,6 +390,19 @@ def _company_names(rng: random.Random, count: int) -> list[str]:
     return names
 
 
+def _sector_word(name: str) -> str:
+    """The trade word of a "Stem Sector" company name, if it has one."""
+    words = name.split()
+    return words[1] if len(words) > 1 and words[1] in SECTOR_INDUSTRY else ""
+
+
+def _description(name: str, industry: str, variant: int, employees: int) -> str:
+    """What the company does, in words that fit its name and industry, and its head count."""
+    options = INDUSTRY_DESCRIPTIONS[industry]
+    what = SECTOR_DESCRIPTIONS.get(_sector_word(name)) or options[variant % len(options)]
+    return f"{what}, {employees:,} staff."
+
+
 def _size(rng: random.Random, tier: str) -> tuple[str, int]:
     ranges: dict[str, tuple[int, int]] = {
         Tier.STRATEGIC: (1000, 40000),
@@ -407,6 +480,11 @@ def _span_days(span: tuple[int, int] | None) -> int:
     return max(0, start - span[1])
 
 
+def _desk_size(total: int) -> int:
+    """The demo login's accounts: 30 in a small firm, up to 45 in a large one."""
+    return min(AM_LOGIN_ACCOUNTS, max(AM_LOGIN_SMALL_DESK, total // 100))
+
+
 def _plans(
     ctx: demo.DemoContext, rng: random.Random, clock: Clock, by_tier: dict[str, int]
 ) -> list[Plan]:
@@ -416,7 +494,7 @@ def _plans(
     managers = list(ctx.shared.get("people.by_role", {}).get(Role.ACCOUNT_MANAGER, []))
     login = logins.get(AM_LOGIN)
     others = [user for user in managers if user != login] or managers
-    desk = min(AM_LOGIN_ACCOUNTS, total) if login is not None else 0
+    desk = min(_desk_size(total), total) if login is not None else 0
     names = _company_names(rng, total)
     country_weights = [country[1] for country in COUNTRIES]
     plans: list[Plan] = []
@@ -437,9 +515,13 @@ def _plans(
         domain = f"{_slug(name.split(' (')[0]).removesuffix('-ltd').removesuffix('-plc')}.example"
         moves, active_span, prospect_span = _lifecycle(rng, on_desk)
         _, last_to, last_ago, _ = moves[-1]
+        # A name that says its trade ("Severn Brewing") sets the industry; the draw is
+        # taken all the same, so every later row is the one the seed always gave.
+        drawn = rng.choice(INDUSTRIES)
+        industry = SECTOR_INDUSTRY.get(_sector_word(name), drawn)
         account = Account(
             name=name,
-            industry=rng.choice(INDUSTRIES),
+            industry=industry,
             size=size,
             employee_count=employees,
             annual_revenue=Decimal(employees * rng.randint(60, 220) * 1000),
@@ -450,7 +532,7 @@ def _plans(
             city=rng.choice(cities),
             country=country,
             currency=currency,
-            description=f"{size and CompanySize(size).label} employees; {rng.choice(INDUSTRIES).lower()} clients.",
+            description=_description(name, industry, INDUSTRIES.index(rng.choice(INDUSTRIES)), employees),
             owner=owner,
             lifecycle=last_to,
             source=Source.DEMO,
@@ -498,6 +580,9 @@ def _contacts(rng: random.Random, plan: Plan) -> list[Contact]:
     low, high = CONTACTS_BY_TIER[account.tier]
     titles = list(JOB_TITLES)
     rng.shuffle(titles)
+    if account.size in (CompanySize.MICRO, CompanySize.SMALL):
+        # A firm of a few dozen has no procurement department or legal counsel.
+        titles = [title for title in titles if title[0] in SMALL_FIRM_TITLES]
     contacts = []
     for number in range(rng.randint(low, high)):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -617,18 +702,25 @@ def _interaction(
     is_note = kind == InteractionKind.NOTE
     live_meeting = kind in (InteractionKind.MEETING, InteractionKind.VIDEO, InteractionKind.QBR)
     next_steps = rng.choice(NEXT_STEPS) if not is_note and rng.random() < 0.25 else ""
+    # Drawn in the order they always were (the same seed gives the same rows); the texts
+    # fit the kind and direction: notes read as internal remarks, inbound e-mails as replies.
+    direction = Direction.INTERNAL if is_note else rng.choice((Direction.OUTBOUND, Direction.OUTBOUND, Direction.INBOUND))
+    if live_meeting:
+        duration: int | None = rng.choice((30, 45, 60, 90))
+    else:
+        duration = rng.choice((10, 15, 20, 30)) if kind == InteractionKind.CALL else None
+    subject = rng.choice(SUBJECTS[kind])
+    if kind == InteractionKind.EMAIL and direction == Direction.INBOUND:
+        subject = f"Re: {subject}"
+    summary_index = SUMMARIES.index(rng.choice(SUMMARIES))
     interaction = Interaction(
         account=account,
         kind=kind,
-        direction=Direction.INTERNAL
-        if is_note
-        else rng.choice((Direction.OUTBOUND, Direction.OUTBOUND, Direction.INBOUND)),
+        direction=direction,
         occurred_at=occurred,
-        duration_minutes=rng.choice((30, 45, 60, 90))
-        if live_meeting
-        else (rng.choice((10, 15, 20, 30)) if kind == InteractionKind.CALL else None),
-        subject=rng.choice(SUBJECTS[kind]),
-        summary=rng.choice(SUMMARIES),
+        duration_minutes=duration,
+        subject=subject,
+        summary=(NOTE_SUMMARIES if is_note else SUMMARIES)[summary_index],
         next_steps=next_steps,
         meeting_link=f"https://meet.example/{rng.randrange(10**9):09d}"
         if kind == InteractionKind.VIDEO
@@ -813,6 +905,76 @@ def _login_desk_extras(rng: random.Random, plans: list[Plan]) -> None:
             plan.extra["late_inquiries"] = 1
 
 
+# What each demo login finds on its home page today (see _login_extras).
+AM_TODAY = ("Confirm the workshop agenda with {name}", "Share the case studies with {name}",
+            "Call {name} about the renewal terms")
+LOGIN_TODAY = {
+    "exec@example.com": "Call the sponsor at {name} before the steering group",
+    "admin@example.com": "Give {name}'s new users access to the portal",
+    "pm@example.com": "Send {name} the revised project plan",
+    "member@example.com": "Share the accessibility audit with {name}",
+}
+LOGIN_INQUIRIES = {
+    "pm@example.com": ("Request for a change to the scope", Priority.NORMAL),
+    "member@example.com": ("Accessibility issue reported by a customer", Priority.HIGH),
+}
+
+
+def _login_extras(
+    ctx: demo.DemoContext, clock: Clock, desk: Sequence[Plan], sla_table: dict[tuple[str, str], Decimal]
+) -> None:
+    """Today's work of each demo login, so every home page has something real: the
+    account manager's follow-ups due today, an urgent inquiry received twenty minutes
+    ago (at risk as soon as its SLA due time is within the warning window: now in
+    office hours, early next working morning otherwise) and an invoice question left
+    unanswered for two weeks (past its SLA); a follow-up due today
+    for every other login, and an open inquiry assigned to the project manager and to
+    the member. All on the account manager's live accounts; drawn from a generator of
+    their own, so the rest of the data is what the seed always gave."""
+    logins = ctx.shared.get("people.logins", {})
+    manager = logins.get(AM_LOGIN)
+    live = [
+        plan.account
+        for plan in desk
+        if plan.account.lifecycle != Lifecycle.CHURNED and not plan.neglected and plan.account.pk
+    ]
+    if manager is None or not live:
+        return
+    rng = ctx.rng(f"{STEP}:logins")
+    today, now = clock.today, timezone.now()
+    follow_ups = [
+        FollowUp(account=account, owner=manager, due_date=today, description=text.format(name=account.name))
+        for account, text in zip(live, AM_TODAY, strict=False)
+    ]
+    for number, (email, text) in enumerate(LOGIN_TODAY.items()):
+        if (user := logins.get(email)) is not None:
+            account = live[(number + len(AM_TODAY)) % len(live)]
+            follow_ups.append(FollowUp(account=account, owner=user, due_date=today, description=text.format(name=account.name)))
+    urgent = next((account for account in live if account.tier != Tier.LONG_TAIL), live[0])
+    forgotten = clock.business_moment(rng, clock.working_day(14))
+    wanted = [
+        (urgent, manager, "Urgent: production page not loading", Priority.URGENT, now - dt.timedelta(minutes=20)),
+        (live[-1], manager, "Question about the latest invoice", Priority.NORMAL, forgotten),
+    ]
+    for email, (subject, priority) in LOGIN_INQUIRIES.items():
+        if (user := logins.get(email)) is not None:
+            received = clock.business_moment(rng, clock.working_day(1))
+            wanted.append((rng.choice(live), user, subject, priority, received))
+    inquiries = []
+    for account, assignee, subject, priority, received in wanted:
+        hours = sla_table[account.tier, priority]
+        inquiries.append(
+            Inquiry(
+                account=account, channel=Channel.EMAIL, subject=subject, body="Could you look into this, please?",
+                priority=priority, assignee=assignee, received_at=received, sla_hours=hours,
+                sla_due_at=rules.sla_due(received_at=received, hours=hours, calendar=clock.calendar),
+                status=InquiryStatus.OPEN,
+            )
+        )
+    ctx.bulk_create(FollowUp, follow_ups)
+    ctx.bulk_create(Inquiry, inquiries)
+
+
 def _build_chunk(
     rng: random.Random,
     clock: Clock,
@@ -866,85 +1028,6 @@ def _build_chunk(
     return chunk
 
 
-def _column_adapters(model: type[Any], fields: Sequence[Any]) -> list[Any]:
-    """Per column, the backend's adapter for values the driver cannot take as they are
-    (``None``: pass the value through)."""
-    ops = connection.ops
-    adapters: list[Any] = []
-    for field_ in fields:
-        internal = field_.get_internal_type()
-        if internal == "DateTimeField":
-            adapters.append(ops.adapt_datetimefield_value)
-        elif internal == "DateField":
-            adapters.append(ops.adapt_datefield_value)
-        elif internal == "DecimalField":
-            adapters.append(
-                lambda value, f=field_: ops.adapt_decimalfield_value(
-                    value, f.max_digits, f.decimal_places
-                )
-            )
-        else:
-            adapters.append(None)
-    return adapters
-
-
-def _fast_insert(
-    ctx: demo.DemoContext, model: type[Any], objects: Sequence[Any], *, with_ids: bool = True
-) -> None:
-    """Insert ``objects`` with one ``executemany`` per batch, skipping the ORM's
-    per-value SQL compilation (about three times faster than ``bulk_create`` here).
-
-    Only for the two high-volume, unaudited tables of this step (interactions and their
-    join rows), whose objects are fully built in Python: every column is written as
-    set (``created_at`` / ``updated_at`` included, no ``auto_now``), no signals, no
-    audit. With ``with_ids`` the primary keys are allocated here (the demo writes inside
-    one transaction that no one else writes to) and set on the objects, as
-    ``bulk_create`` would; the PostgreSQL sequence is moved past them afterwards
-    (:func:`_reset_sequences`). Counts and progress go through ``ctx`` as usual.
-    """
-    if not objects:
-        return
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if with_ids or not f.primary_key]
-    adapters = _column_adapters(model, fields)
-    quote = connection.ops.quote_name
-    # Table and column names come from the model's metadata, quoted; values are parameters.
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        if with_ids:
-            cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}")  # noqa: S608
-            next_id = (cursor.fetchone()[0] or 0) + 1
-            for obj in objects:
-                obj.pk, next_id = next_id, next_id + 1
-        for start in range(0, len(objects), demo.BATCH_SIZE):
-            batch = objects[start : start + demo.BATCH_SIZE]
-            rows = []
-            for obj in batch:
-                row = []
-                for field_, adapt in zip(fields, adapters, strict=True):
-                    value = getattr(obj, field_.attname)
-                    if value is None and field_.is_relation:
-                        related = field_.get_cached_value(obj, None)
-                        value = related.pk if related is not None else None
-                    row.append(value if adapt is None or value is None else adapt(value))
-                rows.append(row)
-            cursor.executemany(sql, rows)
-            if ctx.bar is not None:
-                ctx.bar.update(len(batch))
-    ctx.counts[meta.label] = ctx.counts.get(meta.label, 0) + len(objects)
-
-
-def _reset_sequences() -> None:
-    """Move PostgreSQL's id sequences past the ids :func:`_fast_insert` allocated
-    (nothing to do on SQLite, whose AUTOINCREMENT follows the largest id)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [Interaction])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
 def _insert(ctx: demo.DemoContext, chunk: Chunk) -> None:
     ctx.bulk_create(Account, chunk.accounts)
     # Status changes are themselves the lifecycle history, not records people edit.
@@ -957,26 +1040,15 @@ def _insert(ctx: demo.DemoContext, chunk: Chunk) -> None:
     # They are also the bulk of the rows, so they skip the ORM's insert compiler.
     for interaction in chunk.interactions:
         interaction.created_at = interaction.updated_at = interaction.occurred_at
-    _fast_insert(ctx, Interaction, chunk.interactions)
+    ctx.insert_objects(Interaction, chunk.interactions)
     contact_link, user_link = Interaction.contacts.through, Interaction.users.through
     # Join-table rows: not business records.
-    _fast_insert(
-        ctx,
+    ctx.insert_objects(
         contact_link,
-        [
-            contact_link(interaction_id=item.pk, contact_id=contact.pk)
-            for item, contact in chunk.interaction_contacts
-        ],
-        with_ids=False,
+        [contact_link(interaction_id=item.pk, contact_id=contact.pk) for item, contact in chunk.interaction_contacts],
     )
-    _fast_insert(
-        ctx,
-        user_link,
-        [
-            user_link(interaction_id=item.pk, user_id=user.pk)
-            for item, user in chunk.interaction_users
-        ],
-        with_ids=False,
+    ctx.insert_objects(
+        user_link, [user_link(interaction_id=item.pk, user_id=user.pk) for item, user in chunk.interaction_users]
     )
     ctx.bulk_create(FollowUp, chunk.follow_ups)
     ctx.bulk_create(Feedback, chunk.feedback, audit=False)
@@ -1067,6 +1139,18 @@ def generate_clients(ctx: demo.DemoContext) -> None:
             rng, clock, plans[start : start + CHUNK_ACCOUNTS], factors, managers, sla_table
         )
         _insert(ctx, chunk)
-    _reset_sequences()
+    _login_extras(ctx, clock, desk, sla_table)
     _date_records()
     ctx.shared.update({"clients.accounts_count": len(plans), "clients.today": clock.today})
+
+
+@demo.step("notifications", order=900)
+def notify_demo_logins(ctx: demo.DemoContext) -> None:
+    """Last but the search index: what the daily notification job would send the demo
+    logins this morning (the same code, :func:`tandem.clients.tasks.notify_all`,
+    in-app only), so each opens on realistic unread notifications. Only the logins:
+    nobody reads the others' (and the large benchmark set stays as it was)."""
+    from tandem.clients.tasks import notify_all
+
+    logins = ctx.shared.get("people.logins", {})
+    ctx.counts["core.Notification"] = notify_all(email=False, only=list(logins.values()))

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from tandem.clients import rules
 from tandem.clients.models import (
     Account,
     AccountItem,
@@ -25,6 +26,7 @@ from tandem.clients.models import (
     Inquiry,
     InquiryStatus,
     Interaction,
+    Lifecycle,
     Sentiment,
 )
 from tandem.core.permissions import get_visible, policy_for, scoped
@@ -303,26 +305,50 @@ class Attention:
         return len(self.overdue_accounts) + len(self.due_follow_ups) + len(self.inquiries_at_risk)
 
 
+def _attention_filters(*, owner: Any, now: dt.datetime, warn_within: dt.timedelta) -> tuple[Q, Q, Q]:
+    """The three Needs-attention rules of :mod:`tandem.clients.rules` as filters on
+    accounts, follow-ups and inquiries (``owner`` ``None``: everyone's):
+
+    * check-in overdue: ``check_in_due_at < now`` and not churned
+      (:func:`~tandem.clients.rules.check_in_overdue`);
+    * follow-up due: open and ``due_date <= today``
+      (:func:`~tandem.clients.rules.follow_up_due`);
+    * inquiry at risk or breached: no first response, not resolved and
+      ``sla_due_at < at_risk_before(now)`` (:func:`~tandem.clients.rules.needs_response`);
+      an owner's are those assigned to them or unassigned on an account they own.
+    """
+    accounts = Q(check_in_due_at__lt=now) & ~Q(lifecycle=Lifecycle.CHURNED)
+    follow_ups = Q(done_at__isnull=True, due_date__lte=timezone.localdate(now))
+    inquiries = Q(first_response_at__isnull=True, sla_due_at__lt=rules.at_risk_before(now, warn_within)) & ~Q(
+        status=InquiryStatus.RESOLVED
+    )
+    if owner is not None:
+        accounts &= Q(owner=owner)
+        follow_ups &= Q(owner=owner)
+        inquiries &= Q(assignee=owner) | Q(assignee__isnull=True, account__owner=owner)
+    return accounts, follow_ups, inquiries
+
+
 def needs_attention(
-    *, actor: Any, owner: Any = None, now: dt.datetime | None = None, warn_within: dt.timedelta = dt.timedelta(hours=4),
+    *, actor: Any, owner: Any = None, now: dt.datetime | None = None, warn_within: dt.timedelta = rules.SLA_WARNING,
     limit: int = 50,
 ) -> Attention:
     """Accounts past their check-in, follow-ups due today or earlier, and open
-    inquiries past or within ``warn_within`` of their SLA due time (three queries)."""
+    inquiries past or within ``warn_within`` of their SLA due time, among what
+    ``actor`` may see: ``owner``'s (the account owner, the follow-up owner, the
+    inquiry's assignee), or everyone's when ``owner`` is ``None``. Three queries, the
+    most overdue first, at most ``limit`` of each."""
     now = now or timezone.now()
-    owner = owner if owner is not None else actor
+    accounts_q, follow_ups_q, inquiries_q = _attention_filters(owner=owner, now=now, warn_within=warn_within)
     accounts = list(
-        scoped(actor, Account).filter(owner=owner, check_in_due_at__lt=now).select_related("owner").order_by("check_in_due_at", "id")[:limit]
+        scoped(actor, Account).filter(accounts_q).select_related("owner").order_by("check_in_due_at", "id")[:limit]
     )
     follow_ups = list(
-        scoped(actor, FollowUp).filter(owner=owner, done_at__isnull=True, due_date__lte=timezone.localdate(now))
-        .select_related("account").order_by("due_date", "id")[:limit]
+        scoped(actor, FollowUp).filter(follow_ups_q).select_related("account", "owner").order_by("due_date", "id")[:limit]
     )
     inquiries = list(
-        scoped(actor, Inquiry).filter(Q(assignee=owner) | Q(assignee__isnull=True, account__owner=owner))
-        .filter(first_response_at__isnull=True, sla_due_at__lt=now + warn_within)
-        .exclude(status=InquiryStatus.RESOLVED)
-        .select_related("account").order_by("sla_due_at", "id")[:limit]
+        scoped(actor, Inquiry).filter(inquiries_q)
+        .select_related("account", "account__owner", "assignee").order_by("sla_due_at", "id")[:limit]
     )
     return Attention(accounts, follow_ups, inquiries)
 

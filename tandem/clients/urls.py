@@ -4,6 +4,7 @@ the ``<model>_id`` kwarg (see tandem.core.permissions.url_kwarg_for)."""
 from django.urls import path
 
 from tandem.clients.views import accounts, contacts, feedback, inquiries_detail, interactions, lists
+from tandem.clients.views.attention import attention
 
 app_name = "clients"
 urlpatterns = [
@@ -12,7 +13,7 @@ urlpatterns = [
     path("contacts/", lists.contact_list, name="contact_list"),
     path("interactions/", lists.interaction_list, name="interaction_list"),
     path("inquiries/", lists.inquiry_queue, name="inquiry_queue"),
-    path("attention/", lists.attention, name="attention"),
+    path("attention/", attention, name="attention"),
     # Accounts and the 360° page
     path("accounts/new/", accounts.account_create, name="account_create"),
     path("accounts/<int:account_id>/", accounts.account_detail, name="account_detail"),

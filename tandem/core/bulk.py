@@ -6,7 +6,8 @@ For tens of thousands of rows that is most of an import's time. :func:`insert_ro
 takes plain values (already cleaned by the caller), adapts only the columns whose type
 needs it (date/time, decimal, JSON), writes them (SQLite: multi-row ``INSERT …
 RETURNING``; PostgreSQL: ids taken from the sequence, then ``COPY``) and hands back
-saved model instances without running ``__init__`` per row. :func:`insert_plain` is
+saved model instances without running ``__init__`` per row; :func:`insert_objects`
+writes model instances a generator built (the demo) and sets their ids. :func:`insert_plain` is
 the same without ids or instances, for rows nobody reads back (audit and search
 entries): ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
 
@@ -155,8 +156,41 @@ def insert_rows(
     fields = _fields(model, columns)
     pk = model._meta.pk
     assert pk is not None
+    return _saved_instances(model, [pk.attname, *(f.attname for f in fields)], _insert_ids(model, fields, rows), rows)
+
+
+def insert_objects(model: type[models.Model], objects: Sequence[models.Model]) -> int:
+    """Insert built instances of ``model`` as they are and set their primary keys, as
+    ``bulk_create`` would, several times faster: for data generators whose objects are
+    complete in Python. Every column is written as set (``auto_now`` fields included,
+    so set them), no signals, no audit. A foreign key assigned before its object was
+    saved is read from that object. Returns the row count."""
+    if not objects:
+        return 0
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows: list[list[Any]] = []
+    for obj in objects:
+        row = []
+        for field in fields:
+            value = getattr(obj, field.attname)
+            if value is None and isinstance(field, models.ForeignKey):
+                related = field.get_cached_value(obj, None)
+                value = related.pk if related is not None else None
+            row.append(value)
+        rows.append(row)
+    for obj, pk_value in zip(objects, _insert_ids(model, fields, rows), strict=True):
+        obj.pk = pk_value
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return len(rows)
+
+
+def _insert_ids(model: type[models.Model], fields: Sequence[models.Field[Any, Any]], rows: Sequence[Sequence[Any]]) -> list[Any]:
+    """Insert ``rows`` and return their new primary keys, in row order."""
+    pk = model._meta.pk
+    assert pk is not None
     if connection.vendor == "postgresql":
-        return _saved_instances(model, [pk.attname, *(f.attname for f in fields)], _copy_with_ids(model, fields, rows), rows)
+        return _copy_with_ids(model, fields, rows)
     quote = connection.ops.quote_name
     head = _insert_head(model, fields) + " VALUES "
     tail = f" RETURNING {quote(str(pk.column))}"
@@ -175,7 +209,7 @@ def insert_rows(
             if len(returned) != len(chunk):
                 raise RuntimeError(f"{model.__name__}: inserted {len(chunk)} rows, got {len(returned)} ids back")
             ids.extend(row[0] for row in returned)
-    return _saved_instances(model, [pk.attname, *(f.attname for f in fields)], ids, rows)
+    return ids
 
 
 def _copy_with_ids(model: type[models.Model], fields: Sequence[models.Field[Any, Any]], rows: Sequence[Sequence[Any]]) -> list[Any]:

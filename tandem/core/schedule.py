@@ -1,4 +1,5 @@
-"""Periodic jobs: daily tasks enqueued by the worker at a local time of day.
+"""Periodic jobs: daily tasks enqueued by the worker at a local time of day, and
+frequent tasks (``@every(minutes=15)``) enqueued once per slot of the day.
 
 ``tandem worker`` calls :func:`enqueue_due` once a minute. Each run is claimed by
 inserting a :class:`~tandem.core.models.ScheduledRun` row with a unique key
@@ -34,6 +35,16 @@ class DailyJob:
 DAILY_JOBS: dict[str, DailyJob] = {}
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: Task
+    minutes: int
+
+
+PERIODIC_JOBS: dict[str, PeriodicJob] = {}
+
+
 def daily(*, at: str) -> Callable[[Task], Task]:
     """Register a task to run every day at ``at`` ("HH:MM", organisation time)."""
     hour, minute = (int(part) for part in at.split(":"))
@@ -46,8 +57,33 @@ def daily(*, at: str) -> Callable[[Task], Task]:
     return decorator
 
 
+def every(*, minutes: int) -> Callable[[Task], Task]:
+    """Register a task to run every ``minutes`` minutes (a divisor of a day), once per
+    slot of the day whatever the number of workers (same claim as the daily jobs)."""
+    if not 0 < minutes <= 24 * 60 or (24 * 60) % minutes:
+        raise ValueError("minutes must divide a day")
+
+    def decorator(task: Task) -> Task:
+        name = f"{task.func.__module__}.{task.func.__name__}"
+        PERIODIC_JOBS[name] = PeriodicJob(name=name, task=task, minutes=minutes)
+        return task
+
+    return decorator
+
+
+def _claim(key: str, task: Task) -> bool:
+    try:
+        with transaction.atomic():
+            ScheduledRun.objects.create(key=key)
+            transaction.on_commit(task.enqueue)
+    except IntegrityError:
+        return False
+    return True
+
+
 def enqueue_due(*, now: dt.datetime | None = None, time_zone: ZoneInfo | None = None) -> list[str]:
-    """Enqueue every daily job whose time has come today and that nobody enqueued yet."""
+    """Enqueue every daily job whose time has come today and every periodic job whose
+    current slot nobody enqueued yet."""
     now = now or timezone.now()
     if time_zone is None:
         from tandem.people.selectors import calendar_get
@@ -59,13 +95,18 @@ def enqueue_due(*, now: dt.datetime | None = None, time_zone: ZoneInfo | None = 
         if local.time() < job.at:
             continue
         key = f"{job.name}:{local.date().isoformat()}"
-        try:
-            with transaction.atomic():
-                ScheduledRun.objects.create(key=key)
-                transaction.on_commit(job.task.enqueue)
-        except IntegrityError:
-            continue
-        enqueued.append(key)
+        if _claim(key, job.task):
+            enqueued.append(key)
+    minute_of_day = local.hour * 60 + local.minute
+    for periodic in PERIODIC_JOBS.values():
+        slot = minute_of_day - minute_of_day % periodic.minutes
+        key = f"{periodic.name}:{local.date().isoformat()}T{slot // 60:02d}:{slot % 60:02d}"
+        if _claim(key, periodic.task):
+            enqueued.append(key)
+            # A slot's claim is only needed while the slot lasts: keep a week of them.
+            ScheduledRun.objects.filter(
+                key__startswith=f"{periodic.name}:", enqueued_at__lt=now - dt.timedelta(days=7)
+            ).delete()
     return enqueued
 
 

@@ -1,8 +1,9 @@
 """Demo data for people: a London services firm (``tandem demo``, step ``people``).
 
-At scale 1.0 ("large") the firm has 200 people in 10 teams; ``small`` (0.15) has 30
-people in 4 teams. People scale linearly with the factor, teams with its square root
-(bigger firms have bigger teams). Everyone holds a role (about 1.5 % administrators,
+At scale 1.0 ("large") the firm has 200 people in 10 teams; ``small`` (0.004) has 30
+people in 4 teams. People scale linearly with the factor, never below a firm of 30
+(:data:`SMALL_FIRM`), teams with the square root of the head count (bigger firms have
+bigger teams). Everyone holds a role (about 1.5 % administrators,
 2.5 % executives, 10 % account managers, 10 % project managers, the rest team
 members; one account manager in five also manages projects), a title that matches
 role and seniority, cost and bill rates by seniority, a capacity (most 37.5 h over
@@ -43,6 +44,7 @@ from tandem.people.models import (
 STEP = "people"
 PEOPLE_AT_LARGE = 200
 TEAMS_AT_LARGE = 10
+SMALL_FIRM = 30  # the fewest people, whatever the scale: three account managers and their colleagues
 CURRENCY = "GBP"
 TIME_ZONE = "Europe/London"
 FULL_TIME_HOURS = Decimal("37.50")
@@ -161,11 +163,13 @@ LOGIN_PROFILES: dict[str, Profile] = {
 
 
 def people_count(ctx: demo.DemoContext) -> int:
-    return ctx.scaled(PEOPLE_AT_LARGE, minimum=len(demo.DEMO_LOGINS))
+    """Linear in the scale, but never fewer than a small firm of :data:`SMALL_FIRM`."""
+    return ctx.scaled(PEOPLE_AT_LARGE, minimum=SMALL_FIRM)
 
 
 def team_count(ctx: demo.DemoContext) -> int:
-    return max(2, round(TEAMS_AT_LARGE * math.sqrt(ctx.scale)))
+    """The square root of the head count: bigger firms have bigger teams."""
+    return max(2, round(TEAMS_AT_LARGE * math.sqrt(people_count(ctx) / PEOPLE_AT_LARGE)))
 
 
 def role_counts(total: int) -> dict[str, int]:

@@ -127,8 +127,8 @@ def test_account_page_content(owner, account):
     assert "Quarterly business review: Quarterly review" in body
     assert f'<a href="/clients/inquiries/{inquiry.pk}/">Inquiry: Invoice question</a>' in body
     assert '<p class="mb-2" data-testid="feedback-summary">1 in all: 1 positive, 0 neutral, 0 negative.</p>' in body
-    assert '<span class="badge text-bg-info" data-testid="sla-state">Within SLA</span>' in body or \
-        'data-testid="sla-state">SLA due soon</span>' in body or 'data-testid="sla-state">SLA overdue</span>' in body
+    assert '<span class="badge text-bg-success" data-testid="sla-state">On track</span>' in body or \
+        'data-testid="sla-state">At risk</span>' in body or 'data-testid="sla-state">Breached</span>' in body
     # History (audit trail of the account)
     assert 'id="history-heading"' in body
     assert "created the account Acme Ltd" in body

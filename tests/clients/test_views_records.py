@@ -590,7 +590,7 @@ def test_inquiry_detail_shows_sla_target_and_due(owner, inquiry):
     body = squash(text(response))
     assert '<dd data-testid="sla-target">16 business hours</dd>' in body
     assert '<dd data-testid="sla-due"><time datetime="2025-03-05T10:00:00+00:00">5 Mar 2025, 10:00</time></dd>' in body
-    assert '<span class="badge text-bg-danger" data-testid="sla-state">SLA overdue</span>' in body
+    assert '<span class="badge text-bg-danger" data-testid="sla-state">Breached</span>' in body
     assert '<dd data-testid="first-response">Not yet</dd>' in body
     assert (f'<form id="respond-form" class="col-lg-8" method="post" action="/clients/inquiries/{inquiry.pk}/respond/" novalidate '
             f'hx-post="/clients/inquiries/{inquiry.pk}/respond/" hx-target="#inquiry-panel" hx-swap="outerHTML">') in body
@@ -611,7 +611,7 @@ def test_respond_sets_first_response_with_business_and_calendar_hours(owner, inq
     body = squash(text(page))
     assert "Response recorded. First response after 8.00 business hours (24.00 calendar hours)." in body
     assert '<dd data-testid="response-time">8 business hours (24 calendar hours)</dd>' in body
-    assert '<span class="badge text-bg-success" data-testid="sla-state">Answered within SLA</span>' in body
+    assert '<span class="badge text-bg-success" data-testid="sla-state">Met</span>' in body
     response_row = Interaction.objects.get()
     assert (response_row.inquiry, response_row.direction, response_row.logged_by) == (inquiry, "outbound", owner)
     assert [r.subject for r in page.context["responses"]] == ["Re: Invoice question"]

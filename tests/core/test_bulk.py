@@ -88,3 +88,27 @@ def test_bulk_audit_entries_match_the_single_row_entries(admin_user):
     assert bulk_entry.changes == expected
     assert bulk_entry.changes["annual_revenue"] == [None, "1234567.89"]
     assert bulk_entry.changes["lifecycle_changed_at"] == [None, NOW.isoformat()]
+
+
+def test_insert_objects_writes_built_instances_and_sets_their_ids(django_assert_num_queries):
+    """The demo's writer: instances as built (auto_now fields as set), foreign keys
+    assigned before their object was saved, primary keys set in order."""
+    from tandem.clients.models import Interaction
+
+    account = Account(name="Later saved", lifecycle=Lifecycle.ACTIVE)
+    interactions = [
+        Interaction(account=account, kind="call", direction="outbound", occurred_at=NOW - dt.timedelta(days=n),
+                    subject=f"Call {n}", created_at=NOW, updated_at=NOW)
+        for n in range(3)
+    ]
+    account.save()  # after the interactions were built: their account_id is still empty
+    with django_assert_num_queries(1):
+        assert bulk.insert_objects(Interaction, interactions) == 3
+    assert [item.pk for item in interactions] == sorted(item.pk for item in interactions)
+    assert all(item._state.adding is False for item in interactions)
+    stored = list(Interaction.objects.filter(pk__in=[item.pk for item in interactions]).order_by("pk"))
+    assert [(row.subject, row.account_id, row.created_at, row.occurred_at) for row in stored] == [
+        (f"Call {n}", account.pk, NOW, NOW - dt.timedelta(days=n)) for n in range(3)
+    ]
+    link = Interaction.users.through
+    assert bulk.insert_objects(link, []) == 0

@@ -32,6 +32,7 @@ def probe_job(monkeypatch):
     registered = daily(at="07:00")(_probe)
     name = next(name for name, job in DAILY_JOBS.items() if job.task is registered)
     monkeypatch.setattr(schedule, "DAILY_JOBS", {name: DAILY_JOBS[name]})
+    monkeypatch.setattr(schedule, "PERIODIC_JOBS", {})
     DAILY_JOBS.pop(name)
     return name
 

@@ -65,7 +65,7 @@ def time_off_rows() -> list[tuple]:
 
 
 @pytest.mark.parametrize(
-    ("value", "factor"), [("small", 0.15), ("LARGE", 1.0), ("0.5", 0.5), ("3", 3.0), (2, 2.0)]
+    ("value", "factor"), [("small", 0.004), ("LARGE", 1.0), ("0.5", 0.5), ("3", 3.0), (2, 2.0)]
 )
 def test_parse_scale_reads_names_and_factors(value, factor):
     assert demo.parse_scale(value) == factor
@@ -79,9 +79,12 @@ def test_parse_scale_refuses_other_values_naming_them(value):
 
 @pytest.mark.parametrize(
     ("scale", "people", "teams"),
-    [(0.01, 5, 2), (0.05, 10, 2), (0.15, 30, 4), (1.0, 200, 10), (4.0, 800, 20)],
+    [(0.004, 30, 4), (0.05, 30, 4), (0.15, 30, 4), (0.2, 40, 4), (0.5, 100, 7), (1.0, 200, 10), (4.0, 800, 20)],
 )
 def test_people_grow_linearly_and_teams_with_the_square_root(scale, people, teams):
+    """Linear in the scale, never fewer than a firm of 30 (the small scale: a few
+    hundred client accounts, three account managers); teams with the square root of
+    the head count."""
     ctx = demo.DemoContext(scale=scale, seed=1)
     assert people_demo.people_count(ctx) == people
     assert people_demo.team_count(ctx) == teams
@@ -326,11 +329,11 @@ def test_refuses_a_database_with_other_users_and_changes_nothing():
 
 @pytest.mark.django_db
 def test_runs_again_as_a_no_op_when_the_demo_is_loaded():
-    demo.run_demo(steps=PEOPLE_ONLY, scale=0.05, seed=1, reset=True)
+    demo.run_demo(steps=PEOPLE_ONLY, scale=0.2, seed=1, reset=True)
     entries = AuditEntry.objects.count()
     result = demo.run_demo(steps=PEOPLE_ONLY, scale=SMALL, seed=2)
     assert (result.created, result.counts) == (False, {})
-    assert User.objects.count() == 10
+    assert User.objects.count() == 40
     assert AuditEntry.objects.count() == entries
 
 
@@ -339,7 +342,7 @@ def test_reset_wipes_other_data_first():
     make_user(email="real@corp.test")
     demo.run_demo(steps=PEOPLE_ONLY, scale=0.05, seed=1, reset=True)
     assert not User.objects.filter(email="real@corp.test").exists()
-    assert User.objects.count() == 10
+    assert User.objects.count() == 30
     assert AuditEntry.objects.count() == AuditEntry.objects.filter(actor__isnull=True).count()
 
 

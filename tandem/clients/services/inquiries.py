@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.clients import rules
 from tandem.clients.models import (
     Account,
     Contact,
@@ -24,7 +25,7 @@ from tandem.clients.models import (
 )
 from tandem.clients.services.interactions import record_interaction
 from tandem.clients.services.rules import sla_hours_for
-from tandem.core.calendar import WorkingCalendar, add_business_hours, business_hours
+from tandem.core.calendar import WorkingCalendar, business_hours
 from tandem.core.permissions import require_change
 from tandem.core.services import model_create, model_update
 from tandem.people.selectors import organisation_calendar
@@ -76,7 +77,7 @@ def inquiry_create(
         data={
             "account": account, "contact": contact, "channel": channel, "subject": subject.strip(), "body": body,
             "priority": priority, "assignee": assignee or account.owner, "received_at": received_at,
-            "sla_hours": sla_hours, "sla_due_at": add_business_hours(received_at, float(sla_hours), calendar),
+            "sla_hours": sla_hours, "sla_due_at": rules.sla_due(received_at=received_at, hours=sla_hours, calendar=calendar),
         },
     )
 
@@ -136,7 +137,7 @@ def inquiry_update(*, actor: Any, inquiry: Inquiry, data: dict[str, Any], expect
     if "priority" in data and data["priority"] != inquiry.priority and inquiry.first_response_at is None:
         hours = sla_hours_for(tier=inquiry.account.tier, priority=data["priority"])
         data["sla_hours"] = hours
-        data["sla_due_at"] = add_business_hours(inquiry.received_at, float(hours), organisation_calendar())
+        data["sla_due_at"] = rules.sla_due(received_at=inquiry.received_at, hours=hours, calendar=organisation_calendar())
     return model_update(actor=actor, instance=inquiry, data=data, expected_version=expected_version)
 
 

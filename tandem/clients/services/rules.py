@@ -1,5 +1,7 @@
 """Service-level rules: check-in cadence by tier and first-response SLA by tier and
-priority. Defaults live here and are seeded by migration; admins change the rows."""
+priority. The formulas are the pure functions of :mod:`tandem.clients.rules` (with the
+default tables, seeded by migration); this module reads the rule rows admins change
+and applies the formulas to accounts."""
 
 from __future__ import annotations
 
@@ -10,54 +12,41 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tandem.clients.models import Account, CadenceRule, Lifecycle, Priority, SlaRule, Tier
+from tandem.clients import rules
+from tandem.clients.models import Account, CadenceRule, SlaRule, Tier
+from tandem.clients.rules import DEFAULT_CHECK_IN_DAYS, DEFAULT_SLA_HOURS  # noqa: F401 (the default tables, re-exported)
 from tandem.core.permissions import require_change
 from tandem.core.services import model_update
 
-DEFAULT_CHECK_IN_DAYS: dict[str, int] = {
-    Tier.STRATEGIC: 14,
-    Tier.KEY: 30,
-    Tier.STANDARD: 60,
-    Tier.LONG_TAIL: 90,
-}
-
-# Business hours to first response, by tier then priority.
-DEFAULT_SLA_HOURS: dict[str, dict[str, Decimal]] = {
-    Tier.STRATEGIC: {Priority.URGENT: Decimal(2), Priority.HIGH: Decimal(4), Priority.NORMAL: Decimal(8), Priority.LOW: Decimal(16)},
-    Tier.KEY: {Priority.URGENT: Decimal(4), Priority.HIGH: Decimal(8), Priority.NORMAL: Decimal(16), Priority.LOW: Decimal(24)},
-    Tier.STANDARD: {Priority.URGENT: Decimal(4), Priority.HIGH: Decimal(8), Priority.NORMAL: Decimal(24), Priority.LOW: Decimal(40)},
-    Tier.LONG_TAIL: {Priority.URGENT: Decimal(8), Priority.HIGH: Decimal(16), Priority.NORMAL: Decimal(40), Priority.LOW: Decimal(80)},
-}
-
 
 def cadence_days_by_tier() -> dict[str, int]:
+    """The check-in cadence of each tier: its ``CadenceRule`` row, else the default."""
     configured = dict(CadenceRule.objects.values_list("tier", "check_in_days"))
     return {tier: configured.get(tier, DEFAULT_CHECK_IN_DAYS[tier]) for tier in Tier.values}
 
 
 def effective_check_in_days(account: Account, by_tier: dict[str, int] | None = None) -> int:
-    if account.check_in_days:
-        return account.check_in_days
-    table = by_tier if by_tier is not None else cadence_days_by_tier()
-    return table.get(account.tier, DEFAULT_CHECK_IN_DAYS[Tier.STANDARD])
+    """:func:`tandem.clients.rules.cadence_days` for ``account`` (reads the rules unless
+    ``by_tier`` is given)."""
+    table = by_tier if by_tier is not None or account.check_in_days else cadence_days_by_tier()
+    return rules.cadence_days(tier=account.tier, override=account.check_in_days, by_tier=table)
 
 
 def check_in_due(account: Account, by_tier: dict[str, int] | None = None) -> dt.datetime | None:
-    """When the next contact is due: last contact (or the account's start) plus the
-    cadence. Churned accounts have no check-in due."""
-    if account.lifecycle == Lifecycle.CHURNED:
-        return None
-    start = account.last_contact_at or account.lifecycle_changed_at or account.created_at
-    if start is None:
-        return None
-    return start + dt.timedelta(days=effective_check_in_days(account, by_tier))
+    """:func:`tandem.clients.rules.check_in_due` for ``account``: last contact (or the
+    account's start) plus the cadence; none for a churned account."""
+    return rules.check_in_due(
+        lifecycle=account.lifecycle,
+        last_contact_at=account.last_contact_at,
+        stage_started_at=account.lifecycle_changed_at,
+        created_at=account.created_at,
+        cadence=effective_check_in_days(account, by_tier),
+    )
 
 
 def sla_hours_for(*, tier: str, priority: str) -> Decimal:
-    rule = SlaRule.objects.filter(tier=tier, priority=priority).values_list("response_hours", flat=True).first()
-    if rule is not None:
-        return rule
-    return DEFAULT_SLA_HOURS[tier][priority]
+    """:func:`tandem.clients.rules.sla_hours` with the ``SlaRule`` row of the pair."""
+    return rules.sla_hours(tier=tier, priority=priority, rules=SlaRule.objects.filter(tier=tier, priority=priority))
 
 
 @transaction.atomic

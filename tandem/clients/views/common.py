@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tandem.clients import selectors
+from tandem.clients import rules, selectors
 from tandem.clients.models import Account, Inquiry, InquiryStatus, ItemKind, ItemStatus, Lifecycle
 from tandem.clients.services.rules import effective_check_in_days
 from tandem.core.permissions import is_admin
@@ -29,7 +29,6 @@ TIMELINE_KINDS: list[tuple[str, str]] = [
     ("inquiry", "Inquiries"),
     ("lifecycle", "Lifecycle changes"),
 ]
-SLA_WARNING = dt.timedelta(hours=4)
 
 
 def int_or_none(value: Any) -> int | None:
@@ -82,6 +81,7 @@ class Cadence:
 
 
 def cadence_for(account: Account, now: dt.datetime | None = None) -> Cadence:
+    """The account's cadence facts; "overdue" is :func:`tandem.clients.rules.check_in_overdue`."""
     now = now or timezone.now()
     since = (now - account.last_contact_at).days if account.last_contact_at else None
     due = account.check_in_due_at if account.lifecycle != Lifecycle.CHURNED else None
@@ -89,15 +89,24 @@ def cadence_for(account: Account, now: dt.datetime | None = None) -> Cadence:
         days=effective_check_in_days(account),
         days_since_contact=since,
         due_at=due,
-        overdue=due is not None and due < now,
+        overdue=rules.check_in_overdue(lifecycle=account.lifecycle, check_in_due_at=account.check_in_due_at, now=now),
     )
 
 
 @dataclass(frozen=True)
 class SlaState:
-    code: str  # met, missed, overdue, due_soon, on_track, resolved
+    code: str  # one of the codes of tandem.clients.rules: met, breached, at_risk, on_track, resolved
     label: str
-    badge: str  # Bootstrap contextual colour
+    badge: str  # Bootstrap contextual colour: green on track or met, amber at risk, red breached
+
+
+SLA_BADGES = {
+    rules.MET: "success",
+    rules.BREACHED: "danger",
+    rules.AT_RISK: "warning",
+    rules.ON_TRACK: "success",
+    rules.RESOLVED: "secondary",
+}
 
 
 def sla_state(inquiry: Inquiry, now: dt.datetime | None = None) -> SlaState:
@@ -108,22 +117,19 @@ def sla_state(inquiry: Inquiry, now: dt.datetime | None = None) -> SlaState:
 def sla_state_of(
     first_response_at: dt.datetime | None, sla_due_at: dt.datetime, status: str, now: dt.datetime | None = None
 ) -> SlaState:
-    """:func:`sla_state` from the three fields it reads (list rows are not models)."""
-    now = now or timezone.now()
-    if first_response_at is not None:
-        if first_response_at <= sla_due_at:
-            return SlaState("met", "Answered within SLA", "success")
-        return SlaState("missed", "Answered after SLA", "danger")
-    if status == InquiryStatus.RESOLVED:
-        return SlaState("resolved", "Resolved without a response", "secondary")
-    if sla_due_at < now:
-        return SlaState("overdue", "SLA overdue", "danger")
-    if sla_due_at - now <= SLA_WARNING:
-        return SlaState("due_soon", "SLA due soon", "warning")
-    return SlaState("on_track", "Within SLA", "info")
+    """:func:`sla_state` from the three fields it reads (list rows are not models):
+    :func:`tandem.clients.rules.sla_state` with its label and badge colour."""
+    code = rules.sla_state(
+        first_response_at=first_response_at,
+        sla_due_at=sla_due_at,
+        resolved=status == InquiryStatus.RESOLVED,
+        now=now or timezone.now(),
+    )
+    return SlaState(code, rules.SLA_LABELS[code], SLA_BADGES[code])
 
 
 def with_sla(inquiries: list[Inquiry]) -> list[Inquiry]:
+    """The inquiries, each with its :class:`SlaState` as ``.sla`` (one ``now`` for all)."""
     now = timezone.now()
     for inquiry in inquiries:
         inquiry.sla = sla_state(inquiry, now)  # type: ignore[attr-defined]
