@@ -44,7 +44,7 @@ def add_demo_parser(sub: argparse._SubParsersAction) -> None:
         "demo",
         help="load demo data and print the demo logins",
         description="Fill the database with a believable services firm, the same rows for the "
-        "same --seed. Scale 1.0 (large) is 200 people in 10 teams; small is 0.15. Refuses a "
+        "same --seed. Scale 1.0 (large) is 200 people in 10 teams; small is 0.004 (30 people). Refuses a "
         "database that holds other data unless --reset. Does nothing if the demo is loaded.",
     )
     add_scale_arguments(demo_parser, default="small")

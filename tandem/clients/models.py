@@ -393,6 +393,8 @@ class Inquiry(BusinessModel):
 class CadenceRule(BusinessModel):
     """Default check-in cadence (days between contacts) for a tier."""
 
+    seeded_by_migrations = True  # its rows come from a data migration (tandem.core.backup)
+
     tier = models.CharField(max_length=16, choices=Tier.choices, unique=True)
     check_in_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(366)])
 
@@ -405,6 +407,8 @@ class CadenceRule(BusinessModel):
 
 class SlaRule(BusinessModel):
     """First-response target, in business hours, for a tier and priority."""
+
+    seeded_by_migrations = True  # its rows come from a data migration (tandem.core.backup)
 
     tier = models.CharField(max_length=16, choices=Tier.choices)
     priority = models.CharField(max_length=16, choices=Priority.choices)

@@ -48,18 +48,16 @@ POSTGRESQL = "postgresql"
 SIGNATURES = {SQLITE: b"SQLite format 3\x00", POSTGRESQL: b"PGDMP"}
 KIND_NAMES = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
 SUFFIXES = {SQLITE: ".sqlite3", POSTGRESQL: ".dump"}
-# Rows `tandem migrate` itself writes: a database holding only these holds no data.
-SEEDED_BY_MIGRATE = frozenset(
-    {
-        "django_migrations",
-        "django_content_type",
-        "auth_permission",
-        "django_session",
-        "people_organisationcalendar",
-        "clients_cadencerule",
-        "clients_slarule",
+# Tables `tandem migrate` itself fills: a database holding only these holds no data. An
+# app's model whose rows a data migration writes says so with the class attribute
+# ``seeded_by_migrations = True`` (core names no domain table).
+SEEDED_BY_MIGRATE = frozenset({"django_migrations", "django_content_type", "auth_permission", "django_session"})
+
+
+def _seeded_tables() -> frozenset[str]:
+    return SEEDED_BY_MIGRATE | {
+        model._meta.db_table for model in apps.get_models() if getattr(model, "seeded_by_migrations", False)
     }
-)
 SQLITE_STEP_PAGES = 256  # pages copied per step of the SQLite backup API (1 MB)
 
 
@@ -117,7 +115,7 @@ def database_contents(connection: BaseDatabaseWrapper) -> dict[str, int]:
     existing = set(connection.introspection.table_names())
     tables = sorted(
         ({model._meta.db_table for model in apps.get_models(include_auto_created=True)} & existing)
-        - SEEDED_BY_MIGRATE
+        - _seeded_tables()
     )
     counts: dict[str, int] = {}
     with connection.cursor() as cursor:

@@ -243,6 +243,8 @@ class TimeOff(BusinessModel):
 class OrganisationCalendar(BusinessModel):
     """The one working calendar of the organisation (a single row, ``pk = 1``)."""
 
+    seeded_by_migrations = True  # its rows come from a data migration (tandem.core.backup)
+
     name = models.CharField(max_length=100, default="Organisation calendar")
     time_zone = models.CharField(max_length=64, default="UTC")
     day_start = models.TimeField(default=dt.time(9, 0))
