@@ -8,6 +8,7 @@ from tandem.clients.services.accounts import (
     account_item_update,
     account_set_lifecycle,
     account_update,
+    accounts_reassign,
     accounts_recompute_check_in,
     normalise_domain,
 )
@@ -40,7 +41,7 @@ from tandem.clients.services.rules import cadence_rule_update, sla_rule_update
 
 __all__ = [
     "account_create", "account_delete", "account_item_create", "account_item_delete", "account_item_update",
-    "account_refresh_last_contact", "account_set_lifecycle", "account_update", "accounts_recompute_check_in",
+    "account_refresh_last_contact", "account_set_lifecycle", "account_update", "accounts_reassign", "accounts_recompute_check_in",
     "cadence_rule_update", "contact_create", "contact_delete", "contact_move", "contact_update",
     "feedback_create", "feedback_delete", "feedback_update", "follow_up_complete", "follow_up_create",
     "follow_up_reopen", "inquiry_assign", "inquiry_create", "inquiry_record_first_response", "inquiry_reopen",
