@@ -14,7 +14,7 @@ from tandem.clients.models import Account, AccountItem, AccountStatusChange, Con
 from tandem.clients.services.rules import cadence_days_by_tier, check_in_due
 from tandem.core import search
 from tandem.core.errors import ConflictError, PermissionDeniedError
-from tandem.core.permissions import is_admin, require_change, require_create, require_delete, scoped
+from tandem.core.permissions import is_admin, policy_for, require_change, require_create, require_delete, scoped
 from tandem.core.roles import Role
 from tandem.core.services import model_create, model_delete, model_update
 
@@ -231,6 +231,9 @@ def accounts_reassign(
     the actor's scope, so an id they may not see is answered exactly as a missing one.
     One transaction: any refusal changes nothing, and its message names the account.
     """
+    if not policy_for(Account).can_create(actor):
+        # Only those who may own accounts (account managers, administrators) give them away.
+        raise PermissionDeniedError("You may not reassign accounts.")
     ids = list(dict.fromkeys(int(pk) for pk in account_ids))
     if not ids:
         raise ValidationError({"account_ids": "Select at least one account."})

@@ -44,7 +44,7 @@ from tandem.clients.services import accounts_reassign
 from tandem.clients.views import rows as table_rows
 from tandem.clients.views.common import owner_choices, sla_state, sla_state_of
 from tandem.core import export, lists
-from tandem.core.errors import NotFoundError
+from tandem.core.errors import NotFoundError, PermissionDeniedError
 from tandem.core.lists import Column, ListFilterForm, ListView, Preset
 from tandem.core.permissions import get_visible, has_role, is_admin, policy_for, sees_everything
 from tandem.core.roles import Role
@@ -234,6 +234,8 @@ def account_reassign(request: HttpRequest) -> HttpResponse:
     """Give the selected accounts (``id``) to another account manager (``new_owner``)
     through :func:`tandem.clients.services.accounts_reassign`; back to the list."""
     actor = request.user
+    if not policy_for(Account).can_create(actor):  # only those who may own accounts give them away
+        raise PermissionDeniedError("You may not reassign accounts.")
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = ""
