@@ -14,7 +14,14 @@ from tandem.clients.models import Account, AccountItem, AccountStatusChange, Con
 from tandem.clients.services.rules import cadence_days_by_tier, check_in_due
 from tandem.core import search
 from tandem.core.errors import ConflictError, PermissionDeniedError
-from tandem.core.permissions import is_admin, policy_for, require_change, require_create, require_delete, scoped
+from tandem.core.permissions import (
+    is_admin,
+    policy_for,
+    require_change,
+    require_create,
+    require_delete,
+    scoped,
+)
 from tandem.core.roles import Role
 from tandem.core.services import model_create, model_delete, model_update
 
