@@ -14,7 +14,13 @@ from django.urls import reverse
 
 from tandem.core import lists
 from tandem.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from tandem.core.lists import Column, ListFilterForm, normalise_query, selected_ids, selected_versions
+from tandem.core.lists import (
+    Column,
+    ListFilterForm,
+    normalise_query,
+    selected_ids,
+    selected_versions,
+)
 from tandem.core.models import AuditEntry, SavedView
 from tandem.core.pagination import Page, page_links
 from tandem.core.permissions import get_visible, scoped
