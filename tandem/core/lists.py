@@ -135,6 +135,9 @@ class ListFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         values = {name: data.get(name, _empty(form_field)) for name, form_field in self.fields.items()}
         values["sort"] = values["sort"] or self.default_sort
+        raw_size = str(self.data.get("per_page", "")) if self.is_bound else ""
+        if not values["per_page"] and raw_size.isdigit():
+            values["per_page"] = raw_size  # a size outside the menu (from a link), clamped by paginate
         return values
 
     def filter_names(self) -> list[str]:
@@ -336,6 +339,11 @@ class ListView:
         """The page's rows as the row writer wants them (e.g. with a computed state)."""
         return rows
 
+    def shown_columns(self, rows: Sequence[Any], values: Mapping[str, Any]) -> Sequence[Column]:
+        """The columns of this page (a column shown only when it has something to say);
+        called after :meth:`decorate`."""
+        return self.columns
+
     def write_rows(self, rows: Sequence[Any]) -> SafeString:
         raise NotImplementedError
 
@@ -381,8 +389,8 @@ class ListView:
     def response(self) -> HttpResponseBase:
         query, preset = self.query()
         form = self.filter_form(query or None, **self.form_kwargs())
-        self.form = form
         values = form.values()
+        self.form, self.values = form, values
         file_format = export.requested_format(query)
         if file_format:
             selection = self.selection(values, for_count=False)
@@ -402,6 +410,7 @@ class ListView:
         if preset and preset != self.default_preset():
             params["view"] = preset
         page_rows: Sequence[Any] = self.decorate(list(page.items))
+        columns = self.shown_columns(page_rows, values)
         links: PageLinks = page_links(page, params)
         bulk = [action for action in self.bulk_actions if action.allowed(self.actor)]
         current_query = normalise_query(params)
@@ -412,7 +421,7 @@ class ListView:
             "rows_html": self.write_rows(page_rows),
             # The default view's own filter is not the reader's: its empty state is "nothing yet".
             "is_filtered": bool(self.request.GET) and any(values[name] for name in form.filter_names()),
-            "headers": headers(params, values["sort"], self.columns),
+            "headers": headers(params, values["sort"], columns),
             "page": page,
             "page_links": links,
             "previous_query": links.previous,
@@ -423,7 +432,7 @@ class ListView:
             "list_url": reverse(self.url_name),
             "current_query": current_query,
             "bulk_actions": bulk,
-            "phone_hidden": self.phone_hidden_classes(with_select=bool(bulk)),
+            "phone_hidden": self.phone_hidden_classes(columns, with_select=bool(bulk)),
             "params": params,
         }
         context.update(self.extra_context())
@@ -434,12 +443,13 @@ class ListView:
             context["tabs"] = self.tabs(current_query, preset)
         return render(self.request, template, context)
 
-    def phone_hidden_classes(self, *, with_select: bool) -> str:
+    @staticmethod
+    def phone_hidden_classes(columns: Sequence[Column], *, with_select: bool) -> str:
         """Classes of the table naming the columns phones do not show (lists.css)."""
         offset = 1 if with_select else 0
         hidden = [
             f"list-hide-{index + 1 + offset}"
-            for index, column in enumerate(self.columns)
+            for index, column in enumerate(columns)
             if not column.phone and index + 1 + offset <= PHONE_COLUMN_CLASSES
         ]
         return " ".join(hidden)
