@@ -9,7 +9,9 @@
   }
 
   function checked(form) {
-    return Array.prototype.slice.call(document.querySelectorAll('input[name="id"][form="' + form.id + '"]:checked'));
+    // form.id would be the checkboxes named "id" (a form exposes its controls by name).
+    var formId = form.getAttribute("id");
+    return Array.prototype.slice.call(document.querySelectorAll('input[name="id"][form="' + formId + '"]:checked'));
   }
 
   function refresh(results) {
