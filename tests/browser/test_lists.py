@@ -96,3 +96,14 @@ def test_phone_width_folds_filters_without_sideways_scroll(browser: Browser, liv
         expect(page.get_by_test_id("list-row").first.locator("td").nth(5)).to_be_hidden()
     finally:
         context.close()
+
+
+def test_sort_then_filter_keeps_the_sort(page: Page, demo_data: dict[str, str]) -> None:
+    manager = manager_of(demo_data)
+    log_in(page, manager.email)
+    page.goto("/clients/accounts/?view=all")
+    page.get_by_role("link", name=re.compile(r"^Name")).click()  # name, descending
+    expect(page).to_have_url(re.compile(r"sort=-name"))
+    page.get_by_label("Tier").select_option("key")
+    expect(page).to_have_url(re.compile(r"tier=key"))
+    expect(page).to_have_url(re.compile(r"sort=-name"))

@@ -51,6 +51,15 @@
     window.location.assign(button.getAttribute("data-bulk-export") + "?" + params.toString());
   });
 
+  // A sort header swaps only the results: keep the filter form's hidden sort in step,
+  // so the next filter change keeps the order the reader chose.
+  document.addEventListener("htmx:pushedIntoHistory", function () {
+    var sort = new URLSearchParams(window.location.search).get("sort") || "";
+    document.querySelectorAll("form.list-filters input[name='sort']").forEach(function (input) {
+      input.value = sort;
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", refreshAll);
   document.addEventListener("htmx:afterSettle", refreshAll);
 })();
