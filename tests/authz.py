@@ -360,6 +360,7 @@ def build_records(world: World) -> None:
     _build_clients(world)
     _build_imports(world)
     _build_notifications(world)
+    _build_saved_views(world)
 
 
 def _seed_rules() -> None:
@@ -507,6 +508,18 @@ def _build_notifications(world: World) -> None:
         )
 
 
+def _build_saved_views(world: World) -> None:
+    """Stan's private view (only he and admins see it) and the member's view shared with
+    their team (the other role users of that team see it, may not change it)."""
+    from tandem.core.roles import Role
+    from tandem.core.services_saved_views import saved_view_create
+
+    saved_view_create(actor=world.extra["stan"], list_key="accounts", name="Stan's", query="tier=key", visibility="private")
+    saved_view_create(
+        actor=world.users[Role.MEMBER], list_key="accounts", name="Team's", query="overdue=on", visibility="team"
+    )
+
+
 # Every model a route can name needs a pool: the objects the matrix sorts, per role and
 # through the model's Policy, into "must not see" and "may see but not change". A new
 # model reached by a route must add its pool here (and objects to build_world).
@@ -538,6 +551,7 @@ POOLS: dict[str, Callable[[World], list[models.Model]]] = {
     "clients.SlaRule": _all("clients.SlaRule"),
     "integrations.ImportJob": _all("integrations.ImportJob"),
     "core.Notification": _all("core.Notification"),
+    "core.SavedView": _all("core.SavedView"),
 }
 
 

@@ -101,6 +101,9 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "clients:inquiry_queue": (READ, None),
     "clients:attention": (READ, None),
     "clients:account_create": (CREATE, "clients.Account"),
+    # Bulk reassign: only those who may own accounts act; each account is then checked.
+    "clients:account_reassign": (CREATE, "clients.Account"),
+    "/api/v1/accounts/reassign": (CREATE, "clients.Account"),
     "/api/v1/accounts": (CREATE, "clients.Account"),
     "/api/v1/contacts": (CREATE, "clients.Contact"),
     "/api/v1/interactions": (CREATE, "clients.Interaction"),
@@ -111,6 +114,7 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "core:search": (READ, None),
     "core:notifications": (READ, None),
     "core:notification_read_all": (SELF, None),
+    "core:saved_view_create": (CREATE, "core.SavedView"),
     # Imports: only those who may import open these pages (403 for the others).
     "integrations:import_list": (CREATE, "integrations.ImportJob"),
     "integrations:import_create": (CREATE, "integrations.ImportJob"),
@@ -119,6 +123,8 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
 # Collection pages that only act (POST) and show nothing: GET answers 405.
 POST_ONLY: dict[str, str] = {
     "core:notification_read_all": "marks the user's own notifications read; the list is core:notifications",
+    "core:saved_view_create": "saves the list's current view; the views show on the list page",
+    "clients:account_reassign": "reassigns the accounts selected on the account list",
 }
 
 # Object routes where acting on one's own record follows a rule other than the named

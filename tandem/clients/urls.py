@@ -10,6 +10,7 @@ app_name = "clients"
 urlpatterns = [
     # Lists (each also exports: ?format=csv / xlsx), the inquiry queue, needs attention
     path("accounts/", lists.account_list, name="account_list"),
+    path("accounts/reassign/", lists.account_reassign, name="account_reassign"),
     path("contacts/", lists.contact_list, name="contact_list"),
     path("interactions/", lists.interaction_list, name="interaction_list"),
     path("inquiries/", lists.inquiry_queue, name="inquiry_queue"),

@@ -152,3 +152,45 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SavedViewVisibility(models.TextChoices):
+    PRIVATE = "private", "Only me"
+    TEAM = "team", "My team"
+
+
+class SavedView(BusinessModel):
+    """The filters and sort of one list page saved under a name (``tandem.core.lists``).
+
+    ``query`` is the list's query string (filters and sort, never the page). A team view
+    is shared with the team its owner belonged to when it was saved: ``team_id`` is a
+    plain integer because ``core`` knows nothing of the people app (the team is read
+    through :func:`tandem.core.saved_views.team_id_of`, a hook the people app may
+    replace).
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    list_key = models.CharField(max_length=50)
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=1000, blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=SavedViewVisibility.choices, default=SavedViewVisibility.PRIVATE
+    )
+    team_id = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "list_key", "name"], name="saved_view_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(visibility="private") | models.Q(team_id__isnull=False),
+                name="saved_view_team_has_team",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["list_key", "owner"], name="saved_view_owner_idx"),
+            models.Index(fields=["list_key", "team_id"], name="saved_view_team_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -70,6 +70,23 @@ class Page[T]:
     def end_index(self) -> int:
         return (self.number - 1) * self.per_page + len(self.items)
 
+    def page_numbers(self, around: int = 2) -> list[int | None]:
+        """The page numbers to link when the count is known: the first, the last, and
+        ``around`` pages either side of this one, ``None`` where numbers are left out
+        (an ellipsis). Empty beyond the count cap (the reader steps page by page)."""
+        last = self.num_pages
+        if last is None or last == 1:
+            return []
+        shown = {1, last, *range(max(1, self.number - around), min(last, self.number + around) + 1)}
+        numbers: list[int | None] = []
+        previous = 0
+        for number in sorted(shown):
+            if number - previous > 1:
+                numbers.append(None)
+            numbers.append(number)
+            previous = number
+        return numbers
+
     @property
     def total_display(self) -> str:
         """The total for people: ``"234"``, or ``"1,000+"`` beyond the cap."""
@@ -120,6 +137,34 @@ def paginate[M: Model](
         total=min(counted, cap),
         total_is_capped=capped,
         cap=cap,
+    )
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """The query strings of a page's links: previous, next, first, last (empty when
+    there is no such page) and each numbered page (``None`` for an ellipsis)."""
+
+    previous: str
+    next: str
+    first: str
+    last: str
+    numbers: Sequence[tuple[int | None, str]]
+
+
+def page_links(page: Page[Any], params: Mapping[str, Any]) -> PageLinks:
+    """The links of ``page`` that keep the filters and sort of ``params``. First / last
+    and the numbers only when the count is known (at most the count cap)."""
+    last = page.num_pages
+    return PageLinks(
+        previous=page_query(params, page=page.previous_number) if page.has_previous else "",
+        next=page_query(params, page=page.next_number) if page.has_next else "",
+        first=page_query(params, page=1) if page.number > 1 else "",
+        last=page_query(params, page=last) if last is not None and page.number < last else "",
+        numbers=[
+            (number, page_query(params, page=number) if number is not None else "")
+            for number in page.page_numbers()
+        ],
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 
+from tandem.core import saved_views  # noqa: F401  (registers the saved-view policy)
 from tandem.core.models import Notification
 from tandem.core.permissions import Policy, register
 

@@ -62,3 +62,27 @@ def user_rows(rows: Iterable[Mapping[str, Any]], roles: Mapping[int, set[str]], 
             )
         out.append("\n        <tr>\n          " + "\n          ".join(cells) + "\n        </tr>")
     return joined(out)
+
+
+TEAM_ROW_FIELDS = ("id", "name", "description", "lead_id", "lead__full_name", "member_count")
+
+
+def team_rows(rows: Iterable[Mapping[str, Any]]) -> SafeString:
+    """The ``<tr>`` of each team: name (link), lead, active members, description cut at
+    80 characters (``truncatechars:80``)."""
+    team_url = UrlPattern("people:team_detail", "team_id")
+    out = []
+    for row in rows:
+        lead = esc(row["lead__full_name"]) if row["lead_id"] is not None else "No lead"
+        description = row["description"] or ""
+        if len(description) > 80:
+            description = description[:79] + "…"
+        out.append(
+            "\n        <tr>"
+            f'\n          <td><a href="{team_url(row["id"])}">{esc(row["name"])}</a></td>'
+            f"\n          <td>{lead}</td>"
+            f"\n          <td>{row['member_count']}</td>"
+            f"\n          <td>{esc(description)}</td>"
+            "\n        </tr>"
+        )
+    return joined(out)

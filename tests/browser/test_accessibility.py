@@ -207,12 +207,14 @@ def test_no_serious_or_critical_violation_on_any_page(
     page: Page, demo_data: dict[str, str], axe_source: str, settings: Any, tmp_path: Any
 ) -> None:
     from tandem.core.notifications import notification_send
+    from tandem.core.services_saved_views import saved_view_create
     from tandem.integrations.importing.runner import run_import
     from tandem.integrations.views import store_upload
 
     admin = User.objects.get(email=demo_data[Role.ADMIN])
     # Objects the demo data does not make (a real person's secrets), for their pages.
     people_services.token_create(actor=admin, user=admin, name="Accessibility walk")
+    saved_view_create(actor=admin, list_key="accounts", name="Key accounts", query="tier=key", visibility="private")
     # A notification of the admin's own, for the notification pages.
     notification_send(
         recipient=admin, kind="walk", key="walk", title="Accessibility walk", url="/clients/attention/"

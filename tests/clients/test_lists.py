@@ -28,12 +28,14 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 # Queries of each list page, whatever the data size and page size: session, user,
-# their roles, the unread-notification badge, the capped count and the page's rows;
-# the account list also reads the account managers its owner filter offers.
-ACCOUNT_LIST_QUERIES = 7
-CONTACT_LIST_QUERIES = 6
-INTERACTION_LIST_QUERIES = 6
-INQUIRY_QUEUE_QUERIES = 6
+# their roles, the unread-notification badge, the capped count, the page's rows and the
+# saved views of the views menu; the account list also reads the account managers its
+# owner filter offers. An HTMX partial reads neither the badge nor the saved views.
+ACCOUNT_LIST_QUERIES = 8
+CONTACT_LIST_QUERIES = 7
+INTERACTION_LIST_QUERIES = 7
+INQUIRY_QUEUE_QUERIES = 7
+LAYOUT_ONLY = 2  # the badge and the saved views
 # The account named by ?account= costs one more.
 WITH_ACCOUNT_FILTER = 1
 
@@ -115,7 +117,10 @@ def accounts(owner, teammate, outsider):
 
 
 def test_account_list_shows_own_and_team_accounts_by_name(owner, accounts):
-    response = client_for(owner).get(reverse("clients:account_list"))
+    # An account manager opens the list on "My accounts"; "All accounts" adds the team's.
+    mine = client_for(owner).get(reverse("clients:account_list"))
+    assert row_names(mine) == ["Acme Ltd", "Cobalt plc", "Dyno Data"]
+    response = client_for(owner).get(reverse("clients:account_list"), {"view": "all"})
     assert response.status_code == 200
     assert row_names(response) == ["Acme Ltd", "Bolt Works", "Cobalt plc", "Dyno Data"]
     body = squash(text(response))
@@ -429,7 +434,7 @@ def test_list_query_counts_are_constant(owner, size, django_assert_num_queries):
             assert response.status_code == 200
             expected = 1 if "account" in params else min(size, int(per_page))
             assert len(response.context["rows"]) == expected, (name, params, per_page)
-        with django_assert_num_queries(queries - 1):  # HTMX: no layout, so no badge
+        with django_assert_num_queries(queries - LAYOUT_ONLY):  # HTMX: no layout, no views menu
             client.get(reverse(name), {**params, "per_page": "100"}, **HTMX)
 
 

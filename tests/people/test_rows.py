@@ -45,3 +45,28 @@ def test_status_column_only_when_shown_and_disabled_badge():
     assert "<td>Active</td>" not in user_rows(rows, roles_of(rows), show_status=False)
     assert "badge" not in user_rows(rows, roles_of(rows), show_status=False)
     assert roles_of([]) == {}
+
+
+def test_team_rows_match_the_template_they_replace():
+    """team_rows writes what the team list's template loop wrote: escaped name and
+    lead, "No lead", the active members, the description through truncatechars:80."""
+    from django.db.models import Count, Q
+    from django.template import Context, Template
+
+    from tandem.people.models import Team
+    from tandem.people.rows import TEAM_ROW_FIELDS, team_rows
+
+    lead = make_user(full_name="Lee <Lead>")
+    long = "Ünïcode & more " * 10
+    Team.objects.filter(pk=make_team(name="A&B", lead=lead).pk).update(description=long)
+    make_team(name="Solo")
+    teams = Team.objects.annotate(member_count=Count("members", filter=Q(members__user__is_active=True))).order_by("name")
+    reference = Template(
+        "{% for team in teams %}\n        <tr>"
+        '\n          <td><a href="/people/teams/{{ team.pk }}/">{{ team.name }}</a></td>'
+        "\n          <td>{% if team.lead %}{{ team.lead.full_name }}{% else %}No lead{% endif %}</td>"
+        "\n          <td>{{ team.member_count }}</td>"
+        "\n          <td>{{ team.description|truncatechars:80 }}</td>"
+        "\n        </tr>{% endfor %}"
+    ).render(Context({"teams": list(teams.select_related("lead"))}))
+    assert str(team_rows(list(teams.values(*TEAM_ROW_FIELDS)))) == reference

@@ -216,7 +216,9 @@ def _people(count: int, team: Team) -> None:
         )
 
 
-USER_LIST_QUERIES = 8  # session, user + roles, unread notifications, teams, capped count, page rows, their roles
+# session, user + roles, unread notifications, teams, capped count, page rows, their roles,
+# the saved views of the views menu
+USER_LIST_QUERIES = 9
 
 
 @pytest.mark.parametrize("size", [15, 120])
@@ -229,7 +231,7 @@ def test_user_list_query_count_is_constant(django_assert_num_queries, member, te
     assert len(names_in_table(response)) == min(per_page, size + 1)
 
 
-TEAM_LIST_QUERIES = 6  # session, user + roles, unread notifications, capped count, page rows
+TEAM_LIST_QUERIES = 7  # session, user + roles, unread notifications, capped count, page rows, saved views
 
 
 @pytest.mark.parametrize("size", [15, 120])

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
+from pydantic import BaseModel, Field, model_validator
 
 from tandem.clients import selectors, services
 from tandem.clients.api.references import REFERENCE_FIELDS, user_reference
@@ -22,6 +23,8 @@ from tandem.clients.schemas import (
     AccountUpdateIn,
     LifecycleChangePage,
     LifecycleIn,
+    ReferenceId,
+    StrictIn,
     TimelineOut,
     TimelineQuery,
     VersionQuery,
@@ -75,6 +78,42 @@ def list_accounts(request: HttpRequest, filters: Query[AccountListQuery]) -> dic
     )
     accounts, meta = paginate(queryset, filters)
     return {**meta, "items": [account_out(account, actor=actor) for account in accounts]}
+
+
+class AccountReassignIn(StrictIn):
+    """The accounts to give to another account manager, and to whom. ``versions``, when
+    sent, lists the version you read of each account (same order as ``account_ids``);
+    a stale one answers 409 and nothing changes."""
+
+    account_ids: list[ReferenceId] = Field(min_length=1, max_length=services.REASSIGN_MAX)
+    owner_id: ReferenceId
+    versions: list[ReferenceId] | None = Field(default=None, max_length=services.REASSIGN_MAX)
+
+    @model_validator(mode="after")
+    def versions_match_ids(self) -> AccountReassignIn:
+        if self.versions is not None and len(self.versions) != len(self.account_ids):
+            raise ValueError("versions must list one version per account id")
+        return self
+
+
+class AccountReassignOut(BaseModel):
+    changed: int = Field(description="How many accounts changed hands (those already owned by the owner do not).")
+
+
+@router.post("/accounts/reassign", response={200: AccountReassignOut, **error_responses(UPDATE_ERRORS)})
+def reassign_accounts(request: HttpRequest, payload: AccountReassignIn) -> dict[str, Any]:
+    """Give several accounts to one account manager, with the rules of a single update:
+    each account must be one you may change, the owner one you may assign to; one
+    transaction, audited per account. An id you may not see is answered as a missing
+    one (422 on ``account_ids``), and an error names the account."""
+    actor = current_user(request)
+    owner = user_reference("owner_id", actor, payload.owner_id)
+    versions = dict(zip(payload.account_ids, payload.versions, strict=True)) if payload.versions else None
+    with renamed_fields(REFERENCE_FIELDS):
+        changed = services.accounts_reassign(
+            actor=actor, account_ids=payload.account_ids, owner=owner, expected_versions=versions
+        )
+    return {"changed": changed}
 
 
 @router.get("/accounts/{account_id}", response={200: AccountOut, **error_responses(DETAIL_ERRORS)})

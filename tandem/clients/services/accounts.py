@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,15 @@ from django.utils import timezone
 from tandem.clients.models import Account, AccountItem, AccountStatusChange, Contact, Lifecycle
 from tandem.clients.services.rules import cadence_days_by_tier, check_in_due
 from tandem.core import search
-from tandem.core.permissions import is_admin, require_change, require_create, require_delete
+from tandem.core.errors import ConflictError, PermissionDeniedError
+from tandem.core.permissions import (
+    is_admin,
+    policy_for,
+    require_change,
+    require_create,
+    require_delete,
+    scoped,
+)
 from tandem.core.roles import Role
 from tandem.core.services import model_create, model_delete, model_update
 
@@ -209,3 +218,58 @@ def account_item_update(*, actor: Any, item: AccountItem, data: dict[str, Any], 
 def account_item_delete(*, actor: Any, item: AccountItem, expected_version: int | None = None) -> None:
     require_delete(actor, item)
     model_delete(actor=actor, instance=item, expected_version=expected_version)
+
+
+# --- Bulk actions -----------------------------------------------------------------------
+
+REASSIGN_MAX = 500
+
+
+@transaction.atomic
+def accounts_reassign(
+    *, actor: Any, account_ids: Sequence[int], owner: Any, expected_versions: Mapping[int, int] | None = None
+) -> int:
+    """Give the accounts ``account_ids`` to ``owner``; returns how many changed hands.
+
+    The rule is :func:`account_update`'s, applied to each account: the actor must be
+    allowed to change it, the owner must be an active account manager the actor may
+    assign to, every change is version-checked (``expected_versions``, when given, or
+    the version read here) and audited per account. The accounts are looked up through
+    the actor's scope, so an id they may not see is answered exactly as a missing one.
+    One transaction: any refusal changes nothing, and its message names the account.
+    """
+    if not policy_for(Account).can_create(actor):
+        # Only those who may own accounts (account managers, administrators) give them away.
+        raise PermissionDeniedError("You may not reassign accounts.")
+    ids = list(dict.fromkeys(int(pk) for pk in account_ids))
+    if not ids:
+        raise ValidationError({"account_ids": "Select at least one account."})
+    if len(ids) > REASSIGN_MAX:
+        raise ValidationError({"account_ids": f"Reassign at most {REASSIGN_MAX} accounts at a time."})
+    found = {
+        account.pk: account
+        for account in scoped(actor, Account.objects.select_related("owner", "owner__person")).filter(pk__in=ids)
+    }
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        raise ValidationError({"account_ids": f"No account with id {missing[0]}."})
+    versions = expected_versions or {}
+    changed = 0
+    for pk in ids:
+        account = found[pk]
+        if account.owner_id == getattr(owner, "pk", None):
+            require_change(actor, account)  # no change, but the same answer as a change
+            continue
+        try:
+            account_update(actor=actor, account=account, data={"owner": owner}, expected_version=versions.get(pk))
+        except ValidationError as error:
+            raise ValidationError({"owner": [f"{account.name}: {message}" for message in error.messages]}) from error
+        except PermissionDeniedError as error:
+            raise PermissionDeniedError(f"You may not change the account {account.name}.") from error
+        except ConflictError as error:
+            raise ConflictError(
+                f"The account {account.name} was changed by someone else; reload and try again.",
+                current_version=error.current_version,
+            ) from error
+        changed += 1
+    return changed

@@ -1,234 +1,56 @@
 """The list pages of account management: accounts, contacts, interactions, the inquiry
-queue, and the "needs attention" page.
+queue (each a :class:`tandem.core.lists.ListView`), and the "needs attention" page.
 
-Every list reads through its selector (scoped to the user) with the filters of the query
-string, pages with :func:`tandem.core.pagination.paginate` (capped count) and answers:
+Every list reads through its selector (scoped to the user, sorted there on an index)
+with the filters of the query string; :mod:`tandem.core.lists` does the rest: capped
+count with page numbers, the HTMX partial, CSV/XLSX export of exactly the filtered rows
+(or the selected ones), saved views, stacked rows on phones. The query count of each
+page is constant whatever the data size and page size (tests/clients/test_lists.py).
 
-* a whole page, or with HTMX only the results block (filters, sort headers and page
-  links use ``hx-get`` with ``hx-push-url``; without JavaScript they are plain GET
-  forms and links);
-* ``?format=csv`` / ``?format=xlsx``: the export of exactly the filtered rows, from the
-  same queryset (:mod:`tandem.core.export`), so an export can never hold a row the page
-  would not show.
-
-Only orderings an index serves are offered (the ``*_SORTS`` tables below and
-``tandem.clients.selectors.ACCOUNT_SORTS`` / ``CONTACT_SORTS``): a page costs the same
-at a thousand rows and at a million. The query count of each page is constant whatever
-the data size and page size (pinned in tests/clients/test_lists.py).
-
-A page reads its rows as dictionaries of the shown columns and writes them with
-:mod:`tandem.clients.views.rows`; its capped count reads the selector's ``for_count``
-shape of the same rows (docs/clients.md, "List pages").
+An account manager opens the account list on "My accounts" (the default view when the
+request has no query string); executives and administrators on all accounts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
 from tandem.clients import selectors
 from tandem.clients.models import (
     Account,
-    Inquiry,
     InquiryStatus,
     InteractionKind,
     Lifecycle,
     Priority,
     Tier,
 )
+from tandem.clients.services import accounts_reassign
 from tandem.clients.views import rows as table_rows
 from tandem.clients.views.common import owner_choices, sla_state, sla_state_of
-from tandem.core import export
-from tandem.core.errors import NotFoundError
-from tandem.core.pagination import page_query, paginate
-from tandem.core.permissions import get_visible, is_admin, policy_for, sees_everything
+from tandem.core import export, lists
+from tandem.core.errors import NotFoundError, PermissionDeniedError
+from tandem.core.lists import Column, ListFilterForm, ListView, Preset
+from tandem.core.permissions import get_visible, has_role, policy_for, sees_everything
 from tandem.core.roles import Role
-from tandem.core.web import wants_partial
-from tandem.core.widgets import FastInputRenderer
 from tandem.people import selectors as people_selectors
-from tandem.people.forms import DateInput, StyledForm
+from tandem.people.forms import DateInput
 
-# --- Shared machinery ------------------------------------------------------------------
-
-
-def per_page_choices() -> list[tuple[str, str]]:
-    """Page sizes; the empty value is the default size (``TANDEM_PAGE_SIZE``)."""
-    default = int(settings.TANDEM_PAGE_SIZE)
-    sizes = sorted({10, 25, default, 100})
-    return [("" if size == default else str(size), str(size)) for size in sizes]
-
-
-def sort_choices(keys: Sequence[str]) -> list[tuple[str, str]]:
-    return [(value, value) for key in keys for value in (key, f"-{key}")]
-
-
-class ListFilterForm(StyledForm):
-    """Filters of a list page (GET). An invalid value is ignored (no filter), never an
-    error page: a bookmarked list keeps working."""
-
-    sort_keys: Sequence[str] = ()
-    default_sort = ""
-    default_renderer = FastInputRenderer()  # inputs written without templates, same HTML
-
-    per_page = forms.ChoiceField(label="Rows per page", required=False)
-    sort = forms.ChoiceField(label="Sort by", required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["per_page"].choices = per_page_choices()  # type: ignore[attr-defined]
-        self.fields["sort"].choices = [("", ""), *sort_choices(self.sort_keys)]  # type: ignore[attr-defined]
-        if "q" in self.fields:
-            self.fields["q"].widget.input_type = "search"
-
-    def values(self) -> dict[str, Any]:
-        """Each valid value, or its field's empty value when invalid or absent."""
-        if self.is_bound:
-            self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        values = {name: data.get(name, _empty(field)) for name, field in self.fields.items()}
-        values["sort"] = values["sort"] or self.default_sort
-        return values
-
-    def filter_names(self) -> list[str]:
-        return [name for name in self.fields if name not in {"per_page", "sort"}]
-
-
-def _empty(field: forms.Field) -> Any:
-    if isinstance(field, forms.BooleanField):
-        return False
-    if isinstance(field, forms.TypedChoiceField):
-        return field.empty_value
-    if isinstance(field, forms.DateField):
-        return None
-    return ""
-
-
-@dataclass(frozen=True)
-class Header:
-    """A column header: sortable ones carry the query of their link and ``aria-sort``."""
-
-    label: str
-    url_query: str = ""
-    aria_sort: str | None = None
-
-    @property
-    def sortable(self) -> bool:
-        return bool(self.url_query)
-
-
-def headers(params: Mapping[str, Any], current: str, columns: Sequence[tuple[str, str | None]]) -> list[Header]:
-    """Headers of ``columns`` (label, sort key or ``None``); clicking the sorted column
-    reverses it."""
-    result = []
-    for label, key in columns:
-        if key is None:
-            result.append(Header(label))
-            continue
-        if current == key:
-            next_sort, aria = f"-{key}", "ascending"
-        elif current == f"-{key}":
-            next_sort, aria = key, "descending"
-        else:
-            next_sort, aria = key, None
-        result.append(Header(label, page_query(params, sort=next_sort, page=None), aria))
-    return result
-
-
-def query_params(query: QueryDict) -> dict[str, str]:
-    return {key: query.get(key, "") for key in query if key not in {"page", "format"}}
-
-
-@dataclass(frozen=True)
-class ListPage:
-    """What a list view hands to :func:`render_list`."""
-
-    request: HttpRequest
-    template: str
-    results_id: str
-    queryset: QuerySet[Any]
-    form: ListFilterForm
-    columns: Sequence[tuple[str, str | None]]
-    export_columns: Sequence[export.Column]
-    export_name: str
-    render_rows: Callable[[Any], SafeString]
-    # The columns the rows are written from: a page reads them as dictionaries
-    # (``QuerySet.values``), only what it shows; an export reads the models.
-    row_fields: Sequence[str]
-    # The same rows for the capped count (the selector's ``for_count`` shape).
-    count_queryset: QuerySet[Any] | None = None
-    decorate: Callable[[Sequence[Any]], list[Any]] | None = None
-
-
-def render_list(page_spec: ListPage, **context: Any) -> HttpResponseBase:
-    request = page_spec.request
-    values = page_spec.form.values()
-    file_format = export.requested_format(request.GET)
-    if file_format:
-        return export.export_response(
-            page_spec.queryset, page_spec.export_columns, name=page_spec.export_name, file_format=file_format
-        )
-    rows_queryset = page_spec.queryset.values(*page_spec.row_fields)
-    page = paginate(
-        rows_queryset, request.GET.get("page"), values["per_page"] or None, count_queryset=page_spec.count_queryset
-    )
-    params = query_params(request.GET)
-    rows = page_spec.decorate(page.items) if page_spec.decorate else page.items
-    full_context = {
-        "filter_form": page_spec.form,
-        "rows": rows,
-        "rows_html": page_spec.render_rows(rows),
-        "is_filtered": any(values[name] for name in page_spec.form.filter_names()),
-        "headers": headers(params, values["sort"], page_spec.columns),
-        "page": page,
-        "previous_query": page_query(params, page=page.previous_number) if page.has_previous else "",
-        "next_query": page_query(params, page=page.next_number) if page.has_next else "",
-        "csv_query": page_query(params, page=None, format="csv"),
-        "xlsx_query": page_query(params, page=None, format="xlsx"),
-        "results_id": page_spec.results_id,
-        **context,
-    }
-    template = page_spec.template
-    if wants_partial(request):
-        template += "#list-results"
-    return render(request, template, full_context)
-
-
-# --- Accounts ------------------------------------------------------------------------------
-
-ACCOUNT_SORT_KEYS = ("name", "tier", "check_in_due")
-
-
-class AccountFilterForm(ListFilterForm):
-    sort_keys = ACCOUNT_SORT_KEYS
-    default_sort = "name"
-
-    q = forms.CharField(label="Search", required=False, max_length=100, help_text="Name or web domain")
-    owner = forms.TypedChoiceField(label="Account manager", required=False, coerce=int, empty_value=None)
-    tier = forms.ChoiceField(label="Tier", required=False, choices=[("", "Any tier"), *Tier.choices])
-    lifecycle = forms.ChoiceField(label="Lifecycle", required=False, choices=[("", "Any stage"), *Lifecycle.choices])
-    industry = forms.CharField(label="Industry", required=False, max_length=100)
-    overdue = forms.BooleanField(label="Check-in overdue", required=False)
-    field_order = ["q", "owner", "tier", "lifecycle", "industry", "overdue", "per_page", "sort"]
-
-    def __init__(self, *args: Any, owners: Sequence[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [  # type: ignore[attr-defined]
-            ("", "Anyone"),
-            *((str(user.pk), user.full_name or user.email) for user in owners),
-        ]
+# --- Shared ------------------------------------------------------------------------------
 
 
 def account_owner_options(actor: Any) -> list[Any]:
@@ -243,14 +65,68 @@ def account_owner_options(actor: Any) -> list[Any]:
     return list(queryset.prefetch_related(None).select_related(None).only("id", "full_name", "email"))
 
 
-ACCOUNT_COLUMNS: list[tuple[str, str | None]] = [
-    ("Name", "name"),
-    ("Tier", "tier"),
-    ("Lifecycle", None),
-    ("Account manager", None),
-    ("Last contact", None),
-    ("Next check-in", "check_in_due"),
-]
+def account_from_query(actor: Any, value: str | None) -> Account | None:
+    """The account named by ``?account=`` when the actor may see it (one query), else
+    ``None``: a list is narrowed to one account from that account's page."""
+    if not value or not value.isdigit():
+        return None
+    try:
+        return get_visible(actor, Account.objects.only("id", "name"), int(value))
+    except NotFoundError:  # an id the actor may not see is no filter
+        return None
+
+
+class AccountScopedFilterForm(ListFilterForm):
+    """A filter form with the hidden ``account`` filter (a list opened from an account)."""
+
+    account = forms.TypedChoiceField(label="Account", required=False, coerce=int, empty_value=None, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, account: Account | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("account", [("", ""), *([(str(account.pk), account.name)] if account else [])])
+
+
+class AccountScopedList(ListView):
+    """A list that ``?account=`` narrows to one account (contacts, interactions,
+    inquiries)."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        super().__init__(request)
+        self.account = account_from_query(self.actor, request.GET.get("account"))
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"account": self.account}
+
+    @property
+    def account_id(self) -> int | None:
+        return self.account.pk if self.account else None
+
+    def export_filename(self) -> str:
+        return f"{self.export_name}-{self.account.name}" if self.account else self.export_name
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"account": self.account}
+
+
+# --- Accounts ------------------------------------------------------------------------------
+
+
+class AccountFilterForm(ListFilterForm):
+    sort_keys = ("name", "tier", "check_in_due")
+    default_sort = "name"
+
+    q = forms.CharField(label="Search", required=False, max_length=100, help_text="Name or web domain")
+    owner = forms.TypedChoiceField(label="Account manager", required=False, coerce=int, empty_value=None)
+    tier = forms.ChoiceField(label="Tier", required=False, choices=[("", "Any tier"), *Tier.choices])
+    lifecycle = forms.ChoiceField(label="Lifecycle", required=False, choices=[("", "Any stage"), *Lifecycle.choices])
+    industry = forms.CharField(label="Industry", required=False, max_length=100)
+    overdue = forms.BooleanField(label="Check-in overdue", required=False)
+    field_order = ["q", "owner", "tier", "lifecycle", "industry", "overdue", "per_page", "sort"]
+
+    def __init__(self, *args: Any, owners: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("owner", [("", "Anyone"), *((str(user.pk), user.full_name or user.email) for user in owners)])
+
 
 ACCOUNT_EXPORT = [
     export.Column("Name", "name"),
@@ -270,23 +146,71 @@ ACCOUNT_EXPORT = [
 ]
 
 
-@login_required
-@require_GET
-def account_list(request: HttpRequest) -> HttpResponseBase:
-    actor = request.user
-    owners = account_owner_options(actor)
-    form = AccountFilterForm(request.GET or None, owners=owners)
-    values = form.values()
-    filters = selectors.AccountFilters(
-        search=values["q"], owner_id=values["owner"], tier=values["tier"], lifecycle=values["lifecycle"],
-        industry=values["industry"].strip(), overdue_only=values["overdue"], sort=values["sort"],
+def _owns_accounts(actor: Any) -> bool:
+    return has_role(actor, Role.ACCOUNT_MANAGER) and not sees_everything(actor)
+
+
+@lists.register
+class AccountList(ListView):
+    """Accounts by name; an account manager's default view is "My accounts"."""
+
+    key = "accounts"
+    url_name = "clients:account_list"
+    title, noun = "Accounts", "accounts"
+    template = "clients/account_list.html"
+    results_id = "account-results"
+    filter_form = AccountFilterForm
+    columns = (
+        Column("Name", sort="name", phone=True),
+        Column("Tier", sort="tier"),
+        Column("Lifecycle"),
+        Column("Account manager", phone=True),
+        Column("Last contact"),
+        Column("Next check-in", sort="check_in_due", phone=True),
     )
-    spec = ListPage(
-        request, "clients/account_list.html", "account-results", selectors.account_list(actor=actor, filters=filters),
-        form, ACCOUNT_COLUMNS, ACCOUNT_EXPORT, "accounts", table_rows.account_rows, table_rows.ACCOUNT_ROW_FIELDS,
-        count_queryset=selectors.account_list(actor=actor, filters=filters, for_count=True), decorate=with_overdue,
+    row_fields = table_rows.ACCOUNT_ROW_FIELDS
+    export_columns = ACCOUNT_EXPORT
+    export_name = "accounts"
+    presets = (
+        Preset("mine", "My accounts", lambda actor: {"owner": actor.pk}, visible=_owns_accounts),
+        Preset("all", "All accounts"),
     )
-    return render_list(spec, can_create=policy_for(Account).can_create(actor))
+    bulk_actions = (
+        lists.BulkAction(
+            "reassign", "Reassign owner", url_name="clients:account_reassign",
+            fields_template="clients/partials/list_reassign.html", allowed=lambda actor: policy_for(Account).can_create(actor),
+        ),
+        lists.EXPORT_SELECTED,
+    )
+
+    def __init__(self, request: HttpRequest) -> None:
+        super().__init__(request)
+        self.owners = account_owner_options(self.actor)
+
+    def default_preset(self) -> str | None:
+        return "mine" if _owns_accounts(self.actor) else "all"
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"owners": self.owners}
+
+    def selection(self, values: Mapping[str, Any], *, for_count: bool) -> QuerySet[Any]:
+        filters = selectors.AccountFilters(
+            search=values["q"], owner_id=values["owner"], tier=values["tier"], lifecycle=values["lifecycle"],
+            industry=values["industry"].strip(), overdue_only=values["overdue"], sort=values["sort"],
+        )
+        return selectors.account_list(actor=self.actor, filters=filters, for_count=for_count)
+
+    def decorate(self, rows: Sequence[Mapping[str, Any]]) -> Sequence[Any]:
+        return with_overdue(rows)
+
+    def write_rows(self, rows: Sequence[Any]) -> SafeString:
+        return table_rows.account_rows(rows)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"can_create": policy_for(Account).can_create(self.actor), "reassign_owners": self.owners}
+
+
+account_list = AccountList.as_view()
 
 
 def with_overdue(accounts: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], bool]]:
@@ -303,42 +227,50 @@ def with_overdue(accounts: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[st
     ]
 
 
+@login_required
+@require_POST
+def account_reassign(request: HttpRequest) -> HttpResponse:
+    """Give the selected accounts (``id``) to another account manager (``new_owner``)
+    through :func:`tandem.clients.services.accounts_reassign`; back to the list."""
+    actor = request.user
+    if not policy_for(Account).can_create(actor):  # only those who may own accounts give them away
+        raise PermissionDeniedError("You may not reassign accounts.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    target = target or reverse(AccountList.url_name)
+    ids = lists.selected_ids(request.POST) or []
+    owner_id = request.POST.get("new_owner", "")
+    owner = next((user for user in account_owner_options(actor) if str(user.pk) == owner_id), None)
+    if not ids:
+        messages.error(request, "Select the accounts to reassign first.")
+    elif owner is None:
+        messages.error(request, "Choose the account manager to give the accounts to.")
+    else:
+        try:
+            changed = accounts_reassign(
+                actor=actor, account_ids=ids, owner=owner, expected_versions=lists.selected_versions(request.POST)
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            name = owner.full_name or owner.email
+            messages.success(request, f"{changed} account{'s' if changed != 1 else ''} reassigned to {name}.")
+    return redirect(target)
+
+
 # --- Contacts ------------------------------------------------------------------------------
 
 
-class ContactFilterForm(ListFilterForm):
+class ContactFilterForm(AccountScopedFilterForm):
     sort_keys = ("name",)
     default_sort = "name"
 
     q = forms.CharField(label="Search", required=False, max_length=100, help_text="Name or e-mail")
-    account = forms.TypedChoiceField(label="Account", required=False, coerce=int, empty_value=None, widget=forms.HiddenInput)
     decision_makers = forms.BooleanField(label="Decision makers only", required=False)
     inactive = forms.BooleanField(label="Include inactive contacts", required=False)
     field_order = ["q", "decision_makers", "inactive", "per_page", "sort", "account"]
 
-    def __init__(self, *args: Any, account: Account | None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [("", ""), *([(str(account.pk), account.name)] if account else [])]  # type: ignore[attr-defined]
-
-
-def account_from_query(actor: Any, value: str | None) -> Account | None:
-    """The account named by ``?account=`` when the actor may see it (one query), else
-    ``None``: a list is narrowed to one account from that account's page."""
-    if not value or not value.isdigit():
-        return None
-    try:
-        return get_visible(actor, Account.objects.only("id", "name"), int(value))
-    except NotFoundError:  # an id the actor may not see is no filter
-        return None
-
-
-CONTACT_COLUMNS: list[tuple[str, str | None]] = [
-    ("Name", "name"),
-    ("E-mail", None),
-    ("Job title", None),
-    ("Account", None),
-    ("Phone", None),
-]
 
 CONTACT_EXPORT = [
     export.Column("First name", "first_name"),
@@ -356,32 +288,43 @@ CONTACT_EXPORT = [
 ]
 
 
-@login_required
-@require_GET
-def contact_list(request: HttpRequest) -> HttpResponseBase:
-    actor = request.user
-    account = account_from_query(actor, request.GET.get("account"))
-    form = ContactFilterForm(request.GET or None, account=account)
-    values = form.values()
-    filters = selectors.ContactFilters(
-        search=values["q"], account_id=account.pk if account else None,
-        decision_makers_only=values["decision_makers"], include_inactive=values["inactive"], sort=values["sort"],
+@lists.register
+class ContactList(AccountScopedList):
+    key = "contacts"
+    url_name = "clients:contact_list"
+    title, noun = "Contacts", "contacts"
+    template = "clients/contact_list.html"
+    results_id = "contact-results"
+    filter_form = ContactFilterForm
+    columns = (
+        Column("Name", sort="name", phone=True),
+        Column("E-mail", phone=True),
+        Column("Job title"),
+        Column("Account", phone=True),
+        Column("Phone"),
     )
-    spec = ListPage(
-        request, "clients/contact_list.html", "contact-results", selectors.contact_list(actor=actor, filters=filters),
-        form, CONTACT_COLUMNS, CONTACT_EXPORT, f"contacts-{account.name}" if account else "contacts", table_rows.contact_rows,
-        table_rows.CONTACT_ROW_FIELDS, count_queryset=selectors.contact_list(actor=actor, filters=filters, for_count=True),
-    )
-    return render_list(spec, account=account)
+    row_fields = table_rows.CONTACT_ROW_FIELDS
+    export_columns = CONTACT_EXPORT
+    export_name = "contacts"
+
+    def selection(self, values: Mapping[str, Any], *, for_count: bool) -> QuerySet[Any]:
+        filters = selectors.ContactFilters(
+            search=values["q"], account_id=self.account_id, decision_makers_only=values["decision_makers"],
+            include_inactive=values["inactive"], sort=values["sort"],
+        )
+        return selectors.contact_list(actor=self.actor, filters=filters, for_count=for_count)
+
+    def write_rows(self, rows: Sequence[Any]) -> SafeString:
+        return table_rows.contact_rows(rows)
+
+
+contact_list = ContactList.as_view()
 
 
 # --- Interactions --------------------------------------------------------------------------
 
-# Orderings the interaction_time_idx index serves, in both directions.
-INTERACTION_SORTS = {"date": ("occurred_at", "id"), "-date": ("-occurred_at", "-id")}
 
-
-class InteractionFilterForm(ListFilterForm):
+class InteractionFilterForm(AccountScopedFilterForm):
     sort_keys = ("date",)
     default_sort = "-date"
 
@@ -389,12 +332,7 @@ class InteractionFilterForm(ListFilterForm):
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *InteractionKind.choices])
     since = forms.DateField(label="From", required=False, widget=DateInput)
     until = forms.DateField(label="To", required=False, widget=DateInput, help_text="Inclusive")
-    account = forms.TypedChoiceField(label="Account", required=False, coerce=int, empty_value=None, widget=forms.HiddenInput)
     field_order = ["q", "kind", "since", "until", "per_page", "sort", "account"]
-
-    def __init__(self, *args: Any, account: Account | None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [("", ""), *([(str(account.pk), account.name)] if account else [])]  # type: ignore[attr-defined]
 
 
 def _day_start(day: dt.date | None) -> dt.datetime | None:
@@ -402,14 +340,6 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
         return None
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
-
-INTERACTION_COLUMNS: list[tuple[str, str | None]] = [
-    ("Date", "date"),
-    ("Kind", None),
-    ("Subject", None),
-    ("Account", None),
-    ("Logged by", None),
-]
 
 INTERACTION_EXPORT = [
     export.Column("Date", "occurred_at"),
@@ -424,43 +354,47 @@ INTERACTION_EXPORT = [
 ]
 
 
-@login_required
-@require_GET
-def interaction_list(request: HttpRequest) -> HttpResponseBase:
-    actor = request.user
-    account = account_from_query(actor, request.GET.get("account"))
-    form = InteractionFilterForm(request.GET or None, account=account)
-    values = form.values()
-    until = values["until"]
-    filters = selectors.InteractionFilters(
-        account_id=account.pk if account else None, kind=values["kind"], search=values["q"],
-        since=_day_start(values["since"]), until=_day_start(until + dt.timedelta(days=1)) if until else None,
+@lists.register
+class InteractionList(AccountScopedList):
+    key = "interactions"
+    url_name = "clients:interaction_list"
+    title, noun = "Interactions", "interactions"
+    template = "clients/interaction_list.html"
+    results_id = "interaction-results"
+    filter_form = InteractionFilterForm
+    columns = (
+        Column("Date", sort="date", phone=True),
+        Column("Kind", phone=True),
+        Column("Subject", phone=True),
+        Column("Account", phone=True),
+        Column("Logged by"),
     )
-    queryset = selectors.interaction_list(actor=actor, filters=filters).order_by(*INTERACTION_SORTS[values["sort"]])
-    spec = ListPage(
-        request, "clients/interaction_list.html", "interaction-results", queryset,
-        form, INTERACTION_COLUMNS, INTERACTION_EXPORT, f"interactions-{account.name}" if account else "interactions",
-        table_rows.interaction_rows, table_rows.INTERACTION_ROW_FIELDS,
-        count_queryset=selectors.interaction_list(actor=actor, filters=filters, for_count=True),
-    )
-    return render_list(spec, account=account)
+    row_fields = table_rows.INTERACTION_ROW_FIELDS
+    export_columns = INTERACTION_EXPORT
+    export_name = "interactions"
+
+    def selection(self, values: Mapping[str, Any], *, for_count: bool) -> QuerySet[Any]:
+        until = values["until"]
+        filters = selectors.InteractionFilters(
+            account_id=self.account_id, kind=values["kind"], search=values["q"], since=_day_start(values["since"]),
+            until=_day_start(until + dt.timedelta(days=1)) if until else None, sort=values["sort"],
+        )
+        return selectors.interaction_list(actor=self.actor, filters=filters, for_count=for_count)
+
+    def write_rows(self, rows: Sequence[Any]) -> SafeString:
+        return table_rows.interaction_rows(rows)
+
+
+interaction_list = InteractionList.as_view()
 
 
 # --- The inquiry queue ---------------------------------------------------------------------
 
-# ``sla_due`` is served by inquiry_queue_idx (status, sla_due_at) when a status is chosen
-# and by inquiry_sla_due_idx otherwise; ``received`` by inquiry_received_idx.
-INQUIRY_SORTS = {
-    "sla_due": ("sla_due_at", "id"),
-    "-sla_due": ("-sla_due_at", "-id"),
-    "received": ("received_at", "id"),
-    "-received": ("-received_at", "-id"),
-}
 ANY_STATUS = "any"
 MINE = "me"
 
 
-class InquiryFilterForm(ListFilterForm):
+class InquiryFilterForm(AccountScopedFilterForm):
     sort_keys = ("sla_due", "received")
     default_sort = "sla_due"
 
@@ -471,12 +405,7 @@ class InquiryFilterForm(ListFilterForm):
     )
     priority = forms.ChoiceField(label="Priority", required=False, choices=[("", "Any priority"), *Priority.choices])
     assignee = forms.ChoiceField(label="Assignee", required=False, choices=[("", "Anyone"), (MINE, "Assigned to me")])
-    account = forms.TypedChoiceField(label="Account", required=False, coerce=int, empty_value=None, widget=forms.HiddenInput)
     field_order = ["status", "priority", "assignee", "per_page", "sort", "account"]
-
-    def __init__(self, *args: Any, account: Account | None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [("", ""), *([(str(account.pk), account.name)] if account else [])]  # type: ignore[attr-defined]
 
 
 def inquiry_filters(actor: Any, values: Mapping[str, Any], account: Account | None) -> selectors.InquiryFilters:
@@ -487,18 +416,9 @@ def inquiry_filters(actor: Any, values: Mapping[str, Any], account: Account | No
         # The queue's default: inquiries still waiting for their first response.
         status="" if status == ANY_STATUS else (status or InquiryStatus.OPEN),
         priority=values["priority"],
+        sort=values["sort"],
     )
 
-
-INQUIRY_COLUMNS: list[tuple[str, str | None]] = [
-    ("Subject", None),
-    ("Account", None),
-    ("Priority", None),
-    ("Assignee", None),
-    ("Received", "received"),
-    ("SLA due", "sla_due"),
-    ("First response (business hours)", None),
-]
 
 INQUIRY_EXPORT = [
     export.Column("Subject", "subject"),
@@ -518,27 +438,43 @@ INQUIRY_EXPORT = [
 ]
 
 
-@login_required
-@require_GET
-def inquiry_queue(request: HttpRequest) -> HttpResponseBase:
+@lists.register
+class InquiryQueue(AccountScopedList):
     """Inquiries by SLA due time, most urgent first; by default those still waiting for
     a first response. Account managers see their team's accounts' inquiries, anyone
     else only the inquiries assigned to them (the inquiry policy)."""
-    actor = request.user
-    account = account_from_query(actor, request.GET.get("account"))
-    form = InquiryFilterForm(request.GET or None, account=account)
-    values = form.values()
-    queryset = selectors.inquiry_queue(actor=actor, filters=inquiry_filters(actor, values, account)).order_by(
-        *INQUIRY_SORTS[values["sort"]]
+
+    key = "inquiries"
+    url_name = "clients:inquiry_queue"
+    title, noun = "Inquiry queue", "inquiries"
+    template = "clients/inquiry_queue.html"
+    results_id = "inquiry-results"
+    filter_form = InquiryFilterForm
+    columns = (
+        Column("Subject", phone=True),
+        Column("Account", phone=True),
+        Column("Priority"),
+        Column("Assignee"),
+        Column("Received", sort="received"),
+        Column("SLA due", sort="sla_due", phone=True),
+        Column("First response (business hours)", align="end"),
     )
-    spec = ListPage(
-        request, "clients/inquiry_queue.html", "inquiry-results", queryset,
-        form, INQUIRY_COLUMNS, INQUIRY_EXPORT, f"inquiries-{account.name}" if account else "inquiries",
-        table_rows.inquiry_rows, table_rows.INQUIRY_ROW_FIELDS,
-        count_queryset=selectors.inquiry_queue(actor=actor, filters=inquiry_filters(actor, values, account), for_count=True),
-        decorate=with_sla_rows,
-    )
-    return render_list(spec, account=account)
+    row_fields = table_rows.INQUIRY_ROW_FIELDS
+    export_columns = INQUIRY_EXPORT
+    export_name = "inquiries"
+
+    def selection(self, values: Mapping[str, Any], *, for_count: bool) -> QuerySet[Any]:
+        filters = inquiry_filters(self.actor, values, self.account)
+        return selectors.inquiry_queue(actor=self.actor, filters=filters, for_count=for_count)
+
+    def decorate(self, rows: Sequence[Mapping[str, Any]]) -> Sequence[Any]:
+        return with_sla_rows(rows)
+
+    def write_rows(self, rows: Sequence[Any]) -> SafeString:
+        return table_rows.inquiry_rows(rows)
+
+
+inquiry_queue = InquiryQueue.as_view()
 
 
 def with_sla_rows(inquiries: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], Any]]:
@@ -547,42 +483,3 @@ def with_sla_rows(inquiries: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[
     return [
         (row, sla_state_of(row["first_response_at"], row["sla_due_at"], row["status"], now)) for row in inquiries
     ]
-
-
-def with_sla(inquiries: Sequence[Inquiry]) -> list[tuple[Inquiry, Any]]:
-    now = timezone.now()
-    return [(inquiry, sla_state(inquiry, now)) for inquiry in inquiries]
-
-
-# --- Needs attention ---------------------------------------------------------------------
-
-
-def may_pick_manager(actor: Any) -> bool:
-    return sees_everything(actor)
-
-
-@login_required
-@require_GET
-def attention(request: HttpRequest) -> HttpResponse:
-    """The actor's overdue check-ins, due follow-ups and inquiries near or past their
-    SLA. Executives and administrators may look at any account manager's list."""
-    actor = request.user
-    managers: list[Any] = []
-    manager = actor
-    if may_pick_manager(actor):
-        managers = account_owner_options(actor)
-        wanted = request.GET.get("manager", "")
-        manager = next((user for user in managers if str(user.pk) == wanted), actor)
-    result = selectors.needs_attention(actor=actor, owner=manager)
-    context = {
-        "attention": result,
-        "managers": managers,
-        "manager": manager,
-        "is_self": manager.pk == actor.pk,
-        # Follow-ups are the owner's to close (administrators may close anyone's).
-        "can_mark_done": manager.pk == actor.pk or is_admin(actor),
-        "inquiries": with_sla(result.inquiries_at_risk),
-        "today": timezone.localdate(),
-    }
-    return render(request, "clients/attention.html", context)
-

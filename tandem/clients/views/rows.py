@@ -69,6 +69,7 @@ def _person(row: Row, prefix: str) -> str:
 
 
 def account_rows(rows: Sequence[tuple[Row, bool]]) -> SafeString:
+    """Each account with a checkbox for the bulk actions (its ``form`` is the bar's)."""
     detail = UrlPattern("clients:account_detail", "account_id")
     dates = DateText()
     tiers, lifecycles = labels(Tier), labels(Lifecycle)
@@ -84,8 +85,11 @@ def account_rows(rows: Sequence[tuple[Row, bool]]) -> SafeString:
                 check_in += ' <span class="badge text-bg-danger" data-testid="overdue">Overdue</span>'
         else:
             check_in = MUTED.format("—")
+        name = esc(account["name"])
         out.append(
-            f'{ROW_START}\n          <td><a href="{detail(account["id"])}">{esc(account["name"])}</a>{domain}</td>'
+            f'{ROW_START}\n          <td class="list-select"><input type="checkbox" class="form-check-input" name="id"'
+            f' value="{account["id"]}" form="account-results-bulk" aria-label="Select {name}"></td>'
+            f'\n          <td><a href="{detail(account["id"])}">{name}</a>{domain}</td>'
             f"\n          <td>{_label(tiers, account['tier'])}</td>"
             f"\n          <td>{_label(lifecycles, account['lifecycle'])}</td>"
             f"\n          <td>{owner}</td>"

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0004_search_index'),
+        ('core', '0005_saved_views'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
