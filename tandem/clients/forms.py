@@ -36,17 +36,11 @@ from tandem.clients.models import (
 )
 from tandem.clients.services.accounts import ACCOUNT_FIELDS, LIFECYCLE_MOVES
 from tandem.clients.services.contacts import CONTACT_FIELDS
-from tandem.people.forms import DateInput, StyledForm, time_zone_choices
+from tandem.core.forms import DateInput, DateTimeInput, FastSelect, StyledForm
+from tandem.people.forms import time_zone_choices
 from tandem.people.models import User
 
 MEETING_KINDS = (InteractionKind.MEETING, InteractionKind.VIDEO, InteractionKind.QBR)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 def now_to_the_minute() -> dt.datetime:
@@ -84,6 +78,8 @@ def user_label(user: Any) -> str:
 
 
 class UserChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return user_label(obj)
 
@@ -100,6 +96,8 @@ class ContactMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SingleContactField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name)
 
@@ -109,13 +107,13 @@ class SingleContactField(forms.ModelChoiceField):
 
 class AccountForm(VersionedForm):
     name = forms.CharField(label="Name", max_length=200)
-    tier = forms.ChoiceField(label="Tier", choices=Tier.choices, initial=Tier.STANDARD)
+    tier = forms.ChoiceField(label="Tier", choices=Tier.choices, initial=Tier.STANDARD, widget=FastSelect)
     owner = UserChoiceField(
         label="Account manager", queryset=User.objects.none(), required=False, empty_label="Nobody yet",
         help_text="Only account managers are listed.",
     )
     industry = forms.CharField(label="Industry", max_length=100, required=False)
-    size = forms.ChoiceField(label="Company size (employees)", choices=_blank(CompanySize.choices), required=False)
+    size = forms.ChoiceField(label="Company size (employees)", choices=_blank(CompanySize.choices), required=False, widget=FastSelect)
     employee_count = forms.IntegerField(label="Number of employees", min_value=0, required=False)
     annual_revenue = forms.DecimalField(label="Annual revenue", min_value=0, max_digits=16, decimal_places=2, required=False)
     currency = forms.CharField(label="Currency", max_length=3, min_length=3, initial="EUR", help_text="ISO 4217 code, e.g. EUR.")
@@ -125,9 +123,9 @@ class AccountForm(VersionedForm):
     city = forms.CharField(label="City", max_length=100, required=False)
     country = forms.CharField(label="Country", max_length=100, required=False)
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    preferred_channel = forms.ChoiceField(label="Preferred channel", choices=_blank(Channel.choices, "No preference"), required=False)
+    preferred_channel = forms.ChoiceField(label="Preferred channel", choices=_blank(Channel.choices, "No preference"), required=False, widget=FastSelect)
     meeting_rhythm = forms.CharField(label="Meeting rhythm", max_length=100, required=False, help_text="e.g. monthly steering, weekly stand-up.")
-    time_zone = forms.ChoiceField(label="Time zone", required=False)
+    time_zone = forms.ChoiceField(label="Time zone", required=False, widget=FastSelect)
     language = forms.CharField(label="Language", max_length=35, required=False)
     preference_notes = forms.CharField(label="Preference notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     check_in_days = forms.IntegerField(
@@ -137,6 +135,7 @@ class AccountForm(VersionedForm):
     lifecycle = forms.ChoiceField(
         label="Lifecycle", choices=[(Lifecycle.PROSPECT, Lifecycle.PROSPECT.label), (Lifecycle.ACTIVE, Lifecycle.ACTIVE.label)],
         initial=Lifecycle.PROSPECT, help_text="Change it later with “Change lifecycle”; every change is kept.",
+        widget=FastSelect,
     )
 
     def __init__(self, *args: Any, owners: QuerySet[Any], editing: bool = False, **kwargs: Any) -> None:
@@ -196,11 +195,11 @@ class LifecycleForm(StyledForm):
 
 
 class AccountItemForm(VersionedForm):
-    kind = forms.ChoiceField(label="Kind", choices=ItemKind.choices)
+    kind = forms.ChoiceField(label="Kind", choices=ItemKind.choices, widget=FastSelect)
     title = forms.CharField(label="Title", max_length=200)
     detail = forms.CharField(label="Detail", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    status = forms.ChoiceField(label="Status", choices=ItemStatus.choices, initial=ItemStatus.OPEN)
-    priority = forms.ChoiceField(label="Priority", choices=Priority.choices, initial=Priority.NORMAL)
+    status = forms.ChoiceField(label="Status", choices=ItemStatus.choices, initial=ItemStatus.OPEN, widget=FastSelect)
+    priority = forms.ChoiceField(label="Priority", choices=Priority.choices, initial=Priority.NORMAL, widget=FastSelect)
     target_date = forms.DateField(label="Target date", required=False, widget=DateInput())
 
     fields_for_service = ("kind", "title", "detail", "status", "priority", "target_date")
@@ -214,7 +213,7 @@ class AccountItemForm(VersionedForm):
 
 
 class ItemStatusForm(StyledForm):
-    status = forms.ChoiceField(label="Status", choices=ItemStatus.choices)
+    status = forms.ChoiceField(label="Status", choices=ItemStatus.choices, widget=FastSelect)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -230,7 +229,7 @@ class ContactForm(VersionedForm):
     email = forms.EmailField(label="E-mail", required=False)
     phone = forms.CharField(label="Phone", max_length=50, required=False)
     mobile = forms.CharField(label="Mobile", max_length=50, required=False)
-    preferred_channel = forms.ChoiceField(label="Preferred channel", choices=_blank(Channel.choices, "No preference"), required=False)
+    preferred_channel = forms.ChoiceField(label="Preferred channel", choices=_blank(Channel.choices, "No preference"), required=False, widget=FastSelect)
     is_primary = forms.BooleanField(label="Primary contact", required=False, help_text="One per account: choosing this one unsets the previous.")
     is_decision_maker = forms.BooleanField(label="Decision maker", required=False)
     email_opt_out = forms.BooleanField(label="Opted out of e-mail", required=False, help_text="Tandem never sends this contact e-mail.")
@@ -249,8 +248,8 @@ class ContactForm(VersionedForm):
 
 
 class InteractionForm(VersionedForm):
-    kind = forms.ChoiceField(label="Kind", choices=InteractionKind.choices, initial=InteractionKind.CALL)
-    direction = forms.ChoiceField(label="Direction", choices=Direction.choices, initial=Direction.OUTBOUND)
+    kind = forms.ChoiceField(label="Kind", choices=InteractionKind.choices, initial=InteractionKind.CALL, widget=FastSelect)
+    direction = forms.ChoiceField(label="Direction", choices=Direction.choices, initial=Direction.OUTBOUND, widget=FastSelect)
     occurred_at = forms.DateTimeField(label="When", widget=DateTimeInput())
     subject = forms.CharField(label="Subject", max_length=200)
     summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -313,6 +312,7 @@ class RespondForm(StyledForm):
     kind = forms.ChoiceField(
         label="How", initial=InteractionKind.EMAIL,
         choices=[(k.value, k.label) for k in (InteractionKind.EMAIL, InteractionKind.CALL, InteractionKind.MEETING, InteractionKind.VIDEO)],
+        widget=FastSelect,
     )
     occurred_at = forms.DateTimeField(label="When", widget=DateTimeInput())
     subject = forms.CharField(label="Subject", max_length=200)
@@ -337,7 +337,7 @@ class RespondForm(StyledForm):
 class FeedbackForm(VersionedForm):
     sentiment = forms.ChoiceField(label="Sentiment", choices=Sentiment.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="What they said", widget=forms.Textarea(attrs={"rows": 3}))
-    channel = forms.ChoiceField(label="Channel", choices=Channel.choices, initial=Channel.EMAIL)
+    channel = forms.ChoiceField(label="Channel", choices=Channel.choices, initial=Channel.EMAIL, widget=FastSelect)
     contact = SingleContactField(label="From", queryset=Contact.objects.none(), required=False, empty_label="Nobody in particular")
     received_at = forms.DateTimeField(label="Received", widget=DateTimeInput())
 
@@ -367,9 +367,9 @@ class InquiryForm(StyledForm):
     subject = forms.CharField(label="Subject", max_length=200)
     body = forms.CharField(label="Request", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     received_at = forms.DateTimeField(label="Received", widget=DateTimeInput())
-    channel = forms.ChoiceField(label="Channel", choices=Channel.choices, initial=Channel.EMAIL)
+    channel = forms.ChoiceField(label="Channel", choices=Channel.choices, initial=Channel.EMAIL, widget=FastSelect)
     contact = SingleContactField(label="From", queryset=Contact.objects.none(), required=False, empty_label="Nobody in particular")
-    priority = forms.ChoiceField(label="Priority", choices=Priority.choices, initial=Priority.NORMAL)
+    priority = forms.ChoiceField(label="Priority", choices=Priority.choices, initial=Priority.NORMAL, widget=FastSelect)
     assignee = UserChoiceField(
         label="Assignee", queryset=User.objects.none(), required=False, empty_label="The account manager",
     )

@@ -53,13 +53,12 @@ from tandem.clients.views import rows as table_rows
 from tandem.clients.views.common import owner_choices, sla_state, sla_state_of
 from tandem.core import export
 from tandem.core.errors import NotFoundError
+from tandem.core.forms import DateInput, FastInputRenderer, FastSelect, StyledForm
 from tandem.core.pagination import page_query, paginate
 from tandem.core.permissions import get_visible, is_admin, policy_for, sees_everything
 from tandem.core.roles import Role
 from tandem.core.web import wants_partial
-from tandem.core.widgets import FastInputRenderer
 from tandem.people import selectors as people_selectors
-from tandem.people.forms import DateInput, StyledForm
 
 # --- Shared machinery ------------------------------------------------------------------
 
@@ -83,7 +82,7 @@ class ListFilterForm(StyledForm):
     default_sort = ""
     default_renderer = FastInputRenderer()  # inputs written without templates, same HTML
 
-    per_page = forms.ChoiceField(label="Rows per page", required=False)
+    per_page = forms.ChoiceField(label="Rows per page", required=False, widget=FastSelect)
     sort = forms.ChoiceField(label="Sort by", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -216,9 +215,9 @@ class AccountFilterForm(ListFilterForm):
     default_sort = "name"
 
     q = forms.CharField(label="Search", required=False, max_length=100, help_text="Name or web domain")
-    owner = forms.TypedChoiceField(label="Account manager", required=False, coerce=int, empty_value=None)
-    tier = forms.ChoiceField(label="Tier", required=False, choices=[("", "Any tier"), *Tier.choices])
-    lifecycle = forms.ChoiceField(label="Lifecycle", required=False, choices=[("", "Any stage"), *Lifecycle.choices])
+    owner = forms.TypedChoiceField(label="Account manager", required=False, coerce=int, empty_value=None, widget=FastSelect)
+    tier = forms.ChoiceField(label="Tier", required=False, choices=[("", "Any tier"), *Tier.choices], widget=FastSelect)
+    lifecycle = forms.ChoiceField(label="Lifecycle", required=False, choices=[("", "Any stage"), *Lifecycle.choices], widget=FastSelect)
     industry = forms.CharField(label="Industry", required=False, max_length=100)
     overdue = forms.BooleanField(label="Check-in overdue", required=False)
     field_order = ["q", "owner", "tier", "lifecycle", "industry", "overdue", "per_page", "sort"]
@@ -386,7 +385,7 @@ class InteractionFilterForm(ListFilterForm):
     default_sort = "-date"
 
     q = forms.CharField(label="Search", required=False, max_length=100, help_text="Words of the subject")
-    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *InteractionKind.choices])
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *InteractionKind.choices], widget=FastSelect)
     since = forms.DateField(label="From", required=False, widget=DateInput)
     until = forms.DateField(label="To", required=False, widget=DateInput, help_text="Inclusive")
     account = forms.TypedChoiceField(label="Account", required=False, coerce=int, empty_value=None, widget=forms.HiddenInput)
@@ -468,9 +467,10 @@ class InquiryFilterForm(ListFilterForm):
         label="Status", required=False,
         choices=[("", "Awaiting a first response"), (InquiryStatus.RESPONDED, "Responded, not resolved"),
                  (InquiryStatus.RESOLVED, "Resolved"), (ANY_STATUS, "Any status")],
+        widget=FastSelect,
     )
-    priority = forms.ChoiceField(label="Priority", required=False, choices=[("", "Any priority"), *Priority.choices])
-    assignee = forms.ChoiceField(label="Assignee", required=False, choices=[("", "Anyone"), (MINE, "Assigned to me")])
+    priority = forms.ChoiceField(label="Priority", required=False, choices=[("", "Any priority"), *Priority.choices], widget=FastSelect)
+    assignee = forms.ChoiceField(label="Assignee", required=False, choices=[("", "Anyone"), (MINE, "Assigned to me")], widget=FastSelect)
     account = forms.TypedChoiceField(label="Account", required=False, coerce=int, empty_value=None, widget=forms.HiddenInput)
     field_order = ["status", "priority", "assignee", "per_page", "sort", "account"]
 
