@@ -12,9 +12,16 @@ from django.utils import timezone
 from tandem.clients.models import Account, AccountItem, AccountStatusChange, Contact, Lifecycle
 from tandem.clients.services.rules import cadence_days_by_tier, check_in_due
 from tandem.core import search
-from tandem.core.permissions import is_admin, require_change, require_create, require_delete
+from tandem.core.permissions import (
+    has_role,
+    is_admin,
+    require_change,
+    require_create,
+    require_delete,
+)
 from tandem.core.roles import Role
 from tandem.core.services import model_create, model_delete, model_update
+from tandem.core.types import Actor, SystemActor
 
 ACCOUNT_FIELDS = (
     "name", "industry", "size", "employee_count", "annual_revenue", "tier", "website", "domain",
@@ -60,7 +67,7 @@ def _clean_account_data(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _check_owner_allowed(actor: Any, owner: Any) -> None:
+def _check_owner_allowed(actor: SystemActor, owner: Any) -> None:
     """Account managers may only give accounts to themselves or their team, and only
     administrators may leave an account without an owner (it would vanish from every
     account manager's view)."""
@@ -74,22 +81,22 @@ def _check_owner_allowed(actor: Any, owner: Any) -> None:
         raise ValidationError({"owner": "You can assign accounts only to yourself or people in your team."})
 
 
-def _record_status_change(*, actor: Any, account: Account, from_status: str, to_status: str, at: dt.datetime, reason: str) -> None:
+def _record_status_change(*, actor: SystemActor, account: Account, from_status: str, to_status: str, at: dt.datetime, reason: str) -> None:
     AccountStatusChange.objects.create(
         account=account, from_status=from_status, to_status=to_status, changed_at=at,
-        changed_by=actor if actor is not None and actor.is_authenticated else None, reason=reason,
+        changed_by_id=actor.pk if actor is not None and actor.is_authenticated else None, reason=reason,
     )
 
 
 @transaction.atomic
 def account_create(
-    *, actor: Any, data: dict[str, Any], lifecycle: str = Lifecycle.PROSPECT,
+    *, actor: SystemActor, data: dict[str, Any], lifecycle: str = Lifecycle.PROSPECT,
     lifecycle_at: dt.datetime | None = None, source: str = "manual", external_id: str | None = None,
 ) -> Account:
     if actor is not None:
         require_create(actor, Account)
     data = _clean_account_data(data)
-    if actor is not None and "owner" not in data and Role.ACCOUNT_MANAGER in actor.roles:
+    if actor is not None and "owner" not in data and has_role(actor, Role.ACCOUNT_MANAGER):
         data["owner"] = actor
     _check_owner_allowed(actor, data.get("owner"))
     if lifecycle not in Lifecycle.values:
@@ -107,7 +114,7 @@ def account_create(
 
 
 @transaction.atomic
-def account_update(*, actor: Any, account: Account, data: dict[str, Any], expected_version: int | None = None) -> Account:
+def account_update(*, actor: Actor, account: Account, data: dict[str, Any], expected_version: int | None = None) -> Account:
     require_change(actor, account)
     data = _clean_account_data(data)
     if "owner" in data:
@@ -123,7 +130,7 @@ def account_update(*, actor: Any, account: Account, data: dict[str, Any], expect
 
 @transaction.atomic
 def account_set_lifecycle(
-    *, actor: Any, account: Account, lifecycle: str, at: dt.datetime | None = None, reason: str = "",
+    *, actor: SystemActor, account: Account, lifecycle: str, at: dt.datetime | None = None, reason: str = "",
     expected_version: int | None = None,
 ) -> Account:
     """Move an account to ``lifecycle``; every change is kept with its date."""
@@ -151,7 +158,7 @@ def account_set_lifecycle(
 
 
 @transaction.atomic
-def account_delete(*, actor: Any, account: Account, expected_version: int | None = None) -> None:
+def account_delete(*, actor: Actor, account: Account, expected_version: int | None = None) -> None:
     require_delete(actor, account)
     model_delete(actor=actor, instance=account, expected_version=expected_version)
 
@@ -194,18 +201,18 @@ def _clean_item_data(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def account_item_create(*, actor: Any, account: Account, data: dict[str, Any]) -> AccountItem:
+def account_item_create(*, actor: Actor, account: Account, data: dict[str, Any]) -> AccountItem:
     require_change(actor, account)
     return model_create(actor=actor, model=AccountItem, data={**_clean_item_data(data), "account": account})
 
 
 @transaction.atomic
-def account_item_update(*, actor: Any, item: AccountItem, data: dict[str, Any], expected_version: int | None = None) -> AccountItem:
+def account_item_update(*, actor: Actor, item: AccountItem, data: dict[str, Any], expected_version: int | None = None) -> AccountItem:
     require_change(actor, item)
     return model_update(actor=actor, instance=item, data=_clean_item_data(data), expected_version=expected_version)
 
 
 @transaction.atomic
-def account_item_delete(*, actor: Any, item: AccountItem, expected_version: int | None = None) -> None:
+def account_item_delete(*, actor: Actor, item: AccountItem, expected_version: int | None = None) -> None:
     require_delete(actor, item)
     model_delete(actor=actor, instance=item, expected_version=expected_version)
