@@ -61,7 +61,6 @@ from tandem.clients.schemas.bodies import (
     StrictIn,
 )
 from tandem.clients.schemas.queries import (
-    AccountItemListQuery,
     AccountListQuery,
     ContactListQuery,
     FeedbackListQuery,
@@ -141,7 +140,6 @@ __all__ = [
     "VERSION_FIELD",
     "AccountCreateIn",
     "AccountItemCreateIn",
-    "AccountItemListQuery",
     "AccountItemOut",
     "AccountItemPage",
     "AccountItemUpdateIn",

@@ -13,7 +13,6 @@ from tandem.clients.schemas.values import (
     ContactSort,
     InquiryStatusName,
     InteractionKindName,
-    ItemKindName,
     LifecycleName,
     Moment,
     PriorityName,
@@ -45,10 +44,6 @@ class TimelineQuery(BaseModel):
         description="Only these kinds of entry (repeat the parameter): interaction, feedback, inquiry, lifecycle, …",
     )
     limit: int = Field(default=50, ge=1, le=200, description="Newest entries to return, at most 200.")
-
-
-class AccountItemListQuery(PageParams):
-    kind: ItemKindName | None = Field(default=None, description="Only needs, goals or challenges.")
 
 
 class ContactListQuery(PageParams):
