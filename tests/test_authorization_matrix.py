@@ -99,6 +99,8 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "clients:inquiry_queue": (READ, None),
     "clients:attention": (READ, None),
     "clients:account_create": (CREATE, "clients.Account"),
+    # Service levels: every role reads the rules; their edits are object routes (admins only).
+    "clients:service_levels": (READ, None),
     "/api/v1/accounts": (CREATE, "clients.Account"),
     "/api/v1/contacts": (CREATE, "clients.Contact"),
     "/api/v1/interactions": (CREATE, "clients.Interaction"),

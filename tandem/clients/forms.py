@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -404,4 +405,28 @@ class AssignForm(StyledForm):
 
 class ResolveForm(StyledForm):
     resolution = forms.CharField(label="Resolution", widget=forms.Textarea(attrs={"rows": 3}), help_text="How it was resolved.")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- Service levels (settings) and moving a contact ----------------------------------------
+
+
+class SlaRuleForm(StyledForm):
+    response_hours = forms.DecimalField(
+        label="Business hours to first response", min_value=Decimal("0.01"), max_value=Decimal("99999.99"),
+        max_digits=7, decimal_places=2,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CadenceRuleForm(StyledForm):
+    check_in_days = forms.IntegerField(label="Days between contacts", min_value=1, max_value=366)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ContactMoveForm(StyledForm):
+    """The account a contact moves to (chosen among the search results) and the version
+    of the contact that was read."""
+
+    account = forms.IntegerField(label="Move to", min_value=1, error_messages={"required": "Choose the account to move to."})
     version = forms.IntegerField(widget=forms.HiddenInput)
