@@ -18,6 +18,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tandem.clients.form_fields import (
+    ContactMultipleChoiceField,
+    SingleContactField,
+    UserChoiceField,
+    UserMultipleChoiceField,
+    exact_if_now,
+    now_to_the_minute,
+)
 from tandem.clients.models import (
     Account,
     AccountItem,
@@ -37,70 +45,15 @@ from tandem.clients.models import (
 )
 from tandem.clients.services.accounts import ACCOUNT_FIELDS, LIFECYCLE_MOVES
 from tandem.clients.services.contacts import CONTACT_FIELDS
-from tandem.core.forms import DateInput, DateTimeInput, FastSelect, StyledForm
+from tandem.core.forms import DateInput, DateTimeInput, FastSelect, StyledForm, VersionedForm
 from tandem.people.forms import time_zone_choices
 from tandem.people.models import User
 
 MEETING_KINDS = (InteractionKind.MEETING, InteractionKind.VIDEO, InteractionKind.QBR)
 
 
-def now_to_the_minute() -> dt.datetime:
-    return timezone.localtime().replace(second=0, microsecond=0)
-
-
-def exact_if_now(value: dt.datetime | None) -> dt.datetime | None:
-    """A time entered as the current minute (the forms' default) means "now": keep the
-    seconds, so what was just logged sorts above what happened earlier in that minute."""
-    now = timezone.now()
-    if value is not None and dt.timedelta(0) <= now - value < dt.timedelta(minutes=1):
-        return now
-    return value
-
-
 def _blank(choices: Iterable[tuple[str, str]], label: str = "—") -> list[tuple[str, str]]:
     return [("", label), *choices]
-
-
-class VersionedForm(StyledForm):
-    """A form that edits a record: the hidden ``version`` it was read at."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if editing:
-            self.fields["version"].required = True
-        else:
-            del self.fields["version"]
-
-
-def user_label(user: Any) -> str:
-    return str(getattr(user, "full_name", "") or user.email)
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    widget = FastSelect
-
-    def label_from_instance(self, obj: Any) -> str:
-        return user_label(obj)
-
-
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return user_label(obj)
-
-
-class ContactMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        contact: Contact = obj
-        return f"{contact.full_name} ({contact.job_title})" if contact.job_title else contact.full_name
-
-
-class SingleContactField(forms.ModelChoiceField):
-    widget = FastSelect
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.full_name)
 
 
 # --- Accounts ----------------------------------------------------------------------------

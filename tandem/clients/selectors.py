@@ -108,8 +108,6 @@ def account_move_targets(*, actor: Any, search: str, exclude_id: int, limit: int
     return list(queryset.select_related("owner").order_by("name", "id")[:limit])
 
 
-# --- Service levels (settings) ------------------------------------------------------------
-
 
 def service_levels(*, actor: Any) -> tuple[list[SlaRule], list[CadenceRule]]:
     """The SLA rules (tier by tier, most urgent priority first) and the cadence rules

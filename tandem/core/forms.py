@@ -4,6 +4,8 @@
   password forms) gives each widget Bootstrap's class: ``form-check-input`` for check
   boxes and radio buttons, ``form-select`` for selects, ``form-control`` for the rest.
   Django itself adds ``aria-invalid`` and ``aria-describedby`` (help text and errors).
+* :class:`VersionedForm` edits a record: it carries the ``version`` the record was read
+  at (hidden), which the view passes to the service as ``expected_version``.
 * :class:`DateInput`, :class:`TimeInput` and :class:`DateTimeInput` are the browser's
   native pickers, with the value written in the format those pickers read.
 * :class:`~tandem.core.widgets.FastSelect` (re-exported here) writes a ``<select>`` in
@@ -33,6 +35,7 @@ __all__ = [
     "StyledForm",
     "StyledFormMixin",
     "TimeInput",
+    "VersionedForm",
 ]
 
 _CHECKABLE = (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.CheckboxInput)
@@ -66,6 +69,20 @@ class StyledForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style_widgets()
+
+
+class VersionedForm(StyledForm):
+    """A form that creates or edits a record; editing (``editing=True``), it carries the
+    hidden ``version`` the record was read at, required."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["version"].required = True
+        else:
+            del self.fields["version"]
 
 
 class DateInput(forms.DateInput):

@@ -14,14 +14,12 @@ from zoneinfo import available_timezones
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tandem.core.forms import DateInput, FastSelect, StyledForm, StyledFormMixin, TimeInput
+from tandem.core.forms import DateInput, FastSelect, StyledForm, TimeInput
 from tandem.core.roles import Role
-from tandem.people import services
 from tandem.people.models import (
     Person,
     Team,
@@ -68,61 +66,6 @@ def days_to_mask(days: list[str]) -> int:
 
 def mask_to_days(mask: int) -> list[str]:
     return [str(day) for day in range(7) if mask & (1 << day)]
-
-
-# --- Authentication ----------------------------------------------------------------------
-
-
-class LoginForm(StyledForm):
-    email = forms.EmailField(
-        label="E-mail",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
-    )
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-
-class TandemPasswordResetForm(StyledFormMixin, PasswordResetForm):
-    """Also reaches accounts created without a password: the reset link is how a new
-    person sets their first one."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["email"].label = "E-mail"
-        self.style_widgets()
-
-    def get_users(self, email: str) -> Any:
-        return iter(User.objects.filter(email__iexact=email.strip(), is_active=True))
-
-
-class TandemSetPasswordForm(StyledFormMixin, SetPasswordForm):
-    """Sets the password through the audited service instead of ``user.save()``."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style_widgets()
-
-    def save(self, commit: bool = True) -> Any:
-        services.user_set_password(
-            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"]
-        )
-        return self.user
-
-
-class TandemPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style_widgets()
-
-    def save(self, commit: bool = True) -> Any:
-        services.user_set_password(
-            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"]
-        )
-        return self.user
 
 
 # --- Users -------------------------------------------------------------------------------
