@@ -367,13 +367,16 @@ class ResolveForm(StyledForm):
 class SlaRuleForm(StyledForm):
     response_hours = forms.DecimalField(
         label="Business hours to first response", min_value=Decimal("0.01"), max_value=Decimal("99999.99"),
-        max_digits=7, decimal_places=2,
+        max_digits=7, decimal_places=2, widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class CadenceRuleForm(StyledForm):
-    check_in_days = forms.IntegerField(label="Days between contacts", min_value=1, max_value=366)
+    check_in_days = forms.IntegerField(
+        label="Days between contacts", min_value=1, max_value=366,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

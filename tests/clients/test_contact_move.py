@@ -92,3 +92,14 @@ def test_those_who_may_not_change_the_contact_are_refused_and_nothing_changes(wo
     assert client.post(move_url(contact), {"account": world["foreign"].pk, "version": 1}).status_code == expected
     contact.refresh_from_db()
     assert (contact.account_id, contact.version) == (world["home"].pk, 1)
+
+
+def test_at_most_twenty_candidates_with_a_hint_to_narrow(world, owner):
+    for number in range(20):
+        make_account(owner=owner, name=f"Bulk {number:02d}")
+    response = client_for(owner).get(move_url(world["contact"]))
+    assert len(response.context["candidates"]) == 20 and response.context["more"] is True
+    assert 'data-testid="move-more"' in response.content.decode()
+    narrowed = client_for(owner).get(move_url(world["contact"]), {"q": "Bulk 1"})
+    assert [account.name for account in narrowed.context["candidates"]] == [f"Bulk 1{n}" for n in range(10)]
+    assert narrowed.context["more"] is False

@@ -21,6 +21,7 @@ from tandem.core.web import form_add_errors, form_save, history_rows
 
 GET_POST = ["GET", "POST"]
 CONTACT_INTERACTIONS_SHOWN = 50
+MOVE_CANDIDATES_SHOWN = 20
 
 
 @login_required
@@ -123,9 +124,11 @@ def contact_move(request: HttpRequest, contact_id: int) -> HttpResponse:
     if result.saved:
         messages.success(request, f"{contact.full_name} has moved from {from_account.name} to {result.value.account.name}.")
         return redirect("clients:contact_detail", contact_id=contact.pk)
-    candidates = selectors.account_move_targets(actor=actor, search=search, exclude_id=from_account.pk)
+    candidates = selectors.account_move_targets(
+        actor=actor, search=search, exclude_id=from_account.pk, limit=MOVE_CANDIDATES_SHOWN
+    )
     context = {
         "contact": contact, "account": from_account, "form": form, "search": search,
-        "candidates": candidates, "conflict": result.conflict,
+        "candidates": candidates, "more": len(candidates) == MOVE_CANDIDATES_SHOWN, "conflict": result.conflict,
     }
     return render(request, "clients/contact_move.html", context, status=result.status)
