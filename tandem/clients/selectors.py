@@ -33,6 +33,7 @@ from tandem.clients.models import (
 )
 from tandem.clients.policies import account_edit_q
 from tandem.core.permissions import get_visible, is_admin, policy_for, scoped
+from tandem.core.types import Actor
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,8 @@ def account_status_history(*, account: Account) -> QuerySet[AccountStatusChange]
     return AccountStatusChange.objects.filter(account=account).select_related("changed_by").order_by("changed_at", "id")
 
 
-def account_move_targets(*, actor: Any, search: str, exclude_id: int, limit: int = 20) -> list[Account]:
-    """Accounts a contact may be moved to by ``actor``: those they may change (all for an
-    administrator, their own and their team's for an account manager) whose name or
+def account_move_targets(*, actor: Actor, search: str, exclude_id: int, limit: int = 20) -> list[Account]:
+    """Accounts ``actor`` may move a contact to: those they may change, whose name or
     domain holds ``search``, by name; at most ``limit``."""
     queryset = scoped(actor, Account).exclude(pk=exclude_id)
     if not is_admin(actor):
@@ -109,7 +109,7 @@ def account_move_targets(*, actor: Any, search: str, exclude_id: int, limit: int
 
 
 
-def service_levels(*, actor: Any) -> tuple[list[SlaRule], list[CadenceRule]]:
+def service_levels(*, actor: Actor) -> tuple[list[SlaRule], list[CadenceRule]]:
     """The SLA rules (tier by tier, most urgent priority first) and the cadence rules
     (by tier), in the order of the choices, not the alphabet. Two queries."""
     tiers, priorities = list(Tier.values), list(reversed(Priority.values))
@@ -118,11 +118,11 @@ def service_levels(*, actor: Any) -> tuple[list[SlaRule], list[CadenceRule]]:
     return sla_rules, cadence_rules
 
 
-def sla_rule_get(*, actor: Any, sla_rule_id: Any) -> SlaRule:
+def sla_rule_get(*, actor: Actor, sla_rule_id: Any) -> SlaRule:
     return get_visible(actor, SlaRule.objects.all(), sla_rule_id)
 
 
-def cadence_rule_get(*, actor: Any, cadence_rule_id: Any) -> CadenceRule:
+def cadence_rule_get(*, actor: Actor, cadence_rule_id: Any) -> CadenceRule:
     return get_visible(actor, CadenceRule.objects.all(), cadence_rule_id)
 
 
