@@ -104,6 +104,8 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # Bulk reassign: only those who may own accounts act; each account is then checked.
     "clients:account_reassign": (CREATE, "clients.Account"),
     "/api/v1/accounts/reassign": (CREATE, "clients.Account"),
+    # Service levels: every role reads the rules; their edits are object routes (admins only).
+    "clients:service_levels": (READ, None),
     "/api/v1/accounts": (CREATE, "clients.Account"),
     "/api/v1/contacts": (CREATE, "clients.Contact"),
     "/api/v1/interactions": (CREATE, "clients.Interaction"),

@@ -24,7 +24,7 @@ What makes it believable:
 * **Inquiries with real SLAs.** Received mostly in business hours; SLA hours by tier
   and priority, due times and response times in business hours are computed with
   :mod:`tandem.core.calendar` on the organisation calendar of the people step, as
-  ``inquiry_create`` / ``inquiry_record_first_response`` do. About 85 % are answered
+  ``inquiry_create`` / ``record_first_response`` do. About 85 % are answered
   within the SLA; recent ones may still be open (some of them already late). Each
   answer is an outbound e-mail interaction linked to the inquiry.
 * **Follow-ups** from interactions' next steps (most done, some overdue), **feedback**

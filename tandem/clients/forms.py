@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -17,6 +18,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tandem.clients.form_fields import (
+    ContactMultipleChoiceField,
+    SingleContactField,
+    UserChoiceField,
+    UserMultipleChoiceField,
+    exact_if_now,
+    now_to_the_minute,
+)
 from tandem.clients.models import (
     Account,
     AccountItem,
@@ -36,72 +45,15 @@ from tandem.clients.models import (
 )
 from tandem.clients.services.accounts import ACCOUNT_FIELDS, LIFECYCLE_MOVES
 from tandem.clients.services.contacts import CONTACT_FIELDS
-from tandem.people.forms import DateInput, StyledForm, time_zone_choices
+from tandem.core.forms import DateInput, DateTimeInput, FastSelect, StyledForm, VersionedForm
+from tandem.people.forms import time_zone_choices
 from tandem.people.models import User
 
 MEETING_KINDS = (InteractionKind.MEETING, InteractionKind.VIDEO, InteractionKind.QBR)
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
-
-
-def now_to_the_minute() -> dt.datetime:
-    return timezone.localtime().replace(second=0, microsecond=0)
-
-
-def exact_if_now(value: dt.datetime | None) -> dt.datetime | None:
-    """A time entered as the current minute (the forms' default) means "now": keep the
-    seconds, so what was just logged sorts above what happened earlier in that minute."""
-    now = timezone.now()
-    if value is not None and dt.timedelta(0) <= now - value < dt.timedelta(minutes=1):
-        return now
-    return value
-
-
 def _blank(choices: Iterable[tuple[str, str]], label: str = "—") -> list[tuple[str, str]]:
     return [("", label), *choices]
-
-
-class VersionedForm(StyledForm):
-    """A form that edits a record: the hidden ``version`` it was read at."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if editing:
-            self.fields["version"].required = True
-        else:
-            del self.fields["version"]
-
-
-def user_label(user: Any) -> str:
-    return str(getattr(user, "full_name", "") or user.email)
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return user_label(obj)
-
-
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return user_label(obj)
-
-
-class ContactMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        contact: Contact = obj
-        return f"{contact.full_name} ({contact.job_title})" if contact.job_title else contact.full_name
-
-
-class SingleContactField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.full_name)
 
 
 # --- Accounts ----------------------------------------------------------------------------
@@ -109,13 +61,13 @@ class SingleContactField(forms.ModelChoiceField):
 
 class AccountForm(VersionedForm):
     name = forms.CharField(label="Name", max_length=200)
-    tier = forms.ChoiceField(label="Tier", choices=Tier.choices, initial=Tier.STANDARD)
+    tier = forms.ChoiceField(label="Tier", choices=Tier.choices, initial=Tier.STANDARD, widget=FastSelect)
     owner = UserChoiceField(
         label="Account manager", queryset=User.objects.none(), required=False, empty_label="Nobody yet",
         help_text="Only account managers are listed.",
     )
     industry = forms.CharField(label="Industry", max_length=100, required=False)
-    size = forms.ChoiceField(label="Company size (employees)", choices=_blank(CompanySize.choices), required=False)
+    size = forms.ChoiceField(label="Company size (employees)", choices=_blank(CompanySize.choices), required=False, widget=FastSelect)
     employee_count = forms.IntegerField(label="Number of employees", min_value=0, required=False)
     annual_revenue = forms.DecimalField(label="Annual revenue", min_value=0, max_digits=16, decimal_places=2, required=False)
     currency = forms.CharField(label="Currency", max_length=3, min_length=3, initial="EUR", help_text="ISO 4217 code, e.g. EUR.")
@@ -125,9 +77,9 @@ class AccountForm(VersionedForm):
     city = forms.CharField(label="City", max_length=100, required=False)
     country = forms.CharField(label="Country", max_length=100, required=False)
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    preferred_channel = forms.ChoiceField(label="Preferred channel", choices=_blank(Channel.choices, "No preference"), required=False)
+    preferred_channel = forms.ChoiceField(label="Preferred channel", choices=_blank(Channel.choices, "No preference"), required=False, widget=FastSelect)
     meeting_rhythm = forms.CharField(label="Meeting rhythm", max_length=100, required=False, help_text="e.g. monthly steering, weekly stand-up.")
-    time_zone = forms.ChoiceField(label="Time zone", required=False)
+    time_zone = forms.ChoiceField(label="Time zone", required=False, widget=FastSelect)
     language = forms.CharField(label="Language", max_length=35, required=False)
     preference_notes = forms.CharField(label="Preference notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     check_in_days = forms.IntegerField(
@@ -137,6 +89,7 @@ class AccountForm(VersionedForm):
     lifecycle = forms.ChoiceField(
         label="Lifecycle", choices=[(Lifecycle.PROSPECT, Lifecycle.PROSPECT.label), (Lifecycle.ACTIVE, Lifecycle.ACTIVE.label)],
         initial=Lifecycle.PROSPECT, help_text="Change it later with “Change lifecycle”; every change is kept.",
+        widget=FastSelect,
     )
 
     def __init__(self, *args: Any, owners: QuerySet[Any], editing: bool = False, **kwargs: Any) -> None:
@@ -196,11 +149,11 @@ class LifecycleForm(StyledForm):
 
 
 class AccountItemForm(VersionedForm):
-    kind = forms.ChoiceField(label="Kind", choices=ItemKind.choices)
+    kind = forms.ChoiceField(label="Kind", choices=ItemKind.choices, widget=FastSelect)
     title = forms.CharField(label="Title", max_length=200)
     detail = forms.CharField(label="Detail", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    status = forms.ChoiceField(label="Status", choices=ItemStatus.choices, initial=ItemStatus.OPEN)
-    priority = forms.ChoiceField(label="Priority", choices=Priority.choices, initial=Priority.NORMAL)
+    status = forms.ChoiceField(label="Status", choices=ItemStatus.choices, initial=ItemStatus.OPEN, widget=FastSelect)
+    priority = forms.ChoiceField(label="Priority", choices=Priority.choices, initial=Priority.NORMAL, widget=FastSelect)
     target_date = forms.DateField(label="Target date", required=False, widget=DateInput())
 
     fields_for_service = ("kind", "title", "detail", "status", "priority", "target_date")
@@ -214,7 +167,7 @@ class AccountItemForm(VersionedForm):
 
 
 class ItemStatusForm(StyledForm):
-    status = forms.ChoiceField(label="Status", choices=ItemStatus.choices)
+    status = forms.ChoiceField(label="Status", choices=ItemStatus.choices, widget=FastSelect)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -230,7 +183,7 @@ class ContactForm(VersionedForm):
     email = forms.EmailField(label="E-mail", required=False)
     phone = forms.CharField(label="Phone", max_length=50, required=False)
     mobile = forms.CharField(label="Mobile", max_length=50, required=False)
-    preferred_channel = forms.ChoiceField(label="Preferred channel", choices=_blank(Channel.choices, "No preference"), required=False)
+    preferred_channel = forms.ChoiceField(label="Preferred channel", choices=_blank(Channel.choices, "No preference"), required=False, widget=FastSelect)
     is_primary = forms.BooleanField(label="Primary contact", required=False, help_text="One per account: choosing this one unsets the previous.")
     is_decision_maker = forms.BooleanField(label="Decision maker", required=False)
     email_opt_out = forms.BooleanField(label="Opted out of e-mail", required=False, help_text="Tandem never sends this contact e-mail.")
@@ -249,8 +202,8 @@ class ContactForm(VersionedForm):
 
 
 class InteractionForm(VersionedForm):
-    kind = forms.ChoiceField(label="Kind", choices=InteractionKind.choices, initial=InteractionKind.CALL)
-    direction = forms.ChoiceField(label="Direction", choices=Direction.choices, initial=Direction.OUTBOUND)
+    kind = forms.ChoiceField(label="Kind", choices=InteractionKind.choices, initial=InteractionKind.CALL, widget=FastSelect)
+    direction = forms.ChoiceField(label="Direction", choices=Direction.choices, initial=Direction.OUTBOUND, widget=FastSelect)
     occurred_at = forms.DateTimeField(label="When", widget=DateTimeInput())
     subject = forms.CharField(label="Subject", max_length=200)
     summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -313,6 +266,7 @@ class RespondForm(StyledForm):
     kind = forms.ChoiceField(
         label="How", initial=InteractionKind.EMAIL,
         choices=[(k.value, k.label) for k in (InteractionKind.EMAIL, InteractionKind.CALL, InteractionKind.MEETING, InteractionKind.VIDEO)],
+        widget=FastSelect,
     )
     occurred_at = forms.DateTimeField(label="When", widget=DateTimeInput())
     subject = forms.CharField(label="Subject", max_length=200)
@@ -337,7 +291,7 @@ class RespondForm(StyledForm):
 class FeedbackForm(VersionedForm):
     sentiment = forms.ChoiceField(label="Sentiment", choices=Sentiment.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="What they said", widget=forms.Textarea(attrs={"rows": 3}))
-    channel = forms.ChoiceField(label="Channel", choices=Channel.choices, initial=Channel.EMAIL)
+    channel = forms.ChoiceField(label="Channel", choices=Channel.choices, initial=Channel.EMAIL, widget=FastSelect)
     contact = SingleContactField(label="From", queryset=Contact.objects.none(), required=False, empty_label="Nobody in particular")
     received_at = forms.DateTimeField(label="Received", widget=DateTimeInput())
 
@@ -367,9 +321,9 @@ class InquiryForm(StyledForm):
     subject = forms.CharField(label="Subject", max_length=200)
     body = forms.CharField(label="Request", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     received_at = forms.DateTimeField(label="Received", widget=DateTimeInput())
-    channel = forms.ChoiceField(label="Channel", choices=Channel.choices, initial=Channel.EMAIL)
+    channel = forms.ChoiceField(label="Channel", choices=Channel.choices, initial=Channel.EMAIL, widget=FastSelect)
     contact = SingleContactField(label="From", queryset=Contact.objects.none(), required=False, empty_label="Nobody in particular")
-    priority = forms.ChoiceField(label="Priority", choices=Priority.choices, initial=Priority.NORMAL)
+    priority = forms.ChoiceField(label="Priority", choices=Priority.choices, initial=Priority.NORMAL, widget=FastSelect)
     assignee = UserChoiceField(
         label="Assignee", queryset=User.objects.none(), required=False, empty_label="The account manager",
     )
@@ -404,4 +358,31 @@ class AssignForm(StyledForm):
 
 class ResolveForm(StyledForm):
     resolution = forms.CharField(label="Resolution", widget=forms.Textarea(attrs={"rows": 3}), help_text="How it was resolved.")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- Service levels (settings) and moving a contact ----------------------------------------
+
+
+class SlaRuleForm(StyledForm):
+    response_hours = forms.DecimalField(
+        label="Business hours to first response", min_value=Decimal("0.01"), max_value=Decimal("99999.99"),
+        max_digits=7, decimal_places=2, widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CadenceRuleForm(StyledForm):
+    check_in_days = forms.IntegerField(
+        label="Days between contacts", min_value=1, max_value=366,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ContactMoveForm(StyledForm):
+    """The account a contact moves to (chosen among the search results) and the version
+    of the contact that was read."""
+
+    account = forms.IntegerField(label="Move to", min_value=1, error_messages={"required": "Choose the account to move to."})
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -231,10 +231,6 @@ class Contact(BusinessModel):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
-    @property
-    def may_email(self) -> bool:
-        return bool(self.email) and not self.email_opt_out and self.is_active
-
 
 class InteractionKind(models.TextChoices):
     CALL = "call", "Call"

@@ -20,6 +20,7 @@ from tandem.clients.models import (
     Account,
     AccountItem,
     AccountStatusChange,
+    CadenceRule,
     Contact,
     Feedback,
     FollowUp,
@@ -27,9 +28,14 @@ from tandem.clients.models import (
     InquiryStatus,
     Interaction,
     Lifecycle,
+    Priority,
     Sentiment,
+    SlaRule,
+    Tier,
 )
-from tandem.core.permissions import get_visible, policy_for, scoped
+from tandem.clients.policies import account_edit_q
+from tandem.core.permissions import get_visible, is_admin, policy_for, scoped
+from tandem.core.types import Actor
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,36 @@ def account_items(*, account: Account) -> QuerySet[AccountItem]:
 
 def account_status_history(*, account: Account) -> QuerySet[AccountStatusChange]:
     return AccountStatusChange.objects.filter(account=account).select_related("changed_by").order_by("changed_at", "id")
+
+
+def account_move_targets(*, actor: Actor, search: str, exclude_id: int, limit: int = 20) -> list[Account]:
+    """Accounts ``actor`` may move a contact to: those they may change, whose name or
+    domain holds ``search``, by name; at most ``limit``."""
+    queryset = scoped(actor, Account).exclude(pk=exclude_id)
+    if not is_admin(actor):
+        queryset = queryset.filter(account_edit_q(actor))
+    term = search.strip()
+    if term:
+        queryset = queryset.filter(Q(name__icontains=term) | Q(domain__icontains=term.lower()))
+    return list(queryset.select_related("owner").order_by("name", "id")[:limit])
+
+
+
+def service_levels(*, actor: Actor) -> tuple[list[SlaRule], list[CadenceRule]]:
+    """The SLA rules (tier by tier, most urgent priority first) and the cadence rules
+    (by tier), in the order of the choices, not the alphabet. Two queries."""
+    tiers, priorities = list(Tier.values), list(reversed(Priority.values))
+    sla_rules = sorted(scoped(actor, SlaRule), key=lambda rule: (tiers.index(rule.tier), priorities.index(rule.priority)))
+    cadence_rules = sorted(scoped(actor, CadenceRule), key=lambda rule: tiers.index(rule.tier))
+    return sla_rules, cadence_rules
+
+
+def sla_rule_get(*, actor: Actor, sla_rule_id: Any) -> SlaRule:
+    return get_visible(actor, SlaRule.objects.all(), sla_rule_id)
+
+
+def cadence_rule_get(*, actor: Actor, cadence_rule_id: Any) -> CadenceRule:
+    return get_visible(actor, CadenceRule.objects.all(), cadence_rule_id)
 
 
 @dataclass(frozen=True)

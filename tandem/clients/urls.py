@@ -1,7 +1,7 @@
 """Account management pages, mounted under ``/clients/``. Routes naming one object use
 the ``<model>_id`` kwarg (see tandem.core.permissions.url_kwarg_for)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tandem.clients.views import accounts, contacts, feedback, inquiries_detail, interactions, lists
 from tandem.clients.views.attention import attention
@@ -38,6 +38,7 @@ urlpatterns = [
     path("contacts/<int:contact_id>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<int:contact_id>/edit/", contacts.contact_edit, name="contact_edit"),
     path("contacts/<int:contact_id>/delete/", contacts.contact_delete, name="contact_delete"),
+    path("contacts/<int:contact_id>/move/", contacts.contact_move, name="contact_move"),
     # Feedback
     path("accounts/<int:account_id>/feedback/new/", feedback.feedback_create, name="feedback_create"),
     path("feedback/<int:feedback_id>/edit/", feedback.feedback_edit, name="feedback_edit"),
@@ -49,4 +50,6 @@ urlpatterns = [
     path("inquiries/<int:inquiry_id>/assign/", inquiries_detail.inquiry_assign, name="inquiry_assign"),
     path("inquiries/<int:inquiry_id>/resolve/", inquiries_detail.inquiry_resolve, name="inquiry_resolve"),
     path("inquiries/<int:inquiry_id>/reopen/", inquiries_detail.inquiry_reopen, name="inquiry_reopen"),
+    # Settings: service levels (SLA and cadence rules), edited in place by administrators
+    path("settings/service-levels/", include("tandem.clients.views.settings")),
 ]

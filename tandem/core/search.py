@@ -60,10 +60,6 @@ def registered_types() -> list[SearchType]:
     return list(_TYPES.values())
 
 
-def is_searchable(model: type[models.Model]) -> bool:
-    return model in _TYPES
-
-
 def fold(text: str) -> str:
     """Lower case, accents removed, punctuation as spaces: "Zoë.Müller@x" → "zoe muller x"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

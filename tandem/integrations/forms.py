@@ -13,10 +13,10 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from tandem.core.forms import FastSelect, StyledForm
 from tandem.integrations.importing.files import MAX_FILE_BYTES
 from tandem.integrations.importing.mapping import TargetField
 from tandem.integrations.models import ImportObject, ImportSource
-from tandem.people.forms import StyledForm
 
 AUTO = ""
 # Encodings people meet in CSV exports besides UTF-8 / UTF-16 (read without asking).
@@ -46,6 +46,7 @@ class ImportUploadForm(StyledForm):
         required=False,
         choices=[(AUTO, "Detect from the file"), *ImportObject.choices],
         help_text="Import accounts before their contacts.",
+        widget=FastSelect,
     )
     file = forms.FileField(
         label="File (CSV or XLSX)",
@@ -60,6 +61,7 @@ class ImportUploadForm(StyledForm):
         required=False,
         choices=ENCODING_CHOICES,
         help_text="Change it only when the file is refused as not UTF-8.",
+        widget=FastSelect,
     )
     dry_run = forms.BooleanField(
         label="Check only (dry run): show what would change, write nothing",
@@ -111,6 +113,7 @@ class MappingForm(StyledForm):
                 choices=choices,
                 initial=mapping.get(target.name, NOT_IMPORTED),
                 help_text="Required." if target.required else "",
+                widget=FastSelect,
             )
         # The mapping first, then the options.
         self.fields = {**mapping_fields, "skip_invalid": self.fields["skip_invalid"]}

@@ -14,14 +14,12 @@ from zoneinfo import available_timezones
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tandem.core.forms import DateInput, FastSelect, StyledForm, TimeInput
 from tandem.core.roles import Role
-from tandem.core.widgets import FastSelect
-from tandem.people import services
 from tandem.people.models import (
     Person,
     Team,
@@ -70,88 +68,6 @@ def mask_to_days(mask: int) -> list[str]:
     return [str(day) for day in range(7) if mask & (1 << day)]
 
 
-class StyledFormMixin:
-    """Gives widgets Bootstrap's classes. Django itself adds ``aria-invalid`` and
-    ``aria-describedby`` (help text and errors) to fields."""
-
-    fields: dict[str, forms.Field]
-
-    def style_widgets(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(
-                widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput
-            ):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-                if type(widget) is forms.Select:
-                    widget.__class__ = FastSelect  # same HTML, rendered without templates
-            elif not widget.is_hidden:
-                widget.attrs.setdefault("class", "form-control")
-
-
-class StyledForm(StyledFormMixin, forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style_widgets()
-
-
-# --- Authentication ----------------------------------------------------------------------
-
-
-class LoginForm(StyledForm):
-    email = forms.EmailField(
-        label="E-mail",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
-    )
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-
-class TandemPasswordResetForm(StyledFormMixin, PasswordResetForm):
-    """Also reaches accounts created without a password: the reset link is how a new
-    person sets their first one."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["email"].label = "E-mail"
-        self.style_widgets()
-
-    def get_users(self, email: str) -> Any:
-        return iter(User.objects.filter(email__iexact=email.strip(), is_active=True))
-
-
-class TandemSetPasswordForm(StyledFormMixin, SetPasswordForm):
-    """Sets the password through the audited service instead of ``user.save()``."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style_widgets()
-
-    def save(self, commit: bool = True) -> Any:
-        services.user_set_password(
-            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"]
-        )
-        return self.user
-
-
-class TandemPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style_widgets()
-
-    def save(self, commit: bool = True) -> Any:
-        services.user_set_password(
-            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"]
-        )
-        return self.user
-
-
 # --- Users -------------------------------------------------------------------------------
 
 
@@ -161,17 +77,23 @@ class UserFilterForm(StyledForm):
 
     q = forms.CharField(label="Search", required=False, max_length=100)
     role = forms.ChoiceField(
-        label="Role", required=False, choices=[("", "Any role"), *Role.choices]
+        label="Role", required=False, choices=[("", "Any role"), *Role.choices], widget=FastSelect
     )
-    team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
-    active = forms.ChoiceField(label="Status", required=False, choices=ACTIVE_CHOICES)
-    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
+    team = forms.TypedChoiceField(
+        label="Team", required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
+    active = forms.ChoiceField(
+        label="Status", required=False, choices=ACTIVE_CHOICES, widget=FastSelect
+    )
+    sort = forms.ChoiceField(
+        label="Sort by", required=False, choices=SORT_CHOICES, widget=FastSelect
+    )
     per_page = forms.IntegerField(
         label="Rows per page",
         required=False,
         min_value=1,
         initial=settings.TANDEM_PAGE_SIZE,
-        widget=forms.Select(choices=PER_PAGE_CHOICES),
+        widget=FastSelect(choices=PER_PAGE_CHOICES),
     )
 
     def __init__(self, *args: Any, teams: Iterable[Team], **kwargs: Any) -> None:
@@ -207,9 +129,13 @@ class UserFormBase(StyledForm):
     )
     title = forms.CharField(label="Job title", max_length=120, required=False)
     team = forms.ModelChoiceField(
-        label="Team", queryset=Team.objects.none(), required=False, empty_label="No team"
+        label="Team",
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="No team",
+        widget=FastSelect,
     )
-    time_zone = forms.ChoiceField(label="Time zone", initial="UTC")
+    time_zone = forms.ChoiceField(label="Time zone", initial="UTC", widget=FastSelect)
     weekly_capacity_hours = forms.DecimalField(
         label="Weekly capacity (hours)",
         min_value=Decimal("0"),
@@ -347,7 +273,11 @@ class TeamForm(StyledForm):
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     lead = forms.ModelChoiceField(
-        label="Team lead", queryset=User.objects.none(), required=False, empty_label="No lead"
+        label="Team lead",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No lead",
+        widget=FastSelect,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -361,23 +291,9 @@ class TeamForm(StyledForm):
 # --- Calendar, holidays and time off ----------------------------------------------------
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%H:%M")
-
-
 class CalendarForm(StyledForm):
     name = forms.CharField(label="Name", max_length=100)
-    time_zone = forms.ChoiceField(label="Time zone")
+    time_zone = forms.ChoiceField(label="Time zone", widget=FastSelect)
     day_start = forms.TimeField(label="Business day starts", widget=TimeInput())
     day_end = forms.TimeField(label="Business day ends", widget=TimeInput())
     working_days = forms.MultipleChoiceField(
@@ -428,7 +344,10 @@ class HolidayForm(StyledForm):
 
 class TimeOffForm(StyledForm):
     kind = forms.ChoiceField(
-        label="Kind", choices=TimeOffKind.choices, initial=TimeOffKind.VACATION
+        label="Kind",
+        choices=TimeOffKind.choices,
+        initial=TimeOffKind.VACATION,
+        widget=FastSelect,
     )
     start_date = forms.DateField(label="First day off", widget=DateInput())
     end_date = forms.DateField(label="Last day off", widget=DateInput())

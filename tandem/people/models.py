@@ -199,9 +199,6 @@ class Person(BusinessModel):
     def working_weekdays(self) -> frozenset[int]:
         return frozenset(day for day in range(7) if self.working_days & (1 << day))
 
-    def working_day_names(self) -> list[str]:
-        return [WEEKDAY_NAMES[day] for day in sorted(self.working_weekdays)]
-
 
 class TimeOffKind(models.TextChoices):
     VACATION = "vacation", "Vacation"

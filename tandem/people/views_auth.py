@@ -31,7 +31,7 @@ from tandem.people.auth import (
     login_success_record,
     logout_record,
 )
-from tandem.people.forms import (
+from tandem.people.forms_auth import (
     LoginForm,
     TandemPasswordChangeForm,
     TandemPasswordResetForm,

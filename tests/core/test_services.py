@@ -286,7 +286,14 @@ def _sla_rule(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
     }
 
 
+def _saved_view(user: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"owner": user, "list_key": "accounts", "name": "Strategic", "query": "tier=strategic"}, {
+        "query": "sort=-name&tier=strategic"
+    }
+
+
 BUILDERS: dict[str, Builder] = {
+    "core.SavedView": _saved_view,
     "people.User": _user,
     "people.Team": _team,
     "people.Person": _person,

@@ -79,7 +79,7 @@ def test_user_create_builds_user_profile_roles_and_history(admin_user: User, tea
         Decimal("110.00"),
         1,
     )
-    assert person.working_day_names() == ["Mon", "Tue", "Wed", "Thu"]
+    assert sorted(person.working_weekdays) == [0, 1, 2, 3]  # Monday to Thursday
     assert audit_actions(user) == [AuditAction.CREATE]
     assert audit_actions(person) == [AuditAction.CREATE]
     assert (

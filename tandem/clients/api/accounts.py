@@ -33,6 +33,7 @@ from tandem.clients.schemas import (
     lifecycle_change_out,
     timeline_entry_out,
 )
+from tandem.clients.services.accounts import REASSIGN_MAX
 from tandem.core.api import (
     CREATE_ERRORS,
     DELETE_ERRORS,
@@ -85,9 +86,9 @@ class AccountReassignIn(StrictIn):
     sent, lists the version you read of each account (same order as ``account_ids``);
     a stale one answers 409 and nothing changes."""
 
-    account_ids: list[ReferenceId] = Field(min_length=1, max_length=services.REASSIGN_MAX)
+    account_ids: list[ReferenceId] = Field(min_length=1, max_length=REASSIGN_MAX)
     owner_id: ReferenceId
-    versions: list[ReferenceId] | None = Field(default=None, max_length=services.REASSIGN_MAX)
+    versions: list[ReferenceId] | None = Field(default=None, max_length=REASSIGN_MAX)
 
     @model_validator(mode="after")
     def versions_match_ids(self) -> AccountReassignIn:

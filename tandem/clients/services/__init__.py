@@ -1,7 +1,12 @@
-"""Writes of client data (STYLE rule 1), one module per area."""
+"""Writes of client data (STYLE rule 1), one module per area.
+
+The package exports only services, ``<entity>_<verb>(*, actor, …)``: permission-checked,
+audited, the one way pages, the API, imports and the demo write client records. Helpers
+stay in their modules (a leading underscore when only that module uses them; the
+modules ``_*.py`` hold those shared inside the package) and are not exported.
+"""
 
 from tandem.clients.services.accounts import (
-    REASSIGN_MAX,
     account_create,
     account_delete,
     account_item_create,
@@ -10,8 +15,6 @@ from tandem.clients.services.accounts import (
     account_set_lifecycle,
     account_update,
     accounts_reassign,
-    accounts_recompute_check_in,
-    normalise_domain,
 )
 from tandem.clients.services.contacts import (
     contact_create,
@@ -23,14 +26,12 @@ from tandem.clients.services.feedback import feedback_create, feedback_delete, f
 from tandem.clients.services.inquiries import (
     inquiry_assign,
     inquiry_create,
-    inquiry_record_first_response,
     inquiry_reopen,
     inquiry_resolve,
     inquiry_respond,
     inquiry_update,
 )
 from tandem.clients.services.interactions import (
-    account_refresh_last_contact,
     follow_up_complete,
     follow_up_create,
     follow_up_reopen,
@@ -41,17 +42,14 @@ from tandem.clients.services.interactions import (
 from tandem.clients.services.rules import cadence_rule_update, sla_rule_update
 
 __all__ = [
-    "REASSIGN_MAX",
     "account_create",
     "account_delete",
     "account_item_create",
     "account_item_delete",
     "account_item_update",
-    "account_refresh_last_contact",
     "account_set_lifecycle",
     "account_update",
     "accounts_reassign",
-    "accounts_recompute_check_in",
     "cadence_rule_update",
     "contact_create",
     "contact_delete",
@@ -65,7 +63,6 @@ __all__ = [
     "follow_up_reopen",
     "inquiry_assign",
     "inquiry_create",
-    "inquiry_record_first_response",
     "inquiry_reopen",
     "inquiry_resolve",
     "inquiry_respond",
@@ -73,6 +70,5 @@ __all__ = [
     "interaction_create",
     "interaction_delete",
     "interaction_update",
-    "normalise_domain",
     "sla_rule_update",
 ]

@@ -7,14 +7,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from tandem.clients.models import Account, AccountItem, AccountStatusChange, Contact, Lifecycle
-from tandem.clients.services.rules import cadence_days_by_tier, check_in_due
+from tandem.clients.services.rules import check_in_due
 from tandem.core import search
 from tandem.core.errors import ConflictError, PermissionDeniedError
 from tandem.core.permissions import (
+    has_role,
     is_admin,
     policy_for,
     require_change,
@@ -24,6 +25,7 @@ from tandem.core.permissions import (
 )
 from tandem.core.roles import Role
 from tandem.core.services import model_create, model_delete, model_update
+from tandem.core.types import Actor, SystemActor
 
 ACCOUNT_FIELDS = (
     "name", "industry", "size", "employee_count", "annual_revenue", "tier", "website", "domain",
@@ -69,7 +71,7 @@ def _clean_account_data(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _check_owner_allowed(actor: Any, owner: Any) -> None:
+def _check_owner_allowed(actor: SystemActor, owner: Any) -> None:
     """Account managers may only give accounts to themselves or their team, and only
     administrators may leave an account without an owner (it would vanish from every
     account manager's view)."""
@@ -83,22 +85,22 @@ def _check_owner_allowed(actor: Any, owner: Any) -> None:
         raise ValidationError({"owner": "You can assign accounts only to yourself or people in your team."})
 
 
-def _record_status_change(*, actor: Any, account: Account, from_status: str, to_status: str, at: dt.datetime, reason: str) -> None:
+def _record_status_change(*, actor: SystemActor, account: Account, from_status: str, to_status: str, at: dt.datetime, reason: str) -> None:
     AccountStatusChange.objects.create(
         account=account, from_status=from_status, to_status=to_status, changed_at=at,
-        changed_by=actor if actor is not None and actor.is_authenticated else None, reason=reason,
+        changed_by_id=actor.pk if actor is not None and actor.is_authenticated else None, reason=reason,
     )
 
 
 @transaction.atomic
 def account_create(
-    *, actor: Any, data: dict[str, Any], lifecycle: str = Lifecycle.PROSPECT,
+    *, actor: SystemActor, data: dict[str, Any], lifecycle: str = Lifecycle.PROSPECT,
     lifecycle_at: dt.datetime | None = None, source: str = "manual", external_id: str | None = None,
 ) -> Account:
     if actor is not None:
         require_create(actor, Account)
     data = _clean_account_data(data)
-    if actor is not None and "owner" not in data and Role.ACCOUNT_MANAGER in actor.roles:
+    if actor is not None and "owner" not in data and has_role(actor, Role.ACCOUNT_MANAGER):
         data["owner"] = actor
     _check_owner_allowed(actor, data.get("owner"))
     if lifecycle not in Lifecycle.values:
@@ -116,7 +118,7 @@ def account_create(
 
 
 @transaction.atomic
-def account_update(*, actor: Any, account: Account, data: dict[str, Any], expected_version: int | None = None) -> Account:
+def account_update(*, actor: Actor, account: Account, data: dict[str, Any], expected_version: int | None = None) -> Account:
     require_change(actor, account)
     data = _clean_account_data(data)
     if "owner" in data:
@@ -132,7 +134,7 @@ def account_update(*, actor: Any, account: Account, data: dict[str, Any], expect
 
 @transaction.atomic
 def account_set_lifecycle(
-    *, actor: Any, account: Account, lifecycle: str, at: dt.datetime | None = None, reason: str = "",
+    *, actor: SystemActor, account: Account, lifecycle: str, at: dt.datetime | None = None, reason: str = "",
     expected_version: int | None = None,
 ) -> Account:
     """Move an account to ``lifecycle``; every change is kept with its date."""
@@ -160,7 +162,7 @@ def account_set_lifecycle(
 
 
 @transaction.atomic
-def account_delete(*, actor: Any, account: Account, expected_version: int | None = None) -> None:
+def account_delete(*, actor: Actor, account: Account, expected_version: int | None = None) -> None:
     require_delete(actor, account)
     model_delete(actor=actor, instance=account, expected_version=expected_version)
 
@@ -171,25 +173,6 @@ def account_refresh_check_in(account: Account) -> None:
     if due != account.check_in_due_at:
         Account.objects.filter(pk=account.pk).update(check_in_due_at=due)
         account.check_in_due_at = due
-
-
-def accounts_recompute_check_in(queryset: models.QuerySet[Account], *, batch_size: int = 2000) -> int:
-    """Re-date ``check_in_due_at`` for the accounts in ``queryset``; returns rows changed."""
-    by_tier = cadence_days_by_tier()
-    changed = 0
-    batch: list[Account] = []
-    fields = ["id", "tier", "check_in_days", "lifecycle", "last_contact_at", "lifecycle_changed_at", "created_at", "check_in_due_at"]
-    for account in queryset.only(*fields).order_by("pk").iterator(chunk_size=batch_size):
-        due = check_in_due(account, by_tier)
-        if due != account.check_in_due_at:
-            account.check_in_due_at = due
-            batch.append(account)
-        if len(batch) >= batch_size:
-            changed += Account.objects.bulk_update(batch, ["check_in_due_at"])
-            batch = []
-    if batch:
-        changed += Account.objects.bulk_update(batch, ["check_in_due_at"])
-    return changed
 
 
 # --- Needs, goals and challenges ------------------------------------------------------
@@ -203,19 +186,19 @@ def _clean_item_data(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def account_item_create(*, actor: Any, account: Account, data: dict[str, Any]) -> AccountItem:
+def account_item_create(*, actor: Actor, account: Account, data: dict[str, Any]) -> AccountItem:
     require_change(actor, account)
     return model_create(actor=actor, model=AccountItem, data={**_clean_item_data(data), "account": account})
 
 
 @transaction.atomic
-def account_item_update(*, actor: Any, item: AccountItem, data: dict[str, Any], expected_version: int | None = None) -> AccountItem:
+def account_item_update(*, actor: Actor, item: AccountItem, data: dict[str, Any], expected_version: int | None = None) -> AccountItem:
     require_change(actor, item)
     return model_update(actor=actor, instance=item, data=_clean_item_data(data), expected_version=expected_version)
 
 
 @transaction.atomic
-def account_item_delete(*, actor: Any, item: AccountItem, expected_version: int | None = None) -> None:
+def account_item_delete(*, actor: Actor, item: AccountItem, expected_version: int | None = None) -> None:
     require_delete(actor, item)
     model_delete(actor=actor, instance=item, expected_version=expected_version)
 
@@ -227,7 +210,7 @@ REASSIGN_MAX = 500
 
 @transaction.atomic
 def accounts_reassign(
-    *, actor: Any, account_ids: Sequence[int], owner: Any, expected_versions: Mapping[int, int] | None = None
+    *, actor: Actor, account_ids: Sequence[int], owner: Any, expected_versions: Mapping[int, int] | None = None
 ) -> int:
     """Give the accounts ``account_ids`` to ``owner``; returns how many changed hands.
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from tandem.clients.models import Account, Contact
 from tandem.core.permissions import require_change, require_delete
 from tandem.core.services import model_create, model_delete, model_update
+from tandem.core.types import Actor, SystemActor
 
 CONTACT_FIELDS = (
     "first_name", "last_name", "email", "phone", "mobile", "job_title", "department", "role",
@@ -40,7 +41,7 @@ def _clear_other_primary(account: Account, keep_pk: int | None) -> None:
 
 @transaction.atomic
 def contact_create(
-    *, actor: Any, account: Account, data: dict[str, Any], source: str = "manual", external_id: str | None = None
+    *, actor: SystemActor, account: Account, data: dict[str, Any], source: str = "manual", external_id: str | None = None
 ) -> Contact:
     if actor is not None:
         require_change(actor, account)
@@ -53,7 +54,7 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any], expected_version: int | None = None) -> Contact:
+def contact_update(*, actor: Actor, contact: Contact, data: dict[str, Any], expected_version: int | None = None) -> Contact:
     require_change(actor, contact)
     data = _clean(data)
     if data.get("is_primary"):
@@ -62,7 +63,7 @@ def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any], expect
 
 
 @transaction.atomic
-def contact_move(*, actor: Any, contact: Contact, account: Account, expected_version: int | None = None) -> Contact:
+def contact_move(*, actor: Actor, contact: Contact, account: Account, expected_version: int | None = None) -> Contact:
     """Move a contact to another account the actor may change (both ends checked)."""
     require_change(actor, contact)
     require_change(actor, account)
@@ -72,6 +73,6 @@ def contact_move(*, actor: Any, contact: Contact, account: Account, expected_ver
 
 
 @transaction.atomic
-def contact_delete(*, actor: Any, contact: Contact, expected_version: int | None = None) -> None:
+def contact_delete(*, actor: Actor, contact: Contact, expected_version: int | None = None) -> None:
     require_delete(actor, contact)
     model_delete(actor=actor, instance=contact, expected_version=expected_version)

@@ -11,13 +11,14 @@ from django.utils import timezone
 from tandem.clients.models import Account, Contact, Feedback
 from tandem.core.permissions import require_change, require_delete
 from tandem.core.services import model_create, model_delete, model_update
+from tandem.core.types import Actor, SystemActor
 
 FEEDBACK_FIELDS = ("channel", "sentiment", "text", "received_at")
 
 
 @transaction.atomic
 def feedback_create(
-    *, actor: Any, account: Account, data: dict[str, Any], contact: Contact | None = None
+    *, actor: SystemActor, account: Account, data: dict[str, Any], contact: Contact | None = None
 ) -> Feedback:
     if actor is not None:
         require_change(actor, account)
@@ -35,7 +36,7 @@ def feedback_create(
 
 
 @transaction.atomic
-def feedback_update(*, actor: Any, feedback: Feedback, data: dict[str, Any], expected_version: int | None = None) -> Feedback:
+def feedback_update(*, actor: Actor, feedback: Feedback, data: dict[str, Any], expected_version: int | None = None) -> Feedback:
     """Change what was recorded; ``data`` may also hold ``contact`` (a contact of the
     same account, or ``None`` for nobody in particular)."""
     require_change(actor, feedback)
@@ -49,6 +50,6 @@ def feedback_update(*, actor: Any, feedback: Feedback, data: dict[str, Any], exp
 
 
 @transaction.atomic
-def feedback_delete(*, actor: Any, feedback: Feedback, expected_version: int | None = None) -> None:
+def feedback_delete(*, actor: Actor, feedback: Feedback, expected_version: int | None = None) -> None:
     require_delete(actor, feedback)
     model_delete(actor=actor, instance=feedback, expected_version=expected_version)

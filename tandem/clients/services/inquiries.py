@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,17 +24,13 @@ from tandem.clients.models import (
 )
 from tandem.clients.services.interactions import record_interaction
 from tandem.clients.services.rules import sla_hours_for
-from tandem.core.calendar import WorkingCalendar, business_hours
+from tandem.core.calendar import WorkingCalendar
 from tandem.core.permissions import require_change
 from tandem.core.services import model_create, model_update
+from tandem.core.types import Actor, SystemActor
 from tandem.people.selectors import organisation_calendar
 
 INQUIRY_FIELDS = ("channel", "subject", "body", "priority")
-TWO_PLACES = Decimal("0.01")
-
-
-def _hours(value: float) -> Decimal:
-    return Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _check_assignee(assignee: Any) -> None:
@@ -46,7 +41,7 @@ def _check_assignee(assignee: Any) -> None:
 @transaction.atomic
 def inquiry_create(
     *,
-    actor: Any,
+    actor: SystemActor,
     account: Account,
     subject: str,
     body: str = "",
@@ -82,31 +77,12 @@ def inquiry_create(
     )
 
 
-def inquiry_record_first_response(
-    *, actor: Any, inquiry: Inquiry, at: dt.datetime, calendar: WorkingCalendar | None = None
-) -> Inquiry:
-    """Set the first response (called by interaction_create for a response)."""
-    if inquiry.first_response_at is not None and inquiry.first_response_at <= at:
-        return inquiry
-    if at < inquiry.received_at:
-        raise ValidationError({"occurred_at": "A response cannot come before the inquiry was received."})
-    calendar = calendar or organisation_calendar()
-    data: dict[str, Any] = {
-        "first_response_at": at,
-        "response_business_hours": _hours(business_hours(inquiry.received_at, at, calendar)),
-        "response_calendar_hours": _hours((at - inquiry.received_at).total_seconds() / 3600),
-    }
-    if inquiry.status == InquiryStatus.OPEN:
-        data["status"] = InquiryStatus.RESPONDED
-    return model_update(actor=actor, instance=inquiry, data=data)
-
-
 RESPONSE_FIELDS = ("kind", "occurred_at", "subject", "summary", "next_steps")
 
 
 @transaction.atomic
 def inquiry_respond(
-    *, actor: Any, inquiry: Inquiry, data: dict[str, Any], contacts: Iterable[Contact] = ()
+    *, actor: Actor, inquiry: Inquiry, data: dict[str, Any], contacts: Iterable[Contact] = ()
 ) -> Interaction:
     """Record an answer to ``inquiry``: an outbound interaction on its account, linked
     to it. The first answer sets ``first_response_at`` and the response times.
@@ -127,7 +103,7 @@ def inquiry_respond(
 
 
 @transaction.atomic
-def inquiry_update(*, actor: Any, inquiry: Inquiry, data: dict[str, Any], expected_version: int | None = None) -> Inquiry:
+def inquiry_update(*, actor: Actor, inquiry: Inquiry, data: dict[str, Any], expected_version: int | None = None) -> Inquiry:
     """Edit the request; a priority change before the first response re-dates the SLA."""
     require_change(actor, inquiry)
     unknown = sorted(set(data) - set(INQUIRY_FIELDS))
@@ -142,7 +118,7 @@ def inquiry_update(*, actor: Any, inquiry: Inquiry, data: dict[str, Any], expect
 
 
 @transaction.atomic
-def inquiry_assign(*, actor: Any, inquiry: Inquiry, assignee: Any, expected_version: int | None = None) -> Inquiry:
+def inquiry_assign(*, actor: Actor, inquiry: Inquiry, assignee: Any, expected_version: int | None = None) -> Inquiry:
     require_change(actor, inquiry)
     _check_assignee(assignee)
     return model_update(actor=actor, instance=inquiry, data={"assignee": assignee}, expected_version=expected_version)
@@ -150,7 +126,7 @@ def inquiry_assign(*, actor: Any, inquiry: Inquiry, assignee: Any, expected_vers
 
 @transaction.atomic
 def inquiry_resolve(
-    *, actor: Any, inquiry: Inquiry, resolution: str, at: dt.datetime | None = None, expected_version: int | None = None
+    *, actor: Actor, inquiry: Inquiry, resolution: str, at: dt.datetime | None = None, expected_version: int | None = None
 ) -> Inquiry:
     require_change(actor, inquiry)
     if not resolution.strip():
@@ -166,7 +142,7 @@ def inquiry_resolve(
 
 
 @transaction.atomic
-def inquiry_reopen(*, actor: Any, inquiry: Inquiry, expected_version: int | None = None) -> Inquiry:
+def inquiry_reopen(*, actor: Actor, inquiry: Inquiry, expected_version: int | None = None) -> Inquiry:
     """Open a resolved inquiry again: ``responded`` if it had an answer, else ``open``."""
     require_change(actor, inquiry)
     status = InquiryStatus.RESPONDED if inquiry.first_response_at else InquiryStatus.OPEN

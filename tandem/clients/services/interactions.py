@@ -24,10 +24,12 @@ from tandem.clients.models import (
     Interaction,
     InteractionKind,
 )
+from tandem.clients.services._first_response import record_first_response
 from tandem.clients.services.accounts import account_refresh_check_in
 from tandem.core.errors import ConflictError
 from tandem.core.permissions import require_change, require_delete
 from tandem.core.services import model_create, model_delete, model_update
+from tandem.core.types import Actor, SystemActor
 
 INTERACTION_FIELDS = (
     "kind", "direction", "occurred_at", "duration_minutes", "subject", "summary", "next_steps", "meeting_link",
@@ -40,7 +42,7 @@ def _counted() -> Q:
     return ~Q(kind__in=CONTACT_KINDS_EXCLUDED) & ~Q(direction=Direction.INTERNAL)
 
 
-def account_refresh_last_contact(account: Account) -> None:
+def _refresh_last_contact(account: Account) -> None:
     """Recompute ``last_contact_at`` from the interactions (after an edit or delete)."""
     last = Interaction.objects.filter(_counted(), account=account).aggregate(last=Max("occurred_at"))["last"]
     Account.objects.filter(pk=account.pk).update(last_contact_at=last)
@@ -82,7 +84,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def interaction_create(
     *,
-    actor: Any,
+    actor: SystemActor,
     account: Account,
     data: dict[str, Any],
     contacts: Iterable[Contact] = (),
@@ -109,7 +111,7 @@ def interaction_create(
 
 def record_interaction(
     *,
-    actor: Any,
+    actor: SystemActor,
     account: Account,
     data: dict[str, Any],
     contacts: Iterable[Contact] = (),
@@ -139,9 +141,7 @@ def record_interaction(
     if interaction.counts_as_contact:
         _advance_last_contact(account, interaction.occurred_at)
     if inquiry is not None and interaction.direction == Direction.OUTBOUND and not is_automatic:
-        from tandem.clients.services.inquiries import inquiry_record_first_response
-
-        inquiry_record_first_response(actor=actor, inquiry=inquiry, at=interaction.occurred_at)
+        record_first_response(actor=actor, inquiry=inquiry, at=interaction.occurred_at)
     if follow_up_due is not None:
         description = (data.get("next_steps") or "").strip() or f"Follow up: {interaction.subject}"
         follow_up_create(
@@ -154,7 +154,7 @@ def record_interaction(
 @transaction.atomic
 def interaction_update(
     *,
-    actor: Any,
+    actor: Actor,
     interaction: Interaction,
     data: dict[str, Any],
     expected_version: int | None = None,
@@ -171,21 +171,21 @@ def interaction_update(
         if users is not None:
             interaction.users.set(user_list)
     if {"occurred_at", "kind", "direction"} & set(data):
-        account_refresh_last_contact(interaction.account)
+        _refresh_last_contact(interaction.account)
     return interaction
 
 
 @transaction.atomic
-def interaction_delete(*, actor: Any, interaction: Interaction, expected_version: int | None = None) -> None:
+def interaction_delete(*, actor: Actor, interaction: Interaction, expected_version: int | None = None) -> None:
     require_delete(actor, interaction)
     account = interaction.account
     model_delete(actor=actor, instance=interaction, expected_version=expected_version)
-    account_refresh_last_contact(account)
+    _refresh_last_contact(account)
 
 
 @transaction.atomic
 def follow_up_create(
-    *, actor: Any, account: Account, owner: Any, due_date: dt.date, description: str,
+    *, actor: SystemActor, account: Account, owner: Any, due_date: dt.date, description: str,
     interaction: Interaction | None = None,
 ) -> FollowUp:
     if actor is not None:
@@ -203,7 +203,7 @@ def follow_up_create(
 
 @transaction.atomic
 def follow_up_complete(
-    *, actor: Any, follow_up: FollowUp, at: dt.datetime | None = None, expected_version: int | None = None
+    *, actor: Actor, follow_up: FollowUp, at: dt.datetime | None = None, expected_version: int | None = None
 ) -> FollowUp:
     """Mark a follow-up done. One already done keeps its first completion time (no
     write), but a stale ``expected_version`` is refused all the same."""
@@ -217,7 +217,7 @@ def follow_up_complete(
 
 
 @transaction.atomic
-def follow_up_reopen(*, actor: Any, follow_up: FollowUp, expected_version: int | None = None) -> FollowUp:
+def follow_up_reopen(*, actor: Actor, follow_up: FollowUp, expected_version: int | None = None) -> FollowUp:
     require_change(actor, follow_up)
     return model_update(actor=actor, instance=follow_up, data={"done_at": None}, expected_version=expected_version)
 

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from tandem.clients import rules
 from tandem.clients.models import Account, CadenceRule, SlaRule, Tier
 from tandem.clients.rules import DEFAULT_CHECK_IN_DAYS, DEFAULT_SLA_HOURS  # noqa: F401 (the default tables, re-exported)
 from tandem.core.permissions import require_change
 from tandem.core.services import model_update
+from tandem.core.types import Actor
 
 
 def cadence_days_by_tier() -> dict[str, int]:
@@ -50,23 +50,40 @@ def sla_hours_for(*, tier: str, priority: str) -> Decimal:
 
 
 @transaction.atomic
-def cadence_rule_update(*, actor: Any, rule: CadenceRule, check_in_days: int, expected_version: int | None = None) -> CadenceRule:
+def cadence_rule_update(*, actor: Actor, rule: CadenceRule, check_in_days: int, expected_version: int | None = None) -> CadenceRule:
     """Change a tier's cadence and re-date the check-ins of that tier's accounts that
     use the default."""
     require_change(actor, rule)
     if not 1 <= check_in_days <= 366:
         raise ValidationError({"check_in_days": "Between 1 and 366 days."})
     rule = model_update(actor=actor, instance=rule, data={"check_in_days": check_in_days}, expected_version=expected_version)
-    from tandem.clients.services.accounts import accounts_recompute_check_in
-
-    accounts_recompute_check_in(Account.objects.filter(tier=rule.tier, check_in_days__isnull=True))
+    _recompute_check_ins(Account.objects.filter(tier=rule.tier, check_in_days__isnull=True))
     return rule
 
 
 @transaction.atomic
-def sla_rule_update(*, actor: Any, rule: SlaRule, response_hours: Decimal, expected_version: int | None = None) -> SlaRule:
+def sla_rule_update(*, actor: Actor, rule: SlaRule, response_hours: Decimal, expected_version: int | None = None) -> SlaRule:
     """Change a first-response target; inquiries already received keep theirs."""
     require_change(actor, rule)
     if response_hours <= 0:
         raise ValidationError({"response_hours": "Must be more than zero."})
     return model_update(actor=actor, instance=rule, data={"response_hours": response_hours}, expected_version=expected_version)
+
+
+def _recompute_check_ins(queryset: models.QuerySet[Account], *, batch_size: int = 2000) -> int:
+    """Re-date ``check_in_due_at`` for the accounts in ``queryset``; returns rows changed."""
+    by_tier = cadence_days_by_tier()
+    changed = 0
+    batch: list[Account] = []
+    fields = ["id", "tier", "check_in_days", "lifecycle", "last_contact_at", "lifecycle_changed_at", "created_at", "check_in_due_at"]
+    for account in queryset.only(*fields).order_by("pk").iterator(chunk_size=batch_size):
+        due = check_in_due(account, by_tier)
+        if due != account.check_in_due_at:
+            account.check_in_due_at = due
+            batch.append(account)
+        if len(batch) >= batch_size:
+            changed += Account.objects.bulk_update(batch, ["check_in_due_at"])
+            batch = []
+    if batch:
+        changed += Account.objects.bulk_update(batch, ["check_in_due_at"])
+    return changed

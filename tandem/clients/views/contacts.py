@@ -1,4 +1,5 @@
-"""Contacts: the people at an account, with their interactions."""
+"""Contacts: the people at an account, with their interactions; moving one to another
+account (for those who may change both)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.clients import selectors, services
-from tandem.clients.forms import ContactForm
+from tandem.clients.forms import ContactForm, ContactMoveForm
 from tandem.clients.models import Contact
 from tandem.clients.views.common import int_or_none
-from tandem.core.errors import ConflictError
+from tandem.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from tandem.core.history import history_rows
 from tandem.core.permissions import policy_for, require_change, require_delete
 from tandem.core.web import form_add_errors, form_save
 
 GET_POST = ["GET", "POST"]
 CONTACT_INTERACTIONS_SHOWN = 50
+MOVE_CANDIDATES_SHOWN = 20
 
 
 @login_required
@@ -96,3 +98,38 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
         return redirect("clients:contact_detail", contact_id=contact_id)
     messages.success(request, f"{name} has been deleted from {account.name}.")
     return redirect("clients:account_detail", account_id=account.pk)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def contact_move(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Move a contact to another account: search the accounts the user may change
+    (``?q=``), pick one, confirm. The service checks both accounts again."""
+    actor = request.user
+    contact = selectors.contact_get(actor=actor, contact_id=contact_id)
+    require_change(actor, contact)
+    search = request.GET.get("q", "").strip()[:100]
+    form = ContactMoveForm(request.POST or None, initial={"version": contact.version})
+
+    def move() -> Contact:
+        try:
+            target = selectors.account_get(actor=actor, account_id=form.cleaned_data["account"])
+            return services.contact_move(
+                actor=actor, contact=contact, account=target, expected_version=form.cleaned_data["version"]
+            )
+        except (NotFoundError, PermissionDeniedError) as error:
+            raise ValidationError({"account": "Choose one of the accounts offered: you may change those."}) from error
+
+    from_account = contact.account
+    result = form_save(form, move)
+    if result.saved:
+        messages.success(request, f"{contact.full_name} has moved from {from_account.name} to {result.value.account.name}.")
+        return redirect("clients:contact_detail", contact_id=contact.pk)
+    candidates = selectors.account_move_targets(
+        actor=actor, search=search, exclude_id=from_account.pk, limit=MOVE_CANDIDATES_SHOWN
+    )
+    context = {
+        "contact": contact, "account": from_account, "form": form, "search": search,
+        "candidates": candidates, "more": len(candidates) == MOVE_CANDIDATES_SHOWN, "conflict": result.conflict,
+    }
+    return render(request, "clients/contact_move.html", context, status=result.status)

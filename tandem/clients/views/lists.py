@@ -44,11 +44,11 @@ from tandem.clients.views import rows as table_rows
 from tandem.clients.views.common import owner_choices, sla_state, sla_state_of
 from tandem.core import export, lists
 from tandem.core.errors import NotFoundError, PermissionDeniedError
+from tandem.core.forms import DateInput, FastSelect
 from tandem.core.lists import Column, ListFilterForm, ListView, Preset
 from tandem.core.permissions import get_visible, has_role, policy_for, sees_everything
 from tandem.core.roles import Role
 from tandem.people import selectors as people_selectors
-from tandem.people.forms import DateInput
 
 # --- Shared ------------------------------------------------------------------------------
 
@@ -329,7 +329,7 @@ class InteractionFilterForm(AccountScopedFilterForm):
     default_sort = "-date"
 
     q = forms.CharField(label="Search", required=False, max_length=100, help_text="Words of the subject")
-    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *InteractionKind.choices])
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *InteractionKind.choices], widget=FastSelect)
     since = forms.DateField(label="From", required=False, widget=DateInput)
     until = forms.DateField(label="To", required=False, widget=DateInput, help_text="Inclusive")
     field_order = ["q", "kind", "since", "until", "per_page", "sort", "account"]
@@ -402,6 +402,7 @@ class InquiryFilterForm(AccountScopedFilterForm):
         label="Status", required=False,
         choices=[("", "Awaiting a first response"), (InquiryStatus.RESPONDED, "Responded, not resolved"),
                  (InquiryStatus.RESOLVED, "Resolved"), (ANY_STATUS, "Any status")],
+        widget=FastSelect,
     )
     priority = forms.ChoiceField(label="Priority", required=False, choices=[("", "Any priority"), *Priority.choices])
     assignee = forms.ChoiceField(label="Assignee", required=False, choices=[("", "Anyone"), (MINE, "Assigned to me")])

@@ -5,7 +5,6 @@ Each parser takes the cell text and returns the value or raises :class:`CellErro
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -17,53 +16,11 @@ class CellError(ValueError):
     """A cell's text is not a valid value for its column."""
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y", "%b %d, %Y", "%d %b %Y")
-_DATETIME_FORMATS = (
-    "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ",
-    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %H:%M",
-)
-
-
 def parse_text(value: str, *, max_length: int = 255) -> str:
     text = value.strip()
     if len(text) > max_length:
         raise CellError(f"is {len(text)} characters long; at most {max_length} fit")
     return text
-
-
-def parse_date(value: str) -> dt.date | None:
-    text = value.strip()
-    if not text:
-        return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].*", text):
-        parsed = parse_datetime(text)
-        return parsed.date() if parsed else None
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise CellError(f"{text!r} is not a date (expected e.g. 2026-03-31)")
-
-
-def parse_datetime(value: str) -> dt.datetime | None:
-    text = value.strip()
-    if not text:
-        return None
-    if text.endswith("Z") and "." not in text and "T" in text:
-        text = text[:-1] + "+0000"
-    for fmt in _DATETIME_FORMATS:
-        try:
-            parsed = dt.datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    try:
-        day = dt.datetime.strptime(text, "%Y-%m-%d")
-        return day.replace(tzinfo=dt.UTC)
-    except ValueError:
-        pass
-    raise CellError(f"{text!r} is not a date and time (expected e.g. 2026-03-31T14:05:00Z)")
 
 
 _NUMBER_NOISE = re.compile(r"[\s$€£¥%]|[A-Z]{3}\s?")
