@@ -185,6 +185,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "tandem" / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/tabler", NODE_MODULES / "@tabler" / "core" / "dist"),
+    ("vendor/tabler-icons", NODE_MODULES / "@tabler" / "icons-webfont" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/frappe-gantt", NODE_MODULES / "frappe-gantt" / "dist"),
     ("vendor/tom-select", NODE_MODULES / "tom-select" / "dist"),
