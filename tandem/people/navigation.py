@@ -1,5 +1,5 @@
-"""People's entries in the sidebar and the user menu, and its hooks into ``core``
-(registered from ``PeopleConfig.ready()``)."""
+"""People's entries in the sidebar and the user menu (registered from
+``PeopleConfig.ready()``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from typing import Any
 
 from tandem.core import registry
 from tandem.core.permissions import is_admin
-from tandem.people.selectors import calendar_get
-from tandem.people.services import token_authenticate
 
 # Everyone has colleagues and belongs to teams: the directory is open to every role.
 registry.nav_entry(area="delivery", label="People", url_name="people:user_list", icon="users", order=10)
@@ -26,10 +24,3 @@ registry.user_menu_entry(label="Profile", url_name="people:user_detail", icon="u
 registry.user_menu_entry(label="API tokens", url_name="people:token_list", icon="key", order=20)
 registry.user_menu_entry(label="Change password", url_name="password_change", icon="lock", order=30)
 
-
-@registry.calendar_provider
-def _organisation_time_zone() -> str:
-    return calendar_get().time_zone
-
-
-registry.token_authenticator(token_authenticate)

@@ -100,3 +100,14 @@ def test_the_check_catches_an_import() -> None:
     assert modules[:4] == ["tandem.people", "tandem.people.selectors", "tandem.core", "tandem.core.registry"]
     assert "tandem.clients.models" in modules
     assert "tandem.integrations.views" in modules
+
+
+@pytest.mark.django_db
+def test_core_reaches_people_through_the_hooks_it_registered() -> None:
+    from tandem.core import registry
+    from tandem.people import hooks
+    from tandem.people.selectors import calendar_get
+
+    assert registry.HOOKS.calendar_time_zone is hooks.organisation_time_zone
+    assert registry.organisation_time_zone() == calendar_get().time_zone
+    assert registry.authenticate_token("tdm_" + "x" * 43) is None
