@@ -185,6 +185,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "tandem" / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    # Tabler's CSS (and the images its extra sheets name); Bootstrap's bundle runs the JS.
+    ("vendor/tabler/css", NODE_MODULES / "@tabler" / "core" / "dist" / "css"),
+    ("vendor/tabler/img", NODE_MODULES / "@tabler" / "core" / "dist" / "img"),
+    ("vendor/tabler-icons", NODE_MODULES / "@tabler" / "icons-webfont" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/frappe-gantt", NODE_MODULES / "frappe-gantt" / "dist"),
     ("vendor/tom-select", NODE_MODULES / "tom-select" / "dist"),

@@ -8,7 +8,7 @@ for the capped count of a list page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,7 @@ from tandem.clients.models import (
     Tier,
 )
 from tandem.clients.policies import account_edit_q
+from tandem.core import registry
 from tandem.core.permissions import get_visible, is_admin, policy_for, scoped
 from tandem.core.types import Actor
 
@@ -292,17 +293,12 @@ class TimelineEntry:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-TimelineSource = Callable[[Any, Account, int], Iterable[TimelineEntry]]
-TIMELINE_SOURCES: list[TimelineSource] = []
+# Sources of the account timeline are registered with core, keyed by ``Account``
+# (``registry.timeline_source(Account)``); later apps add theirs the same way.
+account_timeline_source = registry.timeline_source(Account)
 
 
-def timeline_source(function: TimelineSource) -> TimelineSource:
-    """Register a source of account-timeline entries (later apps add theirs)."""
-    TIMELINE_SOURCES.append(function)
-    return function
-
-
-@timeline_source
+@account_timeline_source
 def _interactions(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
     # Both sides of the conversation: the client's contacts and our own people (one
     # query each, whatever the number of rows, and whether or not a row is shown).
@@ -313,19 +309,19 @@ def _interactions(actor: Any, account: Account, limit: int) -> Iterable[Timeline
         yield TimelineEntry(row.occurred_at, "interaction", str(row), row.summary, row, icon=row.kind)
 
 
-@timeline_source
+@account_timeline_source
 def _feedback(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
     for row in feedback_list(actor=actor, account_id=account.pk)[:limit]:
         yield TimelineEntry(row.received_at, "feedback", f"{row.get_sentiment_display()} feedback", row.text, row, icon=row.sentiment)
 
 
-@timeline_source
+@account_timeline_source
 def _inquiries(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
     for row in inquiry_queue(actor=actor, filters=InquiryFilters(account_id=account.pk)).order_by("-received_at", "-id")[:limit]:
         yield TimelineEntry(row.received_at, "inquiry", f"Inquiry: {row.subject}", row.body, row, icon=row.status)
 
 
-@timeline_source
+@account_timeline_source
 def _lifecycle(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
     for row in account_status_history(account=account).order_by("-changed_at", "-id")[:limit]:
         title = f"Became {row.get_to_status_display().lower()}"
@@ -336,7 +332,7 @@ def account_timeline(*, actor: Any, account: Account, limit: int = 50, kinds: se
     """The newest ``limit`` entries over every source, newest first (one bounded query
     per source, whatever the account's history size)."""
     entries: list[TimelineEntry] = []
-    for source in TIMELINE_SOURCES:
+    for source in registry.timeline_sources(Account):
         entries.extend(source(actor, account, limit))
     if kinds:
         entries = [entry for entry in entries if entry.kind in kinds]

@@ -6,8 +6,8 @@ Every app's ``api.py`` builds on these; ``config/api.py`` installs them on the o
 Authentication (tried in this order, see :data:`API_AUTH`):
 
 * ``Authorization: Bearer <token>`` — a personal access token
-  (:func:`tandem.people.services.token_authenticate`). A header that is present but
-  names no usable token (unknown, revoked, expired, or its user disabled) answers 401;
+  (checked by the authenticator the people app registers with
+  ``registry.token_authenticator``). A header that is present but names no usable token (unknown, revoked, expired, or its user disabled) answers 401;
   it never falls back to the session. A ``read`` token may only use GET, HEAD and
   OPTIONS: any other method answers 403.
 * The Django session cookie, for the browser. Unsafe methods (POST, PATCH, PUT,
@@ -61,6 +61,7 @@ from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
 from pydantic import BaseModel, ConfigDict, Field
 
+from tandem.core import registry
 from tandem.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from tandem.core.pagination import COUNT_CAP
 
@@ -310,9 +311,7 @@ class BearerTokenAuth(HttpBearer):
         return self.authenticate(request, secret.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from tandem.people.services import token_authenticate
-
-        access_token = token_authenticate(token)
+        access_token = registry.authenticate_token(token)
         if access_token is None:
             raise AuthenticationError(message="The token is unknown, expired or revoked.")
         if request.method not in SAFE_METHODS and not access_token.allows_write:

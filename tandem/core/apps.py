@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Tandem core"
 
     def ready(self) -> None:
-        from tandem.core import policies  # noqa: F401  (registers the policies)
+        from tandem.core import navigation, policies  # noqa: F401  (registers Home and the policies)

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.tasks import Task
 from django.utils import timezone
 
+from tandem.core import registry
 from tandem.core.models import ScheduledRun
 
 logger = logging.getLogger("tandem.schedule")
@@ -86,9 +87,7 @@ def enqueue_due(*, now: dt.datetime | None = None, time_zone: ZoneInfo | None = 
     current slot nobody enqueued yet."""
     now = now or timezone.now()
     if time_zone is None:
-        from tandem.people.selectors import calendar_get
-
-        time_zone = ZoneInfo(calendar_get().time_zone)
+        time_zone = ZoneInfo(registry.organisation_time_zone())
     local = now.astimezone(time_zone)
     enqueued = []
     for job in DAILY_JOBS.values():

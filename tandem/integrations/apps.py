@@ -7,4 +7,4 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
-        from tandem.integrations import policies  # noqa: F401  (registers the policies)
+        from tandem.integrations import navigation, policies  # noqa: F401  (navigation and policies)

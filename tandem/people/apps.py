@@ -7,4 +7,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from tandem.people import policies, search  # noqa: F401  (registers the policies and the search type)
+        from tandem.people import hooks, navigation, policies, search  # noqa: F401  (core's hooks, navigation, policies, search type)

@@ -122,13 +122,13 @@ def test_bench_on_the_current_database_at_a_tiny_scale():
     lines = out.getvalue().splitlines()
     assert len(lines) == 3
     p2, p3, p7 = (parse(line) for line in lines)
-    assert (p2["name"], p2["target"], p2["rows"], p2["repeat"]) == ("P2", "<=6", "10", "2")
+    assert (p2["name"], p2["target"], p2["rows"], p2["repeat"]) == ("P2", "<=6", "30", "2")
     assert float(p2["page_ms"]) > 0 and float(p2["baseline_ms"]) > 0
     check_p3(p3)
-    assert p3["users"] == "10/100"
-    assert (p7["name"], p7["target"], p7["rows"], p7["same_rows"]) == ("P7", "<=1.3", "10", "yes")
+    assert p3["users"] == "30/300"  # the demo never has fewer than 30 people
+    assert (p7["name"], p7["target"], p7["rows"], p7["same_rows"]) == ("P7", "<=1.3", "30", "yes")
     # The ten-fold growth of P3 was rolled back.
-    assert (User.objects.count(), Team.objects.count()) == (10, 2)
+    assert (User.objects.count(), Team.objects.count()) == (30, 4)
 
 
 def test_tandem_bench_builds_its_own_temporary_database(tmp_path: Path):

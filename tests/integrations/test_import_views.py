@@ -456,7 +456,7 @@ def test_other_peoples_jobs(am: Any, member: Any, executive: Any, admin_user: An
 def test_navigation_offers_import_to_importers_only(
     am: Any, member: Any, executive: Any, admin_user: Any
 ) -> None:
-    link = '<a class="nav-link" href="/imports/">Import</a>'
+    link = '<a class="sidebar-link" href="/imports/"><i class="ti ti-file-import" aria-hidden="true"></i><span>Imports</span></a>'
     assert link in login(am).get("/").content.decode()
     assert link in login(admin_user).get("/").content.decode()
     assert link not in login(member).get("/").content.decode()

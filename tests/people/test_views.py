@@ -48,25 +48,24 @@ def test_layout_wires_htmx_with_csrf_and_landmarks(member_client):
     assert '"includeIndicatorStyles": false' in body
     assert '<a class="skip-link" href="#main">Skip to main content</a>' in body
     assert '<main id="main"' in body
-    assert (
-        '<nav class="navbar navbar-expand-lg bg-dark" data-bs-theme="dark" aria-label="Main">'
-        in body
-    )
+    assert '<nav class="sidebar-nav" aria-label="Main">' in body
+    assert '<header class="app-topbar">' in body
     assert '<form method="post" action="/logout/"' in body
     assert '<label for="global-search" class="visually-hidden">Search people, accounts and contacts</label>' in body
     assert "/static/vendor/htmx/htmx.min.js" in body
-    assert "/static/vendor/bootstrap/css/bootstrap.min.css" in body
+    assert "/static/vendor/tabler/css/tabler.min.css" in body
+    assert "/static/vendor/bootstrap/js/bootstrap.bundle.min.js" in body
     assert "<script>" not in body  # CSP: no inline scripts
 
 
 @pytest.mark.parametrize(
     ("role", "labels"),
     [
-        (Role.ADMIN, ["Home", "Accounts", "Contacts", "Interactions", "Inquiries", "Needs attention", "Import",
-                      "People", "Teams", "Calendar", "API tokens", "Admin"]),
+        (Role.ADMIN, ["Home", "Accounts", "Contacts", "Interactions", "Inquiries", "Needs attention", "Imports",
+                      "People", "Teams", "Working calendar", "Admin"]),
         (Role.EXECUTIVE, ["Home", "Accounts", "Contacts", "Interactions", "Inquiries", "Needs attention",
-                          "People", "Teams", "Calendar", "API tokens"]),
-        (Role.MEMBER, ["Home", "Inquiries", "People", "Teams", "Calendar", "API tokens"]),
+                          "People", "Teams", "Working calendar"]),
+        (Role.MEMBER, ["Home", "Inquiries", "People", "Teams", "Working calendar"]),
     ],
 )
 def test_navigation_by_role(users_by_role, role, labels):

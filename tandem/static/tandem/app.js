@@ -45,4 +45,31 @@
       if (results) results.replaceChildren();
     }
   });
+
+  // Django messages arrive as toasts in the corner (base.html): confirmations fade after
+  // a while (Bootstrap pauses the timer while hovered or focused); problems stay until
+  // dismissed.
+  function startToasts() {
+    if (!window.bootstrap) return;
+    document.querySelectorAll("#toasts .toast").forEach(function (element) {
+      var toast = window.bootstrap.Toast.getOrCreateInstance(element);
+      if (element.dataset.bsAutohide === "true") toast.show();
+    });
+  }
+
+  // The sidebar is an off-canvas drawer below the large breakpoint: while open it is a
+  // dialog, which needs a name; beside the content it is plain navigation.
+  document.addEventListener("show.bs.offcanvas", function (event) {
+    var drawer = event.target;
+    if (drawer.dataset.drawerLabel) drawer.setAttribute("aria-label", drawer.dataset.drawerLabel);
+  });
+  document.addEventListener("hidden.bs.offcanvas", function (event) {
+    if (event.target.dataset.drawerLabel) event.target.removeAttribute("aria-label");
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", startToasts);
+  } else {
+    startToasts();
+  }
 })();

@@ -1,0 +1,15 @@
+"""Imports' entry in the sidebar (registered from ``IntegrationsConfig.ready()``)."""
+
+from __future__ import annotations
+
+from tandem.core import registry
+from tandem.core.permissions import has_role, is_admin
+from tandem.core.roles import Role
+
+
+def may_import(user: object) -> bool:
+    """Admins and account managers bring in accounts and contacts from files."""
+    return is_admin(user) or has_role(user, Role.ACCOUNT_MANAGER)
+
+
+registry.nav_entry(area="clients", label="Imports", url_name="integrations:import_list", icon="file-import", order=60, visible=may_import)
