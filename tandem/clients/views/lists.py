@@ -221,6 +221,7 @@ class AccountFilterForm(ListFilterForm):
     lifecycle = forms.ChoiceField(label="Lifecycle", required=False, choices=[("", "Any stage"), *Lifecycle.choices])
     industry = forms.CharField(label="Industry", required=False, max_length=100)
     overdue = forms.BooleanField(label="Check-in overdue", required=False)
+    team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)  # owner's team (home cards)
     field_order = ["q", "owner", "tier", "lifecycle", "industry", "overdue", "per_page", "sort"]
 
     def __init__(self, *args: Any, owners: Sequence[Any], **kwargs: Any) -> None:
@@ -280,6 +281,7 @@ def account_list(request: HttpRequest) -> HttpResponseBase:
     filters = selectors.AccountFilters(
         search=values["q"], owner_id=values["owner"], tier=values["tier"], lifecycle=values["lifecycle"],
         industry=values["industry"].strip(), overdue_only=values["overdue"], sort=values["sort"],
+        team_id=values["team"] or None,
     )
     spec = ListPage(
         request, "clients/account_list.html", "account-results", selectors.account_list(actor=actor, filters=filters),
@@ -390,6 +392,7 @@ class InteractionFilterForm(ListFilterForm):
     since = forms.DateField(label="From", required=False, widget=DateInput)
     until = forms.DateField(label="To", required=False, widget=DateInput, help_text="Inclusive")
     account = forms.TypedChoiceField(label="Account", required=False, coerce=int, empty_value=None, widget=forms.HiddenInput)
+    logged_by = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)  # home cards
     field_order = ["q", "kind", "since", "until", "per_page", "sort", "account"]
 
     def __init__(self, *args: Any, account: Account | None, **kwargs: Any) -> None:
@@ -435,6 +438,7 @@ def interaction_list(request: HttpRequest) -> HttpResponseBase:
     filters = selectors.InteractionFilters(
         account_id=account.pk if account else None, kind=values["kind"], search=values["q"],
         since=_day_start(values["since"]), until=_day_start(until + dt.timedelta(days=1)) if until else None,
+        logged_by_id=values["logged_by"] or None,
     )
     queryset = selectors.interaction_list(actor=actor, filters=filters).order_by(*INTERACTION_SORTS[values["sort"]])
     spec = ListPage(
@@ -458,6 +462,7 @@ INQUIRY_SORTS = {
 }
 ANY_STATUS = "any"
 MINE = "me"
+SLA_AT_RISK = "at_risk"
 
 
 class InquiryFilterForm(ListFilterForm):
@@ -471,8 +476,12 @@ class InquiryFilterForm(ListFilterForm):
     )
     priority = forms.ChoiceField(label="Priority", required=False, choices=[("", "Any priority"), *Priority.choices])
     assignee = forms.ChoiceField(label="Assignee", required=False, choices=[("", "Anyone"), (MINE, "Assigned to me")])
+    sla = forms.ChoiceField(label="SLA", required=False, choices=[("", "Any"), (SLA_AT_RISK, "Near or past the SLA")])
     account = forms.TypedChoiceField(label="Account", required=False, coerce=int, empty_value=None, widget=forms.HiddenInput)
-    field_order = ["status", "priority", "assignee", "per_page", "sort", "account"]
+    # Home cards: theirs to answer (assigned, or unassigned on their accounts), one team's accounts.
+    owner = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    field_order = ["status", "priority", "assignee", "sla", "per_page", "sort", "account"]
 
     def __init__(self, *args: Any, account: Account | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -487,6 +496,7 @@ def inquiry_filters(actor: Any, values: Mapping[str, Any], account: Account | No
         # The queue's default: inquiries still waiting for their first response.
         status="" if status == ANY_STATUS else (status or InquiryStatus.OPEN),
         priority=values["priority"],
+        sla_at_risk=values["sla"] == SLA_AT_RISK, responsible_id=values["owner"] or None, team_id=values["team"] or None,
     )
 
 

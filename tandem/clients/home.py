@@ -1,0 +1,280 @@
+"""The home cards of account management ("My day", :mod:`tandem.core.home`).
+
+Each number is counted with the selector and filters of the list it links to (the
+``for_count`` shape), written here as the list view reads them from the query string
+(the inquiry queue's default status included), so the card and the list agree:
+tests/clients/test_home_cards.py requests every link and compares.
+
+* An account manager: my accounts, check-ins overdue, latest interactions I logged.
+* Executives and administrators: the same over the organisation, by team (one grouped
+  count per card, the owner's team; accounts without a team count in the total only).
+* Everyone: follow-ups I own that are due, and inquiries that are mine to answer, when
+  there are any (an account manager also sees them at zero, as an all-clear).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from tandem.clients import selectors
+from tandem.clients.models import InquiryStatus
+from tandem.clients.selectors import (
+    AccountFilters,
+    FollowUpFilters,
+    InquiryFilters,
+    InteractionFilters,
+)
+from tandem.core import home
+from tandem.core.home import Breakdown, Card, Row, capped_count
+from tandem.core.permissions import has_role, sees_everything
+from tandem.core.roles import Role
+
+ROWS_SHOWN = 5
+FEW_ROWS_SHOWN = 3
+
+
+def is_account_manager(user: Any) -> bool:
+    return has_role(user, Role.ACCOUNT_MANAGER)
+
+
+def _url(name: str, **params: Any) -> str:
+    query = urlencode({key: value for key, value in params.items() if value not in ("", None)})
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def _by_team(queryset: QuerySet[Any], team_path: str, url_name: str, **params: Any) -> tuple[int, list[Breakdown]]:
+    """The rows of ``queryset`` counted per team of ``team_path`` (one query): the
+    total, and a breakdown row per team with rows, linking to ``url_name`` with
+    ``params`` and ``team=<id>``."""
+    groups = (
+        queryset.order_by()
+        .values(group_team=F(team_path), group_name=F(f"{team_path}__name"))
+        .annotate(rows=Count("pk"))
+    )
+    total = 0
+    breakdown = []
+    for group in sorted(groups, key=lambda group: (group["group_name"] or "", group["group_team"] or 0)):
+        total += group["rows"]
+        if group["group_team"] is not None:
+            breakdown.append(
+                Breakdown(group["group_name"], group["rows"], _url(url_name, **params, team=group["group_team"]))
+            )
+    return total, breakdown
+
+
+def _day(value: Any) -> str:
+    return date_format(value, "j M")
+
+
+# --- An account manager's book ----------------------------------------------------------
+
+
+@home.card(key="my_accounts", title="My accounts", order=40, visible=is_account_manager)
+def my_accounts(user: Any) -> Card:
+    filters = AccountFilters(owner_id=user.pk)
+    return Card(
+        title="My accounts",
+        count=capped_count(selectors.account_list(actor=user, filters=filters, for_count=True)),
+        url=_url("clients:account_list", owner=user.pk),
+        caption="accounts you own",
+        empty="You own no accounts yet.",
+    )
+
+
+@home.card(key="check_ins_overdue", title="Check-ins overdue", order=30, visible=is_account_manager)
+def check_ins_overdue(user: Any) -> Card:
+    filters = AccountFilters(owner_id=user.pk, overdue_only=True, sort="check_in_due")
+    accounts = selectors.account_list(actor=user, filters=filters).only("id", "name", "check_in_due_at")
+    return Card(
+        title="Check-ins overdue",
+        count=capped_count(selectors.account_list(actor=user, filters=filters, for_count=True)),
+        url=_url("clients:account_list", owner=user.pk, overdue="on"),
+        caption="of your accounts are past their check-in",
+        rows=[
+            Row(account.name, reverse("clients:account_detail", args=[account.pk]),
+                detail=f"Check-in was due {_day(timezone.localtime(account.check_in_due_at))}")
+            for account in accounts.select_related(None)[:FEW_ROWS_SHOWN]
+        ],
+        empty="Every account you own has had its check-in.",
+        urgent=True,
+        tone="danger",
+    )
+
+
+@home.card(key="my_interactions", title="My latest interactions", order=60, visible=is_account_manager)
+def my_interactions(user: Any) -> Card:
+    filters = InteractionFilters(logged_by_id=user.pk)
+    latest = selectors.interaction_list(actor=user, filters=filters).select_related(None).select_related("account").only(
+        "id", "subject", "occurred_at", "account_id", "account__name"
+    )
+    return Card(
+        title="My latest interactions",
+        count=capped_count(selectors.interaction_list(actor=user, filters=filters, for_count=True)),
+        url=_url("clients:interaction_list", logged_by=user.pk),
+        caption="interactions you logged",
+        rows=_interaction_rows(latest[:ROWS_SHOWN]),
+        empty="You have not logged a call, meeting or e-mail yet.",
+    )
+
+
+def _interaction_rows(interactions: Iterable[Any]) -> list[Row]:
+    return [
+        Row(
+            interaction.subject,
+            reverse("clients:account_detail", args=[interaction.account_id]),
+            detail=f"{interaction.account.name} · {_day(timezone.localtime(interaction.occurred_at))}",
+        )
+        for interaction in interactions
+    ]
+
+
+# --- Everyone: what is mine to do -------------------------------------------------------------
+
+
+@home.card(key="my_follow_ups", title="My follow-ups", order=10)
+def my_follow_ups(user: Any) -> Card | None:
+    """Follow-ups I own, open and due today or earlier."""
+
+    def count(due: str) -> int:
+        filters = FollowUpFilters(owner_id=user.pk, due=due)
+        return capped_count(selectors.follow_up_list(actor=user, filters=filters, for_count=True))
+
+    total = count("now")
+    if not total and not is_account_manager(user):
+        return None
+    today = timezone.localdate()
+    due = selectors.follow_up_list(actor=user, filters=FollowUpFilters(owner_id=user.pk, due="now")).only(
+        "id", "description", "due_date", "account_id", "account__name"
+    ).select_related(None).select_related("account")
+    rows = [
+        Row(
+            follow_up.description,
+            reverse("clients:account_detail", args=[follow_up.account_id]),
+            detail=follow_up.account.name,
+            badge="Due today" if follow_up.due_date == today else f"Overdue since {_day(follow_up.due_date)}",
+            tone="warning" if follow_up.due_date == today else "danger",
+        )
+        for follow_up in (due[:ROWS_SHOWN] if total else [])
+    ]
+    return Card(
+        title="My follow-ups",
+        count=total,
+        url=_url("clients:follow_up_list", owner=user.pk, due="now"),
+        caption="due today or overdue",
+        breakdown=[
+            Breakdown("Due today", count("today"), _url("clients:follow_up_list", owner=user.pk, due="today")),
+            Breakdown("Overdue", count("overdue"), _url("clients:follow_up_list", owner=user.pk, due="overdue")),
+        ] if total else [],
+        rows=rows,
+        empty="No follow-ups due: you are up to date.",
+        urgent=True,
+        tone="warning",
+    )
+
+
+@home.card(key="my_inquiries", title="Inquiries near their SLA", order=20)
+def my_inquiries(user: Any) -> Card | None:
+    """Inquiries mine to answer (assigned to me, or unassigned on my accounts) still
+    awaiting a first response; the number is those near or past their SLA."""
+    waiting = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk)
+    waiting_count = capped_count(selectors.inquiry_queue(actor=user, filters=waiting, for_count=True))
+    if not waiting_count and not is_account_manager(user):
+        return None
+    at_risk = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk, sla_at_risk=True)
+    now = timezone.now()
+    first = selectors.inquiry_queue(actor=user, filters=waiting).only(
+        "id", "subject", "sla_due_at", "account_id", "account__name"
+    ).select_related(None).select_related("account")
+    rows = [
+        Row(
+            inquiry.subject,
+            reverse("clients:inquiry_detail", args=[inquiry.pk]),
+            detail=inquiry.account.name,
+            badge=("Past its SLA" if inquiry.sla_due_at <= now else "Near its SLA") if inquiry.sla_due_at < now + selectors.SLA_AT_RISK_WITHIN else "",
+            tone="danger" if inquiry.sla_due_at <= now else "warning",
+        )
+        for inquiry in (first[:ROWS_SHOWN] if waiting_count else [])
+    ]
+    return Card(
+        title="Inquiries near their SLA",
+        count=capped_count(selectors.inquiry_queue(actor=user, filters=at_risk, for_count=True)),
+        url=_url("clients:inquiry_queue", sla="at_risk", owner=user.pk),
+        caption="yours to answer, near or past their SLA",
+        breakdown=[
+            Breakdown("Awaiting your first response", waiting_count, _url("clients:inquiry_queue", owner=user.pk)),
+        ] if waiting_count else [],
+        rows=rows,
+        empty="No inquiry of yours is near its SLA.",
+        urgent=True,
+        tone="danger",
+    )
+
+
+# --- The organisation, by team (executives and administrators) --------------------------
+
+
+@home.card(key="org_accounts", title="Accounts by team", order=45, visible=sees_everything)
+def org_accounts(user: Any) -> Card:
+    queryset = selectors.account_list(actor=user, filters=AccountFilters(), for_count=True)
+    total, breakdown = _by_team(queryset, "owner__person__team", "clients:account_list")
+    return Card(
+        title="Accounts by team", count=total, url=_url("clients:account_list"), caption="accounts",
+        breakdown=breakdown, empty="No client accounts yet.",
+    )
+
+
+@home.card(key="org_check_ins_overdue", title="Check-ins overdue by team", order=35, visible=sees_everything)
+def org_check_ins_overdue(user: Any) -> Card:
+    queryset = selectors.account_list(actor=user, filters=AccountFilters(overdue_only=True), for_count=True)
+    total, breakdown = _by_team(queryset, "owner__person__team", "clients:account_list", overdue="on")
+    return Card(
+        title="Check-ins overdue by team", count=total, url=_url("clients:account_list", overdue="on"),
+        caption="accounts past their check-in", breakdown=breakdown,
+        empty="Every account has had its check-in.", urgent=True, tone="danger",
+    )
+
+
+@home.card(key="org_follow_ups", title="Follow-ups due by team", order=36, visible=sees_everything)
+def org_follow_ups(user: Any) -> Card:
+    queryset = selectors.follow_up_list(actor=user, filters=FollowUpFilters(due="now"), for_count=True)
+    total, breakdown = _by_team(queryset, "owner__person__team", "clients:follow_up_list", due="now")
+    return Card(
+        title="Follow-ups due by team", count=total, url=_url("clients:follow_up_list", due="now"),
+        caption="open, due today or overdue", breakdown=breakdown,
+        empty="No follow-up is due.", urgent=True, tone="warning",
+    )
+
+
+@home.card(key="org_inquiries", title="Inquiries near their SLA by team", order=25, visible=sees_everything)
+def org_inquiries(user: Any) -> Card:
+    filters = InquiryFilters(status=InquiryStatus.OPEN, sla_at_risk=True)
+    queryset = selectors.inquiry_queue(actor=user, filters=filters, for_count=True)
+    total, breakdown = _by_team(queryset, "account__owner__person__team", "clients:inquiry_queue", sla="at_risk")
+    return Card(
+        title="Inquiries near their SLA by team", count=total, url=_url("clients:inquiry_queue", sla="at_risk"),
+        caption="awaiting a first response, near or past their SLA", breakdown=breakdown,
+        empty="No inquiry is near its SLA.", urgent=True, tone="danger",
+    )
+
+
+@home.card(key="org_interactions", title="Latest interactions", order=65, visible=sees_everything)
+def org_interactions(user: Any) -> Card:
+    filters = InteractionFilters()
+    latest = selectors.interaction_list(actor=user, filters=filters).select_related(None).select_related("account").only(
+        "id", "subject", "occurred_at", "account_id", "account__name"
+    )
+    return Card(
+        title="Latest interactions",
+        count=capped_count(selectors.interaction_list(actor=user, filters=filters, for_count=True)),
+        url=_url("clients:interaction_list"),
+        caption="interactions logged",
+        rows=_interaction_rows(latest[:ROWS_SHOWN]),
+        empty="Nobody has logged an interaction yet.",
+    )
