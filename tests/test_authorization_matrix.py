@@ -98,6 +98,7 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "clients:interaction_list": (READ, None),
     "clients:inquiry_queue": (READ, None),
     "clients:attention": (READ, None),
+    "clients:follow_up_list": (READ, None),
     "clients:account_create": (CREATE, "clients.Account"),
     "/api/v1/accounts": (CREATE, "clients.Account"),
     "/api/v1/contacts": (CREATE, "clients.Contact"),
