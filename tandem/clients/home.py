@@ -1,7 +1,8 @@
 """The home cards of account management ("My day", :mod:`tandem.core.home`).
 
 Each number is counted with the selector and filters of the list it links to (the
-``for_count`` shape), written here as the list view reads them from the query string
+``for_count`` shape, which the short lists of rows read too: the same rows, in the shape
+the database finds fastest), written here as the list view reads them from the query string
 (the inquiry queue's default status included), so the card and the list agree:
 tests/clients/test_home_cards.py requests every link and compares.
 
@@ -91,7 +92,7 @@ def my_accounts(user: Any) -> Card:
 @home.card(key="check_ins_overdue", title="Check-ins overdue", order=30, visible=is_account_manager)
 def check_ins_overdue(user: Any) -> Card:
     filters = AccountFilters(owner_id=user.pk, overdue_only=True, sort="check_in_due")
-    accounts = selectors.account_list(actor=user, filters=filters).only("id", "name", "check_in_due_at")
+    accounts = selectors.account_list(actor=user, filters=filters, for_count=True).only("id", "name", "check_in_due_at")
     return Card(
         title="Check-ins overdue",
         count=capped_count(selectors.account_list(actor=user, filters=filters, for_count=True)),
@@ -111,12 +112,21 @@ def check_ins_overdue(user: Any) -> Card:
 @home.card(key="my_interactions", title="My latest interactions", order=60, visible=is_account_manager)
 def my_interactions(user: Any) -> Card:
     filters = InteractionFilters(logged_by_id=user.pk)
-    latest = selectors.interaction_list(actor=user, filters=filters).select_related(None).select_related("account").only(
+    count = capped_count(selectors.interaction_list(actor=user, filters=filters, for_count=True))
+    latest = selectors.interaction_list(actor=user, filters=filters, for_count=True)
+    if count > home.COUNT_CAP:
+        # The same rows, read by walking the newest-first index as the interaction list
+        # does (the logger's own index would sort every interaction they ever logged);
+        # with fewer than the cap, that sort is small.
+        latest = selectors.interaction_list(actor=user, filters=InteractionFilters()).alias(
+            logger=F("logged_by_id") + 0
+        ).filter(logger=user.pk)
+    latest = latest.select_related(None).select_related("account").only(
         "id", "subject", "occurred_at", "account_id", "account__name"
     )
     return Card(
         title="My latest interactions",
-        count=capped_count(selectors.interaction_list(actor=user, filters=filters, for_count=True)),
+        count=count,
         url=_url("clients:interaction_list", logged_by=user.pk),
         caption="interactions you logged",
         rows=_interaction_rows(latest[:ROWS_SHOWN]),
@@ -146,11 +156,14 @@ def my_follow_ups(user: Any) -> Card | None:
         filters = FollowUpFilters(owner_id=user.pk, due=due)
         return capped_count(selectors.follow_up_list(actor=user, filters=filters, for_count=True))
 
-    total = count("now")
+    # Today's and the overdue ones are disjoint and make up "now" (today or earlier), so
+    # their sum is the ?due=now list's total, and above the cap as soon as that one is.
+    due_today, overdue = count("today"), count("overdue")
+    total = due_today + overdue
     if not total and not is_account_manager(user):
         return None
     today = timezone.localdate()
-    due = selectors.follow_up_list(actor=user, filters=FollowUpFilters(owner_id=user.pk, due="now")).only(
+    due = selectors.follow_up_list(actor=user, filters=FollowUpFilters(owner_id=user.pk, due="now"), for_count=True).only(
         "id", "description", "due_date", "account_id", "account__name"
     ).select_related(None).select_related("account")
     rows = [
@@ -169,8 +182,8 @@ def my_follow_ups(user: Any) -> Card | None:
         url=_url("clients:follow_up_list", owner=user.pk, due="now"),
         caption="due today or overdue",
         breakdown=[
-            Breakdown("Due today", count("today"), _url("clients:follow_up_list", owner=user.pk, due="today")),
-            Breakdown("Overdue", count("overdue"), _url("clients:follow_up_list", owner=user.pk, due="overdue")),
+            Breakdown("Due today", due_today, _url("clients:follow_up_list", owner=user.pk, due="today")),
+            Breakdown("Overdue", overdue, _url("clients:follow_up_list", owner=user.pk, due="overdue")),
         ] if total else [],
         rows=rows,
         empty="No follow-ups due: you are up to date.",
@@ -189,7 +202,7 @@ def my_inquiries(user: Any) -> Card | None:
         return None
     at_risk = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk, sla_at_risk=True)
     now = timezone.now()
-    first = selectors.inquiry_queue(actor=user, filters=waiting).only(
+    first = selectors.inquiry_queue(actor=user, filters=waiting, for_count=True).only(
         "id", "subject", "sla_due_at", "account_id", "account__name"
     ).select_related(None).select_related("account")
     rows = [

@@ -100,8 +100,8 @@ def test_home_page_with_nothing_to_do_says_so(users_by_role, django_assert_num_q
     user = users_by_role[Role.PROJECT_MANAGER]
     client = client_for(user)
     client.get(reverse("home"))
-    # session, user, roles, badge; notifications, my follow-ups, my inquiries (one count each)
-    with django_assert_num_queries(7):
+    # session, user, roles, badge; notifications 1, my follow-ups 2, my inquiries 1 (counts)
+    with django_assert_num_queries(8):
         response = client.get(reverse("home"))
     html = response.content.decode()
     assert response.context["cards"] == []
