@@ -15,14 +15,12 @@ tests/clients/test_home_cards.py requests every link and compares.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from tandem.clients import selectors
 from tandem.clients.models import InquiryStatus
@@ -36,6 +34,7 @@ from tandem.core import home
 from tandem.core.home import Breakdown, Card, Row, capped_count
 from tandem.core.permissions import has_role, sees_everything
 from tandem.core.roles import Role
+from tandem.core.rows import DateText, UrlPattern
 
 ROWS_SHOWN = 5
 FEW_ROWS_SHOWN = 3
@@ -70,8 +69,10 @@ def _by_team(queryset: QuerySet[Any], team_path: str, url_name: str, **params: A
     return total, breakdown
 
 
-def _day(value: Any) -> str:
-    return date_format(value, "j M")
+def _sla_badge(due: Any, now: Any) -> str:
+    if due <= now:
+        return "Past its SLA"
+    return "Near its SLA" if due < now + selectors.SLA_AT_RISK_WITHIN else ""
 
 
 # --- An account manager's book ----------------------------------------------------------
@@ -92,16 +93,16 @@ def my_accounts(user: Any) -> Card:
 @home.card(key="check_ins_overdue", title="Check-ins overdue", order=30, visible=is_account_manager)
 def check_ins_overdue(user: Any) -> Card:
     filters = AccountFilters(owner_id=user.pk, overdue_only=True, sort="check_in_due")
-    accounts = selectors.account_list(actor=user, filters=filters, for_count=True).only("id", "name", "check_in_due_at")
+    accounts = selectors.account_list(actor=user, filters=filters, for_count=True).values("id", "name", "check_in_due_at")
+    detail, dates = UrlPattern("clients:account_detail", "account_id"), DateText()
     return Card(
         title="Check-ins overdue",
         count=capped_count(selectors.account_list(actor=user, filters=filters, for_count=True)),
         url=_url("clients:account_list", owner=user.pk, overdue="on"),
         caption="of your accounts are past their check-in",
         rows=[
-            Row(account.name, reverse("clients:account_detail", args=[account.pk]),
-                detail=f"Check-in was due {_day(timezone.localtime(account.check_in_due_at))}")
-            for account in accounts.select_related(None)[:FEW_ROWS_SHOWN]
+            Row(account["name"], detail(account["id"]), detail=f"Check-in was due {dates.day(account['check_in_due_at'])}")
+            for account in accounts[:FEW_ROWS_SHOWN]
         ],
         empty="Every account you own has had its check-in.",
         urgent=True,
@@ -121,27 +122,22 @@ def my_interactions(user: Any) -> Card:
         latest = selectors.interaction_list(actor=user, filters=InteractionFilters()).alias(
             logger=F("logged_by_id") + 0
         ).filter(logger=user.pk)
-    latest = latest.select_related(None).select_related("account").only(
-        "id", "subject", "occurred_at", "account_id", "account__name"
-    )
     return Card(
         title="My latest interactions",
         count=count,
         url=_url("clients:interaction_list", logged_by=user.pk),
         caption="interactions you logged",
-        rows=_interaction_rows(latest[:ROWS_SHOWN]),
+        rows=_interaction_rows(latest),
         empty="You have not logged a call, meeting or e-mail yet.",
     )
 
 
-def _interaction_rows(interactions: Iterable[Any]) -> list[Row]:
+def _interaction_rows(interactions: QuerySet[Any]) -> list[Row]:
+    """The first interactions of ``interactions``, each linking to its account."""
+    detail, dates = UrlPattern("clients:account_detail", "account_id"), DateText()
     return [
-        Row(
-            interaction.subject,
-            reverse("clients:account_detail", args=[interaction.account_id]),
-            detail=f"{interaction.account.name} · {_day(timezone.localtime(interaction.occurred_at))}",
-        )
-        for interaction in interactions
+        Row(row["subject"], detail(row["account_id"]), detail=f"{row['account__name']} · {dates.day(row['occurred_at'])}")
+        for row in interactions.values("subject", "occurred_at", "account_id", "account__name")[:ROWS_SHOWN]
     ]
 
 
@@ -163,18 +159,17 @@ def my_follow_ups(user: Any) -> Card | None:
     if not total and not is_account_manager(user):
         return None
     today = timezone.localdate()
-    due = selectors.follow_up_list(actor=user, filters=FollowUpFilters(owner_id=user.pk, due="now"), for_count=True).only(
-        "id", "description", "due_date", "account_id", "account__name"
-    ).select_related(None).select_related("account")
+    due = selectors.follow_up_list(actor=user, filters=FollowUpFilters(owner_id=user.pk, due="now"), for_count=True)
+    detail, months = UrlPattern("clients:account_detail", "account_id"), DateText().months
     rows = [
         Row(
-            follow_up.description,
-            reverse("clients:account_detail", args=[follow_up.account_id]),
-            detail=follow_up.account.name,
-            badge="Due today" if follow_up.due_date == today else f"Overdue since {_day(follow_up.due_date)}",
-            tone="warning" if follow_up.due_date == today else "danger",
+            row["description"],
+            detail(row["account_id"]),
+            detail=row["account__name"],
+            badge="Due today" if row["due_date"] == today else f"Overdue since {row['due_date'].day} {months[row['due_date'].month]}",
+            tone="warning" if row["due_date"] == today else "danger",
         )
-        for follow_up in (due[:ROWS_SHOWN] if total else [])
+        for row in (due.values("description", "due_date", "account_id", "account__name")[:ROWS_SHOWN] if total else [])
     ]
     return Card(
         title="My follow-ups",
@@ -202,18 +197,17 @@ def my_inquiries(user: Any) -> Card | None:
         return None
     at_risk = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk, sla_at_risk=True)
     now = timezone.now()
-    first = selectors.inquiry_queue(actor=user, filters=waiting, for_count=True).only(
-        "id", "subject", "sla_due_at", "account_id", "account__name"
-    ).select_related(None).select_related("account")
+    first = selectors.inquiry_queue(actor=user, filters=waiting, for_count=True)
+    detail = UrlPattern("clients:inquiry_detail", "inquiry_id")
     rows = [
         Row(
-            inquiry.subject,
-            reverse("clients:inquiry_detail", args=[inquiry.pk]),
-            detail=inquiry.account.name,
-            badge=("Past its SLA" if inquiry.sla_due_at <= now else "Near its SLA") if inquiry.sla_due_at < now + selectors.SLA_AT_RISK_WITHIN else "",
-            tone="danger" if inquiry.sla_due_at <= now else "warning",
+            row["subject"],
+            detail(row["id"]),
+            detail=row["account__name"],
+            badge=_sla_badge(row["sla_due_at"], now),
+            tone="danger" if row["sla_due_at"] <= now else "warning",
         )
-        for inquiry in (first[:ROWS_SHOWN] if waiting_count else [])
+        for row in (first.values("id", "subject", "sla_due_at", "account__name")[:ROWS_SHOWN] if waiting_count else [])
     ]
     return Card(
         title="Inquiries near their SLA",
@@ -280,14 +274,12 @@ def org_inquiries(user: Any) -> Card:
 @home.card(key="org_interactions", title="Latest interactions", order=65, visible=sees_everything)
 def org_interactions(user: Any) -> Card:
     filters = InteractionFilters()
-    latest = selectors.interaction_list(actor=user, filters=filters).select_related(None).select_related("account").only(
-        "id", "subject", "occurred_at", "account_id", "account__name"
-    )
+    latest = selectors.interaction_list(actor=user, filters=filters)
     return Card(
         title="Latest interactions",
         count=capped_count(selectors.interaction_list(actor=user, filters=filters, for_count=True)),
         url=_url("clients:interaction_list"),
         caption="interactions logged",
-        rows=_interaction_rows(latest[:ROWS_SHOWN]),
+        rows=_interaction_rows(latest),
         empty="Nobody has logged an interaction yet.",
     )
