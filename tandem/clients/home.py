@@ -69,6 +69,12 @@ def _by_team(queryset: QuerySet[Any], team_path: str, url_name: str, **params: A
     return total, breakdown
 
 
+def _short_day(day: Any, today: Any, months: list[str]) -> str:
+    """``6 Dec``, with the year when it is not this year's."""
+    text = f"{day.day} {months[day.month]}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
 def _sla_badge(due: Any, now: Any) -> str:
     if due <= now:
         return "Past its SLA"
@@ -166,7 +172,7 @@ def my_follow_ups(user: Any) -> Card | None:
             row["description"],
             detail(row["account_id"]),
             detail=row["account__name"],
-            badge="Due today" if row["due_date"] == today else f"Overdue since {row['due_date'].day} {months[row['due_date'].month]}",
+            badge="Due today" if row["due_date"] == today else f"Overdue since {_short_day(row['due_date'], today, months)}",
             tone="warning" if row["due_date"] == today else "danger",
         )
         for row in (due.values("description", "due_date", "account_id", "account__name")[:ROWS_SHOWN] if total else [])

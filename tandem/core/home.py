@@ -84,7 +84,7 @@ class Card:
     breakdown: Sequence[Breakdown] = ()
     empty: str = ""
     urgent: bool = False  # a non-zero number needs doing: the card goes first
-    tone: str = "primary"  # the number's colour when non-zero
+    tone: str = "primary"  # the number's colour when non-zero (Bootstrap's "-emphasis" shade)
     key: str = ""  # filled in from the registration
 
     @property
