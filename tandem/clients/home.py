@@ -7,18 +7,20 @@ the database finds fastest), written here as the list view reads them from the q
 tests/clients/test_home_cards.py requests every link and compares.
 
 * An account manager: my accounts, check-ins overdue, latest interactions I logged.
-* Executives and administrators: the same over the organisation, by team (one grouped
-  count per card, the owner's team; accounts without a team count in the total only).
+* Executives and administrators: the same over the organisation, by team (the owner's
+  team; the list's own ``?team=`` filter bound to each team, counted up to the cap in one
+  query; rows whose owner has no team count in the total only).
 * Everyone: follow-ups I own that are due, and inquiries that are mine to answer, when
   there are any (an account manager also sees them at zero, as an all-clear).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,10 +33,11 @@ from tandem.clients.selectors import (
     InteractionFilters,
 )
 from tandem.core import home
-from tandem.core.home import Breakdown, Card, Row, capped_count
-from tandem.core.permissions import has_role, sees_everything
+from tandem.core.home import COUNT_CAP, Breakdown, Card, Row, capped_count
+from tandem.core.permissions import has_role, scoped, sees_everything
 from tandem.core.roles import Role
 from tandem.core.rows import DateText, UrlPattern
+from tandem.people.models import Team
 
 ROWS_SHOWN = 5
 FEW_ROWS_SHOWN = 3
@@ -49,23 +52,29 @@ def _url(name: str, **params: Any) -> str:
     return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
-def _by_team(queryset: QuerySet[Any], team_path: str, url_name: str, **params: Any) -> tuple[int, list[Breakdown]]:
-    """The rows of ``queryset`` counted per team of ``team_path`` (one query): the
-    total, and a breakdown row per team with rows, linking to ``url_name`` with
-    ``params`` and ``team=<id>``."""
-    groups = (
-        queryset.order_by()
-        .values(group_team=F(team_path), group_name=F(f"{team_path}__name"))
-        .annotate(rows=Count("pk"))
+class _CappedCount(Subquery):
+    """The rows of a subquery counted up to its slice, as a column (one per outer row)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+
+
+def _by_team(
+    user: Any, rows_of: Callable[[Any], QuerySet[Any]], url_name: str, **params: Any
+) -> tuple[int, list[Breakdown]]:
+    """The capped count of ``rows_of(None)`` (the list's rows) and, in one more query,
+    of ``rows_of(team)`` for each team the user sees: the list's rows with its
+    ``team`` filter bound to each team in turn, counted up to the cap as the list
+    counts them. A breakdown row per team with rows links to ``url_name`` with
+    ``params`` and ``team=<id>``. Two queries, each bounded by the cap per team."""
+    total = capped_count(rows_of(None))
+    per_team = scoped(user, Team).order_by("name", "id").values("id", "name").annotate(
+        rows=_CappedCount(rows_of(OuterRef("pk")).order_by().values("pk")[: COUNT_CAP + 1], output_field=IntegerField())
     )
-    total = 0
-    breakdown = []
-    for group in sorted(groups, key=lambda group: (group["group_name"] or "", group["group_team"] or 0)):
-        total += group["rows"]
-        if group["group_team"] is not None:
-            breakdown.append(
-                Breakdown(group["group_name"], group["rows"], _url(url_name, **params, team=group["group_team"]))
-            )
+    breakdown = [
+        Breakdown(team["name"], team["rows"], _url(url_name, **params, team=team["id"]))
+        for team in per_team
+        if team["rows"]
+    ]
     return total, breakdown
 
 
@@ -235,8 +244,10 @@ def my_inquiries(user: Any) -> Card | None:
 
 @home.card(key="org_accounts", title="Accounts by team", order=45, visible=sees_everything)
 def org_accounts(user: Any) -> Card:
-    queryset = selectors.account_list(actor=user, filters=AccountFilters(), for_count=True)
-    total, breakdown = _by_team(queryset, "owner__person__team", "clients:account_list")
+    total, breakdown = _by_team(
+        user, lambda team: selectors.account_list(actor=user, filters=AccountFilters(team_id=team), for_count=True),
+        "clients:account_list",
+    )
     return Card(
         title="Accounts by team", count=total, url=_url("clients:account_list"), caption="accounts",
         breakdown=breakdown, empty="No client accounts yet.",
@@ -245,8 +256,11 @@ def org_accounts(user: Any) -> Card:
 
 @home.card(key="org_check_ins_overdue", title="Check-ins overdue by team", order=35, visible=sees_everything)
 def org_check_ins_overdue(user: Any) -> Card:
-    queryset = selectors.account_list(actor=user, filters=AccountFilters(overdue_only=True), for_count=True)
-    total, breakdown = _by_team(queryset, "owner__person__team", "clients:account_list", overdue="on")
+    total, breakdown = _by_team(
+        user,
+        lambda team: selectors.account_list(actor=user, filters=AccountFilters(overdue_only=True, team_id=team), for_count=True),
+        "clients:account_list", overdue="on",
+    )
     return Card(
         title="Check-ins overdue by team", count=total, url=_url("clients:account_list", overdue="on"),
         caption="accounts past their check-in", breakdown=breakdown,
@@ -256,8 +270,10 @@ def org_check_ins_overdue(user: Any) -> Card:
 
 @home.card(key="org_follow_ups", title="Follow-ups due by team", order=36, visible=sees_everything)
 def org_follow_ups(user: Any) -> Card:
-    queryset = selectors.follow_up_list(actor=user, filters=FollowUpFilters(due="now"), for_count=True)
-    total, breakdown = _by_team(queryset, "owner__person__team", "clients:follow_up_list", due="now")
+    total, breakdown = _by_team(
+        user, lambda team: selectors.follow_up_list(actor=user, filters=FollowUpFilters(due="now", team_id=team), for_count=True),
+        "clients:follow_up_list", due="now",
+    )
     return Card(
         title="Follow-ups due by team", count=total, url=_url("clients:follow_up_list", due="now"),
         caption="open, due today or overdue", breakdown=breakdown,
@@ -267,9 +283,13 @@ def org_follow_ups(user: Any) -> Card:
 
 @home.card(key="org_inquiries", title="Inquiries near their SLA by team", order=25, visible=sees_everything)
 def org_inquiries(user: Any) -> Card:
-    filters = InquiryFilters(status=InquiryStatus.OPEN, sla_at_risk=True)
-    queryset = selectors.inquiry_queue(actor=user, filters=filters, for_count=True)
-    total, breakdown = _by_team(queryset, "account__owner__person__team", "clients:inquiry_queue", sla="at_risk")
+    total, breakdown = _by_team(
+        user,
+        lambda team: selectors.inquiry_queue(
+            actor=user, filters=InquiryFilters(status=InquiryStatus.OPEN, sla_at_risk=True, team_id=team), for_count=True
+        ),
+        "clients:inquiry_queue", sla="at_risk",
+    )
     return Card(
         title="Inquiries near their SLA by team", count=total, url=_url("clients:inquiry_queue", sla="at_risk"),
         caption="awaiting a first response, near or past their SLA", breakdown=breakdown,
