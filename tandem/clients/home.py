@@ -108,16 +108,16 @@ def my_accounts(user: Any) -> Card:
 @home.card(key="check_ins_overdue", title="Check-ins overdue", order=30, visible=is_account_manager)
 def check_ins_overdue(user: Any) -> Card:
     filters = AccountFilters(owner_id=user.pk, overdue_only=True, sort="check_in_due")
-    accounts = selectors.account_list(actor=user, filters=filters, for_count=True).values("id", "name", "check_in_due_at")
+    overdue = selectors.account_list(actor=user, filters=filters, for_count=True)  # counted, then its first rows
     detail, dates = UrlPattern("clients:account_detail", "account_id"), DateText()
     return Card(
         title="Check-ins overdue",
-        count=capped_count(selectors.account_list(actor=user, filters=filters, for_count=True)),
+        count=capped_count(overdue),
         url=_url("clients:account_list", owner=user.pk, overdue="on"),
         caption="of your accounts are past their check-in",
         rows=[
             Row(account["name"], detail(account["id"]), detail=f"Check-in was due {dates.day(account['check_in_due_at'])}")
-            for account in accounts[:FEW_ROWS_SHOWN]
+            for account in overdue.values("id", "name", "check_in_due_at")[:FEW_ROWS_SHOWN]
         ],
         empty="Every account you own has had its check-in.",
         urgent=True,
@@ -128,8 +128,8 @@ def check_ins_overdue(user: Any) -> Card:
 @home.card(key="my_interactions", title="My latest interactions", order=60, visible=is_account_manager)
 def my_interactions(user: Any) -> Card:
     filters = InteractionFilters(logged_by_id=user.pk)
-    count = capped_count(selectors.interaction_list(actor=user, filters=filters, for_count=True))
     latest = selectors.interaction_list(actor=user, filters=filters, for_count=True)
+    count = capped_count(latest)
     if count > home.COUNT_CAP:
         # The same rows, read by walking the newest-first index as the interaction list
         # does (the logger's own index would sort every interaction they ever logged);
@@ -207,12 +207,12 @@ def my_inquiries(user: Any) -> Card | None:
     """Inquiries mine to answer (assigned to me, or unassigned on my accounts) still
     awaiting a first response; the number is those near or past their SLA."""
     waiting = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk)
-    waiting_count = capped_count(selectors.inquiry_queue(actor=user, filters=waiting, for_count=True))
+    first = selectors.inquiry_queue(actor=user, filters=waiting, for_count=True)  # counted, then its first rows
+    waiting_count = capped_count(first)
     if not waiting_count and not is_account_manager(user):
         return None
     at_risk = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk, sla_at_risk=True)
     now = timezone.now()
-    first = selectors.inquiry_queue(actor=user, filters=waiting, for_count=True)
     detail = UrlPattern("clients:inquiry_detail", "inquiry_id")
     rows = [
         Row(
