@@ -131,8 +131,9 @@ def test_htmx_answers_the_results_only(owner, follow_ups):
     assert "Send the proposal" in html
 
 
-# session, user, roles, the owner choices, the capped count, the rows, the badge.
-FOLLOW_UP_LIST_QUERIES = 7
+# session, user, roles, the owner choices, the capped count, the rows, the badge and the
+# saved views of the views menu (the list framework's page).
+FOLLOW_UP_LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [6, 60])
@@ -147,7 +148,7 @@ def test_query_count_is_pinned_and_constant(owner, teammate, size, django_assert
             with django_assert_num_queries(FOLLOW_UP_LIST_QUERIES):
                 response = client.get(URL, {**params, "per_page": per_page})
             assert response.status_code == 200
-        with django_assert_num_queries(FOLLOW_UP_LIST_QUERIES - 1):  # HTMX: no layout, no badge
+        with django_assert_num_queries(FOLLOW_UP_LIST_QUERIES - 2):  # HTMX: no badge, no views menu
             client.get(URL, {**params, "per_page": "100"}, **HTMX)
 
 
