@@ -33,7 +33,7 @@ from tandem.clients.selectors import (
     InteractionFilters,
 )
 from tandem.core import home
-from tandem.core.home import COUNT_CAP, Breakdown, Card, Row, capped_count
+from tandem.core.home import COUNT_CAP, Breakdown, Card, Row
 from tandem.core.permissions import has_role, scoped, sees_everything
 from tandem.core.roles import Role
 from tandem.core.rows import DateText, UrlPattern
@@ -52,30 +52,106 @@ def _url(name: str, **params: Any) -> str:
     return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
+# --- The numbers: every card's, in one query; every team's, in one more -------------------
+
+
+def _my_follow_ups(user: Any, due: str) -> QuerySet[Any]:
+    return selectors.follow_up_list(actor=user, filters=FollowUpFilters(owner_id=user.pk, due=due), for_count=True)
+
+
+def _my_inquiries(user: Any, *, at_risk: bool = False) -> QuerySet[Any]:
+    """The queue as ``?owner=<me>`` (and ``&sla=at_risk``) reads it: its default status
+    (awaiting a first response) included."""
+    filters = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk, sla_at_risk=at_risk)
+    return selectors.inquiry_queue(actor=user, filters=filters, for_count=True)
+
+
+def _my_accounts(user: Any, *, overdue: bool = False) -> QuerySet[Any]:
+    filters = AccountFilters(owner_id=user.pk, overdue_only=overdue, sort="check_in_due" if overdue else "name")
+    return selectors.account_list(actor=user, filters=filters, for_count=True)
+
+
+def _my_interactions(user: Any) -> QuerySet[Any]:
+    return selectors.interaction_list(actor=user, filters=InteractionFilters(logged_by_id=user.pk), for_count=True)
+
+
+def _by_team_rows(user: Any) -> dict[str, Callable[[Any], QuerySet[Any]]]:
+    """The executive cards' lists, each with its ``team`` filter left open (``None``: the
+    whole organisation)."""
+    return {
+        "org_accounts": lambda team: selectors.account_list(
+            actor=user, filters=AccountFilters(team_id=team), for_count=True
+        ),
+        "org_check_ins_overdue": lambda team: selectors.account_list(
+            actor=user, filters=AccountFilters(overdue_only=True, team_id=team), for_count=True
+        ),
+        "org_follow_ups": lambda team: selectors.follow_up_list(
+            actor=user, filters=FollowUpFilters(due="now", team_id=team), for_count=True
+        ),
+        "org_inquiries": lambda team: selectors.inquiry_queue(
+            actor=user, filters=InquiryFilters(status=InquiryStatus.OPEN, sla_at_risk=True, team_id=team), for_count=True
+        ),
+    }
+
+
+def _counts(user: Any) -> dict[str, int]:
+    """The number of every card ``user`` may get, counted in ONE query
+    (:func:`tandem.core.home.capped_counts`), each with the selector, filters and cap of
+    the list it links to; computed by the first card that needs it."""
+
+    def compute() -> dict[str, int]:
+        querysets: dict[str, QuerySet[Any]] = {
+            "follow_ups_today": _my_follow_ups(user, "today"),
+            "follow_ups_overdue": _my_follow_ups(user, "overdue"),
+            "inquiries_waiting": _my_inquiries(user),
+            "inquiries_at_risk": _my_inquiries(user, at_risk=True),
+        }
+        if is_account_manager(user):
+            querysets["my_accounts"] = _my_accounts(user)
+            querysets["check_ins_overdue"] = _my_accounts(user, overdue=True)
+            querysets["my_interactions"] = _my_interactions(user)
+        if sees_everything(user):
+            querysets.update({key: rows_of(None) for key, rows_of in _by_team_rows(user).items()})
+            querysets["org_interactions"] = selectors.interaction_list(
+                actor=user, filters=InteractionFilters(), for_count=True
+            )
+        return home.capped_counts(querysets)
+
+    return home.shared("clients.counts", compute)
+
+
 class _CappedCount(Subquery):
     """The rows of a subquery counted up to its slice, as a column (one per outer row)."""
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
 
 
-def _by_team(
-    user: Any, rows_of: Callable[[Any], QuerySet[Any]], url_name: str, **params: Any
-) -> tuple[int, list[Breakdown]]:
-    """The capped count of ``rows_of(None)`` (the list's rows) and, in one more query,
-    of ``rows_of(team)`` for each team the user sees: the list's rows with its
-    ``team`` filter bound to each team in turn, counted up to the cap as the list
-    counts them. A breakdown row per team with rows links to ``url_name`` with
-    ``params`` and ``team=<id>``. Two queries, each bounded by the cap per team."""
-    total = capped_count(rows_of(None))
-    per_team = scoped(user, Team).order_by("name", "id").values("id", "name").annotate(
-        rows=_CappedCount(rows_of(OuterRef("pk")).order_by().values("pk")[: COUNT_CAP + 1], output_field=IntegerField())
-    )
+def _team_counts(user: Any) -> list[dict[str, Any]]:
+    """Every team the user sees with, per executive card, its list's rows with the
+    ``team`` filter bound to that team, counted up to the cap as the list counts them:
+    one query for the four cards."""
+
+    def compute() -> list[dict[str, Any]]:
+        columns = {
+            key: _CappedCount(rows_of(OuterRef("pk")).order_by().values("pk")[: COUNT_CAP + 1], output_field=IntegerField())
+            for key, rows_of in _by_team_rows(user).items()
+        }
+        teams: Any = scoped(user, Team).order_by("name", "id").values("id", "name").annotate(**columns)
+        return list(teams)
+
+    return home.shared("clients.teams", compute)
+
+
+def _by_team(user: Any, key: str, url_name: str, **params: Any) -> tuple[int, list[Breakdown]]:
+    """The capped total of card ``key`` and a breakdown row per team with rows, linking to
+    ``url_name`` with ``params`` and ``team=<id>`` (rows whose owner has no team count in
+    the total only)."""
     breakdown = [
-        Breakdown(team["name"], team["rows"], _url(url_name, **params, team=team["id"]))
-        for team in per_team
-        if team["rows"]
+        Breakdown(team["name"], team[key], _url(url_name, **params, team=team["id"]))
+        for team in _team_counts(user)
+        if team[key]
     ]
-    return total, breakdown
+    return _counts(user)[key], breakdown
 
 
 def _short_day(day: Any, today: Any, months: list[str]) -> str:
@@ -95,10 +171,9 @@ def _sla_badge(due: Any, now: Any) -> str:
 
 @home.card(key="my_accounts", title="My accounts", order=40, visible=is_account_manager)
 def my_accounts(user: Any) -> Card:
-    filters = AccountFilters(owner_id=user.pk)
     return Card(
         title="My accounts",
-        count=capped_count(selectors.account_list(actor=user, filters=filters, for_count=True)),
+        count=_counts(user)["my_accounts"],
         url=_url("clients:account_list", owner=user.pk),
         caption="accounts you own",
         empty="You own no accounts yet.",
@@ -107,17 +182,17 @@ def my_accounts(user: Any) -> Card:
 
 @home.card(key="check_ins_overdue", title="Check-ins overdue", order=30, visible=is_account_manager)
 def check_ins_overdue(user: Any) -> Card:
-    filters = AccountFilters(owner_id=user.pk, overdue_only=True, sort="check_in_due")
-    overdue = selectors.account_list(actor=user, filters=filters, for_count=True)  # counted, then its first rows
+    count = _counts(user)["check_ins_overdue"]
     detail, dates = UrlPattern("clients:account_detail", "account_id"), DateText()
+    rows = _my_accounts(user, overdue=True).values("id", "name", "check_in_due_at")[:FEW_ROWS_SHOWN] if count else []
     return Card(
         title="Check-ins overdue",
-        count=capped_count(overdue),
+        count=count,
         url=_url("clients:account_list", owner=user.pk, overdue="on"),
         caption="of your accounts are past their check-in",
         rows=[
             Row(account["name"], detail(account["id"]), detail=f"Check-in was due {dates.day(account['check_in_due_at'])}")
-            for account in overdue.values("id", "name", "check_in_due_at")[:FEW_ROWS_SHOWN]
+            for account in rows
         ],
         empty="Every account you own has had its check-in.",
         urgent=True,
@@ -127,9 +202,8 @@ def check_ins_overdue(user: Any) -> Card:
 
 @home.card(key="my_interactions", title="My latest interactions", order=60, visible=is_account_manager)
 def my_interactions(user: Any) -> Card:
-    filters = InteractionFilters(logged_by_id=user.pk)
-    latest = selectors.interaction_list(actor=user, filters=filters, for_count=True)
-    count = capped_count(latest)
+    count = _counts(user)["my_interactions"]
+    latest = _my_interactions(user)
     if count > home.COUNT_CAP:
         # The same rows, read by walking the newest-first index as the interaction list
         # does (the logger's own index would sort every interaction they ever logged);
@@ -142,7 +216,7 @@ def my_interactions(user: Any) -> Card:
         count=count,
         url=_url("clients:interaction_list", logged_by=user.pk),
         caption="interactions you logged",
-        rows=_interaction_rows(latest),
+        rows=_interaction_rows(latest) if count else [],
         empty="You have not logged a call, meeting or e-mail yet.",
     )
 
@@ -162,20 +236,16 @@ def _interaction_rows(interactions: QuerySet[Any]) -> list[Row]:
 @home.card(key="my_follow_ups", title="My follow-ups", order=10)
 def my_follow_ups(user: Any) -> Card | None:
     """Follow-ups I own, open and due today or earlier."""
-
-    def count(due: str) -> int:
-        filters = FollowUpFilters(owner_id=user.pk, due=due)
-        return capped_count(selectors.follow_up_list(actor=user, filters=filters, for_count=True))
-
+    counts = _counts(user)
     # Today's and the overdue ones are disjoint and make up "now" (today or earlier), so
     # their sum is the ?due=now list's total, and above the cap as soon as that one is.
-    due_today, overdue = count("today"), count("overdue")
+    due_today, overdue = counts["follow_ups_today"], counts["follow_ups_overdue"]
     total = due_today + overdue
     if not total and not is_account_manager(user):
         return None
     today = timezone.localdate()
-    due = selectors.follow_up_list(actor=user, filters=FollowUpFilters(owner_id=user.pk, due="now"), for_count=True)
     detail, months = UrlPattern("clients:account_detail", "account_id"), DateText().months
+    due = _my_follow_ups(user, "now").values("description", "due_date", "account_id", "account__name")
     rows = [
         Row(
             row["description"],
@@ -184,7 +254,7 @@ def my_follow_ups(user: Any) -> Card | None:
             badge="Due today" if row["due_date"] == today else f"Overdue since {_short_day(row['due_date'], today, months)}",
             tone="warning" if row["due_date"] == today else "danger",
         )
-        for row in (due.values("description", "due_date", "account_id", "account__name")[:ROWS_SHOWN] if total else [])
+        for row in (due[:ROWS_SHOWN] if total else [])
     ]
     return Card(
         title="My follow-ups",
@@ -206,14 +276,13 @@ def my_follow_ups(user: Any) -> Card | None:
 def my_inquiries(user: Any) -> Card | None:
     """Inquiries mine to answer (assigned to me, or unassigned on my accounts) still
     awaiting a first response; the number is those near or past their SLA."""
-    waiting = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk)
-    first = selectors.inquiry_queue(actor=user, filters=waiting, for_count=True)  # counted, then its first rows
-    waiting_count = capped_count(first)
+    counts = _counts(user)
+    waiting_count = counts["inquiries_waiting"]
     if not waiting_count and not is_account_manager(user):
         return None
-    at_risk = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk, sla_at_risk=True)
     now = timezone.now()
     detail = UrlPattern("clients:inquiry_detail", "inquiry_id")
+    first = _my_inquiries(user).values("id", "subject", "sla_due_at", "account__name")
     rows = [
         Row(
             row["subject"],
@@ -222,11 +291,11 @@ def my_inquiries(user: Any) -> Card | None:
             badge=_sla_badge(row["sla_due_at"], now),
             tone="danger" if row["sla_due_at"] <= now else "warning",
         )
-        for row in (first.values("id", "subject", "sla_due_at", "account__name")[:ROWS_SHOWN] if waiting_count else [])
+        for row in (first[:ROWS_SHOWN] if waiting_count else [])
     ]
     return Card(
         title="Inquiries near their SLA",
-        count=capped_count(selectors.inquiry_queue(actor=user, filters=at_risk, for_count=True)),
+        count=counts["inquiries_at_risk"],
         url=_url("clients:inquiry_queue", sla="at_risk", owner=user.pk),
         caption="yours to answer, near or past their SLA",
         breakdown=[
@@ -244,10 +313,7 @@ def my_inquiries(user: Any) -> Card | None:
 
 @home.card(key="org_accounts", title="Accounts by team", order=45, visible=sees_everything)
 def org_accounts(user: Any) -> Card:
-    total, breakdown = _by_team(
-        user, lambda team: selectors.account_list(actor=user, filters=AccountFilters(team_id=team), for_count=True),
-        "clients:account_list",
-    )
+    total, breakdown = _by_team(user, "org_accounts", "clients:account_list")
     return Card(
         title="Accounts by team", count=total, url=_url("clients:account_list"), caption="accounts",
         breakdown=breakdown, empty="No client accounts yet.",
@@ -256,11 +322,7 @@ def org_accounts(user: Any) -> Card:
 
 @home.card(key="org_check_ins_overdue", title="Check-ins overdue by team", order=35, visible=sees_everything)
 def org_check_ins_overdue(user: Any) -> Card:
-    total, breakdown = _by_team(
-        user,
-        lambda team: selectors.account_list(actor=user, filters=AccountFilters(overdue_only=True, team_id=team), for_count=True),
-        "clients:account_list", overdue="on",
-    )
+    total, breakdown = _by_team(user, "org_check_ins_overdue", "clients:account_list", overdue="on")
     return Card(
         title="Check-ins overdue by team", count=total, url=_url("clients:account_list", overdue="on"),
         caption="accounts past their check-in", breakdown=breakdown,
@@ -270,10 +332,7 @@ def org_check_ins_overdue(user: Any) -> Card:
 
 @home.card(key="org_follow_ups", title="Follow-ups due by team", order=36, visible=sees_everything)
 def org_follow_ups(user: Any) -> Card:
-    total, breakdown = _by_team(
-        user, lambda team: selectors.follow_up_list(actor=user, filters=FollowUpFilters(due="now", team_id=team), for_count=True),
-        "clients:follow_up_list", due="now",
-    )
+    total, breakdown = _by_team(user, "org_follow_ups", "clients:follow_up_list", due="now")
     return Card(
         title="Follow-ups due by team", count=total, url=_url("clients:follow_up_list", due="now"),
         caption="open, due today or overdue", breakdown=breakdown,
@@ -283,13 +342,7 @@ def org_follow_ups(user: Any) -> Card:
 
 @home.card(key="org_inquiries", title="Inquiries near their SLA by team", order=25, visible=sees_everything)
 def org_inquiries(user: Any) -> Card:
-    total, breakdown = _by_team(
-        user,
-        lambda team: selectors.inquiry_queue(
-            actor=user, filters=InquiryFilters(status=InquiryStatus.OPEN, sla_at_risk=True, team_id=team), for_count=True
-        ),
-        "clients:inquiry_queue", sla="at_risk",
-    )
+    total, breakdown = _by_team(user, "org_inquiries", "clients:inquiry_queue", sla="at_risk")
     return Card(
         title="Inquiries near their SLA by team", count=total, url=_url("clients:inquiry_queue", sla="at_risk"),
         caption="awaiting a first response, near or past their SLA", breakdown=breakdown,
@@ -299,13 +352,13 @@ def org_inquiries(user: Any) -> Card:
 
 @home.card(key="org_interactions", title="Latest interactions", order=65, visible=sees_everything)
 def org_interactions(user: Any) -> Card:
-    filters = InteractionFilters()
-    latest = selectors.interaction_list(actor=user, filters=filters)
+    count = _counts(user)["org_interactions"]
+    latest = selectors.interaction_list(actor=user, filters=InteractionFilters())
     return Card(
         title="Latest interactions",
-        count=capped_count(selectors.interaction_list(actor=user, filters=filters, for_count=True)),
+        count=count,
         url=_url("clients:interaction_list"),
         caption="interactions logged",
-        rows=_interaction_rows(latest),
+        rows=_interaction_rows(latest) if count else [],
         empty="Nobody has logged an interaction yet.",
     )

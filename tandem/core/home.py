@@ -22,10 +22,12 @@ size. The home page shows the cards with something that needs the user first
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -39,6 +41,41 @@ def capped_count(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> int:
     """The rows of ``queryset`` counted up to ``cap + 1`` (one query, as a list page
     counts): a result above ``cap`` shows as "1,000+"."""
     return queryset.order_by()[: cap + 1].count()
+
+
+def capped_counts(querysets: Mapping[str, QuerySet[Any]], cap: int = COUNT_CAP) -> dict[str, int]:
+    """Several :func:`capped_count` in ONE query (``SELECT (SELECT COUNT(*) FROM (<rows>
+    LIMIT cap + 1)), ...``): each number is that of its queryset counted exactly as a
+    list page counts it, whatever table it reads. All querysets must use one database."""
+    if not querysets:
+        return {}
+    parts: list[str] = []
+    params: list[Any] = []
+    using = next(iter(querysets.values())).db
+    for queryset in querysets.values():
+        rows = queryset.order_by().values("pk")[: cap + 1]
+        sql, rows_params = rows.query.get_compiler(using=using).as_sql()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")  # noqa: S608 -- Django's compiled SQL, values as params
+        params.extend(rows_params)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {name: int(value) for name, value in zip(querysets, row, strict=True)}
+
+
+_SHARED: ContextVar[dict[str, Any] | None] = ContextVar("home_shared", default=None)
+
+
+def shared[T](key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per :func:`cards_for` call: what several cards of one app read
+    (their numbers, counted in one query by :func:`capped_counts`) is computed by the
+    first of them and reused by the others. Outside :func:`cards_for`, computed each time."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def count_display(count: int, cap: int = COUNT_CAP) -> str:
@@ -138,13 +175,17 @@ def registered() -> list[CardEntry]:
 def cards_for(user: Any) -> list[Card]:
     """The cards with something to show ``user``, most urgent first, then by order."""
     shown: list[tuple[int, Card]] = []
-    for entry in registered():
-        if not entry.visible(user):
-            continue
-        result = entry.function(user)
-        if result is None:
-            continue
-        shown.append((entry.order, _with_key(result, entry.key)))
+    token = _SHARED.set({})
+    try:
+        for entry in registered():
+            if not entry.visible(user):
+                continue
+            result = entry.function(user)
+            if result is None:
+                continue
+            shown.append((entry.order, _with_key(result, entry.key)))
+    finally:
+        _SHARED.reset(token)
     shown.sort(key=lambda item: (not item[1].needs_attention, item[0]))
     return [item for _, item in shown]
 

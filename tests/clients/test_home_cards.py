@@ -220,13 +220,15 @@ def test_counts_beyond_the_cap_show_as_1000_plus(world, settings):
     assert list_total(client_for(alan), card.url) == 1000
 
 
-# Session, user, roles and the top bar's badge (4), then per card: notifications 1; my
-# follow-ups 3 (due today, overdue, its rows); my inquiries 3 (waiting, rows, at risk);
-# check-ins 2, my accounts 1, my interactions 2; the executive's cards by team 2 each (the total,
-# then every team in one query) and the latest interactions 2. A card with nothing for the user stops at its counts.
+# Session, user, roles and the top bar's badge (4); the unread notifications 1; every
+# client card's number in ONE query (tandem.core.home.capped_counts); the executive's four
+# cards by team in one more (every team, a capped count per card); then a card's short list
+# of rows (1 each) only when its number is not zero: the account manager's check-ins,
+# follow-ups, inquiries and interactions (4); the executive's latest interactions (1); the
+# project manager's follow-up and the member's inquiry (1).
 @pytest.mark.parametrize(
     ("who", "queries"),
-    [(Role.ACCOUNT_MANAGER, 16), (Role.EXECUTIVE, 18), (Role.ADMIN, 18), (Role.PROJECT_MANAGER, 9), (Role.MEMBER, 10)],
+    [(Role.ACCOUNT_MANAGER, 10), (Role.EXECUTIVE, 8), (Role.ADMIN, 8), (Role.PROJECT_MANAGER, 7), (Role.MEMBER, 7)],
 )
 def test_home_query_count_is_pinned_and_constant(world, who, queries, django_assert_num_queries):
     user = world[who]
@@ -283,3 +285,37 @@ def test_latest_interactions_beyond_the_cap_are_the_lists_first_rows(world):
     listed = client.get(card.url).context["rows"]
     assert [row.label for row in card.rows] == [row["subject"] for row in listed[:5]]
     assert [row.label for row in card.rows][:2] == ["Quarterly review", "Kick-off call"]
+
+
+@pytest.mark.parametrize("who", [Role.ACCOUNT_MANAGER, Role.EXECUTIVE])
+def test_needs_attention_the_lists_and_the_cards_share_one_rule(world, who):
+    """One definition of "at risk" (selectors._sla_at_risk_q over rules.at_risk_before),
+    of "check-in overdue" and of "follow-up due": Needs attention, the filtered lists
+    and the home cards find the same records, at the edges of the SLA window too."""
+    from tandem.clients import rules, selectors
+
+    tina = world["tina"]
+    window = rules.SLA_WARNING
+    inside = _inquiry(Account.objects.get(name="Bravo"), "Inside the window", due_in=window - dt.timedelta(minutes=5))
+    outside = _inquiry(Account.objects.get(name="Bravo"), "Outside the window", due_in=window + dt.timedelta(minutes=5))
+    _inquiry(Account.objects.get(name="Tango"), "Resolved late", due_in=-dt.timedelta(hours=3), assignee=tina)
+    Inquiry.objects.filter(subject="Resolved late").update(status=InquiryStatus.RESOLVED)
+    user = world[who]
+    mine = who == Role.ACCOUNT_MANAGER
+    attention = selectors.needs_attention(actor=user, owner=user if mine else None)
+    client = client_for(user)
+    by_key = {card.key: card for card in client.get(reverse("home")).context["cards"]}
+    inquiries_card = by_key["my_inquiries" if mine else "org_inquiries"]
+    listed = {row["id"] for row, _state in client.get(inquiries_card.url).context["rows"]}
+    at_risk = {inquiry.pk for inquiry in attention.inquiries_at_risk}
+    assert listed == at_risk
+    assert inquiries_card.count == len(at_risk)
+    assert inside.pk in at_risk and outside.pk not in at_risk
+    expected = {"Invoice wrong", "Urgent export", "Inside the window"}
+    if not mine:
+        expected |= {"Tina's"}
+    assert set(Inquiry.objects.filter(pk__in=at_risk).values_list("subject", flat=True)) == expected
+    accounts_card = by_key["check_ins_overdue" if mine else "org_check_ins_overdue"]
+    assert accounts_card.count == len(attention.overdue_accounts) == (2 if mine else 5)
+    follow_ups_card = by_key["my_follow_ups" if mine else "org_follow_ups"]
+    assert follow_ups_card.count == len(attention.due_follow_ups) == (3 if mine else 6)

@@ -100,8 +100,8 @@ def test_home_page_with_nothing_to_do_says_so(users_by_role, django_assert_num_q
     user = users_by_role[Role.PROJECT_MANAGER]
     client = client_for(user)
     client.get(reverse("home"))
-    # session, user, roles, badge; notifications 1, my follow-ups 2, my inquiries 1 (counts)
-    with django_assert_num_queries(8):
+    # session, user, roles, badge; notifications 1; the client cards' numbers 1 (all zero: no rows read)
+    with django_assert_num_queries(6):
         response = client.get(reverse("home"))
     html = response.content.decode()
     assert response.context["cards"] == []
@@ -119,3 +119,37 @@ def test_core_home_names_no_domain_app():
         assert not {module for module in imported if module.startswith(("tandem.clients", "tandem.people", "tandem.integrations"))}, name
     source = (root / "templates" / "core" / "home.html").read_text()
     assert "clients:" not in source and "people:" not in source
+
+
+def test_capped_counts_counts_several_lists_in_one_query(member, django_assert_num_queries):
+    from tandem.people.models import User
+
+    for number in range(4):
+        Notification.objects.create(recipient=member, kind="t", key=f"k{number}", title="Note", read_at=None)
+    querysets = {
+        "unread": Notification.objects.filter(recipient=member, read_at__isnull=True),
+        "none": Notification.objects.filter(recipient=member, read_at__isnull=False),
+        "users": User.objects.filter(pk=member.pk),
+    }
+    with django_assert_num_queries(1):
+        counts = home.capped_counts(querysets, cap=3)
+    # Each as capped_count counts it (up to cap + 1), whatever the table.
+    assert counts == {"unread": 4, "none": 0, "users": 1}
+    assert counts == {name: home.capped_count(queryset, cap=3) for name, queryset in querysets.items()}
+    assert home.capped_counts({}) == {}
+
+
+def test_shared_is_computed_once_per_cards_for_call(registry, member):
+    calls: list[int] = []
+
+    def numbers() -> int:
+        calls.append(1)
+        return 7
+
+    for key in ("one", "two"):
+        home.card(key=key, title=key)(lambda user: home.Card(title="x", count=home.shared("n", numbers), url="/", caption=""))
+    assert [card.count for card in home.cards_for(member)] == [7, 7]
+    assert len(calls) == 1
+    home.cards_for(member)
+    assert len(calls) == 2  # a new call of cards_for computes again
+    assert home.shared("n", numbers) == 7 and len(calls) == 3  # outside cards_for: each time

@@ -32,7 +32,7 @@ from tandem.clients.models import Account, Interaction
 from tandem.core.roles import Role
 
 ROLES = {"am": Role.ACCOUNT_MANAGER, "exec": Role.EXECUTIVE}
-QUERY_CAP = 20
+QUERY_CAP = 12  # QUALITY.md P3: at most 12 queries a page
 
 
 @measure("P2H", title="home page (am@, exec@) / minimal logged-in view", target=Target(6))
