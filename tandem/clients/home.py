@@ -94,12 +94,12 @@ def _by_team_rows(user: Any) -> dict[str, Callable[[Any], QuerySet[Any]]]:
     }
 
 
-def _counts(user: Any) -> dict[str, int]:
-    """The number of every card ``user`` may get, counted in ONE query
-    (:func:`tandem.core.home.capped_counts`), each with the selector, filters and cap of
-    the list it links to; computed by the first card that needs it."""
+def _querysets(user: Any) -> dict[str, QuerySet[Any]]:
+    """The list behind every number of the cards ``user`` may get (each in its
+    ``for_count`` shape), built once per home page: the numbers are counted from them and
+    the cards' short lists read their first rows."""
 
-    def compute() -> dict[str, int]:
+    def build() -> dict[str, QuerySet[Any]]:
         querysets: dict[str, QuerySet[Any]] = {
             "follow_ups_today": _my_follow_ups(user, "today"),
             "follow_ups_overdue": _my_follow_ups(user, "overdue"),
@@ -115,9 +115,16 @@ def _counts(user: Any) -> dict[str, int]:
             querysets["org_interactions"] = selectors.interaction_list(
                 actor=user, filters=InteractionFilters(), for_count=True
             )
-        return home.capped_counts(querysets)
+        return querysets
 
-    return home.shared("clients.counts", compute)
+    return home.shared("clients.querysets", build)
+
+
+def _counts(user: Any) -> dict[str, int]:
+    """The number of every card ``user`` may get, counted in ONE query
+    (:func:`tandem.core.home.capped_counts`), each with the selector, filters and cap of
+    the list it links to; computed by the first card that needs it."""
+    return home.shared("clients.counts", lambda: home.capped_counts(_querysets(user)))
 
 
 class _CappedCount(Subquery):
@@ -184,7 +191,8 @@ def my_accounts(user: Any) -> Card:
 def check_ins_overdue(user: Any) -> Card:
     count = _counts(user)["check_ins_overdue"]
     detail, dates = UrlPattern("clients:account_detail", "account_id"), DateText()
-    rows = _my_accounts(user, overdue=True).values("id", "name", "check_in_due_at")[:FEW_ROWS_SHOWN] if count else []
+    overdue = _querysets(user)["check_ins_overdue"]
+    rows = overdue.values("id", "name", "check_in_due_at")[:FEW_ROWS_SHOWN] if count else []
     return Card(
         title="Check-ins overdue",
         count=count,
@@ -203,7 +211,7 @@ def check_ins_overdue(user: Any) -> Card:
 @home.card(key="my_interactions", title="My latest interactions", order=60, visible=is_account_manager)
 def my_interactions(user: Any) -> Card:
     count = _counts(user)["my_interactions"]
-    latest = _my_interactions(user)
+    latest = _querysets(user)["my_interactions"]
     if count > home.COUNT_CAP:
         # The same rows, read by walking the newest-first index as the interaction list
         # does (the logger's own index would sort every interaction they ever logged);
@@ -282,7 +290,7 @@ def my_inquiries(user: Any) -> Card | None:
         return None
     now = timezone.now()
     detail = UrlPattern("clients:inquiry_detail", "inquiry_id")
-    first = _my_inquiries(user).values("id", "subject", "sla_due_at", "account__name")
+    first = _querysets(user)["inquiries_waiting"].values("id", "subject", "sla_due_at", "account__name")
     rows = [
         Row(
             row["subject"],
