@@ -154,3 +154,20 @@ def test_query_count_is_pinned_and_constant(owner, teammate, size, django_assert
 
 def test_the_route_is_named(db):
     assert reverse("clients:follow_up_list") == URL
+
+
+def test_a_list_of_the_framework_with_saved_views_and_phone_columns(owner, follow_ups):
+    from tandem.clients.views.follow_ups import FollowUpList
+    from tandem.core import lists
+    from tandem.core.services_saved_views import saved_view_create
+
+    assert lists.registered("follow_ups") is FollowUpList
+    saved_view_create(actor=owner, list_key="follow_ups", name="Overdue of mine", query=f"due=overdue&owner={owner.pk}",
+                      visibility="private")
+    response = client_for(owner).get(URL)
+    # Phones show due date, what, account and status; the owner column folds away.
+    assert response.context["phone_hidden"] == "list-hide-4"
+    assert [tab.label for tab in response.context["tabs"]] == ["Overdue of mine"]
+    opened = client_for(owner).get(URL, {"due": "overdue", "owner": owner.pk})
+    assert [tab.active for tab in opened.context["tabs"]] == [True]
+    assert [row["description"] for row in opened.context["rows"]] == ["Chase the invoice"]
