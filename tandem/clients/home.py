@@ -4,7 +4,11 @@ Each number is counted with the selector and filters of the list it links to (th
 ``for_count`` shape, which the short lists of rows read too: the same rows, in the shape
 the database finds fastest), written here as the list view reads them from the query string
 (the inquiry queue's default status included), so the card and the list agree:
-tests/clients/test_home_cards.py requests every link and compares.
+tests/clients/test_home_cards.py requests every link and compares. The first card asked
+builds every list behind the user's numbers (:func:`_querysets`) and counts them all in
+ONE query (:func:`_counts`, :func:`tandem.core.home.capped_counts`); the executive's
+breakdowns by team are one more (:func:`_team_counts`); a card reads its first rows only
+when its number is not zero. The page's queries are pinned per role in the tests.
 
 * An account manager: my accounts, check-ins overdue, latest interactions I logged.
 * Executives and administrators: the same over the organisation, by team (the owner's
