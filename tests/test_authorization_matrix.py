@@ -100,6 +100,7 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "clients:interaction_list": (READ, None),
     "clients:inquiry_queue": (READ, None),
     "clients:attention": (READ, None),
+    "clients:follow_up_list": (READ, None),
     "clients:account_create": (CREATE, "clients.Account"),
     # Bulk reassign: only those who may own accounts act; each account is then checked.
     "clients:account_reassign": (CREATE, "clients.Account"),

@@ -20,6 +20,11 @@ registry.nav_entry(
 # Everyone: anyone can be made the assignee of an inquiry, and then answers it from the
 # queue (project managers and members see only the inquiries assigned to them).
 registry.nav_entry(area="clients", label="Inquiries", url_name="clients:inquiry_queue", icon="inbox", order=40)
+# Everyone: a follow-up may be given to anyone, who then closes it from this list.
+registry.nav_entry(area="clients", label="Follow-ups", url_name="clients:follow_up_list", icon="checklist", order=45)
 registry.nav_entry(
     area="clients", label="Needs attention", url_name="clients:attention", icon="alert-triangle", order=50, visible=client_desk
+)
+registry.settings_page(
+    label="Service levels", url_name="clients:service_levels", icon="clock-hour-4", order=20, visible=client_desk
 )

@@ -48,6 +48,7 @@ class AccountFilters:
     industry: str = ""
     overdue_only: bool = False
     sort: str = "name"
+    team_id: int | None = None  # accounts whose owner belongs to the team
 
 
 ACCOUNT_SORTS = {
@@ -80,6 +81,8 @@ def account_list(*, actor: Any, filters: AccountFilters | None = None, for_count
         queryset = queryset.filter(industry__iexact=filters.industry)
     if filters.overdue_only:
         queryset = queryset.filter(check_in_due_at__lt=timezone.now())
+    if filters.team_id is not None:
+        queryset = queryset.filter(owner__person__team_id=filters.team_id)
     return queryset.order_by(*ACCOUNT_SORTS.get(filters.sort, ACCOUNT_SORTS["name"]))
 
 
@@ -178,6 +181,7 @@ class InteractionFilters:
     search: str = ""
     contact_id: int | None = None
     inquiry_id: int | None = None
+    logged_by_id: int | None = None
     sort: str = "-date"
 
 
@@ -202,6 +206,8 @@ def interaction_list(*, actor: Any, filters: InteractionFilters | None = None, f
         queryset = queryset.filter(contacts=filters.contact_id)
     if filters.inquiry_id is not None:
         queryset = queryset.filter(inquiry_id=filters.inquiry_id)
+    if filters.logged_by_id is not None:
+        queryset = queryset.filter(logged_by_id=filters.logged_by_id)
     return queryset.order_by(*INTERACTION_SORTS.get(filters.sort, INTERACTION_SORTS["-date"]))
 
 
@@ -226,6 +232,21 @@ def feedback_get(*, actor: Any, feedback_id: Any) -> Feedback:
     return get_visible(actor, Feedback.objects.select_related("account", "contact"), feedback_id)
 
 
+def _sla_at_risk_q(now: dt.datetime, warn_within: dt.timedelta = rules.SLA_WARNING) -> Q:
+    """Inquiries near or past their SLA (:func:`~tandem.clients.rules.needs_response`):
+    no first response, not resolved and ``sla_due_at < at_risk_before(now)``. The one
+    definition Needs attention, the queue's ``?sla=at_risk`` and the home cards share."""
+    return Q(first_response_at__isnull=True, sla_due_at__lt=rules.at_risk_before(now, warn_within)) & ~Q(
+        status=InquiryStatus.RESOLVED
+    )
+
+
+def _responsible_q(user_id: Any) -> Q:
+    """Inquiries that are ``user_id``'s to answer: assigned to them, or unassigned on an
+    account they own."""
+    return Q(assignee_id=user_id) | Q(assignee__isnull=True, account__owner_id=user_id)
+
+
 @dataclass(frozen=True)
 class InquiryFilters:
     account_id: int | None = None
@@ -233,6 +254,9 @@ class InquiryFilters:
     status: str = ""
     open_only: bool = False
     priority: str = ""
+    sla_at_risk: bool = False  # near or past the SLA (:func:`_sla_at_risk_q`)
+    responsible_id: int | None = None  # theirs to answer (:func:`_responsible_q`)
+    team_id: int | None = None  # on accounts whose owner belongs to the team
     sort: str = "sla_due"
 
 
@@ -261,6 +285,12 @@ def inquiry_queue(*, actor: Any, filters: InquiryFilters | None = None, for_coun
         queryset = queryset.exclude(status=InquiryStatus.RESOLVED)
     if filters.priority:
         queryset = queryset.filter(priority=filters.priority)
+    if filters.sla_at_risk:
+        queryset = queryset.filter(_sla_at_risk_q(timezone.now()))
+    if filters.responsible_id is not None:
+        queryset = queryset.filter(_responsible_q(filters.responsible_id))
+    if filters.team_id is not None:
+        queryset = queryset.filter(account__owner__person__team_id=filters.team_id)
     return queryset.order_by(*INQUIRY_SORTS.get(filters.sort, INQUIRY_SORTS["sla_due"]))
 
 
@@ -268,15 +298,43 @@ def inquiry_get(*, actor: Any, inquiry_id: Any) -> Inquiry:
     return get_visible(actor, Inquiry.objects.select_related("account", "assignee", "contact"), inquiry_id)
 
 
-def follow_up_list(*, actor: Any, owner: Any = None, open_only: bool = True, account_id: int | None = None) -> QuerySet[FollowUp]:
-    queryset = scoped(actor, FollowUp).select_related("account", "owner")
-    if owner is not None:
-        queryset = queryset.filter(owner=owner)
-    if open_only:
+FOLLOW_UP_DUE = ("today", "overdue", "now")  # now: due today or earlier
+FOLLOW_UP_STATES = ("open", "done", "any")
+
+
+@dataclass(frozen=True)
+class FollowUpFilters:
+    owner_id: int | None = None
+    team_id: int | None = None  # owned by a member of the team
+    account_id: int | None = None
+    due: str = ""  # one of FOLLOW_UP_DUE, or "" for any due date
+    state: str = "open"  # one of FOLLOW_UP_STATES
+    sort: str = "due"
+
+
+FOLLOW_UP_SORTS = {"due": ("due_date", "id"), "-due": ("-due_date", "-id")}
+
+
+def follow_up_list(*, actor: Any, filters: FollowUpFilters | None = None, for_count: bool = False) -> QuerySet[FollowUp]:
+    """Follow-ups by due date (open ones by default). ``due`` compares with today in
+    the organisation's time zone."""
+    filters = filters or FollowUpFilters()
+    queryset = scoped(actor, FollowUp, for_count=for_count).select_related("account", "owner")
+    if filters.owner_id is not None:
+        queryset = queryset.filter(owner_id=filters.owner_id)
+    if filters.team_id is not None:
+        queryset = queryset.filter(owner__person__team_id=filters.team_id)
+    if filters.account_id is not None:
+        queryset = queryset.filter(account_id=filters.account_id)
+    if filters.state == "open":
         queryset = queryset.filter(done_at__isnull=True)
-    if account_id is not None:
-        queryset = queryset.filter(account_id=account_id)
-    return queryset.order_by("due_date", "id")
+    elif filters.state == "done":
+        queryset = queryset.filter(done_at__isnull=False)
+    if filters.due:
+        today = timezone.localdate()
+        lookup = {"today": "due_date", "overdue": "due_date__lt", "now": "due_date__lte"}[filters.due]
+        queryset = queryset.filter(**{lookup: today})
+    return queryset.order_by(*FOLLOW_UP_SORTS.get(filters.sort, FOLLOW_UP_SORTS["due"]))
 
 
 # --- The account timeline -------------------------------------------------------------
@@ -368,13 +426,11 @@ def _attention_filters(*, owner: Any, now: dt.datetime, warn_within: dt.timedelt
     """
     accounts = Q(check_in_due_at__lt=now) & ~Q(lifecycle=Lifecycle.CHURNED)
     follow_ups = Q(done_at__isnull=True, due_date__lte=timezone.localdate(now))
-    inquiries = Q(first_response_at__isnull=True, sla_due_at__lt=rules.at_risk_before(now, warn_within)) & ~Q(
-        status=InquiryStatus.RESOLVED
-    )
+    inquiries = _sla_at_risk_q(now, warn_within)
     if owner is not None:
         accounts &= Q(owner=owner)
         follow_ups &= Q(owner=owner)
-        inquiries &= Q(assignee=owner) | Q(assignee__isnull=True, account__owner=owner)
+        inquiries &= _responsible_q(owner.pk)
     return accounts, follow_ups, inquiries
 
 

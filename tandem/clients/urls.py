@@ -3,7 +3,15 @@ the ``<model>_id`` kwarg (see tandem.core.permissions.url_kwarg_for)."""
 
 from django.urls import include, path
 
-from tandem.clients.views import accounts, contacts, feedback, inquiries_detail, interactions, lists
+from tandem.clients.views import (
+    accounts,
+    contacts,
+    feedback,
+    follow_ups,
+    inquiries_detail,
+    interactions,
+    lists,
+)
 from tandem.clients.views.attention import attention
 
 app_name = "clients"
@@ -15,6 +23,7 @@ urlpatterns = [
     path("interactions/", lists.interaction_list, name="interaction_list"),
     path("inquiries/", lists.inquiry_queue, name="inquiry_queue"),
     path("attention/", attention, name="attention"),
+    path("follow-ups/", follow_ups.follow_up_list, name="follow_up_list"),
     # Accounts and the 360° page
     path("accounts/new/", accounts.account_create, name="account_create"),
     path("accounts/<int:account_id>/", accounts.account_detail, name="account_detail"),

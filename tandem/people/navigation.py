@@ -13,6 +13,9 @@ registry.nav_entry(area="delivery", label="People", url_name="people:user_list",
 registry.nav_entry(area="delivery", label="Teams", url_name="people:team_list", icon="users-group", order=20)
 
 registry.settings_page(label="Working calendar", url_name="people:calendar", icon="calendar", order=10)
+registry.settings_page(
+    label="Sign-in activity", url_name="people:sign_in_activity", icon="login", order=30, visible=is_admin
+)
 registry.settings_page(label="Admin", url_name="admin:index", icon="tool", order=90, visible=is_admin)
 
 

@@ -19,13 +19,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Written out rather than computed from the registry so that a change to who sees what
 # is a deliberate edit here too. Later capabilities add their entries to both.
 DIRECTORY = ["People", "Teams"]
-CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Needs attention"]
+CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
 EXPECTED_NAVIGATION = {
-    Role.ADMIN: ["Home", *CLIENT_DESK, "Imports", *DIRECTORY, "Working calendar", "Admin"],
-    Role.EXECUTIVE: ["Home", *CLIENT_DESK, *DIRECTORY, "Working calendar"],
-    Role.ACCOUNT_MANAGER: ["Home", *CLIENT_DESK, "Imports", *DIRECTORY, "Working calendar"],
-    Role.PROJECT_MANAGER: ["Home", "Inquiries", *DIRECTORY, "Working calendar"],
-    Role.MEMBER: ["Home", "Inquiries", *DIRECTORY, "Working calendar"],
+    Role.ADMIN: ["Home", *CLIENT_DESK, "Imports", *DIRECTORY, "Working calendar", "Service levels", "Sign-in activity", "Admin"],
+    Role.EXECUTIVE: ["Home", *CLIENT_DESK, *DIRECTORY, "Working calendar", "Service levels"],
+    Role.ACCOUNT_MANAGER: ["Home", *CLIENT_DESK, "Imports", *DIRECTORY, "Working calendar", "Service levels"],
+    Role.PROJECT_MANAGER: ["Home", "Inquiries", "Follow-ups", *DIRECTORY, "Working calendar"],
+    Role.MEMBER: ["Home", "Inquiries", "Follow-ups", *DIRECTORY, "Working calendar"],
 }
 
 

@@ -22,9 +22,6 @@ OTHERS = sorted(
     and ((path.is_dir() and (path / "__init__.py").exists()) or path.suffix == ".py")
 )
 DOMAIN_URL = re.compile(rf"^({'|'.join(OTHERS)}):\w+$")
-# The home branch of issue 7 rewrites core/views.py's quick links into registered cards;
-# until it lands, that one module still names people's URLs (never imports them).
-URL_NAMES_PENDING = {CORE / "views.py"}
 
 
 def core_modules() -> list[Path]:
@@ -76,8 +73,6 @@ def test_core_module_imports_no_other_tandem_package(path: Path) -> None:
 
 @pytest.mark.parametrize("path", core_modules(), ids=lambda path: str(path.relative_to(CORE)))
 def test_core_module_names_no_domain_url(path: Path) -> None:
-    if path in URL_NAMES_PENDING:
-        pytest.skip("rewritten by the home branch (registered home cards)")
     tree = ast.parse(path.read_text(encoding="utf-8"))
     named = [
         f"line {node.lineno}: {node.value}" for node in ast.walk(tree)

@@ -16,7 +16,7 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Needs attention"]
+CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
 
 
 def sidebar(user) -> list[tuple[str, list[str]]]:
@@ -44,7 +44,7 @@ def test_admin_sidebar(admin_user):
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Delivery", ["People", "Teams"]),
-        ("Settings", ["Working calendar", "Admin"]),
+        ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Admin"]),
     ]
 
 
@@ -53,7 +53,7 @@ def test_executive_sidebar(executive):
         ("", ["Home"]),
         ("Clients", CLIENT_DESK),
         ("Delivery", ["People", "Teams"]),
-        ("Settings", ["Working calendar"]),
+        ("Settings", ["Working calendar", "Service levels"]),
     ]
 
 
@@ -62,14 +62,14 @@ def test_account_manager_sidebar(account_manager):
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Delivery", ["People", "Teams"]),
-        ("Settings", ["Working calendar"]),
+        ("Settings", ["Working calendar", "Service levels"]),
     ]
 
 
 def test_project_manager_sidebar(project_manager):
     assert sidebar(project_manager) == [
         ("", ["Home"]),
-        ("Clients", ["Inquiries"]),
+        ("Clients", ["Inquiries", "Follow-ups"]),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar"]),
     ]
@@ -78,7 +78,7 @@ def test_project_manager_sidebar(project_manager):
 def test_member_sidebar(member):
     assert sidebar(member) == [
         ("", ["Home"]),
-        ("Clients", ["Inquiries"]),
+        ("Clients", ["Inquiries", "Follow-ups"]),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar"]),
     ]

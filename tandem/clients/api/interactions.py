@@ -147,10 +147,10 @@ def delete_interaction(
 def list_follow_ups(request: HttpRequest, filters: Query[FollowUpListQuery]) -> dict[str, Any]:
     """Follow-ups by due date: by default your own that are not done yet."""
     actor = current_user(request)
-    queryset = selectors.follow_up_list(
-        actor=actor, owner=actor if filters.mine else None, open_only=filters.open,
+    queryset = selectors.follow_up_list(actor=actor, filters=selectors.FollowUpFilters(
+        owner_id=actor.pk if filters.mine else None, state="open" if filters.open else "any",
         account_id=filters.account_id,
-    )
+    ))
     follow_ups, meta = paginate(queryset, filters)
     return {**meta, "items": [follow_up_out(row, actor=actor) for row in follow_ups]}
 

@@ -155,7 +155,7 @@ def timeline_context(actor: Any, account: Account, kind: str = "") -> dict[str, 
 
 
 def follow_ups_context(actor: Any, account: Account) -> dict[str, Any]:
-    return {"account": account, "follow_ups": list(selectors.follow_up_list(actor=actor, account_id=account.pk))}
+    return {"account": account, "follow_ups": list(selectors.follow_up_list(actor=actor, filters=selectors.FollowUpFilters(account_id=account.pk)))}
 
 
 def inquiries_context(actor: Any, account: Account) -> dict[str, Any]:

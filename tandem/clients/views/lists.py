@@ -121,6 +121,7 @@ class AccountFilterForm(ListFilterForm):
     lifecycle = forms.ChoiceField(label="Lifecycle", required=False, choices=[("", "Any stage"), *Lifecycle.choices])
     industry = forms.CharField(label="Industry", required=False, max_length=100)
     overdue = forms.BooleanField(label="Check-in overdue", required=False)
+    team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)  # the owner's team (home cards)
     field_order = ["q", "owner", "tier", "lifecycle", "industry", "overdue", "per_page", "sort"]
 
     def __init__(self, *args: Any, owners: Sequence[Any], **kwargs: Any) -> None:
@@ -197,6 +198,7 @@ class AccountList(ListView):
         filters = selectors.AccountFilters(
             search=values["q"], owner_id=values["owner"], tier=values["tier"], lifecycle=values["lifecycle"],
             industry=values["industry"].strip(), overdue_only=values["overdue"], sort=values["sort"],
+            team_id=values["team"] or None,
         )
         return selectors.account_list(actor=self.actor, filters=filters, for_count=for_count)
 
@@ -332,6 +334,7 @@ class InteractionFilterForm(AccountScopedFilterForm):
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *InteractionKind.choices], widget=FastSelect)
     since = forms.DateField(label="From", required=False, widget=DateInput)
     until = forms.DateField(label="To", required=False, widget=DateInput, help_text="Inclusive")
+    logged_by = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)  # home cards
     field_order = ["q", "kind", "since", "until", "per_page", "sort", "account"]
 
 
@@ -378,6 +381,7 @@ class InteractionList(AccountScopedList):
         filters = selectors.InteractionFilters(
             account_id=self.account_id, kind=values["kind"], search=values["q"], since=_day_start(values["since"]),
             until=_day_start(until + dt.timedelta(days=1)) if until else None, sort=values["sort"],
+            logged_by_id=values["logged_by"] or None,
         )
         return selectors.interaction_list(actor=self.actor, filters=filters, for_count=for_count)
 
@@ -392,6 +396,7 @@ interaction_list = InteractionList.as_view()
 
 ANY_STATUS = "any"
 MINE = "me"
+SLA_AT_RISK = "at_risk"
 
 
 class InquiryFilterForm(AccountScopedFilterForm):
@@ -406,7 +411,11 @@ class InquiryFilterForm(AccountScopedFilterForm):
     )
     priority = forms.ChoiceField(label="Priority", required=False, choices=[("", "Any priority"), *Priority.choices])
     assignee = forms.ChoiceField(label="Assignee", required=False, choices=[("", "Anyone"), (MINE, "Assigned to me")])
-    field_order = ["status", "priority", "assignee", "per_page", "sort", "account"]
+    sla = forms.ChoiceField(label="SLA", required=False, choices=[("", "Any"), (SLA_AT_RISK, "Near or past the SLA")])
+    # Home cards: theirs to answer (assigned, or unassigned on their accounts), one team's accounts.
+    owner = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    field_order = ["status", "priority", "assignee", "sla", "per_page", "sort", "account"]
 
 
 def inquiry_filters(actor: Any, values: Mapping[str, Any], account: Account | None) -> selectors.InquiryFilters:
@@ -417,6 +426,7 @@ def inquiry_filters(actor: Any, values: Mapping[str, Any], account: Account | No
         # The queue's default: inquiries still waiting for their first response.
         status="" if status == ANY_STATUS else (status or InquiryStatus.OPEN),
         priority=values["priority"],
+        sla_at_risk=values["sla"] == SLA_AT_RISK, responsible_id=values["owner"] or None, team_id=values["team"] or None,
         sort=values["sort"],
     )
 

@@ -1,0 +1,376 @@
+"""The home cards of account management ("My day", :mod:`tandem.core.home`).
+
+Each number is counted with the selector and filters of the list it links to (the
+``for_count`` shape, which the short lists of rows read too: the same rows, in the shape
+the database finds fastest), written here as the list view reads them from the query string
+(the inquiry queue's default status included), so the card and the list agree:
+tests/clients/test_home_cards.py requests every link and compares. The first card asked
+builds every list behind the user's numbers (:func:`_querysets`) and counts them all in
+ONE query (:func:`_counts`, :func:`tandem.core.home.capped_counts`); the executive's
+breakdowns by team are one more (:func:`_team_counts`); a card reads its first rows only
+when its number is not zero. The page's queries are pinned per role in the tests.
+
+* An account manager: my accounts, check-ins overdue, latest interactions I logged.
+* Executives and administrators: the same over the organisation, by team (the owner's
+  team; the list's own ``?team=`` filter bound to each team, counted up to the cap in one
+  query; rows whose owner has no team count in the total only).
+* Everyone: follow-ups I own that are due, and inquiries that are mine to answer, when
+  there are any (an account manager also sees them at zero, as an all-clear).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.clients import rules, selectors
+from tandem.clients.models import InquiryStatus
+from tandem.clients.selectors import (
+    AccountFilters,
+    FollowUpFilters,
+    InquiryFilters,
+    InteractionFilters,
+)
+from tandem.core import home
+from tandem.core.home import COUNT_CAP, Breakdown, Card, Row
+from tandem.core.permissions import has_role, scoped, sees_everything
+from tandem.core.roles import Role
+from tandem.core.rows import DateText, UrlPattern
+from tandem.people.models import Team
+
+ROWS_SHOWN = 5
+FEW_ROWS_SHOWN = 3
+
+
+def is_account_manager(user: Any) -> bool:
+    return has_role(user, Role.ACCOUNT_MANAGER)
+
+
+def _url(name: str, **params: Any) -> str:
+    query = urlencode({key: value for key, value in params.items() if value not in ("", None)})
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+# --- The numbers: every card's, in one query; every team's, in one more -------------------
+
+
+def _my_follow_ups(user: Any, due: str) -> QuerySet[Any]:
+    return selectors.follow_up_list(actor=user, filters=FollowUpFilters(owner_id=user.pk, due=due), for_count=True)
+
+
+def _my_inquiries(user: Any, *, at_risk: bool = False) -> QuerySet[Any]:
+    """The queue as ``?owner=<me>`` (and ``&sla=at_risk``) reads it: its default status
+    (awaiting a first response) included."""
+    filters = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk, sla_at_risk=at_risk)
+    return selectors.inquiry_queue(actor=user, filters=filters, for_count=True)
+
+
+def _my_accounts(user: Any, *, overdue: bool = False) -> QuerySet[Any]:
+    filters = AccountFilters(owner_id=user.pk, overdue_only=overdue, sort="check_in_due" if overdue else "name")
+    return selectors.account_list(actor=user, filters=filters, for_count=True)
+
+
+def _my_interactions(user: Any) -> QuerySet[Any]:
+    return selectors.interaction_list(actor=user, filters=InteractionFilters(logged_by_id=user.pk), for_count=True)
+
+
+def _by_team_rows(user: Any) -> dict[str, Callable[[Any], QuerySet[Any]]]:
+    """The executive cards' lists, each with its ``team`` filter left open (``None``: the
+    whole organisation)."""
+    return {
+        "org_accounts": lambda team: selectors.account_list(
+            actor=user, filters=AccountFilters(team_id=team), for_count=True
+        ),
+        "org_check_ins_overdue": lambda team: selectors.account_list(
+            actor=user, filters=AccountFilters(overdue_only=True, team_id=team), for_count=True
+        ),
+        "org_follow_ups": lambda team: selectors.follow_up_list(
+            actor=user, filters=FollowUpFilters(due="now", team_id=team), for_count=True
+        ),
+        "org_inquiries": lambda team: selectors.inquiry_queue(
+            actor=user, filters=InquiryFilters(status=InquiryStatus.OPEN, sla_at_risk=True, team_id=team), for_count=True
+        ),
+    }
+
+
+def _querysets(user: Any) -> dict[str, QuerySet[Any]]:
+    """The list behind every number of the cards ``user`` may get (each in its
+    ``for_count`` shape), built once per home page: the numbers are counted from them and
+    the cards' short lists read their first rows."""
+
+    def build() -> dict[str, QuerySet[Any]]:
+        querysets: dict[str, QuerySet[Any]] = {
+            "follow_ups_today": _my_follow_ups(user, "today"),
+            "follow_ups_overdue": _my_follow_ups(user, "overdue"),
+            "inquiries_waiting": _my_inquiries(user),
+            "inquiries_at_risk": _my_inquiries(user, at_risk=True),
+        }
+        if is_account_manager(user):
+            querysets["my_accounts"] = _my_accounts(user)
+            querysets["check_ins_overdue"] = _my_accounts(user, overdue=True)
+            querysets["my_interactions"] = _my_interactions(user)
+        if sees_everything(user):
+            querysets.update({key: rows_of(None) for key, rows_of in _by_team_rows(user).items()})
+            querysets["org_interactions"] = selectors.interaction_list(
+                actor=user, filters=InteractionFilters(), for_count=True
+            )
+        return querysets
+
+    return home.shared("clients.querysets", build)
+
+
+def _counts(user: Any) -> dict[str, int]:
+    """The number of every card ``user`` may get, counted in ONE query
+    (:func:`tandem.core.home.capped_counts`), each with the selector, filters and cap of
+    the list it links to; computed by the first card that needs it."""
+    return home.shared("clients.counts", lambda: home.capped_counts(_querysets(user)))
+
+
+class _CappedCount(Subquery):
+    """The rows of a subquery counted up to its slice, as a column (one per outer row)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+
+
+def _team_counts(user: Any) -> list[dict[str, Any]]:
+    """Every team the user sees with, per executive card, its list's rows with the
+    ``team`` filter bound to that team, counted up to the cap as the list counts them:
+    one query for the four cards."""
+
+    def compute() -> list[dict[str, Any]]:
+        columns = {
+            key: _CappedCount(rows_of(OuterRef("pk")).order_by().values("pk")[: COUNT_CAP + 1], output_field=IntegerField())
+            for key, rows_of in _by_team_rows(user).items()
+        }
+        teams: Any = scoped(user, Team).order_by("name", "id").values("id", "name").annotate(**columns)
+        return list(teams)
+
+    return home.shared("clients.teams", compute)
+
+
+def _by_team(user: Any, key: str, url_name: str, **params: Any) -> tuple[int, list[Breakdown]]:
+    """The capped total of card ``key`` and a breakdown row per team with rows, linking to
+    ``url_name`` with ``params`` and ``team=<id>`` (rows whose owner has no team count in
+    the total only)."""
+    breakdown = [
+        Breakdown(team["name"], team[key], _url(url_name, **params, team=team["id"]))
+        for team in _team_counts(user)
+        if team[key]
+    ]
+    return _counts(user)[key], breakdown
+
+
+def _short_day(day: Any, today: Any, months: list[str]) -> str:
+    """``6 Dec``, with the year when it is not this year's."""
+    text = f"{day.day} {months[day.month]}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def _sla_badge(due: Any, now: Any) -> str:
+    if due <= now:
+        return "Past its SLA"
+    return "Near its SLA" if due < rules.at_risk_before(now) else ""
+
+
+# --- An account manager's book ----------------------------------------------------------
+
+
+@home.card(key="my_accounts", title="My accounts", order=40, visible=is_account_manager)
+def my_accounts(user: Any) -> Card:
+    return Card(
+        title="My accounts",
+        count=_counts(user)["my_accounts"],
+        url=_url("clients:account_list", owner=user.pk),
+        caption="accounts you own",
+        empty="You own no accounts yet.",
+    )
+
+
+@home.card(key="check_ins_overdue", title="Check-ins overdue", order=30, visible=is_account_manager)
+def check_ins_overdue(user: Any) -> Card:
+    count = _counts(user)["check_ins_overdue"]
+    detail, dates = UrlPattern("clients:account_detail", "account_id"), DateText()
+    overdue = _querysets(user)["check_ins_overdue"]
+    rows = overdue.values("id", "name", "check_in_due_at")[:FEW_ROWS_SHOWN] if count else []
+    return Card(
+        title="Check-ins overdue",
+        count=count,
+        url=_url("clients:account_list", owner=user.pk, overdue="on"),
+        caption="of your accounts are past their check-in",
+        rows=[
+            Row(account["name"], detail(account["id"]), detail=f"Check-in was due {dates.day(account['check_in_due_at'])}")
+            for account in rows
+        ],
+        empty="Every account you own has had its check-in.",
+        urgent=True,
+        tone="danger",
+    )
+
+
+@home.card(key="my_interactions", title="My latest interactions", order=60, visible=is_account_manager)
+def my_interactions(user: Any) -> Card:
+    count = _counts(user)["my_interactions"]
+    latest = _querysets(user)["my_interactions"]
+    if count > home.COUNT_CAP:
+        # The same rows, read by walking the newest-first index as the interaction list
+        # does (the logger's own index would sort every interaction they ever logged);
+        # with fewer than the cap, that sort is small.
+        latest = selectors.interaction_list(actor=user, filters=InteractionFilters()).alias(
+            logger=F("logged_by_id") + 0
+        ).filter(logger=user.pk)
+    return Card(
+        title="My latest interactions",
+        count=count,
+        url=_url("clients:interaction_list", logged_by=user.pk),
+        caption="interactions you logged",
+        rows=_interaction_rows(latest) if count else [],
+        empty="You have not logged a call, meeting or e-mail yet.",
+    )
+
+
+def _interaction_rows(interactions: QuerySet[Any]) -> list[Row]:
+    """The first interactions of ``interactions``, each linking to its account."""
+    detail, dates = UrlPattern("clients:account_detail", "account_id"), DateText()
+    return [
+        Row(row["subject"], detail(row["account_id"]), detail=f"{row['account__name']} · {dates.day(row['occurred_at'])}")
+        for row in interactions.values("subject", "occurred_at", "account_id", "account__name")[:ROWS_SHOWN]
+    ]
+
+
+# --- Everyone: what is mine to do -------------------------------------------------------------
+
+
+@home.card(key="my_follow_ups", title="My follow-ups", order=10)
+def my_follow_ups(user: Any) -> Card | None:
+    """Follow-ups I own, open and due today or earlier."""
+    counts = _counts(user)
+    # Today's and the overdue ones are disjoint and make up "now" (today or earlier), so
+    # their sum is the ?due=now list's total, and above the cap as soon as that one is.
+    due_today, overdue = counts["follow_ups_today"], counts["follow_ups_overdue"]
+    total = due_today + overdue
+    if not total and not is_account_manager(user):
+        return None
+    today = timezone.localdate()
+    detail, months = UrlPattern("clients:account_detail", "account_id"), DateText().months
+    due = _my_follow_ups(user, "now").values("description", "due_date", "account_id", "account__name")
+    rows = [
+        Row(
+            row["description"],
+            detail(row["account_id"]),
+            detail=row["account__name"],
+            badge="Due today" if row["due_date"] == today else f"Overdue since {_short_day(row['due_date'], today, months)}",
+            tone="warning" if row["due_date"] == today else "danger",
+        )
+        for row in (due[:ROWS_SHOWN] if total else [])
+    ]
+    return Card(
+        title="My follow-ups",
+        count=total,
+        url=_url("clients:follow_up_list", owner=user.pk, due="now"),
+        caption="due today or overdue",
+        breakdown=[
+            Breakdown("Due today", due_today, _url("clients:follow_up_list", owner=user.pk, due="today")),
+            Breakdown("Overdue", overdue, _url("clients:follow_up_list", owner=user.pk, due="overdue")),
+        ] if total else [],
+        rows=rows,
+        empty="No follow-ups due: you are up to date.",
+        urgent=True,
+        tone="warning",
+    )
+
+
+@home.card(key="my_inquiries", title="Inquiries near their SLA", order=20)
+def my_inquiries(user: Any) -> Card | None:
+    """Inquiries mine to answer (assigned to me, or unassigned on my accounts) still
+    awaiting a first response; the number is those near or past their SLA."""
+    counts = _counts(user)
+    waiting_count = counts["inquiries_waiting"]
+    if not waiting_count and not is_account_manager(user):
+        return None
+    now = timezone.now()
+    detail = UrlPattern("clients:inquiry_detail", "inquiry_id")
+    first = _querysets(user)["inquiries_waiting"].values("id", "subject", "sla_due_at", "account__name")
+    rows = [
+        Row(
+            row["subject"],
+            detail(row["id"]),
+            detail=row["account__name"],
+            badge=_sla_badge(row["sla_due_at"], now),
+            tone="danger" if row["sla_due_at"] <= now else "warning",
+        )
+        for row in (first[:ROWS_SHOWN] if waiting_count else [])
+    ]
+    return Card(
+        title="Inquiries near their SLA",
+        count=counts["inquiries_at_risk"],
+        url=_url("clients:inquiry_queue", sla="at_risk", owner=user.pk),
+        caption="yours to answer, near or past their SLA",
+        breakdown=[
+            Breakdown("Awaiting your first response", waiting_count, _url("clients:inquiry_queue", owner=user.pk)),
+        ] if waiting_count else [],
+        rows=rows,
+        empty="No inquiry of yours is near its SLA.",
+        urgent=True,
+        tone="danger",
+    )
+
+
+# --- The organisation, by team (executives and administrators) --------------------------
+
+
+@home.card(key="org_accounts", title="Accounts by team", order=45, visible=sees_everything)
+def org_accounts(user: Any) -> Card:
+    total, breakdown = _by_team(user, "org_accounts", "clients:account_list")
+    return Card(
+        title="Accounts by team", count=total, url=_url("clients:account_list"), caption="accounts",
+        breakdown=breakdown, empty="No client accounts yet.",
+    )
+
+
+@home.card(key="org_check_ins_overdue", title="Check-ins overdue by team", order=35, visible=sees_everything)
+def org_check_ins_overdue(user: Any) -> Card:
+    total, breakdown = _by_team(user, "org_check_ins_overdue", "clients:account_list", overdue="on")
+    return Card(
+        title="Check-ins overdue by team", count=total, url=_url("clients:account_list", overdue="on"),
+        caption="accounts past their check-in", breakdown=breakdown,
+        empty="Every account has had its check-in.", urgent=True, tone="danger",
+    )
+
+
+@home.card(key="org_follow_ups", title="Follow-ups due by team", order=36, visible=sees_everything)
+def org_follow_ups(user: Any) -> Card:
+    total, breakdown = _by_team(user, "org_follow_ups", "clients:follow_up_list", due="now")
+    return Card(
+        title="Follow-ups due by team", count=total, url=_url("clients:follow_up_list", due="now"),
+        caption="open, due today or overdue", breakdown=breakdown,
+        empty="No follow-up is due.", urgent=True, tone="warning",
+    )
+
+
+@home.card(key="org_inquiries", title="Inquiries near their SLA by team", order=25, visible=sees_everything)
+def org_inquiries(user: Any) -> Card:
+    total, breakdown = _by_team(user, "org_inquiries", "clients:inquiry_queue", sla="at_risk")
+    return Card(
+        title="Inquiries near their SLA by team", count=total, url=_url("clients:inquiry_queue", sla="at_risk"),
+        caption="awaiting a first response, near or past their SLA", breakdown=breakdown,
+        empty="No inquiry is near its SLA.", urgent=True, tone="danger",
+    )
+
+
+@home.card(key="org_interactions", title="Latest interactions", order=65, visible=sees_everything)
+def org_interactions(user: Any) -> Card:
+    count = _counts(user)["org_interactions"]
+    latest = selectors.interaction_list(actor=user, filters=InteractionFilters())
+    return Card(
+        title="Latest interactions",
+        count=count,
+        url=_url("clients:interaction_list"),
+        caption="interactions logged",
+        rows=_interaction_rows(latest) if count else [],
+        empty="Nobody has logged an interaction yet.",
+    )
