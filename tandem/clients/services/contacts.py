@@ -17,7 +17,10 @@ CONTACT_FIELDS = (
 )
 
 
-def _clean(data: dict[str, Any]) -> dict[str, Any]:
+def _clean_contact_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The rules of contact fields, shared by :func:`contact_create`, :func:`contact_update`
+    and the bulk import (``clients.services.imports``): known fields only, names and
+    e-mail trimmed, e-mail in lower case."""
     unknown = sorted(set(data) - set(CONTACT_FIELDS))
     if unknown:
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
@@ -44,7 +47,7 @@ def contact_create(
 ) -> Contact:
     if actor is not None:
         require_change(actor, account)
-    data = _clean(data)
+    data = _clean_contact_data(data)
     if data.get("is_primary"):
         _clear_other_primary(account, None)
     return model_create(
@@ -55,7 +58,7 @@ def contact_create(
 @transaction.atomic
 def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any], expected_version: int | None = None) -> Contact:
     require_change(actor, contact)
-    data = _clean(data)
+    data = _clean_contact_data(data)
     if data.get("is_primary"):
         _clear_other_primary(contact.account, contact.pk)
     return model_update(actor=actor, instance=contact, data=data, expected_version=expected_version)
