@@ -31,6 +31,7 @@ django ``ValidationError`` (from services)             422     validation_error
 no or bad credentials                                  401     not_authenticated
 throttled                                              429     throttled
 unreadable JSON body                                   400     bad_request
+body over ``TANDEM_MAX_UPLOAD_BYTES``                  413     payload_too_large
 anything else                                          500     server_error (logged,
                                                                no traceback sent)
 =====================================================  ======  =====================
@@ -48,7 +49,7 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import Model, QuerySet
@@ -116,6 +117,7 @@ _CODES_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "payload_too_large",
     422: "validation_error",
     429: "throttled",
 }
@@ -240,6 +242,14 @@ def _on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpR
     return _respond(api, request, status, code=_CODES_BY_STATUS.get(status, "error"), message=message)
 
 
+def _on_too_big(request: HttpRequest, exc: RequestDataTooBig, api: NinjaAPI) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _respond(
+        api, request, 413, code="payload_too_large",
+        message=f"The request body is larger than the limit of {limit:,} bytes (TANDEM_MAX_UPLOAD_BYTES).",
+    )
+
+
 def _on_unexpected(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
     return _respond(
@@ -262,6 +272,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         (Http404, _on_http404),
         (PermissionDenied, _on_permission_denied),
         (IntegrityError, _on_integrity_error),
+        (RequestDataTooBig, _on_too_big),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, partial(handler, api=api))
