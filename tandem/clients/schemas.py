@@ -31,6 +31,7 @@ from pydantic import (
     Field,
     Strict,
     WithJsonSchema,
+    model_validator,
 )
 
 from tandem.clients.models import (
@@ -56,7 +57,16 @@ from tandem.clients.models import (
     Tier,
 )
 from tandem.clients.selectors import ACCOUNT_SORTS, CONTACT_SORTS, TimelineEntry
-from tandem.core.api import MAX_ID, PageMeta, PageParams, optional, text
+from tandem.core.api import (
+    MAX_ID,
+    YEAR_RANGE_PATTERN,
+    PageMeta,
+    PageParams,
+    email_text,
+    integral_floats,
+    optional,
+    text,
+)
 from tandem.core.permissions import sees_everything
 
 # --- Value types -----------------------------------------------------------------------
@@ -139,9 +149,11 @@ Moment = Annotated[
     BeforeValidator(_date_time_text),
     AfterValidator(_in_range),
     Strict(False),
-    Field(description="A date and time with its offset (e.g. 2026-03-01T09:30:00+01:00), years 1900 to 2999."),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": YEAR_RANGE_PATTERN,
+                    "description": "A date and time with its offset (e.g. 2026-03-01T09:30:00+01:00), years 1900 to 2999."}),
 ]
-Day = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_date_in_range), Strict(False), Field(description="A date, years 1900 to 2999.")]
+Day = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_date_in_range), Strict(False),
+               WithJsonSchema({"type": "string", "format": "date", "pattern": YEAR_RANGE_PATTERN, "description": "A date, years 1900 to 2999."})]
 ReferenceId = Annotated[int, Field(ge=1, le=MAX_ID)]
 TimelineKind = Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]
 # PositiveIntegerField: 0 … 2,147,483,647 on every database.
@@ -701,6 +713,7 @@ class StrictIn(BaseModel):
     0, ``"3"`` is not the integer 3)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+    _integral_floats = model_validator(mode="before")(classmethod(integral_floats))  # 1.0 is an integer, as JSON Schema says
 
 
 VERSION_FIELD = Field(ge=1, le=MAX_ID, description="The version you read; a stale one answers 409.")
@@ -796,7 +809,7 @@ class ContactCreateIn(StrictIn):
     account_id: ReferenceId
     first_name: str = _text(100)
     last_name: str = _text(100, required=True)
-    email: str = _text(254)
+    email: str = email_text(blank=True, default="")
     phone: str = _text(50)
     mobile: str = _text(50)
     job_title: str = _text(150)
@@ -814,7 +827,7 @@ class ContactUpdateIn(StrictIn):
     version: int = VERSION_FIELD
     first_name: str = _patch_text(100)
     last_name: str = _patch_text(100, required=True)
-    email: str = _patch_text(254)
+    email: str = email_text(blank=True, default=None)
     phone: str = _patch_text(50)
     mobile: str = _patch_text(50)
     job_title: str = _patch_text(150)
