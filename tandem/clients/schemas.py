@@ -713,7 +713,11 @@ class StrictIn(BaseModel):
     0, ``"3"`` is not the integer 3)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
-    _integral_floats = model_validator(mode="before")(classmethod(integral_floats))  # 1.0 is an integer, as JSON Schema says
+
+    @model_validator(mode="before")
+    @classmethod
+    def _integral_floats(cls, data: Any) -> Any:  # 1.0 is an integer, as JSON Schema says
+        return integral_floats(cls, data)
 
 
 VERSION_FIELD = Field(ge=1, le=MAX_ID, description="The version you read; a stale one answers 409.")
