@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -141,29 +142,63 @@ def import_session(*, actor: Any, source: str) -> ImportSession:
 # --- Shared checks -------------------------------------------------------------------------
 
 
-def _concrete_fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
-    return {f.name: f for f in model._meta.concrete_fields}
+@dataclass(frozen=True)
+class _FieldCheck:
+    """One field's ``Field.clean`` for the values an import sends, without its per-call
+    overhead: ``Field.clean`` itself runs whenever a value may fail, so every message is
+    Django's own. Text fields: a blank value fails only if the field may not be blank;
+    a longer value than ``max_length`` or one with other validators (e-mail and web
+    addresses) goes through ``Field.clean``. Booleans pass. Anything else: ``Field.clean``."""
+
+    field: models.Field[Any, Any]
+    text: bool
+    max_length: int | None
+    other_validators: bool
+
+    def errors(self, value: Any) -> list[str]:
+        if self.text and isinstance(value, str):
+            if value == "":
+                fails = not self.field.blank
+            else:
+                fails = self.other_validators or (self.max_length is not None and len(value) > self.max_length)
+            if not fails:
+                return []
+        elif isinstance(value, bool) and isinstance(self.field, models.BooleanField):
+            return []
+        try:
+            self.field.clean(value, None)
+        except ValidationError as exc:
+            return list(exc.messages)
+        return []
 
 
-_FIELDS: dict[type[models.Model], dict[str, models.Field[Any, Any]]] = {}
+_CHECKS: dict[type[models.Model], dict[str, _FieldCheck]] = {}
+
+
+def _field_checks(model: type[models.Model]) -> dict[str, _FieldCheck]:
+    checks = _CHECKS.get(model)
+    if checks is None:
+        checks = {}
+        for model_field in model._meta.concrete_fields:
+            if model_field.is_relation:
+                continue
+            text = isinstance(model_field, models.CharField | models.TextField) and not model_field.choices
+            others = [v for v in model_field.validators if not isinstance(v, MaxLengthValidator)]
+            checks[model_field.name] = _FieldCheck(model_field, text, getattr(model_field, "max_length", None), bool(others))
+        _CHECKS[model] = checks
+    return checks
 
 
 def _field_errors(model: type[models.Model], data: dict[str, Any], names: tuple[str, ...]) -> dict[str, list[str]]:
     """What ``full_clean`` says about these values: each field's own validation
     (``Field.clean``: blank, choices, length, e-mail and web addresses, ranges) and the
     model's name rule. Relations are checked by the caller."""
-    fields = _FIELDS.get(model)
-    if fields is None:
-        fields = _FIELDS[model] = _concrete_fields(model)
+    checks = _field_checks(model)
     errors: dict[str, list[str]] = {}
     for name, value in data.items():
-        model_field = fields.get(name)
-        if model_field is None or model_field.is_relation:
-            continue
-        try:
-            model_field.clean(value, None)
-        except ValidationError as exc:
-            errors[name] = list(exc.messages)
+        check = checks.get(name)
+        if check is not None and (messages := check.errors(value)):
+            errors[name] = messages
     for name, message in name_errors(data, names).items():
         errors.setdefault(name, []).append(message)
     return errors
