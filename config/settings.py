@@ -73,12 +73,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside the error middleware, so error pages for logged-in users are covered too.
+    "tandem.core.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tandem.core.htmx.HtmxMiddleware",
     "tandem.core.web.DomainErrorMiddleware",
-    "tandem.core.middleware.NoStoreForAuthenticatedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

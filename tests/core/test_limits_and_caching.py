@@ -65,3 +65,9 @@ def test_anonymous_answers_keep_their_caching():
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert not no_store(response)
+
+
+def test_error_pages_for_logged_in_users_are_not_stored(member):
+    response = client_for(member).get("/clients/accounts/999999/")
+    assert response.status_code == 404
+    assert no_store(response)
