@@ -197,7 +197,13 @@ def _field_errors(model: type[models.Model], data: dict[str, Any], names: tuple[
     errors: dict[str, list[str]] = {}
     for name, value in data.items():
         check = checks.get(name)
-        if check is not None and (messages := check.errors(value)):
+        if check is None:
+            continue
+        # The common case inline (a valid short text): the same test as _FieldCheck.errors.
+        if (check.text and value.__class__ is str and value and not check.other_validators
+                and (check.max_length is None or len(value) <= check.max_length)):
+            continue
+        if messages := check.errors(value):
             errors[name] = messages
     for name, message in name_errors(data, names).items():
         errors.setdefault(name, []).append(message)
