@@ -73,6 +73,7 @@ CONTACT_IMPORT_FIELDS = (
     "email_opt_out", "do_not_call",
 )
 CONTACT_COMPARE_FIELDS = ("account_id", *CONTACT_IMPORT_FIELDS)
+_CONTACT_IMPORT_SET = frozenset(CONTACT_IMPORT_FIELDS)
 LOOKUP_CHUNK = 5000
 
 
@@ -421,7 +422,8 @@ def contacts_import(
                 continue
             session.cleaned[item.row] = (item, True, values)
         if current is None:
-            new_rows.append({**values, "account_id": account.pk})
+            values["account_id"] = account.pk  # the row's own dict: cleaned for this import only
+            new_rows.append(values)
             outcome.created += 1
             continue
         diff = _apply(current, {**values, "account_id": account.pk}, CONTACT_COMPARE_FIELDS)
@@ -481,12 +483,14 @@ def _account_of(session: ImportSession, item: ContactImportRow) -> tuple[Account
 def _contact_values(session: ImportSession, item: ContactImportRow) -> dict[str, Any]:
     if not item.external_id:
         raise ValidationError({"external_id": "Every imported record needs its record id."})
-    unknown = sorted(set(item.data) - set(CONTACT_IMPORT_FIELDS))
-    if unknown:
+    if not item.data.keys() <= _CONTACT_IMPORT_SET:
+        unknown = sorted(set(item.data) - _CONTACT_IMPORT_SET)
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
     data = _clean_contact_data(item.data)
-    errors = _field_errors(Contact, {"last_name": "", **data, "external_id": item.external_id}, CONTACT_NAME_FIELDS)
+    data.setdefault("last_name", "")  # required: blank is refused like full_clean does
+    data["external_id"] = item.external_id
+    errors = _field_errors(Contact, data, CONTACT_NAME_FIELDS)
     if errors:
         raise ValidationError(errors)
-    return {**data, "source": session.source, "external_id": item.external_id,
-            "created_at": session.now, "updated_at": session.now}
+    data.update(source=session.source, created_at=session.now, updated_at=session.now)
+    return data
