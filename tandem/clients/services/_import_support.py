@@ -85,8 +85,18 @@ class _FieldCheck:
         if self.text and isinstance(value, str):
             if value == "":
                 fails = not self.field.blank
+            elif self.max_length is not None and len(value) > self.max_length:
+                fails = True
+            elif self.other_validators:
+                # A non-empty text within its length: Field.clean would only run the
+                # validators (to_python keeps it, validate passes), so run just those.
+                try:
+                    self.field.run_validators(value)
+                except ValidationError as exc:
+                    return list(exc.messages)
+                return []
             else:
-                fails = self.other_validators or (self.max_length is not None and len(value) > self.max_length)
+                fails = False
             if not fails:
                 return []
         elif isinstance(value, bool) and isinstance(self.field, models.BooleanField):
