@@ -16,13 +16,15 @@ CONTACT_FIELDS = (
     "preferred_channel", "is_primary", "is_decision_maker", "email_opt_out", "do_not_call", "is_active",
 )
 
+_CONTACT_FIELD_SET = frozenset(CONTACT_FIELDS)
+
 
 def _clean_contact_data(data: dict[str, Any]) -> dict[str, Any]:
     """The rules of contact fields, shared by :func:`contact_create`, :func:`contact_update`
     and the bulk import (``clients.services.imports``): known fields only, names and
     e-mail trimmed, e-mail in lower case."""
-    unknown = sorted(set(data) - set(CONTACT_FIELDS))
-    if unknown:
+    if not data.keys() <= _CONTACT_FIELD_SET:
+        unknown = sorted(set(data) - _CONTACT_FIELD_SET)
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
     data = dict(data)
     for name in ("first_name", "last_name", "email"):
