@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside the error middleware, so error pages for logged-in users are covered too.
+    "tandem.core.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -205,8 +207,18 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TANDEM_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# One limit for what a request may send: an API or form body, and an uploaded file
+# (tandem.core.uploads stops a file upload the moment it passes it; nothing is kept).
+TANDEM_MAX_UPLOAD_BYTES = env_int("TANDEM_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = TANDEM_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "tandem.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploaded import files are kept this long for "Check again" / "Import" (worker cleanup).
+TANDEM_IMPORT_FILE_KEEP_HOURS = env_int("TANDEM_IMPORT_FILE_KEEP_HOURS", 24)
 
 # --- Background work: Django's tasks framework, database-backed worker ----------------
 TASKS = {

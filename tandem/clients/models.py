@@ -4,6 +4,8 @@ interactions and follow-ups, feedback, inquiries, and the service-level rules
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -16,6 +18,26 @@ from django.db.models.functions import Lower
 from tandem.core.models import BusinessModel
 
 USER = settings.AUTH_USER_MODEL
+
+# C0 and C1 control characters (NUL, escape, line breaks...) and DEL: never part of a
+# name, and NUL is refused by PostgreSQL. The API refuses NUL in every text field.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_CHARACTER_MESSAGE = "Names cannot contain control characters (such as NUL or line breaks)."
+ACCOUNT_NAME_FIELDS = ("name",)
+CONTACT_NAME_FIELDS = ("first_name", "last_name")
+
+
+def name_errors(values: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
+    """``{field: message}`` for each name in ``values`` holding a control character.
+
+    The one rule for names: :meth:`Account.clean` and :meth:`Contact.clean` (so every
+    single-record service, through ``full_clean``) and the bulk import services apply it.
+    """
+    return {
+        name: CONTROL_CHARACTER_MESSAGE
+        for name in fields
+        if isinstance(values.get(name), str) and _CONTROL_CHARACTERS.search(values[name])
+    }
 
 
 class Tier(models.TextChoices):
@@ -125,6 +147,11 @@ class Account(BusinessModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        errors = name_errors({"name": self.name}, ACCOUNT_NAME_FIELDS)
+        if errors:
+            raise ValidationError(errors)
+
 
 class AccountStatusChange(models.Model):
     """One lifecycle change of an account, kept forever (append-only)."""
@@ -226,6 +253,11 @@ class Contact(BusinessModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        errors = name_errors({"first_name": self.first_name, "last_name": self.last_name}, CONTACT_NAME_FIELDS)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def full_name(self) -> str:

@@ -14,7 +14,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from tandem.core.forms import FastSelect, StyledForm
-from tandem.integrations.importing.files import MAX_FILE_BYTES
+from tandem.core.uploads import megabytes, upload_limit
 from tandem.integrations.importing.mapping import TargetField
 from tandem.integrations.models import ImportObject, ImportSource
 
@@ -33,10 +33,6 @@ NOT_IMPORTED = ""
 MAPPING_PREFIX = "map_"
 
 
-def megabytes(size: int) -> str:
-    return f"{size // 2**20} MiB"
-
-
 class ImportUploadForm(StyledForm):
     source = forms.ChoiceField(
         label="Exported from", choices=ImportSource.choices, widget=forms.RadioSelect
@@ -50,10 +46,7 @@ class ImportUploadForm(StyledForm):
     )
     file = forms.FileField(
         label="File (CSV or XLSX)",
-        help_text=(
-            f"At most {megabytes(MAX_FILE_BYTES)}. Files of many thousand rows are better "
-            "imported on the server with the tandem import command."
-        ),
+        help_text="",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
     encoding = forms.ChoiceField(
@@ -74,11 +67,18 @@ class ImportUploadForm(StyledForm):
         help_text="Without it, a single invalid row stops the whole import.",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"At most {megabytes(upload_limit())} (TANDEM_MAX_UPLOAD_BYTES). Files of many "
+            "thousand rows are better imported on the server with the tandem import command."
+        )
+
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > MAX_FILE_BYTES:
+        if upload.size is not None and upload.size > upload_limit():
             raise forms.ValidationError(
-                f"The file is larger than {megabytes(MAX_FILE_BYTES)}; "
+                f"The file is larger than the upload limit of {megabytes(upload_limit())}; "
                 "import it on the server with the tandem import command."
             )
         if not upload.size:

@@ -8,9 +8,11 @@ created and updated, and the row errors. From there "Check again" re-runs the dr
 with the adjusted mapping and "Import" runs the real import (synchronously; big files
 are better imported with ``tandem import`` on the server, see docs/imports.md).
 
-The file is kept under ``MEDIA_ROOT/imports/<sha256>.<csv|xlsx>``: the name comes from
-the content, never from the name the user gave it. A file the reader refuses
-(``FileRejected``) is not kept, and its message stands next to the file field.
+The file is kept under ``MEDIA_ROOT/imports/<sha256>.<csv|xlsx>`` while a job may need
+it (:mod:`tandem.integrations.importing.storage`): the name comes from the content,
+never from the name the user gave it. A file the reader refuses (``FileRejected``) or
+larger than ``TANDEM_MAX_UPLOAD_BYTES`` is not kept, and the message stands next to the
+file field; a file whose import is done is removed, the others by the daily cleanup.
 
 Only administrators and account managers import
 (:func:`tandem.integrations.policies.may_import`): the list and upload pages answer 403
@@ -20,13 +22,8 @@ to everyone else. A job page follows the job's Policy: a job the user may not se
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
@@ -36,15 +33,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.errors import PermissionDeniedError
 from tandem.core.pagination import page_query, paginate
 from tandem.core.permissions import get_visible, policy_for, require_change, scoped
+from tandem.core.uploads import upload_refusal
 from tandem.integrations.forms import ImportUploadForm, MappingForm
 from tandem.integrations.importing.clients import IMPORTERS
 from tandem.integrations.importing.files import FileRejected, read_table
 from tandem.integrations.importing.runner import run_import
+from tandem.integrations.importing.storage import (
+    XLSX_SIGNATURE,
+    remove_old_files,
+    remove_stored,
+    store_upload,
+    stored_file,
+)
 from tandem.integrations.models import ImportJob, ImportStatus
 from tandem.integrations.policies import may_import
 
 SHOWN_ERRORS = 200
-XLSX_SIGNATURE = b"PK\x03\x04"
 
 
 def _require_importer(user: Any) -> None:
@@ -52,39 +56,9 @@ def _require_importer(user: Any) -> None:
         raise PermissionDeniedError("Only account managers and administrators import client data.")
 
 
-# --- Stored uploads ----------------------------------------------------------------------
+# --- Stored uploads (kept while a job may need them: importing/storage.py) -----------------
 
-
-def stored_file(digest: str) -> Path | None:
-    """The kept upload with this SHA-256, if it is still there."""
-    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        return None
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    for extension in ("csv", "xlsx"):
-        path = folder / f"{digest}.{extension}"
-        if path.is_file():
-            return path
-    return None
-
-
-def store_upload(data: bytes) -> Path:
-    """Keep ``data`` as ``imports/<sha256>.<csv|xlsx>`` (the extension from the content);
-    written to a temporary file first, so a reader never sees half a file."""
-    digest = hashlib.sha256(data).hexdigest()
-    extension = "xlsx" if data.startswith(XLSX_SIGNATURE) else "csv"
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{digest}.{extension}"
-    if not path.exists():
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    return path
+__all__ = ["store_upload", "stored_file"]
 
 
 def _upload_bytes(upload: UploadedFile, encoding: str) -> bytes:
@@ -131,7 +105,12 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_create(request: HttpRequest) -> HttpResponse:
     _require_importer(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    refusal = upload_refusal(request)
+    if refusal:  # the file was stopped at the limit: say so, not "required"
+        form.errors["file"] = form.error_class([refusal])
+        valid = False
+    if valid:
         upload: UploadedFile = form.cleaned_data["file"]
         try:
             data = _upload_bytes(upload, form.cleaned_data["encoding"])
@@ -167,7 +146,11 @@ def _run_upload(
     except Exception:
         store_upload(data)  # a real import stopped half-way resumes from the kept file
         raise
-    store_upload(data)
+    if job.status == ImportStatus.DONE:
+        remove_stored(job.file_sha256)  # nothing left to do with it
+    else:
+        store_upload(data)  # for "Check again" / "Import" on the job page
+    remove_old_files()
     return job
 
 
@@ -250,6 +233,8 @@ def import_run(request: HttpRequest, import_job_id: int) -> HttpResponse:
         except FileRejected as rejected:
             form.add_error(None, str(rejected))
         else:
+            if new_job.status == ImportStatus.DONE:
+                remove_stored(new_job.file_sha256)
             return redirect("integrations:import_detail", import_job_id=new_job.pk)
     context = _detail_context(request, job, form, note)
     return render(

@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from tandem.core.api import MAX_ID, PageMeta, PageParams, optional, text
+from tandem.core.api import MAX_ID, PageMeta, PageParams, email_text, optional, text, time_zone_text
 from tandem.core.permissions import sees_everything
 from tandem.core.roles import Role
 from tandem.people.models import WEEKDAY_NAMES, Team, User
@@ -226,11 +226,11 @@ def _default_working_days() -> list[Weekday]:
 class UserCreateIn(StrictIn):
     """A new user. Without ``password`` the user sets one through "forgot password"."""
 
-    email: str = text(min_length=3, max_length=254)
+    email: str = email_text()
     full_name: str = text(min_length=1, max_length=150)
     password: str | None = text(default=None, min_length=1, max_length=128, description="Write-only.")
     roles: list[RoleName] = Field(default_factory=_default_roles, min_length=1, max_length=5)
-    time_zone: str = text(default="UTC", min_length=1, max_length=64)
+    time_zone: str = time_zone_text(default="UTC")
     title: str = text(default="", max_length=120)
     team_id: ReferenceId | None = None
     weekly_capacity_hours: Hours = Decimal("40")
@@ -243,10 +243,10 @@ class UserUpdateIn(StrictIn):
     """Changes to a user: send ``version`` (as read) and only the fields to change."""
 
     version: int = Field(ge=1, le=MAX_ID, description="The version you read; a stale one answers 409.")
-    email: str = optional(pattern=r"^[^\x00]*$", min_length=3, max_length=254)
+    email: str = email_text(default=None)
     full_name: str = optional(pattern=r"^[^\x00]*$", min_length=1, max_length=150)
     is_active: bool = optional()
-    time_zone: str = optional(pattern=r"^[^\x00]*$", min_length=1, max_length=64)
+    time_zone: str = time_zone_text(default=None)
     roles: list[RoleName] = optional(min_length=1, max_length=5)
     title: str = optional(pattern=r"^[^\x00]*$", max_length=120)
     team_id: ReferenceId | None = optional(description="null removes the user from their team.")

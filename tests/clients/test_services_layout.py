@@ -10,7 +10,7 @@ import re
 from tandem.clients import services
 
 PACKAGE = pathlib.Path(services.__file__).parent
-SERVICE_NAME = re.compile(r"^[a-z]+(_[a-z]+)*_(create|update|delete|move|set_lifecycle|assign|reopen|resolve|respond|complete|reassign)$")
+SERVICE_NAME = re.compile(r"^[a-z]+(_[a-z]+)*_(create|update|delete|move|set_lifecycle|assign|reopen|resolve|respond|complete|reassign|import)$")
 
 
 def test_the_package_exports_only_services_with_a_keyword_only_typed_actor():

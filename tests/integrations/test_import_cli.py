@@ -106,11 +106,13 @@ def test_errors_exit_1_naming_row_and_column_and_write_nothing(capsys, tmp_path,
         lines[0]
         == "Salesforce contacts from Contact.csv: Refused: errors in the file, nothing written."
     )
-    assert lines[1] == "rows: 3  to create: 1  to update: 0  errors: 2  warnings: 0"
-    assert "  row 3, column LastName: last name is empty" in lines
-    assert any(line.startswith("  row 4, column Email: ") for line in lines)
+    assert lines[1] == "rows: 3  to create: 1  to update: 0  errors: 3  warnings: 0"
+    assert "  row 3, column LastName: This field cannot be blank." in lines
+    # Both problems of row 4: the account and the e-mail address.
+    assert "  row 4, column AccountId: No account with record id '001Z' from this source." in lines
+    assert "  row 4, column Email: Enter a valid email address." in lines
     assert lines[-1] == (
-        "tandem import: error: Contact.csv was refused: 2 problem(s), nothing was written "
+        "tandem import: error: Contact.csv was refused: 3 problem(s), nothing was written "
         "(fix them, or pass --skip-invalid to import the valid rows)"
     )
     assert Contact.objects.count() == 0
@@ -123,7 +125,7 @@ def test_skip_invalid_imports_the_good_rows(capsys, tmp_path, am):
     assert code == 0
     assert (
         out.splitlines()[1]
-        == "rows: 3  created: 1  updated: 0  unchanged: 0  errors: 2  warnings: 0"
+        == "rows: 3  created: 1  updated: 0  unchanged: 0  errors: 3  warnings: 0"
     )
     assert list(Contact.objects.values_list("external_id", flat=True)) == ["003A"]
 
@@ -134,7 +136,8 @@ def test_map_reads_a_field_from_another_column(capsys, tmp_path, am):
     path = write(tmp_path, "people.csv", text)
     code, _, err = run(capsys, "import", "salesforce", str(path), "--object", "contacts")
     assert code == 1
-    assert "  row 2, column last_name: last name is empty" in err.splitlines()
+    # The error names the file's columns (or the field's label when none is mapped).
+    assert "  row 2, column Last name: This field cannot be blank." in err.splitlines()
     code, out, err = run(
         capsys, "import", "salesforce", str(path), "--object", "contacts",
         "--map", "last_name=Nachname", "--map", "first_name=Vorname",

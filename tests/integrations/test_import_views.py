@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -209,8 +210,16 @@ def test_adjusted_mapping_is_checked_then_imported(am: Any, media: Path) -> None
     assert 'data-testid="mapping-form"' not in report  # a finished import is not run again
     assert re.search(r"<th scope=\"row\">City</th><td>ShippingCity</td>", report)
 
-    # Importing the same file again changes nothing (matched by record id).
-    again = job_from(client.post(f"/imports/{check.pk}/run/", {**form, "action": "import"}))
+    # A finished import's file is not kept: the older job's page cannot run it again.
+    assert stored_files(media) == []
+    gone = client.post(f"/imports/{check.pk}/run/", {**form, "action": "import"})
+    assert gone.status_code == 410
+    assert "The file of this job is no longer kept here; upload it again to import it." in gone.content.decode()
+    # Uploaded again with the automatic mapping, the two accounts are updated (matched
+    # by record id: BillingCity instead of ShippingCity); once more changes nothing.
+    again = job_from(upload(client, SF_ACCOUNTS, "Account.csv", dry_run=False))
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 2, 0)
+    again = job_from(upload(client, SF_ACCOUNTS, "Account.csv", dry_run=False))
     assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 2)
     assert Account.objects.count() == 2
 
@@ -376,27 +385,30 @@ def test_refused_files_say_why_next_to_the_file_field_and_write_nothing(
 def test_a_chosen_encoding_reads_the_file_and_keeps_it_as_utf8(am: Any, media: Path) -> None:
     latin = 'Id,Name,BillingCity\n"0015g00000AbCdEAAV","Café Müller","Köln"\n'.encode("latin-1")
     client = login(am)
+    checked = job_from(upload(client, latin, "Account.csv", encoding="latin-1"))
+    assert checked.status == "validated"
+    utf8 = latin.decode("latin-1").encode()
+    assert stored_files(media) == [f"{hashlib.sha256(utf8).hexdigest()}.csv"]
     job = job_from(upload(client, latin, "Account.csv", encoding="latin-1", dry_run=False))
     assert job.status == "done"
     assert Account.objects.get().name == "Café Müller"
-    utf8 = latin.decode("latin-1").encode()
-    assert stored_files(media) == [f"{hashlib.sha256(utf8).hexdigest()}.csv"]
+    assert stored_files(media) == []  # done: the file is no longer needed
 
 
 def test_an_oversized_file_is_refused(
     am: Any, media: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tandem.integrations import forms
-
-    monkeypatch.setattr(forms, "MAX_FILE_BYTES", 100)
+    # TANDEM_MAX_UPLOAD_BYTES stops the upload as it arrives (tandem.core.uploads).
+    monkeypatch.setattr(django_settings, "TANDEM_MAX_UPLOAD_BYTES", 100)
     client = login(am)
     before = db_state()
     response = upload(client, SF_ACCOUNTS, "Account.csv")
     assert response.status_code == 200
     assert (
-        "The file is larger than 0 MiB; import it on the server with the tandem import command."
+        "The file is larger than the upload limit of 100 bytes; nothing was kept."
         in (response.content.decode())
     )
+    assert "This field is required" not in response.content.decode()
     assert diff_tables(before, db_state()) == []
     assert stored_files(media) == []
 

@@ -231,7 +231,7 @@ def test_list_users_paginates_with_limit_and_offset(admin_user, account_manager,
 
 
 def test_count_stops_at_the_cap_and_says_so(admin_user, member, project_manager, monkeypatch):
-    monkeypatch.setattr("tandem.core.api.COUNT_CAP", 2)
+    monkeypatch.setattr("tandem.core.api.params.COUNT_CAP", 2)
 
     status, body = call(client_for(admin_user), "get", "/api/v1/users?limit=1")
 

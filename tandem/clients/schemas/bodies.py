@@ -3,12 +3,13 @@ what the server keeps itself (see the package docstring)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    model_validator,
 )
 
 from tandem.clients.schemas.values import (
@@ -32,7 +33,7 @@ from tandem.clients.schemas.values import (
     body_text,
     patch_text,
 )
-from tandem.core.api import MAX_ID, optional
+from tandem.core.api import MAX_ID, email_text, integral_floats, optional
 
 # --- In: bodies --------------------------------------------------------------------------
 
@@ -43,6 +44,11 @@ class StrictIn(BaseModel):
     0, ``"3"`` is not the integer 3)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _integral_floats(cls, data: Any) -> Any:  # 1.0 is an integer, as JSON Schema says
+        return integral_floats(cls, data)
 
 
 VERSION_FIELD = Field(ge=1, le=MAX_ID, description="The version you read; a stale one answers 409.")
@@ -138,7 +144,7 @@ class ContactCreateIn(StrictIn):
     account_id: ReferenceId
     first_name: str = body_text(100)
     last_name: str = body_text(100, required=True)
-    email: str = body_text(254)
+    email: str = email_text(blank=True, default="")
     phone: str = body_text(50)
     mobile: str = body_text(50)
     job_title: str = body_text(150)
@@ -156,7 +162,7 @@ class ContactUpdateIn(StrictIn):
     version: int = VERSION_FIELD
     first_name: str = patch_text(100)
     last_name: str = patch_text(100, required=True)
-    email: str = patch_text(254)
+    email: str = email_text(blank=True, default=None)
     phone: str = patch_text(50)
     mobile: str = patch_text(50)
     job_title: str = patch_text(150)

@@ -32,7 +32,7 @@ from tandem.clients.models import (
     Tier,
 )
 from tandem.clients.selectors import ACCOUNT_SORTS, CONTACT_SORTS
-from tandem.core.api import MAX_ID, optional, text
+from tandem.core.api import MAX_ID, YEAR_RANGE_PATTERN, optional, text
 
 # --- Value types -----------------------------------------------------------------------
 
@@ -114,9 +114,11 @@ Moment = Annotated[
     BeforeValidator(_date_time_text),
     AfterValidator(_in_range),
     Strict(False),
-    Field(description="A date and time with its offset (e.g. 2026-03-01T09:30:00+01:00), years 1900 to 2999."),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": YEAR_RANGE_PATTERN,
+                    "description": "A date and time with its offset (e.g. 2026-03-01T09:30:00+01:00), years 1900 to 2999."}),
 ]
-Day = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_date_in_range), Strict(False), Field(description="A date, years 1900 to 2999.")]
+Day = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_date_in_range), Strict(False),
+               WithJsonSchema({"type": "string", "format": "date", "pattern": YEAR_RANGE_PATTERN, "description": "A date, years 1900 to 2999."})]
 ReferenceId = Annotated[int, Field(ge=1, le=MAX_ID)]
 TimelineKind = Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]
 # PositiveIntegerField: 0 … 2,147,483,647 on every database.

@@ -23,6 +23,7 @@ from tandem.clients.services.contacts import (
     contact_update,
 )
 from tandem.clients.services.feedback import feedback_create, feedback_delete, feedback_update
+from tandem.clients.services.imports import accounts_import, contacts_import
 from tandem.clients.services.inquiries import (
     inquiry_assign,
     inquiry_create,
@@ -49,12 +50,14 @@ __all__ = [
     "account_item_update",
     "account_set_lifecycle",
     "account_update",
+    "accounts_import",
     "accounts_reassign",
     "cadence_rule_update",
     "contact_create",
     "contact_delete",
     "contact_move",
     "contact_update",
+    "contacts_import",
     "feedback_create",
     "feedback_delete",
     "feedback_update",

@@ -85,11 +85,43 @@ def _check_owner_allowed(actor: SystemActor, owner: Any) -> None:
         raise ValidationError({"owner": "You can assign accounts only to yourself or people in your team."})
 
 
-def _record_status_change(*, actor: SystemActor, account: Account, from_status: str, to_status: str, at: dt.datetime, reason: str) -> None:
-    AccountStatusChange.objects.create(
+def _apply_default_owner(actor: SystemActor, data: dict[str, Any]) -> None:
+    """An account manager who names no owner owns the new account."""
+    if actor is not None and "owner" not in data and has_role(actor, Role.ACCOUNT_MANAGER):
+        data["owner"] = actor
+
+
+def _new_account_fields(*, actor: SystemActor, data: dict[str, Any]) -> dict[str, Any]:
+    """The rules of a new account's fields, shared by :func:`account_create` and the
+    bulk import (``clients.services.imports``): cleaning, the default owner, and who
+    may own it. Raises ``ValidationError``."""
+    data = _clean_account_data(data)
+    _apply_default_owner(actor, data)
+    _check_owner_allowed(actor, data.get("owner"))
+    return data
+
+
+def _lifecycle_start(lifecycle: str, at: dt.datetime) -> dict[str, Any]:
+    """The lifecycle fields of a new account that starts in ``lifecycle`` at ``at``."""
+    if lifecycle not in Lifecycle.values:
+        raise ValidationError({"lifecycle": f"Lifecycle must be one of {', '.join(Lifecycle.values)}."})
+    return {
+        "lifecycle": lifecycle, "lifecycle_changed_at": at,
+        "customer_since": at.date() if lifecycle == Lifecycle.ACTIVE else None,
+        "churned_on": at.date() if lifecycle == Lifecycle.CHURNED else None,
+    }
+
+
+def _status_change(*, actor: SystemActor, account: Account, from_status: str, to_status: str, at: dt.datetime, reason: str) -> AccountStatusChange:
+    """An (unsaved) lifecycle history entry."""
+    return AccountStatusChange(
         account=account, from_status=from_status, to_status=to_status, changed_at=at,
         changed_by_id=actor.pk if actor is not None and actor.is_authenticated else None, reason=reason,
     )
+
+
+def _record_status_change(*, actor: SystemActor, account: Account, from_status: str, to_status: str, at: dt.datetime, reason: str) -> None:
+    _status_change(actor=actor, account=account, from_status=from_status, to_status=to_status, at=at, reason=reason).save()
 
 
 @transaction.atomic
@@ -99,30 +131,28 @@ def account_create(
 ) -> Account:
     if actor is not None:
         require_create(actor, Account)
-    data = _clean_account_data(data)
-    if actor is not None and "owner" not in data and has_role(actor, Role.ACCOUNT_MANAGER):
-        data["owner"] = actor
-    _check_owner_allowed(actor, data.get("owner"))
-    if lifecycle not in Lifecycle.values:
-        raise ValidationError({"lifecycle": f"Lifecycle must be one of {', '.join(Lifecycle.values)}."})
+    data = _new_account_fields(actor=actor, data=data)
     at = lifecycle_at or timezone.now()
-    data.update(
-        lifecycle=lifecycle, lifecycle_changed_at=at, source=source, external_id=external_id,
-        customer_since=at.date() if lifecycle == Lifecycle.ACTIVE else None,
-        churned_on=at.date() if lifecycle == Lifecycle.CHURNED else None,
-    )
+    data.update(_lifecycle_start(lifecycle, at), source=source, external_id=external_id)
     account = model_create(actor=actor, model=Account, data=data)
     _record_status_change(actor=actor, account=account, from_status="", to_status=lifecycle, at=at, reason="created")
     account_refresh_check_in(account)
     return account
 
 
-@transaction.atomic
-def account_update(*, actor: Actor, account: Account, data: dict[str, Any], expected_version: int | None = None) -> Account:
-    require_change(actor, account)
+def _changed_account_fields(*, actor: SystemActor, data: dict[str, Any]) -> dict[str, Any]:
+    """The rules of changed account fields, shared by :func:`account_update` and the
+    bulk import. Raises ``ValidationError``."""
     data = _clean_account_data(data)
     if "owner" in data:
         _check_owner_allowed(actor, data["owner"])
+    return data
+
+
+@transaction.atomic
+def account_update(*, actor: Actor, account: Account, data: dict[str, Any], expected_version: int | None = None) -> Account:
+    require_change(actor, account)
+    data = _changed_account_fields(actor=actor, data=data)
     account = model_update(actor=actor, instance=account, data=data, expected_version=expected_version)
     if "name" in data:
         # Contacts are found by their account's name too.

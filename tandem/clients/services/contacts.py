@@ -17,10 +17,15 @@ CONTACT_FIELDS = (
     "preferred_channel", "is_primary", "is_decision_maker", "email_opt_out", "do_not_call", "is_active",
 )
 
+_CONTACT_FIELD_SET = frozenset(CONTACT_FIELDS)
 
-def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(data) - set(CONTACT_FIELDS))
-    if unknown:
+
+def _clean_contact_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The rules of contact fields, shared by :func:`contact_create`, :func:`contact_update`
+    and the bulk import (``clients.services.imports``): known fields only, names and
+    e-mail trimmed, e-mail in lower case."""
+    if not data.keys() <= _CONTACT_FIELD_SET:
+        unknown = sorted(set(data) - _CONTACT_FIELD_SET)
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
     data = dict(data)
     for name in ("first_name", "last_name", "email"):
@@ -45,7 +50,7 @@ def contact_create(
 ) -> Contact:
     if actor is not None:
         require_change(actor, account)
-    data = _clean(data)
+    data = _clean_contact_data(data)
     if data.get("is_primary"):
         _clear_other_primary(account, None)
     return model_create(
@@ -56,7 +61,7 @@ def contact_create(
 @transaction.atomic
 def contact_update(*, actor: Actor, contact: Contact, data: dict[str, Any], expected_version: int | None = None) -> Contact:
     require_change(actor, contact)
-    data = _clean(data)
+    data = _clean_contact_data(data)
     if data.get("is_primary"):
         _clear_other_primary(contact.account, contact.pk)
     return model_update(actor=actor, instance=contact, data=data, expected_version=expected_version)

@@ -116,8 +116,11 @@ def read_csv(data: bytes, file_name: str, *, encoding: str | None = None) -> Tab
             raise FileRejected(f"{file_name} cannot be read as {encoding}: {exc}") from exc
     else:
         text = _decode_text(data, file_name)
-    if "\x00" in text[:10000]:
-        raise FileRejected(f"{file_name} contains NUL bytes: it is not a CSV text file.")
+    # The whole text, not its head: one C-level scan, cheap even for 200 MiB.
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise FileRejected(f"{file_name} contains a NUL character (line {line}): it is not a CSV text file.")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_guess_delimiter(text[:65536]))
     head: list[list[str]] = []
     try:
@@ -185,10 +188,16 @@ def read_xlsx(data: bytes, file_name: str) -> Table:
     sheet = workbook.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)
     head: list[list[str]] = []
-    for row in iterator:
-        head.append([_cell_text(value) for value in row[:MAX_COLUMNS + 1]])
-        if len(head) >= HEADER_SEARCH_ROWS:
-            break
+    try:
+        for row in iterator:
+            head.append([_cell_text(value) for value in row[:MAX_COLUMNS + 1]])
+            if len(head) >= HEADER_SEARCH_ROWS:
+                break
+    except Exception as exc:  # damaged sheet XML (see rows() below)
+        workbook.close()
+        raise FileRejected(
+            f"{file_name}: the first sheet cannot be read (its XML is damaged: {type(exc).__name__})."
+        ) from exc
     if not head:
         raise FileRejected(f"{file_name} has an empty first sheet.")
     index = _header_index(head)
@@ -200,9 +209,18 @@ def read_xlsx(data: bytes, file_name: str) -> Table:
     def rows() -> Iterator[list[str]]:
         for row in buffered:
             yield row[: len(headers)]
-        for raw in iterator:
-            yield [_cell_text(value) for value in raw[: len(headers)]]
-        workbook.close()
+        number = index + 1 + len(buffered)
+        try:
+            for raw in iterator:
+                number += 1
+                yield [_cell_text(value) for value in raw[: len(headers)]]
+        except Exception as exc:  # the sheet's XML breaks further down: openpyxl and the XML parser raise many kinds
+            raise FileRejected(
+                f"{file_name}: the first sheet cannot be read after row {number} "
+                f"(its XML is damaged: {type(exc).__name__}). Save the workbook again, or export it as CSV."
+            ) from exc
+        finally:
+            workbook.close()
 
     return Table(headers=headers, rows=rows(), first_row_number=index + 2, file_name=file_name)
 

@@ -101,10 +101,10 @@ def run_import(
     context = ImportContext(actor=actor, source=source, mapping=effective)
     importer.prepare(context)
 
-    # Pass 1: clean every row (pure Python), find duplicates within the file.
+    # Pass 1: parse every row (pure Python), find duplicates within the file.
     errors: list[dict[str, Any]] = []
     error_count = 0
-    valid: list[tuple[int, dict[str, Any]]] = []
+    valid: list[Any] = []
     seen: dict[str, int] = {}
     row_number = table.first_row_number - 1
     positions = _positions(table.headers, effective)
@@ -113,8 +113,8 @@ def run_import(
         if not any(cell.strip() for cell in row):
             continue
         cleaned, row_errors = importer.clean(context, _row_values(positions, row), row_number)
-        if cleaned is not None:
-            first = seen.setdefault(cleaned["external_id"], row_number)
+        if cleaned is not None and cleaned.external_id:
+            first = seen.setdefault(cleaned.external_id, row_number)
             if first != row_number:
                 row_errors = [(context.column("external_id"), f"same record id as row {first}")]
                 cleaned = None
@@ -124,18 +124,23 @@ def run_import(
                 if len(errors) < MAX_STORED_ERRORS:
                     errors.append({"row": row_number, "column": column, "message": message})
         else:
-            valid.append((row_number, cleaned))
-    total = len(valid) + len({e["row"] for e in errors})
+            valid.append(cleaned)
 
-    # Pass 2: database checks per batch (reads only).
-    ready: list[tuple[int, dict[str, Any]]] = []
+    # Pass 2: the clients services check each batch under their rules (reads only).
+    ready: list[Any] = []
+    would = [0, 0]  # created, updated (changed or not)
     for start in range(0, len(valid), batch_size):
-        resolved, refused = importer.resolve(context, valid[start : start + batch_size])
-        ready.extend(resolved)
+        batch = valid[start : start + batch_size]
+        outcome, refused = importer.check(context, batch)
+        refused_rows = {number for number, _column, _message in refused}
+        ready.extend(item for item in batch if item.row not in refused_rows)
+        would[0] += outcome.created
+        would[1] += outcome.updated + outcome.unchanged
         for number, column, message in refused:
             error_count += 1
             if len(errors) < MAX_STORED_ERRORS:
                 errors.append({"row": number, "column": column, "message": message})
+    total = len(ready) + len({e["row"] for e in errors})
     errors.sort(key=lambda item: (item["row"], item["column"]))
     digest = hashlib.sha256(raw).hexdigest()
     job_fields: dict[str, Any] = {
@@ -145,15 +150,10 @@ def run_import(
         "warnings": context.warnings[:MAX_STORED_ERRORS],
     }
     if dry_run or (error_count and not skip_invalid):
-        existing = set()
-        ids = [values["external_id"] for _, values in ready]
-        for start in range(0, len(ids), 5000):
-            existing |= set(importer.model.objects.filter(source=source, external_id__in=ids[start : start + 5000])
-                            .values_list("external_id", flat=True))
         status = ImportStatus.INVALID if error_count and not skip_invalid else ImportStatus.VALIDATED
         return ImportJob.objects.create(
             **job_fields, status=status, finished_at=timezone.now(),
-            created_count=len(ids) - len(existing), updated_count=len(existing),
+            created_count=would[0], updated_count=would[1],
             message="Nothing was written." + (f" {error_count} problem(s) to fix first." if error_count else ""),
         )
 
@@ -189,6 +189,11 @@ def run_import(
     except BaseException as exc:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, message=f"Stopped: {exc}"[:2000])
         raise
+    if context.late_errors:
+        late = [{"row": row, "column": column, "message": message} for row, column, message in context.late_errors]
+        job.errors = sorted([*job.errors, *late], key=lambda item: (item["row"], item["column"]))[:MAX_STORED_ERRORS]
+        job.error_count += len(late)
+        ImportJob.objects.filter(pk=job.pk).update(errors=job.errors, error_count=job.error_count)
     job.status = ImportStatus.DONE
     job.finished_at = timezone.now()
     job.message = f"{job.created_count} created, {job.updated_count} updated, {job.unchanged_count} unchanged."

@@ -1,69 +1,25 @@
-"""The API side of Tandem's contracts: authentication, the one error shape, pagination.
-
-Every app's ``api.py`` builds on these; ``config/api.py`` installs them on the one
-``NinjaAPI`` object.
-
-Authentication (tried in this order, see :data:`API_AUTH`):
-
-* ``Authorization: Bearer <token>`` — a personal access token
-  (checked by the authenticator the people app registers with
-  ``registry.token_authenticator``). A header that is present but names no usable token (unknown, revoked, expired, or its user disabled) answers 401;
-  it never falls back to the session. A ``read`` token may only use GET, HEAD and
-  OPTIONS: any other method answers 403.
-* The Django session cookie, for the browser. Unsafe methods (POST, PATCH, PUT,
-  DELETE) must pass Django's CSRF check (``X-CSRFToken`` header), else 403.
-  Disabled users have no session (``EmailBackend.get_user`` refuses them), so 401.
-
-Errors: every error answer, whatever raised it, is
-``{"error": {"code": "...", "message": "...", "fields": {name: [message, ...]}}}``
-(plus ``current_version`` on 409). :func:`install_error_handlers` maps:
-
-=====================================================  ======  =====================
-raised                                                 status  code
-=====================================================  ======  =====================
-ninja request validation (body, query, path)           422     validation_error
-django ``ValidationError`` (from services)             422     validation_error
-``NotFoundError`` / ``Http404``                        404     not_found
-``PermissionDeniedError`` / ``PermissionDenied``       403     permission_denied (or
-                                                               the error's own code)
-``ConflictError`` (stale version)                      409     conflict
-``IntegrityError`` (a concurrent writer won a race)    409     conflict
-no or bad credentials                                  401     not_authenticated
-throttled                                              429     throttled
-unreadable JSON body                                   400     bad_request
-anything else                                          500     server_error (logged,
-                                                               no traceback sent)
-=====================================================  ======  =====================
-"""
+"""The one error shape of the API and the handlers that produce it (see
+:mod:`tandem.core.api` for the table of what maps to what)."""
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
-from typing import Annotated, Any
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyCookie, HttpBearer
-from ninja.throttling import BaseThrottle
-from ninja.utils import check_csrf
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from tandem.core import registry
-from tandem.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
-from tandem.core.pagination import COUNT_CAP
+from tandem.core.errors import ConflictError, DomainError, NotFoundError
 
 logger = logging.getLogger("tandem.api")
 
@@ -117,6 +73,7 @@ _CODES_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "payload_too_large",
     422: "validation_error",
     429: "throttled",
 }
@@ -241,6 +198,14 @@ def _on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpR
     return _respond(api, request, status, code=_CODES_BY_STATUS.get(status, "error"), message=message)
 
 
+def _on_too_big(request: HttpRequest, exc: RequestDataTooBig, api: NinjaAPI) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _respond(
+        api, request, 413, code="payload_too_large",
+        message=f"The request body is larger than the limit of {limit:,} bytes (TANDEM_MAX_UPLOAD_BYTES).",
+    )
+
+
 def _on_unexpected(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
     return _respond(
@@ -263,6 +228,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         (Http404, _on_http404),
         (PermissionDenied, _on_permission_denied),
         (IntegrityError, _on_integrity_error),
+        (RequestDataTooBig, _on_too_big),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, partial(handler, api=api))
@@ -293,180 +259,3 @@ def resolve_reference(field: str, fetch: Callable[[], Any]) -> Any:
         return fetch()
     except NotFoundError as exc:
         raise DjangoValidationError({field: exc.message}) from exc
-
-
-# --- Authentication ----------------------------------------------------------------------
-
-
-class BearerTokenAuth(HttpBearer):
-    """``Authorization: Bearer tdm_…`` — a personal access token (see module docstring)."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        header = request.headers.get("Authorization")
-        if not header:
-            return None
-        scheme, _, secret = header.partition(" ")
-        if scheme.lower() != "bearer":
-            return None
-        return self.authenticate(request, secret.strip())
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        access_token = registry.authenticate_token(token)
-        if access_token is None:
-            raise AuthenticationError(message="The token is unknown, expired or revoked.")
-        if request.method not in SAFE_METHODS and not access_token.allows_write:
-            raise PermissionDeniedError(
-                "This token is read-only: it may only read (GET).", code="token_read_only"
-            )
-        user = access_token.user
-        request.user = user
-        request.access_token = access_token  # type: ignore[attr-defined]
-        return user
-
-
-class SessionCsrfAuth(APIKeyCookie):
-    """The browser's Django session; unsafe methods must pass Django's CSRF check.
-
-    Only a signed-in, active user is accepted. The CSRF check runs only for a session
-    that would otherwise authenticate, so a request with neither a session nor a token
-    answers 401 (not a misleading CSRF 403).
-    """
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def __init__(self) -> None:
-        super().__init__(csrf=True)  # ``csrf`` also tells the docs page to send the token
-
-    def __call__(self, request: HttpRequest) -> Any:
-        return self.authenticate(request, request.COOKIES.get(self.param_name))
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_active:
-            return None
-        if request.method not in SAFE_METHODS and check_csrf(request) is not None:
-            raise PermissionDeniedError(
-                "CSRF check failed: send the X-CSRFToken header with the csrftoken cookie's value.",
-                code="csrf_failed",
-            )
-        return user
-
-
-API_AUTH = [BearerTokenAuth(), SessionCsrfAuth()]
-
-
-def current_user(request: HttpRequest) -> Any:
-    """The authenticated user of an API request (set by :data:`API_AUTH`)."""
-    return request.auth  # type: ignore[attr-defined]
-
-
-class UserRateThrottle(BaseThrottle):
-    """Requests per authenticated user, sliding window, at
-    ``settings.TANDEM_API_THROTTLE_RATE`` (``"<n>/<s|m|h|d>"``; default
-    :attr:`DEFAULT_RATE`; ``None`` or ``""`` switches it off). The rate is read per
-    request, so tests and operators can change it without a restart.
-
-    The request history lives in the cache (Redis when configured, so it is shared by
-    every app server; per process otherwise). The per-request answer is kept in a
-    thread-local, because ninja shares one throttle object between threads.
-    """
-
-    DEFAULT_RATE = "300/s"
-    PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-    def __init__(self) -> None:
-        self._state = threading.local()
-
-    @classmethod
-    def parse_rate(cls, rate: str) -> tuple[int, int]:
-        count, _, period = rate.partition("/")
-        try:
-            return int(count), cls.PERIODS[period.strip()[:1]]
-        except (ValueError, KeyError) as exc:
-            raise ImproperlyConfigured(f"TANDEM_API_THROTTLE_RATE {rate!r} is not like '300/s'.") from exc
-
-    def allow_request(self, request: HttpRequest) -> bool:
-        self._state.wait = None
-        rate = getattr(settings, "TANDEM_API_THROTTLE_RATE", self.DEFAULT_RATE)
-        user_pk = getattr(getattr(request, "auth", None), "pk", None)
-        if not rate or user_pk is None:
-            return True
-        limit, period = self.parse_rate(rate)
-        key = f"throttle_tandem_api_{user_pk}"
-        now = time.time()
-        history = [at for at in cache.get(key, []) if at > now - period]  # newest first
-        if len(history) >= limit:
-            self._state.wait = max(0.0, period - (now - history[limit - 1]))
-            return False
-        cache.set(key, [now, *history], period)
-        return True
-
-    def wait(self) -> float | None:
-        return getattr(self._state, "wait", None)
-
-
-# --- Parameters and pagination -----------------------------------------------------------
-
-# A text field of a body or query string: no NUL characters (PostgreSQL refuses them).
-NO_NUL_PATTERN = r"^[^\x00]*$"
-
-
-def text(*, min_length: int | None = None, max_length: int | None = None, **extra: Any) -> Any:
-    """``Field(...)`` for text input: bounded, without NUL characters."""
-    return Field(pattern=NO_NUL_PATTERN, min_length=min_length, max_length=max_length, **extra)
-
-
-def _drop_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
-
-
-def optional(**constraints: Any) -> Any:
-    """A PATCH field that may be left out but, when sent, must be valid (``null`` only
-    where the type allows it). Read the sent fields with ``model_dump(exclude_unset=True)``."""
-    return Field(default=None, json_schema_extra=_drop_default, **constraints)
-
-
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-class PageParams(BaseModel):
-    """``limit`` / ``offset`` pagination."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    limit: int = Field(
-        default=int(settings.TANDEM_PAGE_SIZE),
-        ge=1,
-        le=int(settings.TANDEM_MAX_PAGE_SIZE),
-        description=f"Rows per page, at most {settings.TANDEM_MAX_PAGE_SIZE}.",
-    )
-    offset: int = Field(default=0, ge=0, le=1_000_000_000, description="Rows to skip.")
-
-
-class PageMeta(BaseModel):
-    count: int = Field(
-        description=f"Matching rows, counted up to {COUNT_CAP:,}; see count_is_capped."
-    )
-    count_is_capped: bool = Field(
-        description=f"True when more than {COUNT_CAP:,} rows match (count is then {COUNT_CAP:,})."
-    )
-    limit: int
-    offset: int
-
-
-def paginate[M: Model](queryset: QuerySet[M], params: PageParams) -> tuple[list[M], dict[str, Any]]:
-    """One page of an ordered ``queryset`` and its ``PageMeta`` fields.
-
-    Always exactly two queries (the capped count, then the rows) plus the queryset's
-    ``prefetch_related`` lookups, whatever the data size and page size (QUALITY P3).
-    """
-    counted = queryset.order_by()[: COUNT_CAP + 1].count()
-    capped = counted > COUNT_CAP
-    items = list(queryset[params.offset : params.offset + params.limit])
-    meta = {
-        "count": min(counted, COUNT_CAP),
-        "count_is_capped": capped,
-        "limit": params.limit,
-        "offset": params.offset,
-    }
-    return items, meta

@@ -1,0 +1,229 @@
+"""The machinery of :mod:`tandem.clients.services.imports`: the batch types, the
+session an import keeps across batches, the field checks (``full_clean``'s, per row,
+without its per-call cost), scoped look-ups by record id, and the fast write path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils import timezone
+
+from tandem.clients.models import Account, name_errors
+from tandem.clients.services.rules import cadence_days_by_tier
+from tandem.core import audit, bulk, search
+from tandem.core.errors import PermissionDeniedError
+from tandem.core.models import AuditAction
+from tandem.core.permissions import require_change, scoped
+
+LOOKUP_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """Why one row was refused; ``field`` is the Tandem field (or the row's account
+    reference, ``account_external_id`` / ``account_name``) the message is about."""
+
+    row: int
+    field: str
+    message: str
+
+
+@dataclass
+class ImportOutcome:
+    """One batch: created / updated / unchanged counts (what would be, in a dry run)
+    and the refused rows."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+@dataclass
+class ImportSession:
+    """What one import knows across its batches; make one with :func:`import_session`."""
+
+    actor: Any
+    source: str
+    now: dt.datetime
+    cadence: dict[str, int]
+    # Record ids of the source already taken (by anyone): the uniqueness rule.
+    taken_ids: dict[type[models.Model], set[str]] = field(default_factory=dict)
+    accounts_by_id: dict[str, Account | None] = field(default_factory=dict)
+    accounts_by_name: dict[str, tuple[Account | None, bool]] = field(default_factory=dict)  # (the one, several?)
+    changeable: dict[int, str] = field(default_factory=dict)  # account pk -> refusal ("" = may)
+    cleaned: dict[int, tuple[object, bool, dict[str, Any]]] = field(default_factory=dict)
+
+
+def import_session(*, actor: Any, source: str) -> ImportSession:
+    return ImportSession(actor=actor, source=source, now=timezone.now(), cadence=cadence_days_by_tier())
+
+
+# --- Checks -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FieldCheck:
+    """One field's ``Field.clean`` for the values an import sends, without its per-call
+    overhead: ``Field.clean`` itself runs whenever a value may fail, so every message is
+    Django's own. Text fields: a blank value fails only if the field may not be blank;
+    a longer value than ``max_length`` or one with other validators (e-mail and web
+    addresses) goes through ``Field.clean``. Booleans pass. Anything else: ``Field.clean``."""
+
+    field: models.Field[Any, Any]
+    text: bool
+    max_length: int | None
+    other_validators: bool
+
+    def errors(self, value: Any) -> list[str]:
+        if self.text and isinstance(value, str):
+            if value == "":
+                fails = not self.field.blank
+            elif self.max_length is not None and len(value) > self.max_length:
+                fails = True
+            elif self.other_validators:
+                # A non-empty text within its length: Field.clean would only run the
+                # validators (to_python keeps it, validate passes), so run just those.
+                try:
+                    self.field.run_validators(value)
+                except ValidationError as exc:
+                    return list(exc.messages)
+                return []
+            else:
+                fails = False
+            if not fails:
+                return []
+        elif isinstance(value, bool) and isinstance(self.field, models.BooleanField):
+            return []
+        try:
+            self.field.clean(value, None)
+        except ValidationError as exc:
+            return list(exc.messages)
+        return []
+
+
+_CHECKS: dict[type[models.Model], dict[str, _FieldCheck]] = {}
+
+
+def _field_checks(model: type[models.Model]) -> dict[str, _FieldCheck]:
+    checks = _CHECKS.get(model)
+    if checks is None:
+        checks = {}
+        for model_field in model._meta.concrete_fields:
+            if model_field.is_relation:
+                continue
+            text = isinstance(model_field, models.CharField | models.TextField) and not model_field.choices
+            others = [v for v in model_field.validators if not isinstance(v, MaxLengthValidator)]
+            checks[model_field.name] = _FieldCheck(model_field, text, getattr(model_field, "max_length", None), bool(others))
+        _CHECKS[model] = checks
+    return checks
+
+
+def field_errors(model: type[models.Model], data: dict[str, Any], names: tuple[str, ...]) -> dict[str, list[str]]:
+    """What ``full_clean`` says about these values: each field's own validation
+    (``Field.clean``: blank, choices, length, e-mail and web addresses, ranges) and the
+    model's name rule. Relations are checked by the caller."""
+    checks = _field_checks(model)
+    errors: dict[str, list[str]] = {}
+    for name, value in data.items():
+        check = checks.get(name)
+        if check is None:
+            continue
+        # The common case inline (a valid short text): the same test as _FieldCheck.errors.
+        if (check.text and value.__class__ is str and value and not check.other_validators
+                and (check.max_length is None or len(value) <= check.max_length)):
+            continue
+        if messages := check.errors(value):
+            errors[name] = messages
+    for name, message in name_errors(data, names).items():
+        errors.setdefault(name, []).append(message)
+    return errors
+
+
+def problems_of(row: int, error: ValidationError | dict[str, list[str]]) -> list[ImportProblem]:
+    messages = error if isinstance(error, dict) else error.message_dict
+    return [
+        ImportProblem(row, "external_id" if name == NON_FIELD_ERRORS else name, message)
+        for name, items in messages.items()
+        for message in items
+    ]
+
+
+def unique_message(model: type[models.Model]) -> str:
+    """The message ``full_clean`` gives for a taken (source, record id)."""
+    return str(model().unique_error_message(model, ("source", "external_id")).messages[0])
+
+
+def taken_ids(session: ImportSession, model: type[models.Model]) -> set[str]:
+    taken = session.taken_ids.get(model)
+    if taken is None:
+        rows = model._default_manager.filter(source=session.source).values_list("external_id", flat=True)
+        taken = session.taken_ids[model] = {str(value) for value in rows.iterator(chunk_size=20_000)}
+    return taken
+
+
+def visible_by_record_id(session: ImportSession, model: type[Any], ids: list[str], related: str) -> dict[str, Any]:
+    """The records of these record ids that the actor may see (others: as if missing)."""
+    found: dict[str, Any] = {}
+    if session.actor is None:
+        queryset = model._default_manager.all()
+    else:
+        queryset = scoped(session.actor, model)
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start : start + LOOKUP_CHUNK]
+        for record in queryset.filter(source=session.source, external_id__in=chunk).select_related(related):
+            found[record.external_id] = record
+    return found
+
+
+def refusal_of(session: ImportSession, record: models.Model) -> str:
+    """``require_change``'s message when the actor may not change ``record``, else ""."""
+    if session.actor is None:
+        return ""
+    try:
+        require_change(session.actor, record)
+    except PermissionDeniedError as exc:
+        return str(exc)
+    return ""
+
+
+def cached_values(session: ImportSession, item: object, row: int, new: bool) -> dict[str, Any] | None:
+    """The values cleaned when this very row object was checked as new / existing."""
+    entry = session.cleaned.get(row)
+    return entry[2] if entry is not None and entry[0] is item and entry[1] == new else None
+
+
+def apply_values(record: models.Model, values: dict[str, Any], names: Iterable[str]) -> dict[str, list[Any]]:
+    before = audit.snapshot(record)
+    for name in names:
+        if name in values:
+            setattr(record, name, values[name])
+    return audit.diff(before, audit.snapshot(record))
+
+
+def write_rows(
+    session: ImportSession, model: type[models.Model], new_rows: list[dict[str, Any]],
+    changed: list[tuple[Any, dict[str, list[Any]]]], compare: tuple[str, ...],
+) -> list[Any]:
+    """The fast write path: multi-row INSERT / COPY, one bulk UPDATE, audit entries in
+    bulk, search entries queued for after the commit."""
+    columns, values = bulk.complete_rows(model, new_rows)
+    created = bulk.insert_rows(model, columns, values)
+    if changed:
+        for record, _diff in changed:
+            record.version += 1
+            record.updated_at = session.now
+        model._default_manager.bulk_update(
+            [record for record, _ in changed], [*compare, "version", "updated_at"], batch_size=500
+        )
+    audit.record_created_many(actor=session.actor, instances=created)
+    audit.record_many(actor=session.actor, action=AuditAction.UPDATE, entries=changed)
+    search.index_later(model, [obj.pk for obj in created] + [obj.pk for obj, _ in changed])
+    taken_ids(session, model).update(str(obj.external_id) for obj in created)
+    return created

@@ -1,0 +1,315 @@
+"""Bulk writes of accounts and contacts for imports (STYLE rule 12).
+
+``accounts_import`` and ``contacts_import`` take typed rows (the importer in
+``tandem.integrations.importing`` reads files and maps columns; it decides nothing
+here) and apply exactly the rules of the single-record services, by calling the same
+rule helpers:
+
+* accounts: ``_new_account_fields`` / ``_changed_account_fields`` (cleaning, the default
+  owner, who may own an account), ``_lifecycle_start`` (lifecycle and its dates),
+  ``rules.check_in_due`` (the check-in date), ``require_create`` / ``require_change``;
+* contacts: ``_clean_contact_data`` and ``require_change`` on the contact's account;
+* both: the model's field validation (lengths, e-mail and web addresses, blanks) and
+  its name rule (:func:`tandem.clients.models.name_errors`), with Django's messages.
+
+Records are looked up only through the actor's scope (``core.permissions.scoped``, the
+selectors' scoping): an account the actor cannot see is answered exactly like one that
+does not exist. Record ids are unique per source, so an id already taken by a record
+the actor cannot see is refused with the uniqueness message ``account_create`` gives.
+
+What differs is how rows are written (``tandem.core.bulk``: multi-row INSERT or COPY,
+``audit.record_created_many``, search entries queued after commit), never which rows
+are allowed. An import never changes the owner or the lifecycle of an existing account
+(a reassignment or a lifecycle move goes through its own service).
+
+Each call checks (``dry_run=True``) or writes one batch; an :class:`ImportSession` carries
+what an import learns across its batches. Rows checked once in a session are not
+cleaned again when the same row objects are written (their permissions and look-ups are).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
+
+from tandem.clients.models import (
+    ACCOUNT_NAME_FIELDS,
+    CONTACT_NAME_FIELDS,
+    Account,
+    AccountStatusChange,
+    Contact,
+    Lifecycle,
+)
+from tandem.clients.services._import_support import (
+    LOOKUP_CHUNK,
+    ImportOutcome,
+    ImportProblem,
+    ImportSession,
+    apply_values,
+    cached_values,
+    field_errors,
+    import_session,
+    problems_of,
+    refusal_of,
+    taken_ids,
+    unique_message,
+    visible_by_record_id,
+    write_rows,
+)
+from tandem.clients.services.accounts import (
+    _changed_account_fields,
+    _lifecycle_start,
+    _new_account_fields,
+    _status_change,
+)
+from tandem.clients.services.contacts import _clean_contact_data
+from tandem.clients.services.rules import check_in_due
+from tandem.core import search
+from tandem.core.permissions import require_create, scoped
+from tandem.core.types import Actor
+
+# What an import may set; everything else keeps its default (or its current value).
+__all__ = [
+    "AccountImportRow", "ContactImportRow", "ImportOutcome", "ImportProblem", "ImportSession",
+    "accounts_import", "contacts_import", "import_session",
+]
+
+ACCOUNT_IMPORT_FIELDS = (
+    "name", "industry", "website", "domain", "phone", "city", "country", "employee_count",
+    "annual_revenue", "description", "owner",
+)
+ACCOUNT_COMPARE_FIELDS = tuple(name for name in ACCOUNT_IMPORT_FIELDS if name != "owner")
+CONTACT_IMPORT_FIELDS = (
+    "first_name", "last_name", "email", "phone", "mobile", "job_title", "department",
+    "email_opt_out", "do_not_call",
+)
+CONTACT_COMPARE_FIELDS = ("account_id", *CONTACT_IMPORT_FIELDS)
+_CONTACT_IMPORT_SET = frozenset(CONTACT_IMPORT_FIELDS)
+
+
+@dataclass(frozen=True)
+class AccountImportRow:
+    """One account of a file: ``data`` holds :data:`ACCOUNT_IMPORT_FIELDS` values (an
+    ``owner`` is a user; left out, the single-record default applies)."""
+
+    row: int
+    external_id: str
+    data: dict[str, Any]
+    lifecycle: str = Lifecycle.PROSPECT
+
+
+@dataclass(frozen=True)
+class ContactImportRow:
+    """One contact of a file; its account by record id (same source) or else by name."""
+
+    row: int
+    external_id: str
+    data: dict[str, Any]
+    account_external_id: str = ""
+    account_name: str = ""
+
+
+# --- Accounts ------------------------------------------------------------------------------
+
+
+def accounts_import(
+    *, actor: Actor, rows: Sequence[AccountImportRow], session: ImportSession | None = None, dry_run: bool = False
+) -> ImportOutcome:
+    """Create or update (matched by source and record id) the accounts of ``rows``
+    under the rules of ``account_create`` / ``account_update``; refused rows are
+    reported, not written. Raises ``PermissionDeniedError`` when the actor may not
+    create accounts at all (as ``account_create`` does)."""
+    session = session or import_session(actor=actor, source="manual")
+    if actor is not None:
+        require_create(actor, Account)
+    outcome = ImportOutcome()
+    taken = taken_ids(session, Account)
+    known = [item.external_id for item in rows if item.external_id in taken]
+    existing = visible_by_record_id(session, Account, known, "owner__person") if known else {}
+    taken_message = unique_message(Account)
+    new_rows: list[dict[str, Any]] = []
+    changed: list[tuple[Any, dict[str, list[Any]]]] = []
+    for item in rows:
+        current = existing.get(item.external_id)
+        if current is None and item.external_id in taken:
+            outcome.problems.append(ImportProblem(item.row, "external_id", taken_message))
+            continue
+        if current is not None and (refusal := refusal_of(session, current)):
+            outcome.problems.append(ImportProblem(item.row, "external_id", refusal))
+            continue
+        values = cached_values(session, item, item.row, current is None)
+        if values is None:
+            try:
+                values = _account_values(session, item, new=current is None)
+            except ValidationError as exc:
+                outcome.problems.extend(problems_of(item.row, exc))
+                continue
+            session.cleaned[item.row] = (item, current is None, values)
+        if current is None:
+            new_rows.append(values)
+            outcome.created += 1
+            continue
+        diff = apply_values(current, values, ACCOUNT_COMPARE_FIELDS)
+        if diff:
+            changed.append((current, diff))
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+    if not dry_run:
+        created = write_rows(session, Account, new_rows, changed, ACCOUNT_COMPARE_FIELDS)
+        AccountStatusChange.objects.bulk_create(
+            [_status_change(actor=actor, account=account, from_status="", to_status=account.lifecycle,
+                            at=session.now, reason="imported") for account in created],
+            batch_size=1000,
+        )
+        renamed = [account.pk for account, diff in changed if "name" in diff]
+        if renamed:  # contacts are found by their account's name too
+            search.index_later(Contact, list(Contact.objects.filter(account_id__in=renamed).values_list("pk", flat=True)))
+    return outcome
+
+
+def _account_values(session: ImportSession, item: AccountImportRow, *, new: bool) -> dict[str, Any]:
+    """The row's columns (a new account's complete row), by the single-record rules."""
+    if not item.external_id:
+        raise ValidationError({"external_id": "Every imported record needs its record id."})
+    if new:
+        data = _new_account_fields(actor=session.actor, data=item.data)
+        data.update(_lifecycle_start(item.lifecycle, session.now))
+    else:
+        data = _changed_account_fields(actor=session.actor, data={k: v for k, v in item.data.items() if k != "owner"})
+    required = {"name": ""} if new else {}
+    errors = field_errors(Account, {**required, **data, "external_id": item.external_id}, ACCOUNT_NAME_FIELDS)
+    if errors:
+        raise ValidationError(errors)
+    if not new:
+        return data
+    owner = data.pop("owner", None)
+    row = {
+        "source": session.source, "external_id": item.external_id, "owner_id": owner.pk if owner is not None else None,
+        "created_at": session.now, "updated_at": session.now, **data,
+    }
+    row["check_in_due_at"] = check_in_due(Account(**row), session.cadence)
+    return row
+
+
+# --- Contacts ------------------------------------------------------------------------------
+
+
+def contacts_import(
+    *, actor: Actor, rows: Sequence[ContactImportRow], session: ImportSession | None = None, dry_run: bool = False
+) -> ImportOutcome:
+    """Create or update (matched by source and record id) the contacts of ``rows``
+    under the rules of ``contact_create`` / ``contact_update`` / ``contact_move``. The
+    account is found among those the actor may see, by record id of the same source or
+    else by its exact name (case aside): a hidden account is answered like a missing one."""
+    session = session or import_session(actor=actor, source="manual")
+    outcome = ImportOutcome()
+    _load_accounts(session, rows)
+    taken = taken_ids(session, Contact)
+    known = [item.external_id for item in rows if item.external_id in taken]
+    existing = visible_by_record_id(session, Contact, known, "account__owner__person") if known else {}
+    taken_message = unique_message(Contact)
+    new_rows: list[dict[str, Any]] = []
+    changed: list[tuple[Any, dict[str, list[Any]]]] = []
+    for item in rows:
+        account, problem = _account_of(session, item)
+        if problem is not None:
+            outcome.problems.append(problem)
+            try:  # the row's other problems too, so a file is fixed in one go
+                _contact_values(session, item)
+            except ValidationError as exc:
+                outcome.problems.extend(problems_of(item.row, exc))
+            continue
+        assert account is not None
+        current = existing.get(item.external_id)
+        if current is None and item.external_id in taken:
+            outcome.problems.append(ImportProblem(item.row, "external_id", taken_message))
+            continue
+        if current is not None and (refusal := refusal_of(session, current)):
+            outcome.problems.append(ImportProblem(item.row, "external_id", refusal))
+            continue
+        values = cached_values(session, item, item.row, True)
+        if values is None:
+            try:
+                values = _contact_values(session, item)
+            except ValidationError as exc:
+                outcome.problems.extend(problems_of(item.row, exc))
+                continue
+            session.cleaned[item.row] = (item, True, values)
+        if current is None:
+            values["account_id"] = account.pk  # the row's own dict: cleaned for this import only
+            new_rows.append(values)
+            outcome.created += 1
+            continue
+        diff = apply_values(current, {**values, "account_id": account.pk}, CONTACT_COMPARE_FIELDS)
+        if diff:
+            changed.append((current, diff))
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+    if not dry_run:
+        write_rows(session, Contact, new_rows, changed, CONTACT_COMPARE_FIELDS)
+    return outcome
+
+
+def _load_accounts(session: ImportSession, rows: Sequence[ContactImportRow]) -> None:
+    """Look up, among the accounts the actor may see, those the rows name: by record id
+    or by name (case aside), each once per import."""
+    wanted = list({item.account_external_id for item in rows if item.account_external_id} - session.accounts_by_id.keys())
+    if wanted:
+        found = visible_by_record_id(session, Account, wanted, "owner__person")
+        session.accounts_by_id.update({ref: found.get(ref) for ref in wanted})
+    names = list({item.account_name.lower() for item in rows if not item.account_external_id and item.account_name}
+                 - session.accounts_by_name.keys())
+    if names:
+        queryset = Account.objects.all() if session.actor is None else scoped(session.actor, Account)
+        matches: dict[str, list[Account]] = {}
+        for start in range(0, len(names), LOOKUP_CHUNK):
+            chunk = names[start : start + LOOKUP_CHUNK]
+            for account in queryset.annotate(lower_name=Lower("name")).filter(lower_name__in=chunk).select_related("owner__person"):
+                matches.setdefault(account.lower_name, []).append(account)
+        for name in names:
+            found_by_name = matches.get(name, [])
+            session.accounts_by_name[name] = (found_by_name[0] if len(found_by_name) == 1 else None, len(found_by_name) > 1)
+
+
+def _account_of(session: ImportSession, item: ContactImportRow) -> tuple[Account | None, ImportProblem | None]:
+    if item.account_external_id:
+        reference = "account_external_id"
+        account = session.accounts_by_id.get(item.account_external_id)
+        if account is None:
+            return None, ImportProblem(item.row, reference, f"No account with record id {item.account_external_id!r} from this source.")
+    elif item.account_name:
+        reference = "account_name"
+        account, several = session.accounts_by_name.get(item.account_name.lower(), (None, False))
+        if account is None:
+            message = "Several accounts have this name." if several else f"No account named {item.account_name!r}."
+            return None, ImportProblem(item.row, reference, message)
+    else:
+        return None, ImportProblem(item.row, "account_external_id", "No account given.")
+    refusal = session.changeable.get(account.pk)
+    if refusal is None:
+        refusal = session.changeable[account.pk] = refusal_of(session, account)
+    if refusal:
+        return None, ImportProblem(item.row, reference, refusal)
+    return account, None
+
+
+def _contact_values(session: ImportSession, item: ContactImportRow) -> dict[str, Any]:
+    if not item.external_id:
+        raise ValidationError({"external_id": "Every imported record needs its record id."})
+    if not item.data.keys() <= _CONTACT_IMPORT_SET:
+        unknown = sorted(set(item.data) - _CONTACT_IMPORT_SET)
+        raise ValidationError({name: "This field cannot be set here." for name in unknown})
+    data = _clean_contact_data(item.data)
+    data.setdefault("last_name", "")  # required: blank is refused like full_clean does
+    data["external_id"] = item.external_id
+    errors = field_errors(Contact, data, CONTACT_NAME_FIELDS)
+    if errors:
+        raise ValidationError(errors)
+    data.update(source=session.source, created_at=session.now, updated_at=session.now)
+    return data
