@@ -19,11 +19,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_areas": [], "nav_items": [], "user_menu": []}
     areas = registry.navigation_for(user, request.path)
+    user_menu = registry.user_menu_for(user, request.path)
     return {
         "nav_areas": areas,
+        "sidebar_html": registry.sidebar_html(areas),
+        "user_menu_html": registry.user_menu_html(user_menu),
         # The same links flat, in the order shown (tests and pages that list them).
         "nav_items": [{"label": link.label, "url": link.url, "active": link.active} for area in areas for link in area.links],
-        "user_menu": registry.user_menu_for(user, request.path),
+        "user_menu": user_menu,
         # Counted only when a template shows it (the layout's top bar): one query per page.
         "notification_badge": UnreadBadge(user),
     }

@@ -25,11 +25,15 @@ policies theirs in :mod:`tandem.core.permissions`, demo steps theirs in
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 # --- Navigation ----------------------------------------------------------------------
 
@@ -63,10 +67,22 @@ class NavEntry:
     url_kwargs: Callable[[Any], dict[str, Any]] | None = None
 
     def url_for(self, user: Any) -> str | None:
+        if self.url_kwargs is None:
+            return _reverse_plain(self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
         try:
-            return reverse(self.url_name, kwargs=self.url_kwargs(user) if self.url_kwargs else None)
+            return reverse(self.url_name, kwargs=self.url_kwargs(user))
         except NoReverseMatch:
             return None
+
+
+@functools.lru_cache(maxsize=512)
+def _reverse_plain(url_name: str, prefix: str, urlconf: Any) -> str | None:
+    """The URL of an entry without arguments: the same on every page, so reversed once
+    per URL configuration (the layout shows some twenty on every page)."""
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
 
 
 NAV_ENTRIES: list[NavEntry] = []
@@ -153,6 +169,41 @@ def navigation_for(user: Any, path: str) -> list[NavArea]:
             links = [NavLink(entry.label, url, entry.icon, url == active) for entry, url in rows]
             areas.append(NavArea(key, headings[key], links))
     return areas
+
+
+def sidebar_html(areas: Iterable[NavArea]) -> SafeString:
+    """The sidebar's areas as HTML, written in Python: it is on every page, and the
+    template loop cost about a millisecond a page (the same markup, escaped alike)."""
+    parts = []
+    for area in areas:
+        key = escape(area.key)
+        parts.append('      <div class="sidebar-area">\n')
+        if area.label:
+            parts.append(f'        <div class="sidebar-heading" id="nav-area-{key}">{escape(area.label)}</div>\n')
+        labelled = f' aria-labelledby="nav-area-{key}"' if area.label else ""
+        parts.append(f'        <ul class="sidebar-links"{labelled} data-area="{key}">\n')
+        for link in area.links:
+            active = " active" if link.active else ""
+            current = ' aria-current="page"' if link.active else ""
+            parts.append(
+                f'          <li><a class="sidebar-link{active}" href="{escape(link.url)}"{current}>'
+                f'<i class="ti ti-{escape(link.icon)}" aria-hidden="true"></i><span>{escape(link.label)}</span></a></li>\n'
+            )
+        parts.append("        </ul>\n      </div>\n")
+    return mark_safe("".join(parts))  # noqa: S308  (every value above is escaped)
+
+
+def user_menu_html(links: Iterable[NavLink]) -> SafeString:
+    """The user menu's entries as HTML (see :func:`sidebar_html`)."""
+    parts = []
+    for link in links:
+        active = " active" if link.active else ""
+        current = ' aria-current="page"' if link.active else ""
+        parts.append(
+            f'            <li><a class="dropdown-item{active}" href="{escape(link.url)}"{current}>'
+            f'<i class="ti ti-{escape(link.icon)}" aria-hidden="true"></i>{escape(link.label)}</a></li>\n'
+        )
+    return mark_safe("".join(parts))  # noqa: S308  (every value above is escaped)
 
 
 def user_menu_for(user: Any, path: str) -> list[NavLink]:
