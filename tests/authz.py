@@ -189,6 +189,12 @@ def example_value(
     if kind in ("integer", "number"):
         return max(1, schema.get("minimum", 1))
     fmt = schema.get("format", "")
+    # Dates and times first: their schema also has a pattern (the year range), which a
+    # bare date would match for a date-time too.
+    if fmt == "date":
+        return "2031-01-06"
+    if fmt == "date-time":
+        return "2031-01-06T10:00:00Z"
     if "pattern" in schema or "maxLength" in schema:
         fitting = [
             candidate
@@ -198,10 +204,6 @@ def example_value(
         ]
         if fitting:
             return fitting[0]
-    if fmt == "date":
-        return "2031-01-06"
-    if fmt == "date-time":
-        return "2031-01-06T10:00:00Z"
     if "email" in name:
         return "matrix@example.test"
     if name == "time_zone":

@@ -84,7 +84,7 @@ def test_select_measures_in_order_and_by_name():
     assert [item.name for item in runner.select_measures()][:5] == ["P2", "P3", "P4", "P5", "P7"]
     assert [item.name for item in runner.select_measures(["P7", "P2", "P7"])] == ["P7", "P2"]
     with pytest.raises(
-        LookupError, match="unknown measure\\(s\\) P99, X; known: P2, P3, P4, P5, P7, P2C, P3C"
+        LookupError, match="unknown measure\\(s\\) P99, X; known: P2, P3, P4, P5, P7, P2C, P2H, P3C, P3H"
     ):
         runner.select_measures(["P2", "P99", "X"])
 
@@ -162,6 +162,6 @@ def test_tandem_bench_builds_its_own_temporary_database(tmp_path: Path):
     assert len(lines) == 1
     fields = parse(lines[0])
     check_p3(fields)
-    assert fields["users"] == "10/100"
+    assert fields["users"] == "30/300"  # the demo never has fewer than 30 people
     assert "temporary SQLite database" in completed.stderr
     assert list(tmp_path.iterdir()) == []  # the temporary database is removed

@@ -77,6 +77,9 @@ def run_import(
     progress: Progress | None = None,
     encoding: str | None = None,
 ) -> ImportJob:
+    """Read, map, check and (unless ``dry_run`` or refused) write one file, in three
+    passes: parse every row, let the clients services check each batch, then write the
+    batches, each in its own transaction, recording progress so a stopped import resumes."""
     if actor is not None and not may_import(actor):
         raise PermissionDeniedError("Only account managers and administrators import client data.")
     if source not in ImportSource.values:
@@ -88,6 +91,35 @@ def run_import(
     if object_name not in IMPORTERS:
         raise FileRejected(f"Unknown object {object_name!r}; choose accounts or contacts.")
     importer = IMPORTERS[object_name]
+    effective = _effective_mapping(table, importer, mapping, f"{file_name} cannot be imported as {source} {object_name}")
+    context = ImportContext(actor=actor, source=source, mapping=effective)
+    importer.prepare(context)
+
+    valid, errors, error_count = _parse_rows(table, importer, context, effective)
+    ready, would, refused_count = _check_batches(importer, context, valid, errors, batch_size)
+    error_count += refused_count
+    total = len(ready) + len({e["row"] for e in errors})
+    errors.sort(key=lambda item: (item["row"], item["column"]))
+    digest = hashlib.sha256(raw).hexdigest()
+    job_fields: dict[str, Any] = {
+        "created_by": actor if actor is not None else None, "source": source, "object": object_name,
+        "file_name": file_name[:255], "file_sha256": digest, "dry_run": dry_run, "skip_invalid": skip_invalid,
+        "mapping": effective, "total_rows": total, "error_count": error_count, "errors": errors,
+        "warnings": context.warnings[:MAX_STORED_ERRORS],
+    }
+    if dry_run or (error_count and not skip_invalid):
+        status = ImportStatus.INVALID if error_count and not skip_invalid else ImportStatus.VALIDATED
+        return ImportJob.objects.create(
+            **job_fields, status=status, finished_at=timezone.now(),
+            created_count=would[0], updated_count=would[1],
+            message="Nothing was written." + (f" {error_count} problem(s) to fix first." if error_count else ""),
+        )
+    return _write_batches(importer, context, ready, job_fields, batch_size, progress)
+
+
+def _effective_mapping(table: Any, importer: Any, mapping: Mapping[str, str] | None, refusal: str) -> dict[str, str]:
+    """The columns found for each field, with the caller's choices applied (an empty
+    header leaves a field out); refuses the file when a required field has no column."""
     effective = auto_mapping(table.headers, importer.fields)
     for field_name, header in (mapping or {}).items():
         if header:
@@ -97,11 +129,20 @@ def run_import(
     problems = validate_mapping(effective, table.headers, importer.fields)
     if problems:
         detail = "; ".join(f"{name}: {message}" for name, message in sorted(problems.items()))
-        raise FileRejected(f"{file_name} cannot be imported as {source} {object_name}: {detail}.")
-    context = ImportContext(actor=actor, source=source, mapping=effective)
-    importer.prepare(context)
+        raise FileRejected(f"{refusal}: {detail}.")
+    return effective
 
-    # Pass 1: parse every row (pure Python), find duplicates within the file.
+
+def _store_error(errors: list[dict[str, Any]], row: int, column: str, message: str) -> None:
+    if len(errors) < MAX_STORED_ERRORS:
+        errors.append({"row": row, "column": column, "message": message})
+
+
+def _parse_rows(
+    table: Any, importer: Any, context: ImportContext, effective: Mapping[str, str]
+) -> tuple[list[Any], list[dict[str, Any]], int]:
+    """Pass 1: parse every row (pure Python) and find duplicates within the file.
+    Returns the parsed rows, the stored errors and how many errors there were."""
     errors: list[dict[str, Any]] = []
     error_count = 0
     valid: list[Any] = []
@@ -121,14 +162,20 @@ def run_import(
         if cleaned is None:
             error_count += len(row_errors)
             for column, message in row_errors:
-                if len(errors) < MAX_STORED_ERRORS:
-                    errors.append({"row": row_number, "column": column, "message": message})
+                _store_error(errors, row_number, column, message)
         else:
             valid.append(cleaned)
+    return valid, errors, error_count
 
-    # Pass 2: the clients services check each batch under their rules (reads only).
+
+def _check_batches(
+    importer: Any, context: ImportContext, valid: list[Any], errors: list[dict[str, Any]], batch_size: int
+) -> tuple[list[Any], list[int], int]:
+    """Pass 2: the clients services check each batch under their rules (reads only).
+    Returns the rows ready to write, [would create, would update] and the refusals."""
     ready: list[Any] = []
     would = [0, 0]  # created, updated (changed or not)
+    refused_count = 0
     for start in range(0, len(valid), batch_size):
         batch = valid[start : start + batch_size]
         outcome, refused = importer.check(context, batch)
@@ -137,30 +184,21 @@ def run_import(
         would[0] += outcome.created
         would[1] += outcome.updated + outcome.unchanged
         for number, column, message in refused:
-            error_count += 1
-            if len(errors) < MAX_STORED_ERRORS:
-                errors.append({"row": number, "column": column, "message": message})
-    total = len(ready) + len({e["row"] for e in errors})
-    errors.sort(key=lambda item: (item["row"], item["column"]))
-    digest = hashlib.sha256(raw).hexdigest()
-    job_fields: dict[str, Any] = {
-        "created_by": actor if actor is not None else None, "source": source, "object": object_name,
-        "file_name": file_name[:255], "file_sha256": digest, "dry_run": dry_run, "skip_invalid": skip_invalid,
-        "mapping": effective, "total_rows": total, "error_count": error_count, "errors": errors,
-        "warnings": context.warnings[:MAX_STORED_ERRORS],
-    }
-    if dry_run or (error_count and not skip_invalid):
-        status = ImportStatus.INVALID if error_count and not skip_invalid else ImportStatus.VALIDATED
-        return ImportJob.objects.create(
-            **job_fields, status=status, finished_at=timezone.now(),
-            created_count=would[0], updated_count=would[1],
-            message="Nothing was written." + (f" {error_count} problem(s) to fix first." if error_count else ""),
-        )
+            refused_count += 1
+            _store_error(errors, number, column, message)
+    return ready, would, refused_count
 
+
+def _write_batches(
+    importer: Any, context: ImportContext, ready: list[Any], job_fields: dict[str, Any], batch_size: int,
+    progress: Progress | None,
+) -> ImportJob:
+    """Pass 3: write the batches, each in its own transaction, resuming a stopped import
+    of the same file by the same person where it stopped."""
     job = (
         ImportJob.objects.filter(
-            created_by=job_fields["created_by"], source=source, object=object_name, file_sha256=digest,
-            status__in=[ImportStatus.RUNNING, ImportStatus.FAILED], dry_run=False,
+            created_by=job_fields["created_by"], source=job_fields["source"], object=job_fields["object"],
+            file_sha256=job_fields["file_sha256"], status__in=[ImportStatus.RUNNING, ImportStatus.FAILED], dry_run=False,
         ).order_by("-created_at").first()
     )
     if job is None:
