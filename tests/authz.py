@@ -358,24 +358,13 @@ def build_world(users_by_role: dict[str, Any]) -> World:
 def build_records(world: World) -> None:
     """The records of the apps beyond people (clients, import jobs, notifications) for
     the role users of ``world`` (``world.extra["stan"]``, a user in no team, is needed)."""
-    _seed_rules()
+    from tests.clients.factories import seed_service_rules
+
+    seed_service_rules()
     _build_clients(world)
     _build_imports(world)
     _build_notifications(world)
     _build_saved_views(world)
-
-
-def _seed_rules() -> None:
-    """The cadence and SLA rules a migration seeds, back if a test that flushes the
-    database (``transactional_db``) ran before on this worker and removed them."""
-    from tandem.clients.models import CadenceRule, SlaRule
-    from tandem.clients.services.rules import DEFAULT_CHECK_IN_DAYS, DEFAULT_SLA_HOURS
-
-    for tier, days in DEFAULT_CHECK_IN_DAYS.items():
-        CadenceRule.objects.get_or_create(tier=tier, defaults={"check_in_days": days})
-    for tier, hours_by_priority in DEFAULT_SLA_HOURS.items():
-        for priority, hours in hours_by_priority.items():
-            SlaRule.objects.get_or_create(tier=tier, priority=priority, defaults={"response_hours": hours})
 
 
 def _build_clients(world: World) -> None:

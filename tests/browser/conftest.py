@@ -21,6 +21,7 @@ from django.conf import settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tandem.core.demo import DEMO_LOGINS, DEMO_PASSWORD, run_demo
+from tests.clients.factories import seed_service_rules
 
 CHROMIUM = Path(os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -69,7 +70,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def demo_data(transactional_db: None) -> dict[str, str]:
-    """The demo organisation; returns the demo logins as ``{role: e-mail}``."""
+    """The demo organisation; returns the demo logins as ``{role: e-mail}``. The rules a
+    migration seeds come first, as on a fresh database (an earlier test's flush removed them)."""
+    seed_service_rules()
     result = run_demo(scale=DEMO_SCALE)
     assert result.created
     return {login.role: login.email for login in DEMO_LOGINS}

@@ -6,7 +6,8 @@ import itertools
 from typing import Any
 
 from tandem.clients import services
-from tandem.clients.models import Account, Contact, Inquiry, Interaction
+from tandem.clients.models import Account, CadenceRule, Contact, Inquiry, Interaction, SlaRule
+from tandem.clients.rules import DEFAULT_CHECK_IN_DAYS, DEFAULT_SLA_HOURS
 
 _counter = itertools.count(1)
 
@@ -37,3 +38,13 @@ def make_interaction(*, account: Account, **data: Any) -> Interaction:
 def make_inquiry(*, account: Account, **kwargs: Any) -> Inquiry:
     kwargs.setdefault("subject", "Question about the invoice")
     return services.inquiry_create(actor=None, account=account, **kwargs)
+
+
+def seed_service_rules() -> None:
+    """The cadence and SLA rules a migration seeds, back if a test that flushes the
+    database (``transactional_db``) ran before on the same worker and removed them."""
+    for tier, days in DEFAULT_CHECK_IN_DAYS.items():
+        CadenceRule.objects.get_or_create(tier=tier, defaults={"check_in_days": days})
+    for tier, by_priority in DEFAULT_SLA_HOURS.items():
+        for priority, hours in by_priority.items():
+            SlaRule.objects.get_or_create(tier=tier, priority=priority, defaults={"response_hours": hours})

@@ -11,10 +11,9 @@ import pytest
 from django.urls import reverse
 
 from tandem.clients.models import Account, CadenceRule, SlaRule
-from tandem.clients.services.rules import DEFAULT_CHECK_IN_DAYS, DEFAULT_SLA_HOURS
 from tandem.core.audit import history_for
 from tandem.core.models import AuditAction
-from tests.clients.factories import make_account
+from tests.clients.factories import make_account, seed_service_rules
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +25,7 @@ PAGE_QUERIES = 6
 
 @pytest.fixture(autouse=True)
 def rules(db):
-    """The rules the migration seeds (back if a flushing test removed them)."""
-    for tier, days in DEFAULT_CHECK_IN_DAYS.items():
-        CadenceRule.objects.get_or_create(tier=tier, defaults={"check_in_days": days})
-    for tier, by_priority in DEFAULT_SLA_HOURS.items():
-        for priority, hours in by_priority.items():
-            SlaRule.objects.get_or_create(tier=tier, priority=priority, defaults={"response_hours": hours})
+    seed_service_rules()
 
 
 def sla_url(rule: SlaRule) -> str:
