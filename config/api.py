@@ -23,6 +23,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from tandem.clients.api import router as clients_router
+from tandem.commercial.api import router as commercial_router
 from tandem.core.api import API_AUTH, UserRateThrottle, error_body, install_error_handlers
 from tandem.core.api_docs import TandemDocs
 from tandem.people.api import router as people_router
@@ -93,3 +94,4 @@ install_error_handlers(api)
 
 api.add_router("", people_router)
 api.add_router("", clients_router)
+api.add_router("", commercial_router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.people",
     "tandem.clients",
+    "tandem.commercial",
     "tandem.integrations",
 ]
 

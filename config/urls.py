@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("tandem.people.urls_auth")),
     path("people/", include("tandem.people.urls")),
     path("clients/", include("tandem.clients.urls")),
+    path("sales/", include("tandem.commercial.urls")),
     path("imports/", include("tandem.integrations.urls")),
     path("", include("tandem.core.urls")),
     path("admin/", admin.site.urls),

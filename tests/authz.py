@@ -359,9 +359,12 @@ def build_records(world: World) -> None:
     """The records of the apps beyond people (clients, import jobs, notifications) for
     the role users of ``world`` (``world.extra["stan"]``, a user in no team, is needed)."""
     from tests.clients.factories import seed_service_rules
+    from tests.commercial.factories import seed_stages
 
     seed_service_rules()
+    seed_stages()
     _build_clients(world)
+    _build_commercial(world)
     _build_imports(world)
     _build_notifications(world)
     _build_saved_views(world)
@@ -467,6 +470,19 @@ def _build_clients(world: World) -> None:
     world.extra["accounts"] = accounts
 
 
+def _build_commercial(world: World) -> None:
+    """The catalog and one record of every commercial kind for each account of
+    :func:`_build_clients` (so North Star's are hidden from the account manager)."""
+    from tests.commercial.factories import build_account_records, build_reference_data
+
+    reference = build_reference_data()
+    world.extra["commercial"] = {
+        key: build_account_records(account, product=reference["product"])
+        for key, account in world.extra["accounts"].items()
+    }
+    world.extra["catalog"] = reference
+
+
 def _build_imports(world: World) -> None:
     """Import jobs of Nora (hidden from the account manager), of the account manager and
     of the admin (dry runs, as the import page leaves them)."""
@@ -540,6 +556,14 @@ POOLS: dict[str, Callable[[World], list[models.Model]]] = {
     "clients.Inquiry": _all("clients.Inquiry"),
     "clients.CadenceRule": _all("clients.CadenceRule"),
     "clients.SlaRule": _all("clients.SlaRule"),
+    **{
+        f"commercial.{name}": _all(f"commercial.{name}")
+        for name in (
+            "Product", "PriceList", "PriceListItem", "RateCard", "RateCardLine", "ExchangeRate", "Stage",
+            "AccountPricing", "AccountPrice", "Opportunity", "OpportunityLine", "Quote", "Contract",
+            "BillingMilestone", "NegotiationRound", "RevenueEntry", "Budget", "Expense", "ProjectRequest",
+        )
+    },
     "integrations.ImportJob": _all("integrations.ImportJob"),
     "core.Notification": _all("core.Notification"),
     "core.SavedView": _all("core.SavedView"),

@@ -194,3 +194,19 @@ class SavedView(BusinessModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Sequence(models.Model):
+    """A named counter for numbered records (quotes ``Q-2026-0042``, contracts): drawn
+    with :func:`tandem.core.sequences.next_value`, one ``UPDATE … SET value = value + 1``
+    that locks the row until the caller's transaction ends, so parallel creators never
+    draw the same number."""
+
+    name = models.CharField(max_length=100, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"

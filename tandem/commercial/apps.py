@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CommercialConfig(AppConfig):
+    name = "tandem.commercial"
+    label = "commercial"
+    verbose_name = "Commercial"
+
+    def ready(self) -> None:
+        from tandem.commercial import navigation, policies  # noqa: F401  (navigation, policies)

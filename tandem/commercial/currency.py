@@ -1,0 +1,156 @@
+"""Currencies: every amount carries its currency; reports show the organisation's base
+currency (``people.OrganisationCalendar.currency``, set on the calendar settings page).
+
+An :class:`~tandem.commercial.models.ExchangeRate` says how many units of the base
+currency buy one unit of another currency from its date on. An amount dated D converts
+at the latest rate dated on or before D; a date after the last rate uses the last rate
+known. A missing rate (no rate on or before D) is :class:`MissingRateError`, naming the
+currency and the date, never a silent 1.0. Converted amounts are rounded to cents, half
+up, after multiplying.
+
+Two forms of the same rule: :func:`to_base` for one amount in Python, and
+:func:`base_amount` for a database expression inside aggregates (reports and KPIs sum
+in the database); :func:`require_rates` checks a queryset's (currency, date) pairs
+first, so a report never sums a NULL from a missing rate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
+
+from tandem.commercial.models import ExchangeRate
+from tandem.core.errors import DomainError
+from tandem.people.selectors import calendar_get
+
+CENT = Decimal("0.01")
+MONEY_FIELD = DecimalField(max_digits=30, decimal_places=10)
+MODEL_RATE_FIELD = DecimalField(max_digits=20, decimal_places=10)
+
+
+class MissingRateError(DomainError):
+    """No exchange rate for ``currency`` on or before ``date``."""
+
+    code = "missing_exchange_rate"
+    status_code = 422
+
+    def __init__(self, currency: str, date: dt.date, base: str) -> None:
+        super().__init__(
+            f"No exchange rate for {currency} on or before {date.isoformat()}: add one under "
+            f"Settings → Exchange rates (units of {base} for one {currency}) or import a rates file."
+        )
+        self.currency = currency
+        self.date = date
+
+
+def base_currency() -> str:
+    return calendar_get().currency
+
+
+def quantize(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def rate_on(currency: str, date: dt.date, *, base: str | None = None) -> Decimal:
+    """Units of the base currency for one ``currency`` on ``date`` (1 for the base)."""
+    base = base or base_currency()
+    if currency == base:
+        return Decimal(1)
+    rate = (
+        ExchangeRate.objects.filter(currency=currency, date__lte=date)
+        .order_by("-date")
+        .values_list("rate", flat=True)
+        .first()
+    )
+    if rate is None:
+        raise MissingRateError(currency, date, base)
+    return Decimal(rate)
+
+
+def to_base(amount: Decimal, currency: str, date: dt.date, *, base: str | None = None) -> Decimal:
+    """``amount`` of ``currency`` dated ``date`` in the base currency, to the cent."""
+    return quantize(Decimal(amount) * rate_on(currency, date, base=base))
+
+
+class RateTable:
+    """Every rate of some currencies, loaded once, for converting many amounts in Python
+    (e.g. a forecast's months) with the same rule as :func:`rate_on`."""
+
+    def __init__(self, currencies: Iterable[str], *, base: str | None = None) -> None:
+        self.base = base or base_currency()
+        wanted = sorted(set(currencies) - {self.base})
+        self._rates: dict[str, list[tuple[dt.date, Decimal]]] = {code: [] for code in wanted}
+        for code, date, rate in ExchangeRate.objects.filter(currency__in=wanted).order_by("currency", "date").values_list(
+            "currency", "date", "rate"
+        ):
+            self._rates[code].append((date, Decimal(rate)))
+
+    def rate(self, currency: str, date: dt.date) -> Decimal:
+        if currency == self.base:
+            return Decimal(1)
+        found: Decimal | None = None
+        for rate_date, rate in self._rates.get(currency, ()):
+            if rate_date > date:
+                break
+            found = rate
+        if found is None:
+            raise MissingRateError(currency, date, self.base)
+        return found
+
+    def to_base(self, amount: Decimal, currency: str, date: dt.date) -> Decimal:
+        return quantize(Decimal(amount) * self.rate(currency, date))
+
+
+def rate_subquery(currency_field: str, date_expression: Any) -> Subquery:
+    """The rate of the row's ``currency_field`` on the row's date, as a subquery (NULL when
+    there is none; :func:`require_rates` refuses those first)."""
+    return Subquery(
+        ExchangeRate.objects.filter(currency=OuterRef(currency_field), date__lte=date_expression)
+        .order_by("-date")
+        .values("rate")[:1],
+        output_field=MODEL_RATE_FIELD,
+    )
+
+
+
+def base_amount(amount_field: str, currency_field: str, date_field: str, *, base: str) -> Case:
+    """A database expression: the row's amount in the base currency (not rounded; sum
+    first, round the total with :func:`quantize`)."""
+    return Case(
+        When(**{currency_field: base}, then=ExpressionWrapper(F(amount_field) * Value(1), output_field=MONEY_FIELD)),
+        default=ExpressionWrapper(
+            F(amount_field) * rate_subquery(currency_field, OuterRef(date_field)), output_field=MONEY_FIELD
+        ),
+        output_field=MONEY_FIELD,
+    )
+
+
+def require_rates(queryset: models.QuerySet[Any], *, currency_field: str, date_field: str, base: str) -> None:
+    """:class:`MissingRateError` for the first (currency, date) of ``queryset`` that has no
+    rate on or before it: for each foreign currency, its earliest date must have one."""
+    earliest = (
+        queryset.exclude(**{currency_field: base})
+        .values(currency_field)
+        .annotate(first=models.Min(date_field))
+        .order_by(currency_field)
+    )
+    for row in earliest:
+        currency, first = row[currency_field], row["first"]
+        if isinstance(first, dt.datetime):
+            first = first.date()
+        if not ExchangeRate.objects.filter(currency=currency, date__lte=first).exists():
+            raise MissingRateError(currency, first, base)
