@@ -121,6 +121,12 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # Imports: only those who may import open these pages (403 for the others).
     "integrations:import_list": (CREATE, "integrations.ImportJob"),
     "integrations:import_create": (CREATE, "integrations.ImportJob"),
+    # Catalog, pricing, currencies: everyone reads the catalog, rate cards and rates;
+    # administrators change them (the models' can_create).
+    "/api/v1/products": (CREATE, "commercial.Product"),
+    "/api/v1/price-lists": (CREATE, "commercial.PriceList"),
+    "/api/v1/rate-cards": (CREATE, "commercial.RateCard"),
+    "/api/v1/exchange-rates": (CREATE, "commercial.ExchangeRate"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

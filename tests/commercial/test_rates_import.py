@@ -105,3 +105,30 @@ def test_an_account_manager_may_not_change_a_rate(admin_user, account_manager):
     with pytest.raises(PermissionDeniedError):
         services.exchange_rate_update(actor=account_manager, exchange_rate=rate, data={"rate": Decimal("2")})
     assert diff_tables(before, db_state()) == []
+
+
+# --- tandem import rates FILE ----------------------------------------------------------------
+
+
+def test_the_cli_imports_a_rates_file_and_again_changes_nothing(tmp_path, capsys, transactional_db):
+    from tandem import cli
+
+    path = tmp_path / "rates.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    assert cli.main(["import", "rates", str(path), "--quiet"]) == 0
+    assert "created: 3  updated: 0  unchanged: 0" in capsys.readouterr().out
+    assert cli.main(["import", "rates", str(path), "--quiet"]) == 0
+    assert "created: 0  updated: 0  unchanged: 3" in capsys.readouterr().out
+    assert len(stored()) == 3
+
+
+def test_the_cli_refuses_a_file_with_errors_naming_row_and_column(tmp_path, capsys, transactional_db):
+    from tandem import cli
+
+    path = tmp_path / "rates.csv"
+    path.write_text("date,currency,rate\n2031-01-01,USD,0.9\n2031-01-02,USD,abc\n", encoding="utf-8")
+    assert cli.main(["import", "rates", str(path), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "row 3, column rate: “abc” is not a rate" in err
+    assert "rates.csv was refused: 1 problem(s), nothing was written" in err
+    assert stored() == []
