@@ -127,6 +127,11 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "/api/v1/price-lists": (CREATE, "commercial.PriceList"),
     "/api/v1/rate-cards": (CREATE, "commercial.RateCard"),
     "/api/v1/exchange-rates": (CREATE, "commercial.ExchangeRate"),
+    "commercial:product_list": (READ, None),
+    "commercial:product_create": (CREATE, "commercial.Product"),
+    "commercial:price_list_list": (CREATE, "commercial.PriceList"),
+    "commercial:rate_card_list": (CREATE, "commercial.RateCard"),
+    "commercial:exchange_rates": (CREATE, "commercial.ExchangeRate"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.
