@@ -174,3 +174,12 @@ def test_making_a_card_the_default_takes_the_mark_off_the_other(admin_user):
     second = services.rate_card_create(actor=admin_user, data={"name": "2032", "is_default": True})
     first.refresh_from_db()
     assert (first.is_default, second.is_default) == (False, True)
+
+
+def test_a_negotiated_price_without_a_discount_leaves_the_account_wide_discount(account, product):
+    services.account_pricing_update(actor=None, account=account, data={"discount_percent": Decimal("5")})
+    row = services.account_price_create(actor=None, account=account, data={"product": product, "unit_price": Decimal("980.00")})
+    assert row.discount_percent is None
+    applied = price_for(account=account, product=product, on=ON)
+    assert (applied.discount_percent, applied.net_unit_price) == (Decimal("5.00"), Decimal("931.00"))
+    assert applied.rule == "Negotiated price for Acme, less Acme's account-wide 5% discount"

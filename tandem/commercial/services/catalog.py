@@ -282,6 +282,9 @@ def account_price_create(*, actor: SystemActor, account: Account, data: dict[str
     _require_account(actor, account)
     data = _clean(data, ACCOUNT_PRICE_FIELDS)
     data.setdefault("currency", account.currency)
+    # No discount given is "no negotiated discount" (the account-wide one applies), not 0 %.
+    data.setdefault("discount_percent", None)
+    data.setdefault("unit_price", None)
     _price_or_discount(data)
     product = data.get("product")
     if product is not None and AccountPrice.objects.filter(account=account, product=product).exists():
