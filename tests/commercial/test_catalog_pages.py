@@ -162,3 +162,11 @@ def test_exchange_rates_page_adds_and_uploads_rates(admin_user, member):
     assert client_for(member).post(url, {"action": "add", "date": "2031-04-01", "currency": "USD", "rate": "1"}).status_code == 403
     assert diff_tables(before, db_state()) == []
     assert "Add a rate" not in client_for(member).get(url).content.decode()
+
+
+def test_products_are_found_by_the_global_search_without_their_cost(member, product):
+    from tandem.core import search
+
+    hits = search.search(actor=member, query="advisory", types=[Product])
+    assert [(hit.title, hit.subtitle) for hit in hits] == [("Advisory day", "Consulting · 1,200.00 EUR")]
+    assert search.search(actor=member, query="700", types=[Product]) == []

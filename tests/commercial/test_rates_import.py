@@ -132,3 +132,21 @@ def test_the_cli_refuses_a_file_with_errors_naming_row_and_column(tmp_path, caps
     assert "row 3, column rate: “abc” is not a rate" in err
     assert "rates.csv was refused: 1 problem(s), nothing was written" in err
     assert stored() == []
+
+
+@pytest.mark.parametrize(
+    ("date", "currency", "rate"),
+    [("2031-01-01", "USD", "0.9"), ("2031-01-01", "EUR", "1"), ("2031-01-01", "USD", "0"), ("2031-01-01", "usd", "1.5")],
+)
+def test_the_import_and_the_single_rate_service_accept_and_refuse_the_same_rows(admin_user, date, currency, rate):
+    """STYLE rule 12: the bulk path allows exactly what the single-record service allows."""
+    try:
+        services.exchange_rate_create(
+            actor=admin_user, data={"date": dt.date.fromisoformat(date), "currency": currency, "rate": Decimal(rate)}
+        )
+        single = ("ok", stored())
+    except ValidationError:
+        single = ("refused", stored())
+    ExchangeRate.objects.all().delete()
+    result = run(f"date,currency,rate\n{date},{currency},{rate}\n", admin_user)
+    assert (("ok" if result.ok else "refused"), stored()) == single
