@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from tandem.commercial.views import catalog, rates
+from tandem.commercial.views import account_pricing, catalog, rates
 
 app_name = "commercial"
 urlpatterns: list[object] = [
@@ -16,5 +16,5 @@ urlpatterns: list[object] = [
     path("settings/rate-cards/", catalog.rate_card_list, name="rate_card_list"),
     path("settings/rate-cards/<int:rate_card_id>/", catalog.rate_card_detail, name="rate_card_detail"),
     path("settings/exchange-rates/", rates.exchange_rates, name="exchange_rates"),
-    path("accounts/<int:account_id>/pricing/", catalog.account_pricing, name="account_pricing"),
+    path("accounts/<int:account_id>/pricing/", account_pricing.account_pricing, name="account_pricing"),
 ]
