@@ -75,6 +75,9 @@ SELF = "self"  # acts on the signed-in user's own account, allowed to every role
 CREATE = "create"  # unsafe methods create a record: the model's can_create governs them
 CHANGE = "change"  # edits the one row of a singleton model: its can_change governs them
 ADMIN = "admin"  # serves reads to administrators only (403 for the other roles)
+# A page everyone reads whose unsafe methods create a record (the model's can_create
+# governs them): the catalog's settings lists, with their "New …" form for admins.
+READ_CREATE = "read_create"
 
 # Routes without object kwargs and the permission that governs their unsafe methods.
 COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
@@ -129,9 +132,9 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "/api/v1/exchange-rates": (CREATE, "commercial.ExchangeRate"),
     "commercial:product_list": (READ, None),
     "commercial:product_create": (CREATE, "commercial.Product"),
-    "commercial:price_list_list": (CREATE, "commercial.PriceList"),
-    "commercial:rate_card_list": (CREATE, "commercial.RateCard"),
-    "commercial:exchange_rates": (CREATE, "commercial.ExchangeRate"),
+    "commercial:price_list_list": (READ_CREATE, "commercial.PriceList"),
+    "commercial:rate_card_list": (READ_CREATE, "commercial.RateCard"),
+    "commercial:exchange_rates": (READ_CREATE, "commercial.ExchangeRate"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.
@@ -425,7 +428,7 @@ def test_collection_route(route: Route, role: str, world: World) -> None:
     rule, label = COLLECTION_RULES[route.key]
     model = apps.get_model(label) if label else None
     allowed = True
-    if rule == CREATE:
+    if rule in (CREATE, READ_CREATE):
         allowed = policy_for(model).can_create(actor)  # type: ignore[arg-type]
     elif rule == CHANGE:
         singleton = model._base_manager.first()  # type: ignore[union-attr]
@@ -438,7 +441,7 @@ def test_collection_route(route: Route, role: str, world: World) -> None:
     if route.key in POST_ONLY:
         get_expected = {405}
     elif route.kind == "page":
-        get_expected = {200} if allowed or rule == READ else {403}
+        get_expected = {200} if allowed or rule in (READ, READ_CREATE) else {403}
     else:
         get_expected = {200} if "GET" in dict(route.operations) else {405}
     outcomes.check(client, "GET", url, expected=get_expected, unchanged=True, actor=actor)
