@@ -180,7 +180,7 @@ def delete_price_list(request: HttpRequest, query: Query[VersionQuery], price_li
     return Status(204, None)
 
 
-@router.post("/price-lists/{price_list_id}/items", response={201: PriceListItemOut, **error_responses(CREATE_ERRORS)})
+@router.post("/price-lists/{price_list_id}/items", response={201: PriceListItemOut, **error_responses(UPDATE_ERRORS)})  # 404: the path's object
 def create_price_list_item(request: HttpRequest, payload: PriceListItemCreateIn, price_list_id: int = Path(..., ge=1, le=MAX_ID)) -> Status[dict[str, Any]]:
     """Price a product in this list (one item per product)."""
     actor = current_user(request)
@@ -252,7 +252,7 @@ def delete_rate_card(request: HttpRequest, query: Query[VersionQuery], rate_card
     return Status(204, None)
 
 
-@router.post("/rate-cards/{rate_card_id}/lines", response={201: RateCardLineOut, **error_responses(CREATE_ERRORS)})
+@router.post("/rate-cards/{rate_card_id}/lines", response={201: RateCardLineOut, **error_responses(UPDATE_ERRORS)})  # 404: the path's object
 def create_rate_card_line(request: HttpRequest, payload: RateCardLineCreateIn, rate_card_id: int = Path(..., ge=1, le=MAX_ID)) -> Status[dict[str, Any]]:
     """An hourly rate for a role (``role_name``) or a person (``user_id``)."""
     actor = current_user(request)
@@ -353,7 +353,7 @@ def update_account_pricing(request: HttpRequest, payload: AccountPricingIn, acco
     return account_pricing_out(account, selectors.account_pricing_get(actor=actor, account=terms.account))
 
 
-@router.get("/accounts/{account_id}/prices", response={200: AccountPricePage, **error_responses(LIST_ERRORS)})
+@router.get("/accounts/{account_id}/prices", response={200: AccountPricePage, **error_responses(DETAIL_ERRORS)})
 def list_account_prices(request: HttpRequest, filters: Query[PageParams], account_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     """The prices and discounts negotiated with the account, by product."""
     actor = current_user(request)
@@ -362,7 +362,7 @@ def list_account_prices(request: HttpRequest, filters: Query[PageParams], accoun
     return {**meta, "items": [account_price_out(price) for price in prices]}
 
 
-@router.post("/accounts/{account_id}/prices", response={201: AccountPriceOut, **error_responses(CREATE_ERRORS)})
+@router.post("/accounts/{account_id}/prices", response={201: AccountPriceOut, **error_responses(UPDATE_ERRORS)})  # 404: the path's object
 def create_account_price(request: HttpRequest, payload: AccountPriceCreateIn, account_id: int = Path(..., ge=1, le=MAX_ID)) -> Status[dict[str, Any]]:
     actor = current_user(request)
     account = account_get(actor=actor, account_id=account_id)
