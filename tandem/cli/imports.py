@@ -11,7 +11,7 @@ from typing import Any
 
 from tandem.cli.common import CommandFailedError, progress_for, setup_django
 
-IMPORT_SOURCES = ("salesforce", "hubspot")
+IMPORT_SOURCES = ("salesforce", "hubspot", "rates")
 IMPORT_OBJECTS = ("accounts", "contacts")
 MAX_ERRORS_SHOWN = 50
 
@@ -90,6 +90,35 @@ def _run_with_bar(args: argparse.Namespace, path: Path, run: Callable[..., Any])
         return run(progress=advance)
 
 
+def cmd_import_rates(args: argparse.Namespace, path: Path) -> int:
+    """``tandem import rates FILE``: exchange rates from a CSV ``date,currency,rate``
+    (all or nothing; the same file again changes nothing)."""
+    import csv
+
+    setup_django()
+    from tandem.commercial.services import exchange_rates_import
+    from tandem.core.errors import PermissionDeniedError
+
+    actor = _import_actor(args.as_user)
+    try:
+        with path.open(encoding=args.encoding or "utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            result = exchange_rates_import(actor=actor, rows=list(reader), header=reader.fieldnames or [])
+    except (UnicodeDecodeError, csv.Error, PermissionDeniedError) as exc:
+        raise CommandFailedError(f"{path.name}: {exc}") from exc
+    if result.errors:
+        lines = ["errors:", *(f"  {error}" for error in result.errors[:MAX_ERRORS_SHOWN])]
+        if len(result.errors) > MAX_ERRORS_SHOWN:
+            lines.append(f"  ... and {len(result.errors) - MAX_ERRORS_SHOWN} more")
+        print("\n".join(lines), file=sys.stderr)
+        raise CommandFailedError(f"{path.name} was refused: {len(result.errors)} problem(s), nothing was written")
+    print(
+        f"exchange rates from {path.name}: created: {result.created}  updated: {result.updated}  "
+        f"unchanged: {result.unchanged}"
+    )
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise CommandFailedError(f"--batch-size must be at least 1, not {args.batch_size}")
@@ -97,6 +126,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise CommandFailedError(f"no such file: {args.file}")
+    if args.source == "rates":
+        return cmd_import_rates(args, path)
     setup_django()
     from tandem.core.errors import PermissionDeniedError
     from tandem.integrations.importing.files import FileRejected
@@ -138,13 +169,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 def add_import_parser(sub: argparse._SubParsersAction) -> None:
     importer = sub.add_parser(
         "import",
-        help="import accounts or contacts from a Salesforce or HubSpot export",
+        help="import accounts or contacts from a Salesforce or HubSpot export, or exchange rates",
         description="Import a CSV or XLSX export of accounts or contacts. Every row is checked "
         "first; with errors nothing is written (exit 1) unless --skip-invalid. Re-importing "
         "the same file changes nothing (records are matched by their record id); an "
-        "interrupted import resumes where it stopped when run again.",
+        "interrupted import resumes where it stopped when run again. "
+        "`tandem import rates FILE` reads exchange rates from a CSV date,currency,rate "
+        "(units of the base currency for one unit of currency; all or nothing).",
     )
-    importer.add_argument("source", choices=IMPORT_SOURCES, help="the system the file comes from")
+    importer.add_argument("source", choices=IMPORT_SOURCES, help="the system the file comes from (rates: an exchange-rate CSV)")
     importer.add_argument("file", help="the exported file (.csv or .xlsx)")
     importer.add_argument(
         "--object",

@@ -7,4 +7,4 @@ class CommercialConfig(AppConfig):
     verbose_name = "Commercial"
 
     def ready(self) -> None:
-        from tandem.commercial import navigation, policies  # noqa: F401  (navigation, policies)
+        from tandem.commercial import navigation, policies, search_catalog  # noqa: F401  (navigation, policies, products in search)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tandem.core import registry  # noqa: F401  (entries join as the pages land)
+from tandem.core import registry
 from tandem.core.permissions import has_role, is_admin
 from tandem.core.roles import Role
 
@@ -11,3 +11,12 @@ from tandem.core.roles import Role
 def sales_desk(user: object) -> bool:
     """Admins, executives and account managers work the pipeline, contracts and revenue."""
     return is_admin(user) or has_role(user, Role.EXECUTIVE, Role.ACCOUNT_MANAGER)
+
+
+# catalog: catalog, pricing, currencies. Everyone reads the catalog (plans and quotes are
+# priced from it); the settings pages behind prices (rates, price lists, rate cards) are
+# listed for the sales desk, who use them (the pages stay readable to everyone).
+registry.nav_entry(area="sales", label="Catalog", url_name="commercial:product_list", icon="package", order=50)
+registry.settings_page(label="Exchange rates", url_name="commercial:exchange_rates", icon="currency-euro", order=60, visible=sales_desk)
+registry.settings_page(label="Price lists", url_name="commercial:price_list_list", icon="tags", order=61, visible=sales_desk)
+registry.settings_page(label="Rate cards", url_name="commercial:rate_card_list", icon="clock-dollar", order=62, visible=sales_desk)

@@ -1,7 +1,20 @@
 """Commercial pages, mounted under ``/sales/``. Routes naming one object use the
 ``<model>_id`` kwarg (see tandem.core.permissions.url_kwarg_for)."""
 
-from django.urls import path  # noqa: F401  (routes join as the pages land)
+from django.urls import path
+
+from tandem.commercial.views import account_pricing, catalog, rates
 
 app_name = "commercial"
-urlpatterns: list[object] = []
+urlpatterns: list[object] = [
+    # catalog: catalog, pricing, currencies
+    path("catalog/", catalog.product_list, name="product_list"),
+    path("catalog/new/", catalog.product_create, name="product_create"),
+    path("catalog/<int:product_id>/", catalog.product_edit, name="product_edit"),
+    path("settings/price-lists/", catalog.price_list_list, name="price_list_list"),
+    path("settings/price-lists/<int:price_list_id>/", catalog.price_list_detail, name="price_list_detail"),
+    path("settings/rate-cards/", catalog.rate_card_list, name="rate_card_list"),
+    path("settings/rate-cards/<int:rate_card_id>/", catalog.rate_card_detail, name="rate_card_detail"),
+    path("settings/exchange-rates/", rates.exchange_rates, name="exchange_rates"),
+    path("accounts/<int:account_id>/pricing/", account_pricing.account_pricing, name="account_pricing"),
+]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from tandem.clients.models import Account
+from tandem.commercial import services
 from tandem.commercial.models import (
     BillingMilestone,
     Budget,
@@ -23,7 +24,6 @@ from tandem.commercial.models import (
     Opportunity,
     OpportunityLine,
     PriceList,
-    PriceListItem,
     Product,
     Quote,
     RateCard,
@@ -45,24 +45,24 @@ def make_product(**data: Any) -> Product:
     data.setdefault("name", f"Service {number:04d}")
     data.setdefault("list_price", Decimal("1000.00"))
     data.setdefault("unit_cost", Decimal("600.00"))
-    return model_create(actor=None, model=Product, data=data)
+    return services.product_create(actor=None, data=data)
 
 
 def make_price_list(*, items: dict[Product, Decimal] | None = None, **data: Any) -> PriceList:
     data.setdefault("name", f"Price list {next(_counter):04d}")
-    price_list = model_create(actor=None, model=PriceList, data=data)
+    price_list = services.price_list_create(actor=None, data=data)
     for product, price in (items or {}).items():
-        model_create(actor=None, model=PriceListItem, data={"price_list": price_list, "product": product, "unit_price": price})
+        services.price_list_item_create(actor=None, price_list=price_list, data={"product": product, "unit_price": price})
     return price_list
 
 
 def make_rate_card(**data: Any) -> RateCard:
     data.setdefault("name", f"Rate card {next(_counter):04d}")
-    return model_create(actor=None, model=RateCard, data=data)
+    return services.rate_card_create(actor=None, data=data)
 
 
 def make_rate(*, currency: str, date: dt.date, rate: str | Decimal) -> ExchangeRate:
-    return model_create(actor=None, model=ExchangeRate, data={"currency": currency, "date": date, "rate": Decimal(rate)})
+    return services.exchange_rate_create(actor=None, data={"currency": currency, "date": date, "rate": Decimal(rate)})
 
 
 def make_opportunity(*, account: Account, stage_name: str = "Qualification", **data: Any) -> Opportunity:

@@ -43,8 +43,9 @@ def test_admin_sidebar(admin_user):
     assert sidebar(admin_user) == [
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
+        ("Sales", ["Catalog"]),
         ("Delivery", ["People", "Teams"]),
-        ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Admin"]),
+        ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Exchange rates", "Price lists", "Rate cards", "Admin"]),
     ]
 
 
@@ -52,8 +53,9 @@ def test_executive_sidebar(executive):
     assert sidebar(executive) == [
         ("", ["Home"]),
         ("Clients", CLIENT_DESK),
+        ("Sales", ["Catalog"]),
         ("Delivery", ["People", "Teams"]),
-        ("Settings", ["Working calendar", "Service levels"]),
+        ("Settings", ["Working calendar", "Service levels", "Exchange rates", "Price lists", "Rate cards"]),
     ]
 
 
@@ -61,8 +63,9 @@ def test_account_manager_sidebar(account_manager):
     assert sidebar(account_manager) == [
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
+        ("Sales", ["Catalog"]),
         ("Delivery", ["People", "Teams"]),
-        ("Settings", ["Working calendar", "Service levels"]),
+        ("Settings", ["Working calendar", "Service levels", "Exchange rates", "Price lists", "Rate cards"]),
     ]
 
 
@@ -70,6 +73,7 @@ def test_project_manager_sidebar(project_manager):
     assert sidebar(project_manager) == [
         ("", ["Home"]),
         ("Clients", ["Inquiries", "Follow-ups"]),
+        ("Sales", ["Catalog"]),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar"]),
     ]
@@ -79,6 +83,7 @@ def test_member_sidebar(member):
     assert sidebar(member) == [
         ("", ["Home"]),
         ("Clients", ["Inquiries", "Follow-ups"]),
+        ("Sales", ["Catalog"]),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar"]),
     ]
@@ -134,4 +139,4 @@ def test_a_registered_entry_shows_where_it_belongs_and_an_empty_area_stays_hidde
     registry.nav_entry(area="sales", label="Missing", url_name="no-such-url", icon="x")
     assert sidebar(member)[-1] == ("Settings", ["Rules", "Working calendar"])
     assert "Insights" not in [heading for heading, _ in sidebar(member)]
-    assert "Sales" not in [heading for heading, _ in sidebar(member)]
+    assert ("Sales", ["Catalog"]) in sidebar(member)  # the entry without a URL is left out

@@ -62,10 +62,12 @@ def test_layout_wires_htmx_with_csrf_and_landmarks(member_client):
     ("role", "labels"),
     [
         (Role.ADMIN, ["Home", "Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention",
-                      "Imports", "People", "Teams", "Working calendar", "Service levels", "Sign-in activity", "Admin"]),
+                      "Imports", "Catalog", "People", "Teams", "Working calendar", "Service levels", "Sign-in activity",
+                      "Exchange rates", "Price lists", "Rate cards", "Admin"]),
         (Role.EXECUTIVE, ["Home", "Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention",
-                          "People", "Teams", "Working calendar", "Service levels"]),
-        (Role.MEMBER, ["Home", "Inquiries", "Follow-ups", "People", "Teams", "Working calendar"]),
+                          "Catalog", "People", "Teams", "Working calendar", "Service levels",
+                          "Exchange rates", "Price lists", "Rate cards"]),
+        (Role.MEMBER, ["Home", "Inquiries", "Follow-ups", "Catalog", "People", "Teams", "Working calendar"]),
     ],
 )
 def test_navigation_by_role(users_by_role, role, labels):

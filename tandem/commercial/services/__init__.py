@@ -5,6 +5,27 @@ audited, the one way pages, the API, imports, jobs and the demo write commercial
 Helpers stay in their modules and are not exported.
 """
 
+from tandem.commercial.services.catalog import (
+    account_price_create,
+    account_price_delete,
+    account_price_update,
+    account_pricing_update,
+    price_list_create,
+    price_list_delete,
+    price_list_item_create,
+    price_list_item_delete,
+    price_list_item_update,
+    price_list_update,
+    product_create,
+    product_delete,
+    product_update,
+    rate_card_create,
+    rate_card_delete,
+    rate_card_line_create,
+    rate_card_line_delete,
+    rate_card_line_update,
+    rate_card_update,
+)
 from tandem.commercial.services.opportunities import (
     opportunity_create,
     opportunity_delete,
@@ -16,8 +37,22 @@ from tandem.commercial.services.opportunities import (
     opportunity_move,
     opportunity_update,
 )
+from tandem.commercial.services.rates import (
+    exchange_rate_create,
+    exchange_rate_delete,
+    exchange_rate_update,
+    exchange_rates_import,
+)
 
 __all__ = [
+    "account_price_create",
+    "account_price_delete",
+    "account_price_update",
+    "account_pricing_update",
+    "exchange_rate_create",
+    "exchange_rate_delete",
+    "exchange_rate_update",
+    "exchange_rates_import",
     "opportunity_create",
     "opportunity_delete",
     "opportunity_line_create",
@@ -27,4 +62,19 @@ __all__ = [
     "opportunity_mark_won",
     "opportunity_move",
     "opportunity_update",
+    "price_list_create",
+    "price_list_delete",
+    "price_list_item_create",
+    "price_list_item_delete",
+    "price_list_item_update",
+    "price_list_update",
+    "product_create",
+    "product_delete",
+    "product_update",
+    "rate_card_create",
+    "rate_card_delete",
+    "rate_card_line_create",
+    "rate_card_line_delete",
+    "rate_card_line_update",
+    "rate_card_update",
 ]

@@ -1,0 +1,1 @@
+"""Commercial pages: thin views over the commercial selectors and services."""

@@ -1,0 +1,61 @@
+"""Conversion to the base currency: the latest rate on or before the amount's date, the
+last rate known for a later date, a missing rate is an error naming currency and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tandem.commercial.currency import MissingRateError, RateTable, rate_on, to_base
+from tests.commercial.factories import make_rate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def usd_rates():
+    make_rate(currency="USD", date=dt.date(2031, 1, 1), rate="0.9000")
+    make_rate(currency="USD", date=dt.date(2031, 2, 1), rate="0.9200")
+    make_rate(currency="USD", date=dt.date(2031, 3, 1), rate="0.9100")
+
+
+def test_the_base_currency_converts_at_1_without_a_rate():
+    assert to_base(Decimal("123.45"), "EUR", dt.date(2031, 1, 1)) == Decimal("123.45")
+
+
+@pytest.mark.parametrize(
+    ("day", "expected_rate", "expected_amount"),
+    [
+        (dt.date(2031, 1, 1), "0.9000", "900.00"),  # the rate's own day
+        (dt.date(2031, 1, 31), "0.9000", "900.00"),  # latest on or before
+        (dt.date(2031, 2, 15), "0.9200", "920.00"),
+        (dt.date(2031, 3, 1), "0.9100", "910.00"),
+        (dt.date(2035, 7, 1), "0.9100", "910.00"),  # a future date uses the latest rate known
+    ],
+)
+def test_an_amount_converts_at_the_latest_rate_on_or_before_its_date(usd_rates, day, expected_rate, expected_amount):
+    assert rate_on("USD", day) == Decimal(expected_rate)
+    assert to_base(Decimal("1000.00"), "USD", day) == Decimal(expected_amount)
+    assert RateTable(["USD"]).to_base(Decimal("1000.00"), "USD", day) == Decimal(expected_amount)
+
+
+def test_conversion_rounds_half_up_to_the_cent(usd_rates):
+    assert to_base(Decimal("0.05"), "USD", dt.date(2031, 1, 1)) == Decimal("0.05")  # 0.045 → 0.05
+    assert to_base(Decimal("333.33"), "USD", dt.date(2031, 2, 1)) == Decimal("306.66")  # 306.6636
+
+
+def test_a_date_before_the_first_rate_is_an_error_naming_currency_and_date(usd_rates):
+    with pytest.raises(MissingRateError) as error:
+        to_base(Decimal("10"), "USD", dt.date(2030, 12, 31))
+    assert (error.value.currency, error.value.date) == ("USD", dt.date(2030, 12, 31))
+    assert error.value.message.startswith("No exchange rate for USD on or before 2030-12-31")
+    with pytest.raises(MissingRateError):
+        RateTable(["USD"]).rate("USD", dt.date(2030, 12, 31))
+
+
+def test_a_currency_without_any_rate_is_an_error_never_1():
+    with pytest.raises(MissingRateError) as error:
+        to_base(Decimal("10"), "GBP", dt.date(2031, 1, 1))
+    assert "GBP on or before 2031-01-01" in error.value.message
