@@ -16,6 +16,13 @@ from tandem.commercial.services.opportunities import (
     opportunity_move,
     opportunity_update,
 )
+from tandem.commercial.services.quotes import (
+    quote_accept,
+    quote_create,
+    quote_decline,
+    quote_revise,
+    quote_send,
+)
 
 __all__ = [
     "opportunity_create",
@@ -27,4 +34,9 @@ __all__ = [
     "opportunity_mark_won",
     "opportunity_move",
     "opportunity_update",
+    "quote_accept",
+    "quote_create",
+    "quote_decline",
+    "quote_revise",
+    "quote_send",
 ]
