@@ -121,6 +121,10 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # Imports: only those who may import open these pages (403 for the others).
     "integrations:import_list": (CREATE, "integrations.ImportJob"),
     "integrations:import_create": (CREATE, "integrations.ImportJob"),
+    # Quotes: the list reads through the scoped selector; a quote is made by those who
+    # may create quotes, from an opportunity they may change (the service checks it).
+    # "commercial:quote_list": (READ, None),
+    "/api/v1/quotes": (CREATE, "commercial.Quote"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from ninja import Router
 
+from tandem.commercial.api.quotes import router as quotes_router
+
 router = Router()
-_children: list[Router] = []
+_children: list[Router] = [quotes_router]
 for _child in _children:
     router.add_router("", _child)
 
