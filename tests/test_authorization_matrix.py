@@ -123,7 +123,7 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "integrations:import_create": (CREATE, "integrations.ImportJob"),
     # Quotes: the list reads through the scoped selector; a quote is made by those who
     # may create quotes, from an opportunity they may change (the service checks it).
-    # "commercial:quote_list": (READ, None),
+    "commercial:quote_list": (READ, None),
     "/api/v1/quotes": (CREATE, "commercial.Quote"),
 }
 
