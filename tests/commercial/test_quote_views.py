@@ -172,6 +172,11 @@ def test_list_filters(am, quote, opportunity):
     assert f"{quote.number} rev. 2" in html
     assert client.get("/sales/quotes/?status=any").content.decode().count('data-testid="list-row"') == 2
     assert client.get("/sales/quotes/?q=nothing-like-it").content.decode().count('data-testid="list-row"') == 0
+    # Hidden filters from links (home cards, the opportunity page); junk is no filter.
+    assert client.get(f"/sales/quotes/?opportunity={opportunity.pk}&view=all").content.decode().count('data-testid="list-row"') == 1
+    assert client.get(f"/sales/quotes/?account={opportunity.account_id}&owner=me").content.decode().count('data-testid="list-row"') == 1
+    assert client.get("/sales/quotes/?account=x&opportunity=&owner=zz").status_code == 200
+    assert client.get("/sales/quotes/").status_code == 200
 
 
 def test_opportunity_section_lists_quotes_and_offers_create(am, quote, opportunity):

@@ -135,7 +135,7 @@ class QuoteList(ListView):
         filters = selectors.QuoteFilters(
             status=selectors.CURRENT if not status else ("" if status == ANY else status),
             owner_id=self.actor.pk if owner == ME else (int(owner) if owner.isdigit() else None),
-            account_id=values["account"], opportunity_id=values["opportunity"], search=values["q"],
+            account_id=values["account"] or None, opportunity_id=values["opportunity"] or None, search=values["q"],
             sort=values["sort"],
         )
         return selectors.quote_list(actor=self.actor, filters=filters, for_count=for_count)
