@@ -71,7 +71,6 @@ def test_accepting_a_quote_wins_the_opportunity(page: Page, demo_data: dict[str,
     assert axe_violations(page, axe_source) == []
 
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/quotes-var/print-390.png", full_page=True)
     assert _no_sideways_scroll(page)
 
 
@@ -93,5 +92,4 @@ def test_printable_quote_prints_without_the_app(page: Page, demo_data: dict[str,
     assert pdf.startswith(b"%PDF")
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/quotes-var/print-390.png", full_page=True)
     assert _no_sideways_scroll(page)

@@ -50,7 +50,7 @@ def test_detail_shows_the_lines_total_and_the_opportunity_status(am, quote):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<h1 class="page-title">' + quote.number + "</h1>" in html
-    assert "12.5 day" in html
+    assert "12.5 days" in html
     assert "EUR 1,100.00" in html and "10 %" in html and "EUR 12,375.00" in html
     assert 'data-testid="opportunity-status">Open</span>' in html
     assert 'data-testid="quote-status">Draft</span>' in html

@@ -68,6 +68,14 @@ def number_text(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def unit_text(unit: str, quantity: Decimal) -> str:
+    """``day`` / ``days`` after a quantity (nothing for a line without a unit)."""
+    if not unit:
+        return ""
+    word = UNIT_LABELS.get(unit, unit).lower()
+    return word if quantity == 1 else f"{word}s"
+
+
 def status_label(quote: Quote) -> tuple[str, str]:
     """The words and badge class of a quote's state (a passed valid-until day shows
     as "Expired")."""
@@ -123,7 +131,7 @@ def line_rows(quote: Quote) -> list[dict[str, str]]:
         {
             "description": line.description,
             "quantity": number_text(line.quantity),
-            "unit": UNIT_LABELS.get(line.unit, line.unit).lower(),
+            "unit": unit_text(line.unit, line.quantity),
             "unit_price": money_text(line.unit_price, quote.currency),
             "discount": f"{number_text(line.discount_percent)} %" if line.discount_percent else "",
             "amount": money_text(line.amount, quote.currency),
