@@ -93,3 +93,21 @@ def test_printable_quote_prints_without_the_app(page: Page, demo_data: dict[str,
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 390, "height": 844})
     assert _no_sideways_scroll(page)
+
+
+def test_quote_list_and_forms_are_accessible(page: Page, demo_data: dict[str, str], axe_source: str) -> None:
+    manager = User.objects.get(email=demo_data[Role.ACCOUNT_MANAGER])
+    quote = _quote(manager)
+    log_in(page, manager.email)
+    for url in ("/sales/quotes/", f"/sales/opportunities/{quote.opportunity_id}/quotes/new/", f"/sales/quotes/{quote.pk}/revise/"):
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(url)
+        assert axe_violations(page, axe_source) == [], url
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert _no_sideways_scroll(page), url
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/sales/quotes/{quote.pk}/revise/")
+    page.get_by_label("Terms").fill("Payment within 45 days.")
+    page.get_by_role("button", name="Create revision 2").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{quote.number} rev. 2")
+    expect(page.get_by_text("Payment within 45 days.", exact=True)).to_be_visible()
