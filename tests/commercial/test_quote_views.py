@@ -189,3 +189,12 @@ def test_opportunity_section_lists_quotes_and_offers_create(am, quote, opportuni
     executive = make_user(role=Role.EXECUTIVE, email="exec@example.test")
     html = render_to_string("commercial/quotes/_opportunity_quotes.html", {"opportunity": opportunity, "user": executive})
     assert 'data-testid="create-quote"' not in html and f">{quote.number}</a>" in html
+
+
+def test_list_exports_the_filtered_quotes(am, quote):
+    response = client_for(am).get("/sales/quotes/?format=csv&view=all")
+    assert response.status_code == 200
+    rows = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig").splitlines()
+    assert rows[0] == "Number,Revision,Status,Account,Opportunity,Issued on,Valid until,Currency,Total,Accepted by"
+    assert rows[1].startswith(f"{quote.number},1,Draft,Acme & Sons,Rollout,")
+    assert rows[1].endswith(",2999-01-31,EUR,12375.00,")
