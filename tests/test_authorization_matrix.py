@@ -135,6 +135,10 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "commercial:price_list_list": (READ_CREATE, "commercial.PriceList"),
     "commercial:rate_card_list": (READ_CREATE, "commercial.RateCard"),
     "commercial:exchange_rates": (READ_CREATE, "commercial.ExchangeRate"),
+    # Quotes: the list reads through the scoped selector; a quote is made by those who
+    # may create quotes, from an opportunity they may change (the service checks it).
+    "commercial:quote_list": (READ, None),
+    "/api/v1/quotes": (CREATE, "commercial.Quote"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

@@ -20,3 +20,7 @@ registry.nav_entry(area="sales", label="Catalog", url_name="commercial:product_l
 registry.settings_page(label="Exchange rates", url_name="commercial:exchange_rates", icon="currency-euro", order=60, visible=sales_desk)
 registry.settings_page(label="Price lists", url_name="commercial:price_list_list", icon="tags", order=61, visible=sales_desk)
 registry.settings_page(label="Rate cards", url_name="commercial:rate_card_list", icon="clock-dollar", order=62, visible=sales_desk)
+# Quotes: the sales desk's list of offers (a quote is made from an opportunity's page).
+registry.nav_entry(
+    area="sales", label="Quotes", url_name="commercial:quote_list", icon="file-invoice", order=30, visible=sales_desk
+)

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from tandem.commercial.views import account_pricing, catalog, rates
+from tandem.commercial.views import account_pricing, catalog, quote_list, quotes, rates
 
 app_name = "commercial"
 urlpatterns: list[object] = [
@@ -17,4 +17,12 @@ urlpatterns: list[object] = [
     path("settings/rate-cards/<int:rate_card_id>/", catalog.rate_card_detail, name="rate_card_detail"),
     path("settings/exchange-rates/", rates.exchange_rates, name="exchange_rates"),
     path("accounts/<int:account_id>/pricing/", account_pricing.account_pricing, name="account_pricing"),
+    path("quotes/", quote_list.quote_list, name="quote_list"),
+    path("quotes/<int:quote_id>/", quotes.quote_detail, name="quote_detail"),
+    path("quotes/<int:quote_id>/print/", quotes.quote_print, name="quote_print"),
+    path("quotes/<int:quote_id>/revise/", quotes.quote_revise, name="quote_revise"),
+    path("quotes/<int:quote_id>/send/", quotes.quote_send, name="quote_send"),
+    path("quotes/<int:quote_id>/accept/", quotes.quote_accept, name="quote_accept"),
+    path("quotes/<int:quote_id>/decline/", quotes.quote_decline, name="quote_decline"),
+    path("opportunities/<int:opportunity_id>/quotes/new/", quotes.quote_create, name="quote_create"),
 ]

@@ -30,7 +30,7 @@ from tandem.commercial.models import (
     RevenueEntry,
     Stage,
 )
-from tandem.core.services import model_create
+from tandem.core.services import model_create, model_update
 
 _counter = itertools.count(1)
 
@@ -88,7 +88,28 @@ def make_line(*, opportunity: Opportunity, **data: Any) -> OpportunityLine:
     return model_create(actor=None, model=OpportunityLine, data={"opportunity": opportunity, **data})
 
 
+QUOTE_SERVICE_FIELDS = frozenset({"issued_on", "valid_until", "terms", "notes", "status"})
+
+
 def make_quote(*, opportunity: Opportunity, **data: Any) -> Quote:
+    """Through ``quote_create`` (numbered ``Q-<year>-NNNN`` by the sequence, lines copied)
+    when the opportunity is open with lines and only the service's fields are given;
+    ``status`` is then set on the created quote. Otherwise a bare quote row."""
+    if (
+        set(data) <= QUOTE_SERVICE_FIELDS and opportunity.status == "open"
+        and OpportunityLine.objects.filter(opportunity=opportunity).exists()
+    ):
+        from tandem.commercial.services import quote_create
+
+        status = data.pop("status", None)
+        quote = quote_create(
+            actor=None, opportunity=opportunity, issued_on=data.get("issued_on", dt.date(2031, 1, 5)),
+            valid_until=data.get("valid_until", dt.date(2031, 2, 5)), terms=data.get("terms", ""),
+            notes=data.get("notes", ""),
+        )
+        if status is not None:
+            quote = model_update(actor=None, instance=quote, data={"status": status})
+        return quote
     data.setdefault("number", f"Q-2031-{next(_counter):04d}")
     data.setdefault("issued_on", dt.date(2031, 1, 5))
     data.setdefault("valid_until", dt.date(2031, 2, 5))

@@ -44,6 +44,7 @@ def test_admin_sidebar(admin_user):
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Sales", ["Catalog"]),
+        ("Sales", ["Quotes"]),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Exchange rates", "Price lists", "Rate cards", "Admin"]),
     ]
@@ -54,6 +55,7 @@ def test_executive_sidebar(executive):
         ("", ["Home"]),
         ("Clients", CLIENT_DESK),
         ("Sales", ["Catalog"]),
+        ("Sales", ["Quotes"]),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels", "Exchange rates", "Price lists", "Rate cards"]),
     ]
@@ -64,6 +66,7 @@ def test_account_manager_sidebar(account_manager):
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Sales", ["Catalog"]),
+        ("Sales", ["Quotes"]),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels", "Exchange rates", "Price lists", "Rate cards"]),
     ]

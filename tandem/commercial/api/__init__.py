@@ -15,9 +15,10 @@ from __future__ import annotations
 from ninja import Router
 
 from tandem.commercial.api.catalog import router as catalog_router
+from tandem.commercial.api.quotes import router as quotes_router
 
 router = Router()
-_children: list[Router] = [catalog_router]
+_children: list[Router] = [catalog_router, quotes_router]
 for _child in _children:
     router.add_router("", _child)
 

@@ -37,6 +37,13 @@ from tandem.commercial.services.opportunities import (
     opportunity_move,
     opportunity_update,
 )
+from tandem.commercial.services.quotes import (
+    quote_accept,
+    quote_create,
+    quote_decline,
+    quote_revise,
+    quote_send,
+)
 from tandem.commercial.services.rates import (
     exchange_rate_create,
     exchange_rate_delete,
@@ -71,6 +78,11 @@ __all__ = [
     "product_create",
     "product_delete",
     "product_update",
+    "quote_accept",
+    "quote_create",
+    "quote_decline",
+    "quote_revise",
+    "quote_send",
     "rate_card_create",
     "rate_card_delete",
     "rate_card_line_create",
