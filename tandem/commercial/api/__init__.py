@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from ninja import Router
 
+from tandem.commercial.api.forecast import router as forecast_router
+from tandem.commercial.api.revenue import router as revenue_router
+
 router = Router()
-_children: list[Router] = []
+_children: list[Router] = [revenue_router, forecast_router]
 for _child in _children:
     router.add_router("", _child)
 

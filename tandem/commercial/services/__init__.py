@@ -5,6 +5,7 @@ audited, the one way pages, the API, imports, jobs and the demo write commercial
 Helpers stay in their modules and are not exported.
 """
 
+from tandem.commercial.services.budgets import budget_create, budget_delete, budget_update
 from tandem.commercial.services.opportunities import (
     opportunity_create,
     opportunity_delete,
@@ -16,8 +17,17 @@ from tandem.commercial.services.opportunities import (
     opportunity_move,
     opportunity_update,
 )
+from tandem.commercial.services.revenue import (
+    revenue_entry_create,
+    revenue_entry_delete,
+    revenue_entry_update,
+    revenue_time_record,
+)
 
 __all__ = [
+    "budget_create",
+    "budget_delete",
+    "budget_update",
     "opportunity_create",
     "opportunity_delete",
     "opportunity_line_create",
@@ -27,4 +37,8 @@ __all__ = [
     "opportunity_mark_won",
     "opportunity_move",
     "opportunity_update",
+    "revenue_entry_create",
+    "revenue_entry_delete",
+    "revenue_entry_update",
+    "revenue_time_record",
 ]
