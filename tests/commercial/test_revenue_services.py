@@ -72,8 +72,6 @@ def test_someone_elses_account_is_refused_and_nothing_changes(account, executive
     audits = AuditEntry.objects.count()
     with pytest.raises(PermissionDeniedError):
         services.revenue_entry_create(actor=other, account=account, data={"month": dt.date(2031, 4, 1), "amount": D("1")})
-    from tandem.core.errors import NotFoundError  # noqa: F401  (hidden objects are the selectors' concern)
-
     with pytest.raises(PermissionDeniedError):
         services.revenue_entry_update(actor=executive, entry=entry, data={"amount": D("5")})
     entry.refresh_from_db()
