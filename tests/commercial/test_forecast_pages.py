@@ -137,3 +137,26 @@ def test_budget_pages(book, admin_user, executive):
     html = client_for(admin_user).get("/sales/budgets/").content.decode()
     assert html.count('data-testid="list-row"') == 2 and "€45,000.00" in html
     assert client_for(book.bea).get("/sales/budgets/").content.decode().count('data-testid="list-row"') == 1
+
+
+def test_recurring_revenue_shows_read_only(book):
+    entry = make_revenue(account=book.alpha, contract=book.records["c1"], kind="recurring", month=dt.date(2031, 1, 1),
+                         amount=D("1000.00"), currency="EUR")
+    client = client_for(book.alan)
+    html = client.get(f"/sales/revenue/{entry.pk}/").content.decode()
+    assert 'data-testid="revenue-read-only"' in html and "change the contract" in html
+    assert client.post(f"/sales/revenue/{entry.pk}/", {"delete": "1", "version": 1}).status_code == 403
+    assert RevenueEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_budget_list_query_count_is_fixed(book, admin_user, django_assert_num_queries):
+    for account in (book.alpha, book.bravo, book.charlie):
+        make_budget(account=account, year=2031, amount=D("1000.00"))
+    client = client_for(admin_user)
+    client.get("/sales/budgets/?year=2031")
+    # the list's own (layout, saved views, owners, count, rows) plus the year's status:
+    # calendar, budgets, rates, and for committed / won / billed a rate check, one look-up
+    # per foreign currency found (USD, GBP) and one grouped sum; bounded by the currencies.
+    with django_assert_num_queries(20):
+        html = client.get("/sales/budgets/?year=2031").content.decode()
+    assert html.count('data-testid="list-row"') == 3

@@ -196,6 +196,13 @@ def revenue_create(request: HttpRequest) -> HttpResponse:
 def revenue_entry_edit(request: HttpRequest, revenue_entry_id: int) -> HttpResponse:
     entry = selectors.revenue_get(actor=request.user, revenue_entry_id=revenue_entry_id)
     require_change(request.user, entry)
+    read_only = _read_only_reason(entry)
+    if read_only:
+        if request.method == "POST":
+            raise PermissionDeniedError(read_only)
+        return render(request, "commercial/revenue/revenue_form.html",
+                      {"title": f"{entry.get_kind_display()} revenue, {month_label(entry.month)}", "entry": entry,
+                       "read_only": read_only, "amount_text": money(entry.amount, entry.currency)})
     if request.method == "POST" and request.POST.get("delete"):
         services.revenue_entry_delete(actor=request.user, entry=entry, expected_version=_int(request.POST.get("version")))
         messages.success(request, "Revenue entry deleted.")
@@ -215,6 +222,14 @@ def revenue_entry_edit(request: HttpRequest, revenue_entry_id: int) -> HttpRespo
     return render(request, "commercial/revenue/revenue_form.html",
                   {"form": form, "title": f"{entry.get_kind_display()} revenue, {month_label(entry.month)}", "entry": entry},
                   status=status)
+
+
+def _read_only_reason(entry: RevenueEntry) -> str:
+    if entry.kind not in MANUAL_KINDS:
+        return f"{entry.get_kind_display()} revenue comes from its contract: change the contract or its milestone instead."
+    if entry.source_key:
+        return "This revenue was recorded from billable time: it changes when the time is billed again."
+    return ""
 
 
 def _int(value: Any) -> int | None:
