@@ -96,6 +96,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     currency = result.base_currency
     months = result.months
     pipeline_link = _pipeline_link(owner, account)
+    contracts_url = _contracts_link(owner, account)
     context.update(
         base_currency=currency,
         rows=[
@@ -118,6 +119,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
             "view": view,
             "series": _chart_series(months, view),
         },
+        contracts_url=contracts_url,
         by_owner=_group_rows(by_owner, figure, currency, lambda pk: f"?{urlencode({'owner': pk, 'view': view})}" if pk else ""),
         by_account=_group_rows(
             by_account, figure, currency,
@@ -145,6 +147,21 @@ def _pipeline_link(owner: int | None, account: Any) -> Any:
         return f"{base}?{urlencode(query)}"
 
     return link
+
+
+def _contracts_link(owner: int | None, account: Any) -> str:
+    """The contract list filtered to the active contracts behind "contracted"; empty
+    while the contract pages are not installed."""
+    try:
+        base = reverse("commercial:contract_list")
+    except NoReverseMatch:
+        return ""
+    query = {"status": "active"}
+    if owner:
+        query["owner"] = str(owner)
+    if account is not None:
+        query["account"] = str(account.pk)
+    return f"{base}?{urlencode(query)}"
 
 
 def _chart_series(months: list[Any], view: str) -> list[dict[str, Any]]:
