@@ -127,6 +127,12 @@ def test_budget_pages(book, admin_user, executive):
     make_revenue(account=book.alpha, month=dt.date(2031, 1, 1), amount=D("4000.00"), currency="EUR")
     html = client.get(f"/sales/accounts/{book.alpha.pk}/budgets/").content.decode()
     assert "€40,000.00" in html and "€4,000.00" in html and "10% of plan" in html
+    make_revenue(account=book.alpha, contract=book.records["c1"], kind="recurring", month=dt.date(2031, 1, 1),
+                 amount=D("1000.00"), currency="EUR")
+    html = client.get(f"/sales/accounts/{book.alpha.pk}/budgets/").content.decode()
+    mrr = re.search(r'data-testid="account-mrr">(.*?)</table>', html, re.S)
+    assert mrr and mrr.group(1).count("<tr>") == 13 and "Jan 2031" in mrr.group(1) and "€1,000.00" in mrr.group(1)
+    assert "kind=recurring&amp;month_from=2031-01&amp;month_to=2031-01" in mrr.group(1)
     assert client_for(executive).post(
         f"/sales/accounts/{book.alpha.pk}/budgets/", {"year": 2032, "amount": "1", "currency": "EUR"}
     ).status_code == 403

@@ -190,9 +190,19 @@ def account_budgets(request: HttpRequest, account_id: int) -> HttpResponse:
             "billed_percent": status.billed_percent if status else None,
             "billed_url": f"{revenue_url}?account={account.pk}&month_from={budget.year}-01&month_to={budget.year}-12",
         })
+    mrr: list[dict[str, str]] = []
+    try:
+        series = selectors.mrr_by_month(actor, account=account, months=12)
+        mrr = [
+            {"label": f"{month:%b %Y}", "amount": money(amount, base),
+             "url": f"{revenue_url}?account={account.pk}&kind=recurring&month_from={month:%Y-%m}&month_to={month:%Y-%m}"}
+            for month, amount in zip(series.months, series.totals, strict=True)
+        ]
+    except MissingRateError as error:
+        rate_error = rate_error or error.message
     return render(request, "commercial/budgets/account_budgets.html", {
         "account": account, "years": years, "form": form, "can_change": can_change, "rate_error": rate_error,
-        "base_currency": base,
+        "base_currency": base, "mrr": mrr,
     })
 
 
