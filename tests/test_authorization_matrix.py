@@ -139,6 +139,16 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # may create quotes, from an opportunity they may change (the service checks it).
     "commercial:quote_list": (READ, None),
     "/api/v1/quotes": (CREATE, "commercial.Quote"),
+    # forecast slice: the revenue and budget lists and the forecast read through scoped
+    # selectors (every role opens them and sees only its rows); recording revenue or a
+    # budget is for those who may create them (each account then checked by the service).
+    "commercial:revenue_list": (READ, None),
+    "commercial:revenue_create": (CREATE, "commercial.RevenueEntry"),
+    "commercial:budget_list": (READ, None),
+    "commercial:forecast": (READ, None),
+    "/api/v1/revenue": (CREATE, "commercial.RevenueEntry"),
+    "/api/v1/budgets": (CREATE, "commercial.Budget"),
+    "/api/v1/forecast": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

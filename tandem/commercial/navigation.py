@@ -24,3 +24,7 @@ registry.settings_page(label="Rate cards", url_name="commercial:rate_card_list",
 registry.nav_entry(
     area="sales", label="Quotes", url_name="commercial:quote_list", icon="file-invoice", order=30, visible=sales_desk
 )
+# forecast slice: revenue, budgets, forecast
+registry.nav_entry(area="sales", label="Forecast", url_name="commercial:forecast", icon="chart-bar", order=60, visible=sales_desk)
+registry.nav_entry(area="sales", label="Revenue", url_name="commercial:revenue_list", icon="cash", order=70, visible=sales_desk)
+registry.nav_entry(area="sales", label="Budgets", url_name="commercial:budget_list", icon="wallet", order=80, visible=sales_desk)

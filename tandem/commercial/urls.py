@@ -3,7 +3,16 @@
 
 from django.urls import path
 
-from tandem.commercial.views import account_pricing, catalog, quote_list, quotes, rates
+from tandem.commercial.views import (
+    account_pricing,
+    budgets,
+    catalog,
+    forecast,
+    quote_list,
+    quotes,
+    rates,
+    revenue,
+)
 
 app_name = "commercial"
 urlpatterns: list[object] = [
@@ -25,4 +34,11 @@ urlpatterns: list[object] = [
     path("quotes/<int:quote_id>/accept/", quotes.quote_accept, name="quote_accept"),
     path("quotes/<int:quote_id>/decline/", quotes.quote_decline, name="quote_decline"),
     path("opportunities/<int:opportunity_id>/quotes/new/", quotes.quote_create, name="quote_create"),
+    path("revenue/", revenue.revenue_list, name="revenue_list"),
+    path("revenue/new/", revenue.revenue_create, name="revenue_create"),
+    path("revenue/<int:revenue_entry_id>/", revenue.revenue_entry_edit, name="revenue_entry_edit"),
+    path("budgets/", budgets.budget_list, name="budget_list"),
+    path("accounts/<int:account_id>/budgets/", budgets.account_budgets, name="account_budgets"),
+    path("budgets/<int:budget_id>/", budgets.budget_edit, name="budget_edit"),
+    path("forecast/", forecast.forecast_page, name="forecast"),
 ]

@@ -29,6 +29,12 @@ EXPECTED_NAVIGATION = {
                            *SALES_SETTINGS],
     Role.PROJECT_MANAGER: ["Home", "Inquiries", "Follow-ups", "Catalog", *DIRECTORY, "Working calendar"],
     Role.MEMBER: ["Home", "Inquiries", "Follow-ups", "Catalog", *DIRECTORY, "Working calendar"],
+SALES_DESK = ["Forecast", "Revenue", "Budgets"]
+    Role.ADMIN: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels", "Sign-in activity", "Admin"],
+    Role.EXECUTIVE: ["Home", *CLIENT_DESK, *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels"],
+    Role.ACCOUNT_MANAGER: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels"],
+    Role.PROJECT_MANAGER: ["Home", "Inquiries", "Follow-ups", *DIRECTORY, "Working calendar"],
+    Role.MEMBER: ["Home", "Inquiries", "Follow-ups", *DIRECTORY, "Working calendar"],
 }
 
 

@@ -143,18 +143,27 @@ def make_round(*, contract: Contract, **data: Any) -> NegotiationRound:
 
 
 def make_revenue(*, account: Account, **data: Any) -> RevenueEntry:
+    """One-off and time-and-materials entries through ``revenue_entry_create``; recurring
+    and milestone entries (the contract services write those) directly."""
+    from tandem.commercial.services import revenue_entry_create
+    from tandem.commercial.services.revenue import ENTRY_FIELDS, MANUAL_KINDS
+
     data.setdefault("kind", "one_off")
     data.setdefault("month", dt.date(2031, 1, 1))
     data.setdefault("amount", Decimal("1000.00"))
     data.setdefault("currency", account.currency)
+    if data["kind"] in MANUAL_KINDS and set(data) <= set(ENTRY_FIELDS):
+        return revenue_entry_create(actor=None, account=account, data=data)
     return model_create(actor=None, model=RevenueEntry, data={"account": account, **data})
 
 
 def make_budget(*, account: Account, **data: Any) -> Budget:
+    from tandem.commercial.services import budget_create
+
     data.setdefault("year", 2031)
     data.setdefault("amount", Decimal("50000.00"))
     data.setdefault("currency", account.currency)
-    return model_create(actor=None, model=Budget, data={"account": account, **data})
+    return budget_create(actor=None, account=account, data=data)
 
 
 def make_expense(*, account: Account, **data: Any) -> Expense:

@@ -17,6 +17,7 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
+SALES_DESK = ["Forecast", "Revenue", "Budgets"]  # forecast slice
 
 
 def sidebar(user) -> list[tuple[str, list[str]]]:
@@ -45,6 +46,7 @@ def test_admin_sidebar(admin_user):
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Sales", ["Catalog"]),
         ("Sales", ["Quotes"]),
+        ("Sales", SALES_DESK),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Exchange rates", "Price lists", "Rate cards", "Admin"]),
     ]
@@ -56,6 +58,7 @@ def test_executive_sidebar(executive):
         ("Clients", CLIENT_DESK),
         ("Sales", ["Catalog"]),
         ("Sales", ["Quotes"]),
+        ("Sales", SALES_DESK),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels", "Exchange rates", "Price lists", "Rate cards"]),
     ]
@@ -67,6 +70,7 @@ def test_account_manager_sidebar(account_manager):
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Sales", ["Catalog"]),
         ("Sales", ["Quotes"]),
+        ("Sales", SALES_DESK),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels", "Exchange rates", "Price lists", "Rate cards"]),
     ]

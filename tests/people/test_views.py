@@ -68,6 +68,9 @@ def test_layout_wires_htmx_with_csrf_and_landmarks(member_client):
                           "Catalog", "People", "Teams", "Working calendar", "Service levels",
                           "Exchange rates", "Price lists", "Rate cards"]),
         (Role.MEMBER, ["Home", "Inquiries", "Follow-ups", "Catalog", "People", "Teams", "Working calendar"]),
+                      "Imports", "Forecast", "Revenue", "Budgets", "People", "Teams", "Working calendar", "Service levels", "Sign-in activity", "Admin"]),
+                          "Forecast", "Revenue", "Budgets", "People", "Teams", "Working calendar", "Service levels"]),
+        (Role.MEMBER, ["Home", "Inquiries", "Follow-ups", "People", "Teams", "Working calendar"]),
     ],
 )
 def test_navigation_by_role(users_by_role, role, labels):

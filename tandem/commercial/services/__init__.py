@@ -5,6 +5,11 @@ audited, the one way pages, the API, imports, jobs and the demo write commercial
 Helpers stay in their modules and are not exported.
 """
 
+from tandem.commercial.services.budgets import (
+    budget_create,
+    budget_delete,
+    budget_update,
+)
 from tandem.commercial.services.catalog import (
     account_price_create,
     account_price_delete,
@@ -50,12 +55,21 @@ from tandem.commercial.services.rates import (
     exchange_rate_update,
     exchange_rates_import,
 )
+from tandem.commercial.services.revenue import (
+    revenue_entry_create,
+    revenue_entry_delete,
+    revenue_entry_update,
+    revenue_time_record,
+)
 
 __all__ = [
     "account_price_create",
     "account_price_delete",
     "account_price_update",
     "account_pricing_update",
+    "budget_create",
+    "budget_delete",
+    "budget_update",
     "exchange_rate_create",
     "exchange_rate_delete",
     "exchange_rate_update",
@@ -89,4 +103,8 @@ __all__ = [
     "rate_card_line_delete",
     "rate_card_line_update",
     "rate_card_update",
+    "revenue_entry_create",
+    "revenue_entry_delete",
+    "revenue_entry_update",
+    "revenue_time_record",
 ]

@@ -1,0 +1,267 @@
+"""The revenue forecast: the next N months from the current month, in the base currency.
+
+For month m (its first day to its last):
+
+* ``contracted`` = Σ ``monthly_amount`` of active contracts whose term covers m
+  (start date ≤ m's last day, and no end date or end date ≥ m's first day), at the rate
+  of m's first day;
+* ``milestones`` = Σ unbilled milestones due in m of active or in-negotiation contracts,
+  each at its due date's rate;
+* ``weighted_pipeline`` = Σ ``amount × probability / 100`` of open opportunities expected
+  to close in m, except those whose forecast category is "omitted", each at its expected
+  close date's rate;
+* ``commit`` = contracted + milestones + Σ amount of open "commit" opportunities closing
+  in m; ``best_case`` = commit + Σ amount of open "best case" opportunities closing in m;
+  ``worst_case`` = contracted + milestones (nothing from the pipeline);
+* ``total`` = contracted + milestones + weighted_pipeline.
+
+Each part is summed in the database grouped by currency and date (contracts: one
+conditional ``Sum`` per month), converted with the rate table of
+:mod:`tandem.commercial.currency` (a missing rate is ``MissingRateError`` naming the
+currency and date), summed, and rounded to the cent per month. The ``owner`` filter is
+the opportunity's or contract's owner; ``account`` the account. Overdue items (open
+opportunities expected before the current month, unbilled milestones due before it) are
+not in the forecast: they are the pipeline's and the contracts' to-do lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from tandem.commercial.currency import RateTable, base_currency, quantize
+from tandem.commercial.models import (
+    BillingMilestone,
+    Contract,
+    ContractStatus,
+    ForecastCategory,
+    Opportunity,
+    OpportunityStatus,
+)
+from tandem.commercial.selectors.revenue import add_months, month_start
+from tandem.core.permissions import scoped
+
+ZERO = Decimal("0.00")
+MAX_MONTHS = 36
+GroupBy = Literal["owner", "account"] | None
+FIGURES = ("contracted", "milestones", "weighted_pipeline", "commit", "best_case", "worst_case", "total")
+WEIGHTED = ExpressionWrapper(F("amount") * F("probability"), output_field=DecimalField(max_digits=30, decimal_places=4))
+
+
+@dataclass(frozen=True)
+class ForecastMonth:
+    month: dt.date
+    contracted: Decimal
+    milestones: Decimal
+    weighted_pipeline: Decimal
+    commit: Decimal
+    best_case: Decimal
+    total: Decimal
+
+    @property
+    def worst_case(self) -> Decimal:
+        return self.contracted + self.milestones
+
+
+@dataclass
+class ForecastGroup:
+    """One row of a breakdown (an account manager or an account): its months and sums."""
+
+    key: int | None
+    name: str
+    months: list[ForecastMonth] = field(default_factory=list)
+
+    def sum(self, figure: str) -> Decimal:
+        return sum((getattr(month, figure) for month in self.months), ZERO)
+
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        return {figure: self.sum(figure) for figure in FIGURES}
+
+
+@dataclass
+class _Raw:
+    """Unrounded base-currency sums of one group, per month index."""
+
+    contracted: defaultdict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    milestones: defaultdict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    weighted: defaultdict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    commit: defaultdict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    best: defaultdict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+
+def _window(start: dt.date | None, months: int) -> list[dt.date]:
+    if not 1 <= months <= MAX_MONTHS:
+        raise ValueError(f"months must be between 1 and {MAX_MONTHS}")
+    first = month_start(start or timezone.localdate())
+    return [add_months(first, offset) for offset in range(months)]
+
+
+def _filtered(queryset: QuerySet[Any], *, owner: Any, account: Any, owner_path: str, account_path: str) -> QuerySet[Any]:
+    if owner is not None:
+        queryset = queryset.filter(**{owner_path: getattr(owner, "pk", owner)})
+    if account is not None:
+        queryset = queryset.filter(**{account_path: getattr(account, "pk", account)})
+    return queryset.order_by()
+
+
+def _group_fields(group_by: GroupBy, prefix: str = "") -> tuple[str, ...]:
+    if group_by == "owner":
+        return (f"{prefix}owner_id",)
+    if group_by == "account":
+        return (f"{prefix}account_id",)
+    return ()
+
+
+def _collect(
+    *, user: Any, window: list[dt.date], owner: Any, account: Any, group_by: GroupBy,
+) -> tuple[str, dict[int | None, _Raw]]:
+    """The four grouped aggregates, converted: ``{group key: _Raw}``."""
+    base = base_currency()
+    first, after = window[0], add_months(window[-1], 1)
+    position = {month: index for index, month in enumerate(window)}
+
+    contracts = _filtered(
+        scoped(user, Contract).filter(status=ContractStatus.ACTIVE, start_date__lt=after)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first)),
+        owner=owner, account=account, owner_path="owner_id", account_path="account_id",
+    )
+    per_month = {
+        f"m{index}": Sum(
+            "monthly_amount",
+            filter=Q(start_date__lt=add_months(month, 1)) & (Q(end_date__isnull=True) | Q(end_date__gte=month)),
+        )
+        for index, month in enumerate(window)
+    }
+    contract_rows = list(contracts.values("currency", *_group_fields(group_by)).annotate(**per_month))
+
+    milestones = _filtered(
+        scoped(user, BillingMilestone).filter(
+            billed_on__isnull=True, due_date__gte=first, due_date__lt=after,
+            contract__status__in=(ContractStatus.ACTIVE, ContractStatus.NEGOTIATION),
+        ),
+        owner=owner, account=account, owner_path="contract__owner_id", account_path="contract__account_id",
+    )
+    milestone_rows = list(
+        milestones.values("contract__currency", "due_date", *_group_fields(group_by, "contract__"))
+        .annotate(total=Sum("amount"))
+    )
+
+    opportunities = _filtered(
+        scoped(user, Opportunity).filter(
+            status=OpportunityStatus.OPEN, expected_close_date__gte=first, expected_close_date__lt=after,
+        ).exclude(forecast_category=ForecastCategory.OMITTED),
+        owner=owner, account=account, owner_path="owner_id", account_path="account_id",
+    )
+    opportunity_rows = list(
+        opportunities.values("currency", "expected_close_date", "forecast_category", *_group_fields(group_by))
+        .annotate(total=Sum("amount"), weighted=Sum(WEIGHTED))
+    )
+
+    currencies = {row["currency"] for row in contract_rows} | {row["contract__currency"] for row in milestone_rows}
+    currencies |= {row["currency"] for row in opportunity_rows}
+    rates = RateTable(currencies, base=base)
+    groups: dict[int | None, _Raw] = defaultdict(_Raw)
+
+    def key(row: dict[str, Any], prefix: str = "") -> int | None:
+        fields = _group_fields(group_by, prefix)
+        return row[fields[0]] if fields else None
+
+    for row in contract_rows:
+        raw = groups[key(row)]
+        for index, month in enumerate(window):
+            amount = row[f"m{index}"]
+            if amount:
+                raw.contracted[index] += Decimal(amount) * rates.rate(row["currency"], month)
+    for row in milestone_rows:
+        raw = groups[key(row, "contract__")]
+        index = position[month_start(row["due_date"])]
+        raw.milestones[index] += Decimal(row["total"]) * rates.rate(row["contract__currency"], row["due_date"])
+    for row in opportunity_rows:
+        raw = groups[key(row)]
+        day = row["expected_close_date"]
+        index = position[month_start(day)]
+        rate = rates.rate(row["currency"], day)
+        raw.weighted[index] += Decimal(row["weighted"]) * rate / 100
+        if row["forecast_category"] == ForecastCategory.COMMIT:
+            raw.commit[index] += Decimal(row["total"]) * rate
+        elif row["forecast_category"] == ForecastCategory.BEST_CASE:
+            raw.best[index] += Decimal(row["total"]) * rate
+    return base, groups
+
+
+def _months(window: list[dt.date], raw: _Raw) -> list[ForecastMonth]:
+    result = []
+    for index, month in enumerate(window):
+        contracted, milestones = quantize(raw.contracted[index]), quantize(raw.milestones[index])
+        weighted = quantize(raw.weighted[index])
+        commit = contracted + milestones + quantize(raw.commit[index])
+        result.append(
+            ForecastMonth(
+                month=month, contracted=contracted, milestones=milestones, weighted_pipeline=weighted,
+                commit=commit, best_case=commit + quantize(raw.best[index]), total=contracted + milestones + weighted,
+            )
+        )
+    return result
+
+
+@dataclass
+class Forecast:
+    base_currency: str
+    months: list[ForecastMonth]
+
+
+def forecast_with_base(
+    *, user: Any, months: int = 12, owner: Any = None, account: Any = None, start: dt.date | None = None
+) -> Forecast:
+    """:func:`forecast` with the base currency it is expressed in."""
+    window = _window(start, months)
+    base, groups = _collect(user=user, window=window, owner=owner, account=account, group_by=None)
+    return Forecast(base_currency=base, months=_months(window, groups.get(None, _Raw())))
+
+
+def forecast(
+    *, user: Any, months: int = 12, owner: Any = None, account: Any = None, start: dt.date | None = None
+) -> list[ForecastMonth]:
+    """The next ``months`` months from ``start``'s month (default: this month) of what
+    ``user`` may see, optionally one owner's (user or id) or one account's (account or id)."""
+    return forecast_with_base(user=user, months=months, owner=owner, account=account, start=start).months
+
+
+def forecast_breakdown(
+    *, user: Any, by: Literal["owner", "account"], months: int = 12, owner: Any = None, account: Any = None,
+    start: dt.date | None = None,
+) -> list[ForecastGroup]:
+    """The forecast per account manager (``by="owner"``: the opportunity's or contract's
+    owner) or per account, largest total first; each group's months add up to
+    :func:`forecast` month by month (cents aside: each group is rounded on its own)."""
+    window = _window(start, months)
+    _, groups = _collect(user=user, window=window, owner=owner, account=account, group_by=by)
+    names = _names(by, [pk for pk in groups if pk is not None])
+    result = [
+        ForecastGroup(key=pk, name=names.get(pk, "No owner") if pk is not None else "No owner", months=_months(window, raw))
+        for pk, raw in groups.items()
+    ]
+    result.sort(key=lambda group: (-group.sum("total"), group.name.lower()))
+    return result
+
+
+def _names(by: str, ids: Iterable[int]) -> dict[int, str]:
+    """One query for the names of a breakdown's groups."""
+    if by == "account":
+        from tandem.clients.models import Account
+
+        return dict(Account.objects.filter(pk__in=list(ids)).values_list("id", "name"))
+    from django.contrib.auth import get_user_model
+
+    return {
+        pk: full_name or email
+        for pk, full_name, email in get_user_model().objects.filter(pk__in=list(ids)).values_list("id", "full_name", "email")
+    }

@@ -1,0 +1,266 @@
+"""Reads of revenue and budgets, scoped to the acting user (STYLE rule 2).
+
+* :func:`revenue_list` / :func:`revenue_get`, :func:`budget_list` / :func:`budget_get`:
+  the rows a user may see (they follow their account, :mod:`tandem.commercial.policies`).
+* :func:`mrr_by_month`: monthly recurring revenue per account over time, in the base
+  currency. MRR of an account in month m = Σ its recurring revenue entries of m (one per
+  active contract and month, written by the contracts' monthly job), each converted at
+  the rate of m's first day. Summed in the database by (account, currency, month).
+* :func:`budget_status` / :func:`budget_statuses`: planned, committed, won and billed for
+  an account's year, in the base currency (definitions in docs/forecast.md):
+
+  - planned = the budget's amount, at the rate of 1 January of the year;
+  - committed = Σ value of the account's active and in-negotiation contracts whose start
+    date falls in the year, each at its start date's rate;
+  - won = Σ amount of its won opportunities closed in the year, at the closing date's rate;
+  - billed = Σ its revenue entries (every kind) of the year's months, at each month's rate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from tandem.clients.models import Account
+from tandem.commercial.currency import (
+    RateTable,
+    base_amount,
+    base_currency,
+    quantize,
+    require_rates,
+)
+from tandem.commercial.models import (
+    Budget,
+    Contract,
+    ContractStatus,
+    Opportunity,
+    OpportunityStatus,
+    RevenueEntry,
+    RevenueKind,
+)
+from tandem.core.permissions import get_visible, scoped
+
+ZERO = Decimal("0.00")
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, count: int) -> dt.date:
+    """The first day of the month ``count`` months after ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+# --- Revenue entries -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevenueFilters:
+    account_id: int | None = None
+    kind: str = ""
+    month_from: dt.date | None = None
+    month_to: dt.date | None = None  # inclusive: the month of this date counts
+    owner_id: int | None = None  # the account's account manager
+    sort: str = "-month"
+
+
+REVENUE_SORTS = {
+    "month": ("month", "id"), "-month": ("-month", "-id"),
+    "amount": ("amount", "id"), "-amount": ("-amount", "-id"),
+}
+
+
+def revenue_list(*, actor: Any, filters: RevenueFilters | None = None, for_count: bool = False) -> QuerySet[RevenueEntry]:
+    filters = filters or RevenueFilters()
+    queryset = scoped(actor, RevenueEntry, for_count=for_count).select_related("account", "contract")
+    if filters.account_id is not None:
+        queryset = queryset.filter(account_id=filters.account_id)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.month_from is not None:
+        queryset = queryset.filter(month__gte=month_start(filters.month_from))
+    if filters.month_to is not None:
+        queryset = queryset.filter(month__lte=month_start(filters.month_to))
+    if filters.owner_id is not None:
+        queryset = queryset.filter(account__owner_id=filters.owner_id)
+    return queryset.order_by(*REVENUE_SORTS.get(filters.sort, REVENUE_SORTS["-month"]))
+
+
+def revenue_get(*, actor: Any, revenue_entry_id: Any) -> RevenueEntry:
+    return get_visible(actor, RevenueEntry.objects.select_related("account", "contract"), revenue_entry_id)
+
+
+def revenue_total(queryset: QuerySet[RevenueEntry], *, base: str | None = None) -> Decimal:
+    """Σ of the entries in the base currency, each at its month's rate (one aggregate;
+    :class:`~tandem.commercial.currency.MissingRateError` names a missing rate first)."""
+    base = base or base_currency()
+    queryset = queryset.order_by()
+    require_rates(queryset, currency_field="currency", date_field="month", base=base)
+    total = queryset.aggregate(total=Sum(base_amount("amount", "currency", "month", base=base)))["total"]
+    return quantize(total or ZERO)
+
+
+# --- Budgets -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetFilters:
+    account_id: int | None = None
+    year: int | None = None
+    owner_id: int | None = None
+    sort: str = "-year"
+
+
+BUDGET_SORTS = {"year": ("year", "account__name", "id"), "-year": ("-year", "account__name", "id"),
+                "account": ("account__name", "-year", "id"), "-account": ("-account__name", "-year", "id")}
+
+
+def budget_list(*, actor: Any, filters: BudgetFilters | None = None, for_count: bool = False) -> QuerySet[Budget]:
+    filters = filters or BudgetFilters()
+    queryset = scoped(actor, Budget, for_count=for_count).select_related("account", "account__owner")
+    if filters.account_id is not None:
+        queryset = queryset.filter(account_id=filters.account_id)
+    if filters.year is not None:
+        queryset = queryset.filter(year=filters.year)
+    if filters.owner_id is not None:
+        queryset = queryset.filter(account__owner_id=filters.owner_id)
+    return queryset.order_by(*BUDGET_SORTS.get(filters.sort, BUDGET_SORTS["-year"]))
+
+
+def budget_get(*, actor: Any, budget_id: Any) -> Budget:
+    return get_visible(actor, Budget.objects.select_related("account", "account__owner"), budget_id)
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    """One account's year, in the base currency (``planned`` is None without a budget)."""
+
+    account_id: int
+    year: int
+    base_currency: str
+    planned: Decimal | None
+    committed: Decimal
+    won: Decimal
+    billed: Decimal
+
+    @property
+    def billed_percent(self) -> Decimal | None:
+        if not self.planned:
+            return None
+        return (self.billed * 100 / self.planned).quantize(Decimal("1"))
+
+
+def _grouped_base_sums(
+    queryset: QuerySet[Any], *, amount: str, currency: str, date: str, base: str
+) -> dict[int, Decimal]:
+    """Σ per account of ``amount`` in the base currency (one grouped aggregate)."""
+    queryset = queryset.order_by()
+    require_rates(queryset, currency_field=currency, date_field=date, base=base)
+    rows = queryset.values("account_id").annotate(total=Sum(base_amount(amount, currency, date, base=base)))
+    return {row["account_id"]: quantize(row["total"] or ZERO) for row in rows}
+
+
+def budget_statuses(*, actor: Any, year: int, account_ids: Iterable[int]) -> dict[int, BudgetStatus]:
+    """:class:`BudgetStatus` of each visible account of ``account_ids`` for ``year``: four
+    grouped aggregates whatever the number of accounts, plus the rate checks."""
+    ids = sorted(set(account_ids))
+    base = base_currency()
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    budgets = list(scoped(actor, Budget).filter(account_id__in=ids, year=year).values("account_id", "amount", "currency"))
+    rates = RateTable({row["currency"] for row in budgets}, base=base)
+    planned = {row["account_id"]: rates.to_base(row["amount"], row["currency"], start) for row in budgets}
+    committed = _grouped_base_sums(
+        scoped(actor, Contract).filter(
+            account_id__in=ids, status__in=(ContractStatus.ACTIVE, ContractStatus.NEGOTIATION),
+            start_date__gte=start, start_date__lt=end,
+        ),
+        amount="value", currency="currency", date="start_date", base=base,
+    )
+    won = _grouped_base_sums(
+        scoped(actor, Opportunity).filter(
+            account_id__in=ids, status=OpportunityStatus.WON, closed_on__gte=start, closed_on__lt=end
+        ),
+        amount="amount", currency="currency", date="closed_on", base=base,
+    )
+    billed = _grouped_base_sums(
+        scoped(actor, RevenueEntry).filter(account_id__in=ids, month__gte=start, month__lt=end),
+        amount="amount", currency="currency", date="month", base=base,
+    )
+    return {
+        pk: BudgetStatus(
+            account_id=pk, year=year, base_currency=base, planned=planned.get(pk),
+            committed=committed.get(pk, ZERO), won=won.get(pk, ZERO), billed=billed.get(pk, ZERO),
+        )
+        for pk in ids
+    }
+
+
+def budget_page_statuses(*, actor: Any, budgets: Iterable[Budget]) -> dict[int, BudgetStatus]:
+    """``{budget id: BudgetStatus}`` for a page of budgets: :func:`budget_statuses` once
+    per year on the page (one year on a filtered page)."""
+    budgets = list(budgets)
+    by_year: dict[int, set[int]] = {}
+    for budget in budgets:
+        by_year.setdefault(budget.year, set()).add(budget.account_id)
+    statuses = {year: budget_statuses(actor=actor, year=year, account_ids=ids) for year, ids in by_year.items()}
+    return {budget.pk: statuses[budget.year][budget.account_id] for budget in budgets}
+
+
+def budget_status(*, user: Any, account: Account, year: int) -> BudgetStatus:
+    """Planned, committed, won and billed of ``account`` in ``year`` (base currency)."""
+    return budget_statuses(actor=user, year=year, account_ids=[account.pk])[account.pk]
+
+
+# --- Monthly recurring revenue -----------------------------------------------------------
+
+
+@dataclass
+class AccountMrr:
+    account_id: int
+    account_name: str
+    amounts: list[Decimal] = field(default_factory=list)  # one per month of the series
+
+
+@dataclass
+class MrrSeries:
+    base_currency: str
+    months: list[dt.date]
+    accounts: list[AccountMrr]
+    totals: list[Decimal]
+
+
+def mrr_by_month(user: Any, account: Account | None = None, months: int = 12, *, end: dt.date | None = None) -> MrrSeries:
+    """MRR per account for the ``months`` months ending with ``end``'s month (default:
+    the current month), in the base currency. One grouped aggregate and one rate read."""
+    last = month_start(end or timezone.localdate())
+    series = [add_months(last, offset) for offset in range(-months + 1, 1)]
+    base = base_currency()
+    queryset = scoped(user, RevenueEntry).filter(kind=RevenueKind.RECURRING, month__gte=series[0], month__lte=last)
+    if account is not None:
+        queryset = queryset.filter(account=account)
+    rows = list(
+        queryset.order_by().values("account_id", "account__name", "currency", "month").annotate(total=Sum("amount"))
+    )
+    rates = RateTable({row["currency"] for row in rows}, base=base)
+    index = {month: position for position, month in enumerate(series)}
+    by_account: dict[int, AccountMrr] = {}
+    raw: dict[int, list[Decimal]] = {}
+    for row in rows:
+        entry = by_account.setdefault(row["account_id"], AccountMrr(row["account_id"], row["account__name"]))
+        sums = raw.setdefault(entry.account_id, [Decimal(0)] * len(series))
+        sums[index[row["month"]]] += Decimal(row["total"]) * rates.rate(row["currency"], row["month"])
+    accounts = sorted(by_account.values(), key=lambda item: (item.account_name.lower(), item.account_id))
+    for entry in accounts:
+        entry.amounts = [quantize(value) for value in raw[entry.account_id]]
+    if account is not None and not accounts:
+        accounts = [AccountMrr(account.pk, account.name, [ZERO] * len(series))]
+    totals = [quantize(sum((item.amounts[i] for item in accounts), Decimal(0))) for i in range(len(series))]
+    return MrrSeries(base_currency=base, months=series, accounts=accounts, totals=totals)

@@ -1,0 +1,147 @@
+"""The forecast, MRR and budget status against figures worked out by hand
+(tests/commercial/forecast_fixtures.py and docs/forecast.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tandem.commercial.currency import MissingRateError
+from tandem.commercial.selectors.forecast import forecast, forecast_breakdown
+from tandem.commercial.selectors.revenue import budget_status, mrr_by_month
+from tandem.core.roles import Role
+from tests.clients.factories import make_account
+from tests.commercial.factories import (
+    make_budget,
+    make_contract,
+    make_opportunity,
+    make_rate,
+    make_revenue,
+)
+from tests.commercial.forecast_fixtures import EXPECTED, EXPECTED_BEA, START, as_rows, build_book
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def book(admin_user):
+    return build_book()
+
+
+def test_forecast_of_everything_matches_the_hand_computed_months(book, admin_user):
+    assert as_rows(forecast(user=admin_user, months=3, start=START)) == EXPECTED
+
+
+def test_worst_case_is_contracted_plus_milestones(book, admin_user):
+    months = forecast(user=admin_user, months=3, start=START)
+    assert [m.worst_case for m in months] == [D("3000.00"), D("1560.00"), D("1200.00")]
+
+
+def test_owner_filter_keeps_one_account_managers_contracts_and_deals(book, admin_user):
+    assert as_rows(forecast(user=admin_user, months=3, start=START, owner=book.bea)) == EXPECTED_BEA
+    assert as_rows(forecast(user=admin_user, months=3, start=START, owner=book.bea.pk)) == EXPECTED_BEA
+
+
+def test_account_filter(book, admin_user):
+    rows = as_rows(forecast(user=admin_user, months=3, start=START, account=book.bravo))
+    assert rows == [
+        ("2031-01", "0.00", "0.00", "0.00", "0.00", "0.00", "0.00"),
+        ("2031-02", "450.00", "0.00", "1350.00", "2250.00", "2250.00", "1800.00"),
+        ("2031-03", "400.00", "800.00", "26.67", "1200.00", "1200.00", "1226.67"),
+    ]
+
+
+def test_an_account_manager_sees_only_their_book(book):
+    assert as_rows(forecast(user=book.bea, months=3, start=START)) == EXPECTED_BEA
+
+
+def test_a_member_sees_an_empty_forecast(book, member):
+    assert all(row[1:] == ("0.00",) * 6 for row in as_rows(forecast(user=member, months=3, start=START)))
+
+
+def test_breakdown_by_account_manager_and_by_account_adds_up(book, admin_user):
+    by_owner = forecast_breakdown(user=admin_user, by="owner", months=3, start=START)
+    assert [(g.name, f"{g.sum('total'):.2f}", f"{g.sum('commit'):.2f}") for g in by_owner] == [
+        ("Alan Account", "10026.67", "7450.00"), ("Bea Broker", "660.00", "110.00"),
+    ]
+    by_account = forecast_breakdown(user=admin_user, by="account", months=3, start=START)
+    assert [(g.name, f"{g.sum('total'):.2f}") for g in by_account] == [
+        ("Alpha", "7000.00"), ("Bravo", "3026.67"), ("Charlie", "660.00"),
+    ]
+
+
+def test_forecast_costs_a_fixed_number_of_queries(book, admin_user, django_assert_num_queries):
+    forecast(user=admin_user, months=3, start=START)  # the first read creates the calendar row
+    # The base currency, contracts, milestones, opportunities, the rates: whatever the months.
+    with django_assert_num_queries(5):
+        forecast(user=admin_user, months=12, start=START)
+
+
+def test_a_missing_rate_names_the_currency_and_the_date(book, admin_user):
+    make_opportunity(account=book.alpha, amount=D("100.00"), currency="JPY", probability=20,
+                     forecast_category="pipeline", expected_close_date=dt.date(2031, 2, 3))
+    with pytest.raises(MissingRateError) as error:
+        forecast(user=admin_user, months=3, start=START)
+    assert (error.value.currency, error.value.date) == ("JPY", dt.date(2031, 2, 3))
+    assert "JPY" in error.value.message and "2031-02-03" in error.value.message
+
+
+def test_mrr_by_month_converts_each_month_at_its_rate(admin_user):
+    am = make_user(role=Role.ACCOUNT_MANAGER, email="mrr@example.test")
+    make_rate(currency="USD", date=dt.date(2031, 1, 1), rate="0.90")
+    make_rate(currency="USD", date=dt.date(2031, 3, 1), rate="0.80")
+    usd = make_account(owner=am, name="Bravo", currency="USD")
+    eur = make_account(owner=am, name="Alpha", currency="EUR")
+    contract = make_contract(account=usd, status="active", monthly_amount=D("500.00"), currency="USD")
+    for month in (dt.date(2031, 2, 1), dt.date(2031, 3, 1)):
+        make_revenue(account=usd, contract=contract, kind="recurring", month=month, amount=D("500.00"), currency="USD")
+    make_revenue(account=eur, kind="recurring", month=dt.date(2031, 3, 1), amount=D("1200.00"), currency="EUR")
+    make_revenue(account=eur, kind="one_off", month=dt.date(2031, 3, 1), amount=D("9999.00"), currency="EUR")
+    series = mrr_by_month(admin_user, months=3, end=dt.date(2031, 3, 17))
+    assert series.months == [dt.date(2031, 1, 1), dt.date(2031, 2, 1), dt.date(2031, 3, 1)]
+    assert [(a.account_name, a.amounts) for a in series.accounts] == [
+        ("Alpha", [D("0.00"), D("0.00"), D("1200.00")]),
+        ("Bravo", [D("0.00"), D("450.00"), D("400.00")]),
+    ]
+    assert series.totals == [D("0.00"), D("450.00"), D("1600.00")]
+    only = mrr_by_month(admin_user, account=usd, months=3, end=dt.date(2031, 3, 1))
+    assert only.totals == [D("0.00"), D("450.00"), D("400.00")]
+
+
+def test_budget_status_planned_committed_won_billed_in_base_currency(admin_user):
+    am = make_user(role=Role.ACCOUNT_MANAGER, email="budget@example.test")
+    make_rate(currency="USD", date=dt.date(2030, 12, 1), rate="0.90")
+    make_rate(currency="USD", date=dt.date(2031, 6, 1), rate="0.80")
+    make_rate(currency="GBP", date=dt.date(2031, 1, 1), rate="1.10")
+    account = make_account(owner=am, name="Bravo", currency="USD")
+    make_budget(account=account, year=2031, amount=D("100000.00"), currency="USD")  # at 2031-01-01: 90,000
+    # committed: active 20,000 USD starting 2031-03-01 (0.90 → 18,000) + negotiation 10,000 USD from
+    # 2031-07-01 (0.80 → 8,000); a draft one and one starting in 2030 are out.
+    make_contract(account=account, status="active", value=D("20000.00"), currency="USD", start_date=dt.date(2031, 3, 1))
+    make_contract(account=account, status="negotiation", value=D("10000.00"), currency="USD",
+                  start_date=dt.date(2031, 7, 1))
+    make_contract(account=account, status="draft", value=D("5000.00"), currency="USD", start_date=dt.date(2031, 3, 1))
+    make_contract(account=account, status="active", value=D("7000.00"), currency="USD", start_date=dt.date(2030, 3, 1),
+                  end_date=dt.date(2031, 12, 31))
+    # won: 5,000 GBP closed 2031-02-01 (1.10 → 5,500) + 1,000 USD closed 2031-06-15 (0.80 → 800)
+    make_opportunity(account=account, stage_name="Closed won", amount=D("5000.00"), currency="GBP",
+                     expected_close_date=dt.date(2031, 2, 1))
+    make_opportunity(account=account, stage_name="Closed won", amount=D("1000.00"), currency="USD",
+                     expected_close_date=dt.date(2031, 6, 15))
+    make_opportunity(account=account, amount=D("3000.00"), currency="USD", expected_close_date=dt.date(2031, 6, 15))
+    # billed: 1,000 USD in January (900) + 500 USD in June (400) + 200 GBP in May (220); 2030 is out.
+    make_revenue(account=account, month=dt.date(2031, 1, 1), amount=D("1000.00"), currency="USD")
+    make_revenue(account=account, month=dt.date(2031, 6, 1), amount=D("500.00"), currency="USD")
+    make_revenue(account=account, month=dt.date(2031, 5, 1), amount=D("200.00"), currency="GBP")
+    make_revenue(account=account, month=dt.date(2030, 12, 1), amount=D("800.00"), currency="USD")
+    status = budget_status(user=admin_user, account=account, year=2031)
+    assert (status.base_currency, status.planned, status.committed, status.won, status.billed) == (
+        "EUR", D("90000.00"), D("26000.00"), D("6300.00"), D("1520.00"),
+    )
+    assert status.billed_percent == D("2")
+    empty = budget_status(user=admin_user, account=account, year=2032)
+    assert (empty.planned, empty.committed, empty.won, empty.billed) == (None, D("0.00"), D("0.00"), D("0.00"))
