@@ -5,6 +5,7 @@ audited, the one way pages, the API, imports, jobs and the demo write commercial
 Helpers stay in their modules and are not exported.
 """
 
+from tandem.commercial.services.expenses import expense_create, expense_delete, expense_update
 from tandem.commercial.services.opportunities import (
     opportunity_create,
     opportunity_delete,
@@ -18,6 +19,9 @@ from tandem.commercial.services.opportunities import (
 )
 
 __all__ = [
+    "expense_create",
+    "expense_delete",
+    "expense_update",
     "opportunity_create",
     "opportunity_delete",
     "opportunity_line_create",

@@ -1,0 +1,1 @@
+"""Shapes of the commercial API, one module per area (see :mod:`tandem.commercial.api`)."""

@@ -1,0 +1,1 @@
+"""Commercial pages, one module per area (mounted by :mod:`tandem.commercial.urls`)."""
