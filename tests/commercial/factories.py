@@ -141,7 +141,9 @@ def make_expense(*, account: Account, **data: Any) -> Expense:
     data.setdefault("description", "Travel")
     data.setdefault("amount", Decimal("250.00"))
     data.setdefault("currency", account.currency)
-    return model_create(actor=None, model=Expense, data={"account": account, **data})
+    from tandem.commercial.services import expense_create
+
+    return expense_create(actor=None, account=account, data=data)
 
 
 def seed_stages() -> None:

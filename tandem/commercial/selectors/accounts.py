@@ -77,9 +77,9 @@ def account_commercial_summary(*, user: Any, account: Account, today: dt.date | 
     require_rates(opportunities, currency_field="currency", date_field="expected_close_date", base=base)
     converted = base_amount("amount", "currency", "expected_close_date", base=base)
     pipeline = opportunities.order_by().aggregate(
-        count=Count("pk"),
-        amount=Sum(converted),
-        weighted=Sum(ExpressionWrapper(converted * F("probability") / 100, output_field=DecimalField(max_digits=30, decimal_places=10))),
+        open_count=Count("pk"),
+        open_amount=Sum(converted),
+        open_weighted=Sum(ExpressionWrapper(converted * F("probability") / 100, output_field=DecimalField(max_digits=30, decimal_places=10))),
     )
 
     contracts = scoped(user, Contract).filter(account=account, status=ContractStatus.ACTIVE)
@@ -93,7 +93,7 @@ def account_commercial_summary(*, user: Any, account: Account, today: dt.date | 
 
     revenue_rows = scoped(user, RevenueEntry).filter(account=account, month__gte=year_start, month__lte=year_end)
     require_rates(revenue_rows, currency_field="currency", date_field="month", base=base)
-    revenue = revenue_rows.order_by().aggregate(total=Sum(base_amount("amount", "currency", "month", base=base)))["total"]
+    revenue = revenue_rows.order_by().aggregate(revenue_total=Sum(base_amount("amount", "currency", "month", base=base)))["revenue_total"]
     revenue_total = quantize(Decimal(revenue or 0))
 
     budget_row = scoped(user, Budget).filter(account=account, year=today.year).values_list("amount", "currency").first()
@@ -109,9 +109,9 @@ def account_commercial_summary(*, user: Any, account: Account, today: dt.date | 
             margin = ZERO
     return AccountCommercialSummary(
         base_currency=base, year=today.year,
-        open_opportunities=pipeline["count"] or 0,
-        open_amount_base=quantize(Decimal(pipeline["amount"] or 0)),
-        open_weighted_base=quantize(Decimal(pipeline["weighted"] or 0)),
+        open_opportunities=pipeline["open_count"] or 0,
+        open_amount_base=quantize(Decimal(pipeline["open_amount"] or 0)),
+        open_weighted_base=quantize(Decimal(pipeline["open_weighted"] or 0)),
         active_contracts=contracts.count(),
         mrr_base=quantize(mrr),
         revenue_this_year_base=revenue_total,
