@@ -55,16 +55,21 @@ class CrossSellSuggestion:
     similar_by: str  # "industry", "tier" or "industry or tier"
 
     @property
+    def unnamed_text(self) -> str:
+        """The buyers not named, in brackets ("(and 1 you cannot see)"), or ""."""
+        unnamed = self.buyers - len(self.named_buyers)
+        if not unnamed:
+            return ""
+        more = f"{unnamed} you cannot see" if self.hidden_buyers == unnamed else f"{unnamed} more"
+        return f" (and {more})" if self.named_buyers else f" ({more})"
+
+    @property
     def reason(self) -> str:
         names = ", ".join(buyer.name for buyer in self.named_buyers)
-        unnamed = self.buyers - len(self.named_buyers)
         text = f"Bought by {self.buyers} of {self.similar} similar accounts"
         if names:
             text += f": {names}"
-        if unnamed:
-            more = f"{unnamed} you cannot see" if self.hidden_buyers == unnamed else f"{unnamed} more"
-            text += f" (and {more})" if names else f" ({more})"
-        return text + "."
+        return text + self.unnamed_text + "."
 
 
 def similar_accounts_q(account: Account) -> Q:
