@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from ninja import Router
 
+from tandem.commercial.api.profitability import router as profitability_router
+
 router = Router()
 _children: list[Router] = []
+_children.append(profitability_router)  # profit: profitability, expenses, cross-sell, account summary
 for _child in _children:
     router.add_router("", _child)
 
