@@ -121,6 +121,13 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # Imports: only those who may import open these pages (403 for the others).
     "integrations:import_list": (CREATE, "integrations.ImportJob"),
     "integrations:import_create": (CREATE, "integrations.ImportJob"),
+    # profit: profitability reads through the scoped selectors (costs only where allowed);
+    # expenses are costs, listed to those who may see them; recording one is the account
+    # owner's (the service checks the account).
+    "commercial:profitability": (READ, None),
+    "commercial:expense_list": (READ, None),
+    "/api/v1/profitability": (READ, None),
+    "/api/v1/expenses": (CREATE, "commercial.Expense"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.
