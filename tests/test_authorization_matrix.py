@@ -121,7 +121,8 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # Imports: only those who may import open these pages (403 for the others).
     "integrations:import_list": (CREATE, "integrations.ImportJob"),
     "integrations:import_create": (CREATE, "integrations.ImportJob"),
-    # profit: profitability reads through the scoped selectors (costs only where allowed);
+    # profit: profitability reads through the scoped selectors (costs only where allowed;
+    # R3, field by field over every GET route and export: tests/commercial/test_restricted_fields.py);
     # expenses are costs, listed to those who may see them; recording one is the account
     # owner's (the service checks the account).
     "commercial:profitability": (READ, None),
