@@ -30,6 +30,7 @@ from tandem.commercial.models import (
     RevenueEntry,
     Stage,
 )
+from tandem.commercial.services import expense_create
 from tandem.core.services import model_create
 
 _counter = itertools.count(1)
@@ -141,8 +142,6 @@ def make_expense(*, account: Account, **data: Any) -> Expense:
     data.setdefault("description", "Travel")
     data.setdefault("amount", Decimal("250.00"))
     data.setdefault("currency", account.currency)
-    from tandem.commercial.services import expense_create
-
     return expense_create(actor=None, account=account, data=data)
 
 

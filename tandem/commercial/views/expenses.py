@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
@@ -205,6 +206,4 @@ def _int(value: Any) -> int | None:
 
 
 def _list_url() -> str:
-    from django.urls import reverse
-
     return reverse(ExpenseList.url_name)
