@@ -12,8 +12,8 @@ Every figure in the base currency:
   year, each at its month's rate; against the **budget** of the year (converted at
   1 January's rate), as a percentage (one decimal place).
 * **Margin this year** (restricted, :func:`~tandem.commercial.policies.may_see_costs`):
-  this year's revenue − cost (:mod:`tandem.commercial.selectors.profitability`), and
-  margin %; ``None`` for everyone else.
+  this year's revenue − cost (the cost sources of :mod:`tandem.commercial.costs`, as
+  profitability counts them), and margin %; ``None`` for everyone else.
 """
 
 from __future__ import annotations
@@ -23,11 +23,18 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
 from django.utils import timezone
 
 from tandem.clients.models import Account
-from tandem.commercial.currency import base_amount, base_currency, quantize, require_rates, to_base
+from tandem.commercial.currency import (
+    RateTable,
+    base_amount,
+    base_currency,
+    quantize,
+    require_rates,
+    to_base,
+)
 from tandem.commercial.models import (
     Budget,
     Contract,
@@ -37,7 +44,7 @@ from tandem.commercial.models import (
     RevenueEntry,
 )
 from tandem.commercial.policies import may_see_costs
-from tandem.commercial.selectors.profitability import account_profitability
+from tandem.commercial.selectors.profitability import cost_total, margin_percent
 from tandem.core.permissions import scoped
 
 ZERO = Decimal(0)
@@ -82,14 +89,16 @@ def account_commercial_summary(*, user: Any, account: Account, today: dt.date | 
         open_weighted=Sum(ExpressionWrapper(converted * F("probability") / 100, output_field=DecimalField(max_digits=30, decimal_places=10))),
     )
 
-    contracts = scoped(user, Contract).filter(account=account, status=ContractStatus.ACTIVE)
-    recurring = contracts.filter(
-        Q(start_date__lte=today), Q(end_date__isnull=True) | Q(end_date__gte=today), monthly_amount__gt=0
+    contracts = list(
+        scoped(user, Contract).filter(account=account, status=ContractStatus.ACTIVE)
+        .values_list("monthly_amount", "currency", "start_date", "end_date")
     )
-    mrr = sum(
-        (to_base(amount, currency, today, base=base) for amount, currency in recurring.values_list("monthly_amount", "currency")),
-        ZERO,
-    )
+    recurring = [
+        (amount, currency) for amount, currency, start, end in contracts
+        if amount > 0 and start <= today and (end is None or end >= today)
+    ]
+    rates = RateTable({currency for _amount, currency in recurring}, base=base) if recurring else None
+    mrr = sum((rates.to_base(amount, currency, today) for amount, currency in recurring), ZERO) if rates else ZERO
 
     revenue_rows = scoped(user, RevenueEntry).filter(account=account, month__gte=year_start, month__lte=year_end)
     require_rates(revenue_rows, currency_field="currency", date_field="month", base=base)
@@ -102,17 +111,15 @@ def account_commercial_summary(*, user: Any, account: Account, today: dt.date | 
     costs_visible = may_see_costs(user, account)
     margin = margin_pct = None
     if costs_visible:
-        rows = account_profitability(user=user, start=year_start, end=year_end, account=account)
-        if rows:
-            margin, margin_pct = rows[0].margin, rows[0].margin_percent
-        else:
-            margin = ZERO
+        cost = cost_total(account_ids=[account.pk], start=year_start, end=year_end, base=base)
+        margin = revenue_total - cost
+        margin_pct = margin_percent(revenue_total, margin)
     return AccountCommercialSummary(
         base_currency=base, year=today.year,
         open_opportunities=pipeline["open_count"] or 0,
         open_amount_base=quantize(Decimal(pipeline["open_amount"] or 0)),
         open_weighted_base=quantize(Decimal(pipeline["open_weighted"] or 0)),
-        active_contracts=contracts.count(),
+        active_contracts=len(contracts),
         mrr_base=quantize(mrr),
         revenue_this_year_base=revenue_total,
         budget_base=budget,

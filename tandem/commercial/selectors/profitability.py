@@ -130,6 +130,12 @@ def _costs_by_account_month(
     return rows
 
 
+def cost_total(*, account_ids: Any, start: dt.date, end: dt.date, base: str) -> Decimal:
+    """The cost of some accounts over ``start``…``end`` from every source, to the cent
+    (the caller has checked that the user may see these costs)."""
+    return quantize(sum((amount for _id, _month, amount in _costs_by_account_month(account_ids, start, end, base)), ZERO))
+
+
 def account_profitability(
     *, user: Any, start: dt.date, end: dt.date, account: Account | None = None
 ) -> list[ProfitabilityRow]:
