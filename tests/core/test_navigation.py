@@ -17,6 +17,7 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
+SALES_DESK = ["Profitability", "Expenses"]  # the commercial pages add theirs by order
 
 
 def sidebar(user) -> list[tuple[str, list[str]]]:
@@ -43,6 +44,7 @@ def test_admin_sidebar(admin_user):
     assert sidebar(admin_user) == [
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
+        ("Sales", SALES_DESK),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Admin"]),
     ]
@@ -52,6 +54,7 @@ def test_executive_sidebar(executive):
     assert sidebar(executive) == [
         ("", ["Home"]),
         ("Clients", CLIENT_DESK),
+        ("Sales", SALES_DESK),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels"]),
     ]
@@ -61,6 +64,7 @@ def test_account_manager_sidebar(account_manager):
     assert sidebar(account_manager) == [
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
+        ("Sales", SALES_DESK),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels"]),
     ]
