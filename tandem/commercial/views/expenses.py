@@ -104,7 +104,6 @@ class ExpenseList(AccountScopedList):
     row_fields = EXPENSE_ROW_FIELDS
     export_columns = EXPENSE_EXPORT
     export_name = "expenses"
-    bulk_actions = (lists.EXPORT_SELECTED,)
 
     def selection(self, values: Mapping[str, Any], *, for_count: bool) -> QuerySet[Any]:
         filters = ExpenseFilters(
