@@ -95,3 +95,14 @@ def test_suggestions_read_a_fixed_number_of_queries(fixture, users_by_role, djan
     # similar accounts, bought pairs, own open lines, visible buyers, product names
     with django_assert_num_queries(5):
         cross_sell_suggestions(user=users_by_role[Role.ADMIN], account=fixture["tally"])
+
+
+def test_an_account_without_industry_is_similar_by_tier_only(db, users_by_role):
+    blank = make_account(name="Blank", industry="", tier="key")
+    peers = [make_account(name=f"Peer {n}", industry="", tier="key") for n in range(2)]
+    make_account(name="Other tier", industry="", tier="standard")
+    product = make_product(name="Licences")
+    for peer in peers:
+        _buy(peer, product)
+    [suggestion] = cross_sell_suggestions(user=users_by_role[Role.ADMIN], account=blank)
+    assert (suggestion.product_name, suggestion.buyers, suggestion.similar, suggestion.similar_by) == ("Licences", 2, 2, "tier")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Lower, Trim
 
 from tandem.clients.models import Account
@@ -90,23 +90,27 @@ def _bought_lines_q(prefix: str = "") -> Q:
 def cross_sell_suggestions(*, user: Any, account: Account, limit: int = 5) -> list[CrossSellSuggestion]:
     """The products to suggest for ``account`` (see the module's method), best first.
     The caller has fetched ``account`` through the scoped selectors."""
-    similar = list(
+    similar = (
         Account.objects.annotate(industry_key=Lower(Trim("industry")))
         .filter(similar_accounts_q(account))
         .exclude(pk=account.pk)
-        .values_list("pk", "name", "industry_key", "tier")
     )
-    if len(similar) < MIN_BUYERS:
-        return []
-    names = {pk: name for pk, name, _industry, _tier in similar}
     industry = account.industry.strip().lower()
-    by_industry = any(industry and key == industry for _pk, _name, key, _tier in similar)
-    by_tier = any(tier == account.tier for _pk, _name, _key, tier in similar)
+    counts = similar.aggregate(
+        total=Count("pk"),
+        by_industry=Count("pk", filter=Q(industry_key=industry) if industry else Q(pk__in=[])),
+        by_tier=Count("pk", filter=Q(tier=account.tier)),
+    )
+    total = counts["total"] or 0
+    if total < MIN_BUYERS:
+        return []
+    by_industry, by_tier = bool(counts["by_industry"]), bool(counts["by_tier"])
     similar_by = "industry or tier" if by_industry and by_tier else ("industry" if by_industry else "tier")
+    # Subqueries, not id lists: a tier can hold thousands of accounts.
     bought = (
         OpportunityLine.objects.filter(product__isnull=False, product__is_active=True)
         .filter(_bought_lines_q())
-        .filter(opportunity__account_id__in=[*names, account.pk])
+        .filter(Q(opportunity__account__in=similar.values("pk")) | Q(opportunity__account_id=account.pk))
         .values_list("opportunity__account_id", "product_id")
         .distinct()
     )
@@ -123,12 +127,13 @@ def cross_sell_suggestions(*, user: Any, account: Account, limit: int = 5) -> li
     if not candidates:
         return []
     all_buyers = set().union(*candidates.values())
-    visible = set(scoped(user, Account).filter(pk__in=all_buyers).values_list("pk", flat=True))
+    # Only the buyers the user may see are named; the others are counted.
+    names = dict(scoped(user, Account).filter(pk__in=all_buyers).values_list("pk", "name"))
+    visible = set(names)
     products = {
         pk: (name, category)
         for pk, name, category in Product.objects.filter(pk__in=candidates).values_list("pk", "name", "category")
     }
-    total = len(similar)
     suggestions = []
     for product_id, ids in candidates.items():
         shown = sorted((pk for pk in ids if pk in visible), key=lambda pk: (names[pk].lower(), pk))
