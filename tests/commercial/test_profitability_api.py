@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
 from tandem.commercial.models import Expense
 from tandem.core.roles import Role
+from tests.clients.factories import make_account
+from tests.commercial.factories import make_expense, make_revenue
 from tests.commercial.profit_fixtures import build_profit_world
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +108,24 @@ def test_an_unknown_body_field_is_refused(world):
     )
     assert response.status_code == 422
     assert Expense.objects.filter(description="X").count() == 0
+
+
+def test_profitability_costs_the_same_queries_at_any_size_and_a_missing_rate_is_422(world, users_by_role, django_assert_num_queries):
+    client = _client(users_by_role[Role.EXECUTIVE])
+    url = "/api/v1/profitability?start=2031-01-01&end=2031-02-28"
+    client.get(url)
+    # session, user, roles; the calendar; per source (revenue, expenses) the earliest date
+    # per foreign currency, one rate check (USD), the sums; the account names; the calendar
+    # again for the answer's base currency.
+    with django_assert_num_queries(12) as captured:
+        client.get(url)
+    for number in range(5):
+        extra = make_account(name=f"Extra {number}")
+        make_revenue(account=extra, month=dt.date(2031, 1, 1), amount=Decimal("10"))
+        make_expense(account=extra, date=dt.date(2031, 1, 2), amount=Decimal("1"))
+    with django_assert_num_queries(len(captured)):
+        assert len(client.get(url).json()["rows"]) == 8
+    make_expense(account=world["acme"], date=dt.date(2031, 1, 3), amount=Decimal("10"), currency="GBP")
+    response = client.get(url)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "missing_exchange_rate"
