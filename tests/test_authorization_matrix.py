@@ -149,6 +149,14 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "/api/v1/revenue": (CREATE, "commercial.RevenueEntry"),
     "/api/v1/budgets": (CREATE, "commercial.Budget"),
     "/api/v1/forecast": (READ, None),
+    # profit: profitability reads through the scoped selectors (costs only where allowed;
+    # R3, field by field over every GET route and export: tests/commercial/test_restricted_fields.py);
+    # expenses are costs, listed to those who may see them; recording one is the account
+    # owner's (the service checks the account).
+    "commercial:profitability": (READ, None),
+    "commercial:expense_list": (READ, None),
+    "/api/v1/profitability": (READ, None),
+    "/api/v1/expenses": (CREATE, "commercial.Expense"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

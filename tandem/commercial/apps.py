@@ -8,3 +8,4 @@ class CommercialConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.commercial import navigation, policies, search_catalog  # noqa: F401  (navigation, policies, products in search)
+        from tandem.commercial.views import account_section  # noqa: F401  (profit: the account page's sections)

@@ -28,3 +28,11 @@ registry.nav_entry(
 registry.nav_entry(area="sales", label="Forecast", url_name="commercial:forecast", icon="chart-bar", order=60, visible=sales_desk)
 registry.nav_entry(area="sales", label="Revenue", url_name="commercial:revenue_list", icon="cash", order=70, visible=sales_desk)
 registry.nav_entry(area="sales", label="Budgets", url_name="commercial:budget_list", icon="wallet", order=80, visible=sales_desk)
+# --- profit: profitability and expenses ---
+def sees_costs_somewhere(user: object) -> bool:
+    """Admins, executives and account managers (who see their own accounts' costs)."""
+    return is_admin(user) or has_role(user, Role.EXECUTIVE, Role.ACCOUNT_MANAGER)
+
+
+    area="sales", label="Profitability", url_name="commercial:profitability", icon="chart-line", order=60, visible=sales_desk
+    area="sales", label="Expenses", url_name="commercial:expense_list", icon="receipt", order=65, visible=sees_costs_somewhere

@@ -12,6 +12,8 @@
 - Restricted (field-level): a product's unit cost, and every cost and margin figure of an
   account, only for admins, executives and the account's owner
   (:func:`may_see_costs`). Pages, API, exports and search hide them from everyone else.
+  Expenses are costs: they follow :func:`may_see_costs` row by row (``ExpensePolicy``),
+  so a team-mate account manager does not see them.
 """
 
 from __future__ import annotations
@@ -54,15 +56,17 @@ def _active(user: Any) -> bool:
 
 def may_see_costs(user: Any, account: Account | None = None) -> bool:
     """Cost rates, unit costs and margins: admins, executives and, for one account, its
-    owner. Without an account (the catalog's unit costs, organisation-wide margins):
-    admins, executives and account managers (who own accounts)."""
+    owner while they are an account manager. Without an account (the catalog's unit
+    costs, organisation-wide margins): admins, executives and account managers (who own
+    accounts)."""
     if sees_everything(user):
         return True
     if not _active(user):
         return False
-    if account is None:
-        return has_role(user, Role.ACCOUNT_MANAGER)
-    return account.owner_id == user.pk
+    if not has_role(user, Role.ACCOUNT_MANAGER):
+        # An owner who is no account manager (the role was taken away) sees no costs.
+        return False
+    return account is None or account.owner_id == user.pk
 
 
 class ReferenceDataPolicy(Policy):
@@ -125,8 +129,27 @@ class AccountRecordPolicy(Policy):
         return may_see_costs(user, self.account_of(obj) if obj is not None else None)
 
 
-for _model in (AccountPricing, AccountPrice, Contract, RevenueEntry, Budget, Expense, ProjectRequest):
+for _model in (AccountPricing, AccountPrice, Contract, RevenueEntry, Budget, ProjectRequest):
     register(_model)(type(f"{_model.__name__}Policy", (AccountRecordPolicy,), {}))
+
+
+@register(Expense)
+class ExpensePolicy(AccountRecordPolicy):
+    """An expense is a cost: only those who may see its account's costs see it
+    (:func:`may_see_costs`: admins, executives, the account's owner while an account
+    manager); the owner records and changes them (admins too), executives read."""
+
+    def visible_q(self, user: Any) -> Q:
+        if not has_role(user, Role.ACCOUNT_MANAGER):
+            return Q(pk__in=[])
+        return Q(account__owner=user.pk)
+
+    def count_q(self, user: Any) -> Q:
+        return self.visible_q(user)
+
+    def can_change(self, user: Any, obj: models.Model) -> bool:
+        account = self.account_of(obj)
+        return is_admin(user) or (has_role(user, Role.ACCOUNT_MANAGER) and account.owner_id == user.pk)
 
 
 @register(Opportunity)

@@ -41,4 +41,8 @@ urlpatterns: list[object] = [
     path("accounts/<int:account_id>/budgets/", budgets.account_budgets, name="account_budgets"),
     path("budgets/<int:budget_id>/", budgets.budget_edit, name="budget_edit"),
     path("forecast/", forecast.forecast_page, name="forecast"),
+    path("profitability/", profitability_views.profitability, name="profitability"),
+    path("expenses/", expense_views.expense_list_view, name="expense_list"),
+    path("expenses/<int:expense_id>/", expense_views.expense_edit, name="expense_edit"),
+    path("accounts/<int:account_id>/expenses/new/", expense_views.expense_create, name="expense_create"),
 ]

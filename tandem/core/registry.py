@@ -14,6 +14,10 @@ reads them back here:
 - **Timeline sources** (:func:`timeline_source`): functions that yield the entries of a
   record's timeline, keyed by the record's model (the account page reads
   ``timeline_sources(Account)``); later apps add their own for the same model.
+- **Record sections** (:func:`record_section`): parts of a record's page that later
+  apps add (the account page shows a section for each one registered for ``Account``),
+  each a template with its context worked out for the viewer; ``context`` answering
+  ``None`` leaves the section out.
 - **Hooks**: :func:`calendar_provider` (the organisation's time zone, for the daily-job
   scheduler) and :func:`token_authenticator` (the API's bearer tokens), each set once by
   the app that owns the data.
@@ -233,6 +237,62 @@ def timeline_source(model: type) -> Callable[[TimelineSource], TimelineSource]:
 
 def timeline_sources(model: type) -> list[TimelineSource]:
     return list(TIMELINE_SOURCES.get(model, ()))
+
+
+# --- Record sections ------------------------------------------------------------------------
+
+SectionContext = Callable[[Any, Any], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class RecordSection:
+    """A section of a record's page: ``template`` rendered with the page's context plus
+    ``section`` (what ``context(viewer, record)`` answers), in ``slot`` (``"main"``, the
+    wide column, or ``"side"``), by ``order``."""
+
+    model: type
+    key: str
+    template: str
+    context: SectionContext
+    slot: str = "main"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    key: str
+    template: str
+    slot: str
+    context: dict[str, Any]
+
+
+RECORD_SECTIONS: dict[type, list[RecordSection]] = {}
+SLOTS = ("main", "side")
+
+
+def record_section(
+    *, model: type, key: str, template: str, context: SectionContext, slot: str = "main", order: int = 100
+) -> RecordSection:
+    """Register a section of ``model``'s record page (registering ``key`` again
+    replaces it). ``context(viewer, record)`` answers the section's context, or ``None``
+    when the viewer has nothing to see there."""
+    if slot not in SLOTS:
+        raise ValueError(f"Unknown section slot {slot!r}; the slots are {', '.join(SLOTS)}.")
+    section = RecordSection(model=model, key=key, template=template, context=context, slot=slot, order=order)
+    sections = RECORD_SECTIONS.setdefault(model, [])
+    sections[:] = [old for old in sections if old.key != key]
+    sections.append(section)
+    return section
+
+
+def record_sections(viewer: Any, record: Any) -> dict[str, list[ShownSection]]:
+    """The sections of ``record``'s page that ``viewer`` sees, by slot, in order."""
+    shown: dict[str, list[ShownSection]] = {slot: [] for slot in SLOTS}
+    for section in sorted(RECORD_SECTIONS.get(type(record), ()), key=lambda item: (item.order, item.key)):
+        context = section.context(viewer, record)
+        if context is not None:
+            shown[section.slot].append(ShownSection(section.key, section.template, section.slot, context))
+    return shown
 
 
 # --- Hooks set by the app that owns the data --------------------------------------------------

@@ -30,6 +30,7 @@ from tandem.commercial.models import (
     RevenueEntry,
     Stage,
 )
+from tandem.commercial.services import expense_create
 from tandem.core.services import model_create, model_update
 
 _counter = itertools.count(1)
@@ -171,7 +172,7 @@ def make_expense(*, account: Account, **data: Any) -> Expense:
     data.setdefault("description", "Travel")
     data.setdefault("amount", Decimal("250.00"))
     data.setdefault("currency", account.currency)
-    return model_create(actor=None, model=Expense, data={"account": account, **data})
+    return expense_create(actor=None, account=account, data=data)
 
 
 def seed_stages() -> None:

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
 SALES_DESK = ["Forecast", "Revenue", "Budgets"]  # forecast slice
+SALES_DESK = ["Profitability", "Expenses"]  # the commercial pages add theirs by order
 
 
 def sidebar(user) -> list[tuple[str, list[str]]]:

@@ -292,6 +292,14 @@ def _saved_view(user: User) -> tuple[dict[str, Any], dict[str, Any]]:
     }
 
 
+def _expense(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    from decimal import Decimal
+
+    return {"account": _parent_account(), "date": dt.date(2031, 1, 15), "description": "Travel", "amount": Decimal("250.00")}, {
+        "amount": Decimal("260.00")
+    }
+
+
 BUILDERS: dict[str, Builder] = {
     "core.SavedView": _saved_view,
     "people.User": _user,
@@ -310,6 +318,7 @@ BUILDERS: dict[str, Builder] = {
     "clients.Inquiry": _inquiry,
     "clients.CadenceRule": _cadence_rule,
     "clients.SlaRule": _sla_rule,
+    "commercial.Expense": _expense,  # profit
 }
 
 

@@ -37,6 +37,7 @@ from tandem.core.permissions import (
     require_create,
     require_delete,
 )
+from tandem.core.registry import record_sections
 from tandem.core.web import form_add_errors, form_save, wants_partial
 
 GET_POST = ["GET", "POST"]
@@ -77,6 +78,8 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
         **inquiries_context(actor, account),
         **feedback_context(actor, account),
         "history": history_rows(account, viewer=actor),
+        # Sections later apps add to the page (core.registry.record_section).
+        "record_sections": record_sections(actor, account),
     }
     return render(request, "clients/account_detail.html", context)
 

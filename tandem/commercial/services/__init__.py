@@ -31,6 +31,11 @@ from tandem.commercial.services.catalog import (
     rate_card_line_update,
     rate_card_update,
 )
+from tandem.commercial.services.expenses import (
+    expense_create,
+    expense_delete,
+    expense_update,
+)
 from tandem.commercial.services.opportunities import (
     opportunity_create,
     opportunity_delete,
@@ -74,6 +79,9 @@ __all__ = [
     "exchange_rate_delete",
     "exchange_rate_update",
     "exchange_rates_import",
+    "expense_create",
+    "expense_delete",
+    "expense_update",
     "opportunity_create",
     "opportunity_delete",
     "opportunity_line_create",
