@@ -121,9 +121,11 @@ def _stages(session: OpportunityImportSession) -> _Stages:
     """The active stages, loaded once per import session."""
     if session.stages is None:
         stages = _Stages()
-        active = list(Stage.objects.filter(is_active=True).order_by("order", "id"))
-        for stage in active:
+        every = list(Stage.objects.order_by("-is_active", "order", "id"))
+        for stage in every:  # an inactive stage is found too: the stage rules refuse it
             stages.by_name.setdefault(stage.name.lower(), stage)
+        active = [stage for stage in every if stage.is_active]
+        active.sort(key=lambda stage: (stage.order, stage.id))
         for outcome in (StageOutcome.WON, StageOutcome.LOST):
             stages.closing[outcome] = next((stage for stage in active if stage.outcome == outcome), None)
         stages.names = ", ".join(stage.name for stage in active)
