@@ -269,6 +269,20 @@ def _changed_values(session: OpportunityImportSession, item: OpportunityImportRo
     return fields
 
 
+def _other_problems(session: OpportunityImportSession, item: OpportunityImportRow) -> list[ImportProblem]:
+    """The problems of a row whose account was not found that do not hang on the account."""
+    problems: list[ImportProblem] = []
+    for check in (
+        lambda: _stage_of(session, item),
+        lambda: _checked({**_REQUIRED, **{k: v for k, v in item.data.items() if k != "owner"}}),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            problems.extend(problems_of(item.row, exc))
+    return problems
+
+
 # --- The service ---------------------------------------------------------------------------
 
 
@@ -294,6 +308,7 @@ def opportunities_import(
         current = existing.get(item.external_id)
         if problem is not None:
             outcome.problems.append(problem)
+            outcome.problems.extend(_other_problems(session, item))  # so a file is fixed in one go
             continue
         assert account is not None
         if current is None and item.external_id in taken:
