@@ -311,3 +311,23 @@ def test_parsing_dates_and_probabilities():
     assert parse_date("4/5/2026") == dt.date(2026, 4, 5)  # month first (Salesforce's default report locale)
     assert parse_date("") is None
     assert [parse_probability(v) for v in ("40", "40%", "40.0", "0.4", "1", "")] == [40, 40, 40, 40, 1, None]
+
+
+def test_a_reimport_keeps_what_was_changed_in_tandem_unless_the_file_says_otherwise(am):
+    from tandem.commercial.services import opportunity_update
+
+    run_import(actor=am, source="hubspot", data=HUBSPOT_COMPANIES.encode(), file_name="hubspot-crm-exports-all-companies-1.csv")
+    run_import(actor=am, source="hubspot", data=HUBSPOT_DEALS.encode(), file_name="hubspot-crm-exports-all-deals-1.csv")
+    pilot = _opportunity("7002")
+    opportunity_update(actor=am, opportunity=pilot, data={"probability": 60, "forecast_category": "best_case",
+                                                          "next_step": "Workshop"})
+    again = run_import(actor=am, source="hubspot", data=HUBSPOT_DEALS.encode(), file_name="hubspot-crm-exports-all-deals-2.csv")
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 4)
+    pilot.refresh_from_db()
+    assert (pilot.probability, pilot.forecast_category, pilot.next_step) == (60, "best_case", "Workshop")
+    # A move to another stage takes that stage's defaults, as opportunity_move does.
+    moved = HUBSPOT_DEALS.replace("Hooli – Pilot,Contract Sent", "Hooli – Pilot,presentationscheduled")
+    job = run_import(actor=am, source="hubspot", data=moved.encode(), file_name="hubspot-crm-exports-all-deals-3.csv")
+    assert (job.updated_count, job.unchanged_count) == (1, 3)
+    pilot.refresh_from_db()
+    assert (pilot.stage.name, pilot.probability, pilot.forecast_category) == ("Proposal", 50, "best_case")

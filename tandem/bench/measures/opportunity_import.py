@@ -81,7 +81,9 @@ def _p5o_files(rows: int, accounts: int) -> tuple[bytes, bytes]:
 def _scratch_rows(data: bytes, account_ids: dict[str, int]) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The opportunity table's columns, and the rows an import of ``data`` writes."""
     now = timezone.now()
-    stages = {stage.name: stage for stage in Stage.objects.all()}
+    stages = {stage.name: stage for stage in Stage.objects.filter(is_active=True)}
+    if any(item[1] not in stages for item in _STAGES):
+        raise BenchError("the default pipeline stages (Qualification … Closed lost) are missing: load the demo data")
     by_salesforce = {item[0]: stages[item[1]] for item in _STAGES}
     types = dict(_TYPES)
     categories = {"Pipeline": "pipeline", "Best Case": "best_case", "Commit": "commit", "Closed": "closed",

@@ -256,6 +256,12 @@ def _changed_values(session: OpportunityImportSession, item: OpportunityImportRo
             fields["closed_on"] = item.closed_on
         elif current.stage_id == stage.pk and current.closed_on is not None:
             fields["closed_on"] = current.closed_on  # moving to the same stage keeps its date
+    if stage.pk == current.stage_id:
+        # Not a move: the stage's defaults do not replace what was set since (as
+        # ``opportunity_update``); only the file's own values do.
+        for name in ("probability", "forecast_category"):
+            if name not in item.data:
+                fields.pop(name, None)
     if current.amount_from_lines and "amount" in item.data and item.data["amount"] is not None \
             and Decimal(item.data["amount"]) != current.amount:
         raise ValidationError({"amount": "The amount is the sum of the lines; change the lines instead."})
