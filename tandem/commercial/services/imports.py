@@ -110,6 +110,9 @@ class OpportunityImportSession(ImportSession):
     """An import session that also keeps the active stages, loaded once."""
 
     stages: _Stages | None = None
+    # (field, type, value) that passed the field checks: most columns repeat a few
+    # values (stages, currencies, dates), and a value valid once is valid again.
+    valid_values: set[tuple[str, type, Any]] = field(default_factory=set)
 
 
 def opportunity_import_session(*, actor: Any, source: str) -> OpportunityImportSession:
@@ -209,9 +212,26 @@ def _account_of(session: ImportSession, item: OpportunityImportRow) -> tuple[Acc
 # --- Values --------------------------------------------------------------------------------
 
 
-def _checked(values: dict[str, Any]) -> None:
-    """The model's field checks and its amount constraint, as ``full_clean`` gives them."""
-    errors = field_errors(Opportunity, values, _NAME_FIELDS)
+_UNIQUE_TEXTS = frozenset({"name", "external_id", "next_step", "description", "lost_reason"})
+_MEMO_LIMIT = 200_000
+
+
+def _checked(values: dict[str, Any], session: OpportunityImportSession | None = None) -> None:
+    """The model's field checks and its amount constraint, as ``full_clean`` gives them.
+    With a session, a value that passed once is not checked again (the checks of one
+    field depend on its value only; decimals are compared as written, since ``1.000``
+    and ``1.00`` are equal but not equally valid)."""
+    if session is None:
+        errors = field_errors(Opportunity, values, _NAME_FIELDS)
+    else:
+        memo = session.valid_values
+        keys = {name: (name, value.__class__, str(value) if isinstance(value, Decimal) else value)
+                for name, value in values.items() if name not in _UNIQUE_TEXTS}
+        pending = {name: value for name, value in values.items() if keys.get(name) not in memo}
+        errors = field_errors(Opportunity, pending, _NAME_FIELDS)
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        memo.update(key for name, key in keys.items() if name in pending and name not in errors)
     amount = values.get("amount")
     if isinstance(amount, Decimal) and amount < 0 and "amount" not in errors:
         errors["amount"] = [_amount_message()]
@@ -233,7 +253,7 @@ def _new_values(session: OpportunityImportSession, item: OpportunityImportRow, a
     if item.closed_on is not None and fields["status"] != StageOutcome.OPEN:
         fields["closed_on"] = item.closed_on
     _checked({**_REQUIRED, **{k: v for k, v in fields.items() if k not in ("account", "stage", "owner")},
-              "external_id": item.external_id})
+              "external_id": item.external_id}, session)
     owner = fields.pop("owner", None)
     fields.pop("account")
     stage = fields.pop("stage")
@@ -271,7 +291,7 @@ def _changed_values(session: OpportunityImportSession, item: OpportunityImportRo
         fields.pop("currency", None)
     for name in ("owner", "account"):
         fields.pop(name, None)
-    _checked({**{k: v for k, v in fields.items() if k != "stage"}, "external_id": item.external_id})
+    _checked({**{k: v for k, v in fields.items() if k != "stage"}, "external_id": item.external_id}, session)
     return fields
 
 

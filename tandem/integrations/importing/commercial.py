@@ -152,11 +152,17 @@ def parse_probability(value: str) -> int | None:
 
 
 def _words(table: dict[str, str], what: str) -> Callable[[str], str | None]:
+    folded: dict[str, str | None] = {}  # a column holds few distinct words: fold each once
+
     def parse(value: str) -> str | None:
         text = value.strip()
         if not text:
             return None
-        found = table.get(normalise_header(text))
+        found = folded.get(text)
+        if found is None:
+            found = table.get(normalise_header(text))
+            if len(folded) < 10_000:
+                folded[text] = found
         if found is None:
             raise CellError(f"{text!r} is not a known {what}")
         return found
@@ -170,6 +176,9 @@ _CURRENCY_IN_AMOUNT = re.compile(r"\b([A-Z]{3})\b")
 def parse_currency(value: str) -> str | None:
     text = value.strip().upper()
     return text or None
+
+
+_STAGE_NAMES: dict[str, tuple[tuple[str, ...], str]] = {}  # a file holds few stage words
 
 
 class OpportunityImporter(_Importer):
@@ -260,6 +269,15 @@ class OpportunityImporter(_Importer):
     def _stage_names(text: str) -> tuple[tuple[str, ...], str]:
         """The names to try for a stage cell, and the outcome its words imply: the text,
         without a trailing "(pipeline)", then the Tandem default stage it stands for."""
+        found = _STAGE_NAMES.get(text)
+        if found is None:
+            found = OpportunityImporter._stage_names_of(text)
+            if len(_STAGE_NAMES) < 10_000:
+                _STAGE_NAMES[text] = found
+        return found
+
+    @staticmethod
+    def _stage_names_of(text: str) -> tuple[tuple[str, ...], str]:
         names = [text]
         bare = re.sub(r"\s*\([^)]*\)$", "", text)
         names.append(bare)
