@@ -114,3 +114,45 @@ def test_the_cases_cover_both_outcomes(people):
     assert [created is not None for created, _errors in results] == [True] * 4 + [False] * 7
     assert results[10][1] == ["You may not add opportunities to Acme Corp."]
     assert results[9][1] == ["The stage Retired is no longer in use."]
+
+
+def test_an_update_by_import_agrees_with_opportunity_update_and_opportunity_move(people):
+    from tandem.commercial.services import (
+        opportunity_line_create,
+        opportunity_move,
+        opportunity_update,
+    )
+
+    am = people["am"]
+    account = make_account(name="Acme Corp", owner=am, currency="GBP")
+    data = {"name": "Platform", "amount": Decimal("1000.00"), "expected_close_date": dt.date(2027, 3, 31)}
+    by_service, by_import = (
+        opportunity_create(actor=am, account=account, data=dict(data), stage=_stage("Proposal"),
+                           source="salesforce", external_id=external_id)
+        for external_id in ("S-1", "B-1")
+    )
+    # Moved to won on a given day, at a new amount.
+    opportunity_move(actor=am, opportunity=by_service, stage=_stage("Closed won"), closed_on=dt.date(2027, 2, 1))
+    by_service = opportunity_update(actor=am, opportunity=Opportunity.objects.get(pk=by_service.pk),
+                                    data={"amount": Decimal("1200.00")})
+    row = OpportunityImportRow(row=2, external_id="B-1", data={**data, "amount": Decimal("1200.00")},
+                               stage_names=("Closed won",), outcome="won", closed_on=dt.date(2027, 2, 1),
+                               account_name="Acme Corp")
+    outcome = opportunities_import(actor=am, rows=[row], session=opportunity_import_session(actor=am, source="salesforce"))
+    assert (outcome.updated, outcome.problems) == (1, [])
+    by_import = Opportunity.objects.get(pk=by_import.pk)
+    compared = [name for name in COMPARED if name != "version"]
+    assert {name: getattr(by_import, name) for name in compared} == {
+        name: getattr(by_service, name) for name in compared
+    }
+    # An amount kept as the sum of the lines is refused with opportunity_update's message.
+    opportunity_line_create(actor=am, opportunity=by_import, data={"description": "Licences", "unit_price": Decimal("10")})
+    with pytest.raises(ValidationError) as refused:
+        opportunity_update(actor=am, opportunity=Opportunity.objects.get(pk=by_import.pk),
+                           data={"amount": Decimal("999.00")})
+    changed = OpportunityImportRow(row=2, external_id="B-1", data={**data, "amount": Decimal("999.00")},
+                                   stage_names=("Closed won",), outcome="won", closed_on=dt.date(2027, 2, 1),
+                                   account_name="Acme Corp")
+    outcome = opportunities_import(actor=am, rows=[changed],
+                                   session=opportunity_import_session(actor=am, source="salesforce"))
+    assert [problem.message for problem in outcome.problems] == refused.value.messages

@@ -5,6 +5,7 @@ audited, the one way pages, the API, imports, jobs and the demo write commercial
 Helpers stay in their modules and are not exported.
 """
 
+from tandem.commercial.services.imports import opportunities_import
 from tandem.commercial.services.opportunities import (
     opportunity_create,
     opportunity_delete,
@@ -18,6 +19,7 @@ from tandem.commercial.services.opportunities import (
 )
 
 __all__ = [
+    "opportunities_import",
     "opportunity_create",
     "opportunity_delete",
     "opportunity_line_create",
