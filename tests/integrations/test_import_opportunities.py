@@ -331,3 +331,24 @@ def test_a_reimport_keeps_what_was_changed_in_tandem_unless_the_file_says_otherw
     assert (job.updated_count, job.unchanged_count) == (1, 3)
     pilot.refresh_from_db()
     assert (pilot.stage.name, pilot.probability, pilot.forecast_category) == ("Proposal", 50, "best_case")
+
+
+def test_hubspot_deals_as_an_xlsx_workbook(am):
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    run_import(actor=am, source="hubspot", data=HUBSPOT_COMPANIES.encode(), file_name="hubspot-crm-exports-all-companies-1.csv")
+    workbook = Workbook()
+    sheet = workbook.active
+    for number, row in enumerate(csv.reader(io.StringIO(HUBSPOT_DEALS))):
+        # Excel keeps numbers and dates as such: the reader turns them back into text.
+        if number and row[4]:
+            row[4] = float(row[4])  # type: ignore[call-overload]
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = run_import(actor=am, source="hubspot", data=buffer.getvalue(), file_name="hubspot-crm-exports-all-deals-1.xlsx")
+    assert (job.object, job.status, job.created_count, job.errors) == ("opportunities", "done", 4, [])
+    assert _opportunity("7001").amount == Decimal("25000.00")
