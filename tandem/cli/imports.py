@@ -1,4 +1,4 @@
-"""``tandem import``: accounts or contacts from a Salesforce or HubSpot export, through
+"""``tandem import``: accounts, contacts or opportunities from a Salesforce or HubSpot export, through
 :func:`tandem.integrations.importing.runner.run_import`."""
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from tandem.cli.common import CommandFailedError, progress_for, setup_django
 
 IMPORT_SOURCES = ("salesforce", "hubspot", "rates")
 IMPORT_OBJECTS = ("accounts", "contacts")
+IMPORT_SOURCES = ("salesforce", "hubspot")
+IMPORT_OBJECTS = ("accounts", "contacts", "opportunities")
 MAX_ERRORS_SHOWN = 50
 
 
@@ -171,6 +173,8 @@ def add_import_parser(sub: argparse._SubParsersAction) -> None:
         "import",
         help="import accounts or contacts from a Salesforce or HubSpot export, or exchange rates",
         description="Import a CSV or XLSX export of accounts or contacts. Every row is checked "
+        help="import accounts, contacts or opportunities from a Salesforce or HubSpot export",
+        description="Import a CSV or XLSX export of accounts, contacts or opportunities (deals). Every row is checked "
         "first; with errors nothing is written (exit 1) unless --skip-invalid. Re-importing "
         "the same file changes nothing (records are matched by their record id); an "
         "interrupted import resumes where it stopped when run again. "

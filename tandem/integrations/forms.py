@@ -41,7 +41,7 @@ class ImportUploadForm(StyledForm):
         label="The file holds",
         required=False,
         choices=[(AUTO, "Detect from the file"), *ImportObject.choices],
-        help_text="Import accounts before their contacts.",
+        help_text="Import accounts before their contacts and opportunities.",
         widget=FastSelect,
     )
     file = forms.FileField(

@@ -15,6 +15,7 @@ class ImportSource(models.TextChoices):
 class ImportObject(models.TextChoices):
     ACCOUNTS = "accounts", "Accounts"
     CONTACTS = "contacts", "Contacts"
+    OPPORTUNITIES = "opportunities", "Opportunities"
 
 
 class ImportStatus(models.TextChoices):

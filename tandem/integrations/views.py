@@ -35,9 +35,8 @@ from tandem.core.pagination import page_query, paginate
 from tandem.core.permissions import get_visible, policy_for, require_change, scoped
 from tandem.core.uploads import upload_refusal
 from tandem.integrations.forms import ImportUploadForm, MappingForm
-from tandem.integrations.importing.clients import IMPORTERS
 from tandem.integrations.importing.files import FileRejected, read_table
-from tandem.integrations.importing.runner import run_import
+from tandem.integrations.importing.runner import IMPORTERS, run_import
 from tandem.integrations.importing.storage import (
     XLSX_SIGNATURE,
     remove_old_files,

@@ -36,6 +36,9 @@ from tandem.commercial.services.expenses import (
     expense_delete,
     expense_update,
 )
+from tandem.commercial.services.imports import (
+    opportunities_import,
+)
 from tandem.commercial.services.opportunities import (
     opportunity_create,
     opportunity_delete,
@@ -82,6 +85,7 @@ __all__ = [
     "expense_create",
     "expense_delete",
     "expense_update",
+    "opportunities_import",
     "opportunity_create",
     "opportunity_delete",
     "opportunity_line_create",

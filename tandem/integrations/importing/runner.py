@@ -24,19 +24,24 @@ from django.utils import timezone
 
 from tandem.core import bulk
 from tandem.core.errors import PermissionDeniedError
-from tandem.integrations.importing.clients import IMPORTERS, ImportContext
+from tandem.integrations.importing.clients import IMPORTERS as CLIENT_IMPORTERS
+from tandem.integrations.importing.clients import ImportContext
+from tandem.integrations.importing.commercial import OPPORTUNITY_IMPORTERS
 from tandem.integrations.importing.files import FileRejected, Table, read_table
 from tandem.integrations.importing.mapping import auto_mapping, detection_score, validate_mapping
 from tandem.integrations.models import ImportJob, ImportObject, ImportSource, ImportStatus
 from tandem.integrations.policies import may_import
 
 MAX_STORED_ERRORS = 1000
+IMPORTERS = {**CLIENT_IMPORTERS, **OPPORTUNITY_IMPORTERS}
 Progress = Callable[[int, int], None]
 
 
 def detect_object(table: Table, source: str) -> str:
     """Which object the file holds: by the export's file name, else by its headers."""
     name = table.file_name.lower()
+    if "deal" in name or "opportunit" in name:
+        return ImportObject.OPPORTUNITIES
     if "compan" in name or "account" in name:
         return ImportObject.ACCOUNTS
     if "contact" in name:
@@ -45,8 +50,8 @@ def detect_object(table: Table, source: str) -> str:
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
         raise FileRejected(
-            f"Cannot tell whether {table.file_name} holds accounts or contacts; choose the object "
-            "(--object accounts|contacts)."
+            f"Cannot tell whether {table.file_name} holds accounts, contacts or opportunities; choose the "
+            "object (--object accounts|contacts|opportunities)."
         )
     return ranked[0][0]
 
@@ -89,7 +94,7 @@ def run_import(
     table = read_table(raw, file_name, encoding=encoding)
     object_name = object_name or detect_object(table, source)
     if object_name not in IMPORTERS:
-        raise FileRejected(f"Unknown object {object_name!r}; choose accounts or contacts.")
+        raise FileRejected(f"Unknown object {object_name!r}; choose accounts, contacts or opportunities.")
     importer = IMPORTERS[object_name]
     effective = _effective_mapping(table, importer, mapping, f"{file_name} cannot be imported as {source} {object_name}")
     context = ImportContext(actor=actor, source=source, mapping=effective)

@@ -1,0 +1,367 @@
+"""Bulk writes of opportunities for imports (STYLE rule 12).
+
+``opportunities_import`` takes typed rows (the importer in
+``tandem.integrations.importing.commercial`` reads files, maps columns and translates
+the vendors' words; it decides nothing here) and applies exactly the rules of the
+single-record services, by calling the same rule helpers:
+
+* a new opportunity: ``_require_account_change``'s rule (an account the actor may change,
+  with its message) and :func:`new_opportunity_fields` (cleaning, the default owner and
+  currency, who may own an opportunity, the stage's status, probability, forecast
+  category and closing date, explicit probability / forecast category only while open),
+  then the closing date the file gives, as ``opportunity_create`` does;
+* an existing one (same source and record id): ``require_change`` on it, the amount rule
+  of ``opportunity_update`` (an amount kept from lines is not overwritten), the stage
+  rules of ``opportunity_move``;
+* both: the model's field validation (``full_clean``'s per-field checks, with Django's
+  messages) and its amount constraint.
+
+The stage is the active stage whose name matches one of the row's stage names (case
+aside), else, for a row the file marks won or lost, the first active won / lost stage
+(:func:`closing_stage`); a row whose stage is found nowhere is refused. A stage that
+contradicts the file's won / lost flags is refused too.
+
+Accounts are looked up only among those the actor may see (``core.permissions.scoped``),
+by record id of the same source or else by exact name (case aside): a hidden account is
+answered exactly like a missing one. An import never changes the owner or the account of
+an existing opportunity (a reassignment goes through its own service).
+
+How rows are written is the clients imports' fast path
+(:func:`tandem.clients.services._import_support.write_rows`: multi-row INSERT or COPY,
+audit entries in bulk, search entries after commit), never which rows are allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
+
+from tandem.clients.models import Account
+from tandem.clients.policies import may_change_account
+from tandem.clients.services._import_support import (
+    LOOKUP_CHUNK,
+    ImportOutcome,
+    ImportProblem,
+    ImportSession,
+    apply_values,
+    cached_values,
+    field_errors,
+    import_session,
+    problems_of,
+    refusal_of,
+    taken_ids,
+    unique_message,
+    visible_by_record_id,
+    write_rows,
+)
+from tandem.commercial.models import Opportunity, Stage, StageOutcome
+from tandem.commercial.services.opportunities import closing_stage, new_opportunity_fields
+from tandem.core.permissions import scoped
+from tandem.core.types import Actor
+
+__all__ = ["OpportunityImportRow", "OpportunityImportSession", "opportunities_import", "opportunity_import_session"]
+
+OPPORTUNITY_IMPORT_FIELDS = (
+    "name", "type", "amount", "currency", "expected_close_date", "owner", "next_step", "forecast_category",
+    "probability", "description", "lost_reason",
+)
+OPPORTUNITY_COMPARE_FIELDS = (
+    "name", "type", "amount", "currency", "expected_close_date", "next_step", "forecast_category", "probability",
+    "description", "lost_reason", "stage", "status", "closed_on",
+)
+_REQUIRED = {"name": "", "expected_close_date": None}
+_NAME_FIELDS: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpportunityImportRow:
+    """One opportunity of a file. ``data`` holds :data:`OPPORTUNITY_IMPORT_FIELDS`
+    values (an ``owner`` is a user; left out, the single-record default applies).
+    ``stage_names`` are tried in order against the active stages' names; ``outcome`` is
+    what the file says besides the stage (``won`` / ``lost`` / ``open``, "" unknown);
+    ``closed_on`` the closing date of a won or lost row. The account by record id (same
+    source: the forms it may have been imported under, tried in order) or else by name."""
+
+    row: int
+    external_id: str
+    data: dict[str, Any]
+    stage_names: tuple[str, ...] = ()
+    outcome: str = ""
+    closed_on: dt.date | None = None
+    account_external_ids: tuple[str, ...] = ()
+    account_name: str = ""
+
+
+@dataclass
+class _Stages:
+    by_name: dict[str, Stage] = field(default_factory=dict)
+    closing: dict[str, Stage | None] = field(default_factory=dict)
+    names: str = ""
+
+
+@dataclass
+class OpportunityImportSession(ImportSession):
+    """An import session that also keeps the active stages, loaded once."""
+
+    stages: _Stages | None = None
+    # (field, type, value) that passed the field checks: most columns repeat a few
+    # values (stages, currencies, dates), and a value valid once is valid again.
+    valid_values: set[tuple[str, type, Any]] = field(default_factory=set)
+
+
+def opportunity_import_session(*, actor: Any, source: str) -> OpportunityImportSession:
+    base = import_session(actor=actor, source=source)
+    return OpportunityImportSession(actor=base.actor, source=base.source, now=base.now, cadence=base.cadence)
+
+
+def _stages(session: OpportunityImportSession) -> _Stages:
+    """The active stages, loaded once per import session."""
+    if session.stages is None:
+        stages = _Stages()
+        every = list(Stage.objects.order_by("-is_active", "order", "id"))
+        for stage in every:  # an inactive stage is found too: the stage rules refuse it
+            stages.by_name.setdefault(stage.name.lower(), stage)
+        active = [stage for stage in every if stage.is_active]
+        active.sort(key=lambda stage: (stage.order, stage.id))
+        for outcome in (StageOutcome.WON, StageOutcome.LOST):
+            stages.closing[outcome] = next((stage for stage in active if stage.outcome == outcome), None)
+        stages.names = ", ".join(stage.name for stage in active)
+        session.stages = stages
+    return session.stages
+
+
+def _stage_of(session: OpportunityImportSession, item: OpportunityImportRow) -> Stage:
+    """The row's stage (see the module docstring). Raises ``ValidationError`` on ``stage``."""
+    stages = _stages(session)
+    shown = next((name for name in item.stage_names if name), "")
+    for name in item.stage_names:
+        stage = stages.by_name.get(name.strip().lower()) if name else None
+        if stage is not None:
+            if item.outcome and item.outcome != stage.outcome:
+                raise ValidationError(
+                    {"stage": f"The stage {shown!r} is {stage.get_outcome_display().lower()} here but the file says {item.outcome}."}
+                )
+            return stage
+    if item.outcome in (StageOutcome.WON, StageOutcome.LOST):
+        found = stages.closing.get(item.outcome)
+        if found is None:
+            closing_stage(item.outcome)  # raises the single-record message
+        assert found is not None
+        return found
+    if not shown:
+        raise ValidationError({"stage": "Give the stage."})
+    raise ValidationError({"stage": f"No stage named {shown!r}; the stages are {stages.names}."})
+
+
+# --- Accounts ------------------------------------------------------------------------------
+
+
+def _load_accounts(session: ImportSession, rows: Sequence[OpportunityImportRow]) -> None:
+    """Look up, among the accounts the actor may see, those the rows name: by record id
+    or by name (case aside), each once per import."""
+    wanted = list({ref for item in rows for ref in item.account_external_ids if ref} - session.accounts_by_id.keys())
+    if wanted:
+        found = visible_by_record_id(session, Account, wanted, "owner__person")
+        session.accounts_by_id.update({ref: found.get(ref) for ref in wanted})
+    names = list({item.account_name.lower() for item in rows if not any(item.account_external_ids) and item.account_name}
+                 - session.accounts_by_name.keys())
+    if names:
+        queryset = Account.objects.all() if session.actor is None else scoped(session.actor, Account)
+        matches: dict[str, list[Account]] = {}
+        for start in range(0, len(names), LOOKUP_CHUNK):
+            chunk = names[start : start + LOOKUP_CHUNK]
+            for account in queryset.annotate(lower_name=Lower("name")).filter(lower_name__in=chunk).select_related("owner__person"):
+                matches.setdefault(account.lower_name, []).append(account)
+        for name in names:
+            found_by_name = matches.get(name, [])
+            session.accounts_by_name[name] = (found_by_name[0] if len(found_by_name) == 1 else None, len(found_by_name) > 1)
+
+
+def _account_of(session: ImportSession, item: OpportunityImportRow) -> tuple[Account | None, ImportProblem | None]:
+    """The row's account, or why not (``opportunity_create``'s refusal for an account
+    the actor may see but not change)."""
+    if any(item.account_external_ids):
+        reference = "account_external_id"
+        account = next((found for ref in item.account_external_ids if (found := session.accounts_by_id.get(ref))), None)
+        if account is None:
+            shown = next(ref for ref in item.account_external_ids if ref)
+            return None, ImportProblem(item.row, reference, f"No account with record id {shown!r} from this source.")
+    elif item.account_name:
+        reference = "account_name"
+        account, several = session.accounts_by_name.get(item.account_name.lower(), (None, False))
+        if account is None:
+            message = "Several accounts have this name." if several else f"No account named {item.account_name!r}."
+            return None, ImportProblem(item.row, reference, message)
+    else:
+        return None, ImportProblem(item.row, "account_external_id", "No account given.")
+    if session.actor is not None:
+        allowed = session.changeable.get(account.pk)
+        if allowed is None:
+            allowed = session.changeable[account.pk] = "" if may_change_account(session.actor, account) else "no"
+        if allowed:
+            return None, ImportProblem(item.row, reference, f"You may not add opportunities to {account}.")
+    return account, None
+
+
+# --- Values --------------------------------------------------------------------------------
+
+
+_UNIQUE_TEXTS = frozenset({"name", "external_id", "next_step", "description", "lost_reason"})
+_MEMO_LIMIT = 200_000
+
+
+def _checked(values: dict[str, Any], session: OpportunityImportSession | None = None) -> None:
+    """The model's field checks and its amount constraint, as ``full_clean`` gives them.
+    With a session, a value that passed once is not checked again (the checks of one
+    field depend on its value only; decimals are compared as written, since ``1.000``
+    and ``1.00`` are equal but not equally valid)."""
+    if session is None:
+        errors = field_errors(Opportunity, values, _NAME_FIELDS)
+    else:
+        memo = session.valid_values
+        keys = {name: (name, value.__class__, str(value) if isinstance(value, Decimal) else value)
+                for name, value in values.items() if name not in _UNIQUE_TEXTS}
+        pending = {name: value for name, value in values.items() if keys.get(name) not in memo}
+        errors = field_errors(Opportunity, pending, _NAME_FIELDS)
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        memo.update(key for name, key in keys.items() if name in pending and name not in errors)
+    amount = values.get("amount")
+    if isinstance(amount, Decimal) and amount < 0 and "amount" not in errors:
+        errors["amount"] = [_amount_message()]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _amount_message() -> str:
+    constraint = next(c for c in Opportunity._meta.constraints if c.name == "opportunity_amount_positive")
+    return str(constraint.get_violation_error_message())
+
+
+def _new_values(session: OpportunityImportSession, item: OpportunityImportRow, account: Account) -> dict[str, Any]:
+    """A new opportunity's complete row, by ``opportunity_create``'s rules."""
+    if not item.external_id:
+        raise ValidationError({"external_id": "Every imported record needs its record id."})
+    stage = _stage_of(session, item)
+    fields = new_opportunity_fields(actor=session.actor, account=account, data=item.data, stage=stage)
+    if item.closed_on is not None and fields["status"] != StageOutcome.OPEN:
+        fields["closed_on"] = item.closed_on
+    _checked({**_REQUIRED, **{k: v for k, v in fields.items() if k not in ("account", "stage", "owner")},
+              "external_id": item.external_id}, session)
+    owner = fields.pop("owner", None)
+    fields.pop("account")
+    stage = fields.pop("stage")
+    return {
+        **fields, "account_id": account.pk, "stage_id": stage.pk, "owner_id": owner.pk if owner is not None else None,
+        "source": session.source, "external_id": item.external_id, "created_at": session.now, "updated_at": session.now,
+    }
+
+
+def _changed_values(session: OpportunityImportSession, item: OpportunityImportRow, current: Opportunity) -> dict[str, Any]:
+    """What the row sets on an existing opportunity, by ``opportunity_update`` /
+    ``opportunity_move``'s rules (owner and account stay)."""
+    stage = _stage_of(session, item)
+    data = {k: v for k, v in item.data.items() if k != "owner"}
+    data["owner"] = current.owner
+    account = current.account
+    fields = new_opportunity_fields(actor=session.actor, account=account, data=data, stage=stage)
+    if fields["status"] != StageOutcome.OPEN:
+        if item.closed_on is not None:
+            fields["closed_on"] = item.closed_on
+        elif current.stage_id == stage.pk and current.closed_on is not None:
+            fields["closed_on"] = current.closed_on  # moving to the same stage keeps its date
+    if stage.pk == current.stage_id:
+        # Not a move: the stage's defaults do not replace what was set since (as
+        # ``opportunity_update``); only the file's own values do.
+        for name in ("probability", "forecast_category"):
+            if name not in item.data:
+                fields.pop(name, None)
+    if current.amount_from_lines and "amount" in item.data and item.data["amount"] is not None \
+            and Decimal(item.data["amount"]) != current.amount:
+        raise ValidationError({"amount": "The amount is the sum of the lines; change the lines instead."})
+    if current.amount_from_lines:
+        fields.pop("amount", None)
+    if "currency" not in item.data:
+        fields.pop("currency", None)
+    for name in ("owner", "account"):
+        fields.pop(name, None)
+    _checked({**{k: v for k, v in fields.items() if k != "stage"}, "external_id": item.external_id}, session)
+    return fields
+
+
+def _other_problems(session: OpportunityImportSession, item: OpportunityImportRow) -> list[ImportProblem]:
+    """The problems of a row whose account was not found that do not hang on the account."""
+    problems: list[ImportProblem] = []
+    for check in (
+        lambda: _stage_of(session, item),
+        lambda: _checked({**_REQUIRED, **{k: v for k, v in item.data.items() if k != "owner"}}),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            problems.extend(problems_of(item.row, exc))
+    return problems
+
+
+# --- The service ---------------------------------------------------------------------------
+
+
+def opportunities_import(
+    *, actor: Actor, rows: Sequence[OpportunityImportRow], session: OpportunityImportSession | None = None,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Create or update (matched by source and record id) the opportunities of
+    ``rows`` under the rules of ``opportunity_create`` / ``opportunity_update`` /
+    ``opportunity_move``; refused rows are reported (per field), not written. With
+    ``dry_run`` nothing is written and the counts are what would be."""
+    session = session or opportunity_import_session(actor=actor, source="manual")
+    outcome = ImportOutcome()
+    _load_accounts(session, rows)
+    taken = taken_ids(session, Opportunity)
+    known = [item.external_id for item in rows if item.external_id in taken]
+    existing = visible_by_record_id(session, Opportunity, known, "account__owner__person") if known else {}
+    taken_message = unique_message(Opportunity)
+    new_rows: list[dict[str, Any]] = []
+    changed: list[tuple[Any, dict[str, list[Any]]]] = []
+    for item in rows:
+        account, problem = _account_of(session, item)
+        current = existing.get(item.external_id)
+        if problem is not None:
+            outcome.problems.append(problem)
+            outcome.problems.extend(_other_problems(session, item))  # so a file is fixed in one go
+            continue
+        assert account is not None
+        if current is None and item.external_id in taken:
+            outcome.problems.append(ImportProblem(item.row, "external_id", taken_message))
+            continue
+        if current is not None and (refusal := refusal_of(session, current)):
+            outcome.problems.append(ImportProblem(item.row, "external_id", refusal))
+            continue
+        values = cached_values(session, item, item.row, True) if current is None else None
+        if values is None:
+            try:
+                values = _new_values(session, item, account) if current is None else _changed_values(session, item, current)
+            except ValidationError as exc:
+                outcome.problems.extend(problems_of(item.row, exc))
+                continue
+            if current is None:  # a new row's values hang on nothing that a write changes
+                session.cleaned[item.row] = (item, True, values)
+        if current is None:
+            new_rows.append(values)
+            outcome.created += 1
+            continue
+        diff = apply_values(current, values, OPPORTUNITY_COMPARE_FIELDS)
+        if diff:
+            changed.append((current, diff))
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+    if not dry_run:
+        write_rows(session, Opportunity, new_rows, changed, OPPORTUNITY_COMPARE_FIELDS)
+    return outcome
