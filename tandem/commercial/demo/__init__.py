@@ -5,7 +5,7 @@ years and the next eight months; ``small`` (0.004) about 800. Everything is laid
 relative to the day the demo runs, like the clients step, and drawn from the step's own
 seeded generator, so the same seed gives the same rows the same number of days ago.
 
-* **Catalog**: twenty products and services in seven categories (list price and unit
+* **Catalog**: twenty products and services in eight categories (list price and unit
   cost in the base currency), two price lists (public sector; North America in US
   dollars), two rate cards (the default by role, with two named experts; public
   sector), and terms for about a fifth of the customers (price list, rate card,
@@ -256,6 +256,8 @@ def _insert_chunk(ctx: demo.DemoContext, chunk: Chunk) -> None:
 
 
 def _process(ctx: demo.DemoContext, rng: random.Random, world: World, chunk: Chunk) -> None:
+    """``rng`` is the contracts' own generator: contract terms run in calendar months, so
+    their draws depend on the day; the deals' draws never do."""
     _insert_deals(ctx, chunk.deals)
     won = [deal for deal in chunk.deals if deal.opportunity.status == OpportunityStatus.WON]
     _contracts_for(rng, world, won, chunk, ctx)
@@ -379,14 +381,15 @@ def generate_commercial(ctx: demo.DemoContext) -> None:
     weights = [TIER_WEIGHT.get(a.tier, 1.0) * LIFECYCLE_WEIGHT.get(a.lifecycle, 1.0) for a in accounts]
     factor = ctx.scaled(OPPORTUNITIES_AT_LARGE * NATURAL_SHARE) / (sum(weights) or 1.0)
     proposal_order = world.stages_open[min(2, len(world.stages_open) - 1)].order
+    contract_rng = ctx.rng(f"{STEP}:contracts")
     for start in range(0, len(accounts), CHUNK_ACCOUNTS):
         chunk = Chunk()
         for account, weight in zip(accounts[start : start + CHUNK_ACCOUNTS], weights[start : start + CHUNK_ACCOUNTS], strict=True):
             chunk.deals.extend(deals.natural_deals(rng, world, account, weight * factor, proposal_order))
             _expenses(rng, world, account, chunk)
-        _process(ctx, rng, world, chunk)
+        _process(ctx, contract_rng, world, chunk)
     _login_deals(ctx, world, accounts)
-    _budgets(ctx, rng, world, accounts)
+    _budgets(ctx, ctx.rng(f"{STEP}:budgets"), world, accounts)
     _sequences(world)
     ctx.shared.update({"commercial.products": world.products, "commercial.today": world.today})
 
