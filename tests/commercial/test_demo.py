@@ -34,6 +34,8 @@ from tandem.commercial.models import (
     PriceList,
     PricingStrategy,
     Product,
+    ProjectRequest,
+    ProjectRequestStatus,
     Quote,
     QuoteLine,
     QuoteStatus,
@@ -210,6 +212,19 @@ def test_contracts_negotiation_rounds_and_milestones(demo_data):
 
 
 @pytest.mark.django_db
+def test_recent_wins_wait_for_delivery_with_their_project_request(demo_data):
+    since = timezone.localdate() - dt.timedelta(days=120)
+    requests = list(ProjectRequest.objects.select_related("opportunity", "contract"))
+    assert requests
+    for request in requests:
+        opportunity, contract = request.opportunity, request.contract
+        assert opportunity.status == OpportunityStatus.WON and opportunity.type != OpportunityType.RENEWAL
+        assert opportunity.closed_on >= since
+        assert contract.opportunity_id == opportunity.pk and request.account_id == opportunity.account_id
+        assert (request.budget, request.currency, request.status) == (contract.value, contract.currency, ProjectRequestStatus.OPEN)
+
+
+@pytest.mark.django_db
 def test_revenue_follows_the_contracts_and_the_billed_milestones(demo_data):
     this_month = timezone.localdate().replace(day=1)
     assert not RevenueEntry.objects.filter(month__gt=this_month).exists()
@@ -310,7 +325,7 @@ def test_the_account_manager_login_has_a_quarter_renewals_and_a_forecast(demo_da
 @pytest.mark.django_db
 def test_business_records_are_audited_lines_and_revenue_are_not(demo_data):
     per_model = Counter(AuditEntry.objects.filter(content_type__app_label="commercial").values_list("content_type__model", flat=True))
-    for model in (Opportunity, Quote, Contract, NegotiationRound, BillingMilestone, Budget, Expense, Product):
+    for model in (Opportunity, Quote, Contract, NegotiationRound, BillingMilestone, ProjectRequest, Budget, Expense, Product):
         assert per_model[model._meta.model_name] == model.objects.count(), model
     assert per_model["opportunityline"] == 0 and per_model["revenueentry"] == 0
 

@@ -39,6 +39,8 @@ seeded generator, so the same seed gives the same rows the same number of days a
   milestone entries for billed milestones, time and materials for finished months,
   one-off entries for won deals without a contract. **Budgets** for every active
   customer for last year and this year (above what they spent), and **expenses**.
+  Deals won in the last four months carry the **project request** their contract
+  hands to delivery (waiting for it).
 * **The account manager login** (``am@example.com``) has open deals in every open
   stage closing this quarter, three contracts ending within 90 days (with their renewal
   opportunities), two subscriptions running into next year and milestones due in the
@@ -85,6 +87,8 @@ from tandem.commercial.models import (
     OpportunityLine,
     OpportunityStatus,
     OpportunityType,
+    ProjectRequest,
+    ProjectRequestStatus,
     Quote,
     QuoteLine,
     RevenueEntry,
@@ -115,6 +119,7 @@ EXPENSES = (
     ("Hospitality", "Lunch with the steering group", 60, 450, 0.0),
     ("Training materials", "Printed course materials", 120, 900, 0.6),
 )
+PROJECT_REQUEST_DAYS = 120
 BUDGET_FLOOR = {"strategic": 250_000, "key": 80_000, "standard": 20_000, "long_tail": 5_000}
 
 
@@ -188,6 +193,7 @@ def _contracts_for(rng: random.Random, world: World, won: list[deals.Deal], chun
             level.append(item)
     while level:
         _put(ctx, Contract, [item.contract for item in level])
+        _project_requests(ctx, world, level)
         chunk.agreements.extend(level)
         pairs = [(item, contracts.renewal(rng, world, item)) for item in level]
         renewals = [(item, deal) for item, deal in pairs if deal is not None]
@@ -202,6 +208,24 @@ def _contracts_for(rng: random.Random, world: World, won: list[deals.Deal], chun
             if renewed is not None:
                 following.append(renewed)
         level = following
+
+
+def _project_requests(ctx: demo.DemoContext, world: World, level: list[contracts.Agreement]) -> None:
+    """What the deals won in the last four months asked delivery to start (waiting for
+    delivery, which takes them up once it exists); renewals carry on existing work."""
+    since = world.today - dt.timedelta(days=PROJECT_REQUEST_DAYS)
+    rows = [
+        ProjectRequest(
+            account_id=item.contract.account_id, opportunity=item.deal.opportunity, contract=item.contract,
+            name=item.deal.opportunity.name, description="Start the work agreed in the contract.",
+            requested_start=item.start, budget=item.contract.value, currency=item.contract.currency,
+            pricing_strategy=item.contract.pricing_strategy, status=ProjectRequestStatus.OPEN,
+            requested_by_id=item.contract.owner_id, created_at=_moment(item.deal.closed_day), updated_at=_moment(item.deal.closed_day),
+        )
+        for item in level
+        if item.deal.opportunity.type != OpportunityType.RENEWAL and item.deal.closed_day >= since
+    ]
+    _put(ctx, ProjectRequest, rows)
 
 
 def _one_off(deal: deals.Deal, chunk: Chunk) -> None:
