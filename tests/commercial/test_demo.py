@@ -158,6 +158,8 @@ def test_quotes_are_numbered_by_year_and_the_counters_continue_the_series(demo_d
         numbers = sorted(int(number[-4:]) for number in first_issue if int(number[2:6]) == year)
         assert numbers == list(range(1, used + 1))
         assert Sequence.objects.get(name=f"quote-{year}").value == used
+    issued = [first_issue[number] for number in sorted(first_issue)]
+    assert issued == sorted(issued)  # numbered in order of issue, year by year
     year = max(by_year)
     with transaction.atomic():
         assert sequences.formatted("quote", prefix="Q", year=year) == f"Q-{year}-{by_year[year] + 1:04d}"
@@ -207,6 +209,8 @@ def test_contracts_negotiation_rounds_and_milestones(demo_data):
             assert contract.end_date >= today
         assert (contract.terminated_on is not None) == (contract.status == ContractStatus.TERMINATED)
     assert set(statuses) >= {ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED}
+    starts = list(Contract.objects.order_by("number").values_list("start_date", flat=True))
+    assert starts == sorted(starts)  # numbered in order of start, year by year
     for year, used in numbers_by_year.items():
         assert Sequence.objects.get(name=f"contract-{year}").value == used
 

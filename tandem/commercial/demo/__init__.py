@@ -23,8 +23,9 @@ seeded generator, so the same seed gives the same rows the same number of days a
   follow the stage as the services set them.
 * **Quotes** for deals with lines from the proposal stage on: sent (open), accepted on
   the closing day (won) or declined (some lost), a quarter with an earlier revision
-  superseded; numbered ``Q-YYYY-NNNN`` by year of issue, and the ``core.Sequence``
-  counters left at the last number used, so the next quote continues the series.
+  superseded; numbered ``Q-YYYY-NNNN`` by year of issue in order of issue (at the large
+  scale, block of accounts by block), and the ``core.Sequence`` counters left at the
+  last number used, so the next quote continues the series. Contracts likewise.
 * **Contracts** for most won deals (``C-YYYY-NNNN``): subscriptions and retainers with
   a monthly amount (value = monthly × months), fixed-fee work with two to four billing
   milestones that add up to its value, time-and-materials work billed month by month.
@@ -185,29 +186,39 @@ def _contracts_for(rng: random.Random, world: World, won: list[deals.Deal], chun
     for deal in won:
         if deal.opportunity.amount <= 0:
             continue
-        if deal.opportunity.type != OpportunityType.RENEWAL and rng.random() > CONTRACT_SHARE:
+        if deal.plan is None and deal.opportunity.type != OpportunityType.RENEWAL and rng.random() > CONTRACT_SHARE:
             _one_off(deal, chunk)
             continue
-        item = contracts.agreement(rng, world, deal)
+        if deal.plan is not None:
+            planned_start, term = deal.plan
+            item = contracts.agreement(rng, world, deal, start=planned_start, term=term, auto_renew=False, signed=True)
+        else:
+            item = contracts.agreement(rng, world, deal)
         if item is not None:
             level.append(item)
     while level:
-        _put(ctx, Contract, [item.contract for item in level])
+        for item in level:  # numbered below, once the chunk's contracts are all known
+            item.contract.number = f"pending-{len(chunk.agreements)}"
+            chunk.agreements.append(item)
+        _put(ctx, Contract, [item.contract for item in level], audit=False)
         _project_requests(ctx, world, level)
-        chunk.agreements.extend(level)
         pairs = [(item, contracts.renewal(rng, world, item)) for item in level]
         renewals = [(item, deal) for item, deal in pairs if deal is not None]
-        _insert_deals(ctx, [deal for _, deal in renewals])
+        _insert_deals(ctx, world, [deal for _, deal in renewals])
         chunk.deals.extend(deal for _, deal in renewals)
         following: list[contracts.Agreement] = []
         for previous, deal in renewals:
             if deal.opportunity.status != OpportunityStatus.WON:
                 continue
-            start = previous.end + dt.timedelta(days=1)
-            renewed = contracts.agreement(rng, world, deal, start=start, term=previous.term)
+            renewed = contracts.agreement(rng, world, deal, start=previous.end + dt.timedelta(days=1), term=previous.term)
             if renewed is not None:
                 following.append(renewed)
         level = following
+    contracts.number_contracts(world, chunk.agreements)
+    numbered = [item.contract for item in chunk.agreements]
+    Contract.objects.bulk_update(numbered, ["number"], batch_size=500)
+    for first in range(0, len(numbered), demo.BATCH_SIZE):
+        record_created_many(actor=None, instances=numbered[first : first + demo.BATCH_SIZE])
 
 
 def _project_requests(ctx: demo.DemoContext, world: World, level: list[contracts.Agreement]) -> None:
@@ -239,7 +250,8 @@ def _one_off(deal: deals.Deal, chunk: Chunk) -> None:
     )
 
 
-def _insert_deals(ctx: demo.DemoContext, items: list[deals.Deal]) -> None:
+def _insert_deals(ctx: demo.DemoContext, world: World, items: list[deals.Deal]) -> None:
+    deals.number_quotes(world, items)
     _put(ctx, Opportunity, [deal.opportunity for deal in items])
     # Lines are written with their opportunity, whose history records the amount they
     # make; quote lines are copies inside their quote (not records of their own).
@@ -282,40 +294,39 @@ def _insert_chunk(ctx: demo.DemoContext, chunk: Chunk) -> None:
 def _process(ctx: demo.DemoContext, rng: random.Random, world: World, chunk: Chunk) -> None:
     """``rng`` is the contracts' own generator: contract terms run in calendar months, so
     their draws depend on the day; the deals' draws never do."""
-    _insert_deals(ctx, chunk.deals)
+    _insert_deals(ctx, world, chunk.deals)
     won = [deal for deal in chunk.deals if deal.opportunity.status == OpportunityStatus.WON]
     _contracts_for(rng, world, won, chunk, ctx)
     _insert_chunk(ctx, chunk)
 
 
-def _login_deals(ctx: demo.DemoContext, world: World, accounts: list[AccountRow]) -> Chunk:
+def _login_deals(ctx: demo.DemoContext, world: World, accounts: list[AccountRow]) -> list[deals.Deal]:
     """The demo account manager's quarter: open deals in every open stage closing before
-    the quarter ends, three contracts ending within 90 days, two subscriptions running
-    into next year and a fixed-fee project with milestones still to bill (its own
-    generator, so the rest of the data is what the seed always gave)."""
-    chunk = Chunk()
+    the quarter ends, and won deals whose contracts (planned: ``Deal.plan``) are three
+    ending within 90 days, two subscriptions running into next year and a fixed-fee
+    project with milestones still to bill. Drawn from a generator of their own, so the
+    rest of the data is what the seed always gave; inserted with the first accounts."""
     login = _am_login(ctx)
     desk = [a for a in accounts if login is not None and a.owner_id == login.pk and a.lifecycle == Lifecycle.ACTIVE]
     if not desk:
-        return chunk
+        return []
     rng = ctx.rng(f"{STEP}:logins")
     today = world.today
     _, quarter_end = quarter_bounds(today)
     by_code = {product.code: product for product in world.products}
+    made = []
     for number in range(6):
         account = desk[number % len(desk)]
         stage = world.stages_open[number % len(world.stages_open)]
         close = today + dt.timedelta(days=min((quarter_end - today).days, 3 + number * 4))
         products = [by_code[code] for code in (("WEB", "A11Y"), ("DSYS",), ("SUP",), ("INTG", "DEV"), ("HOST",), ("UXR",))[number]]
-        chunk.deals.append(deals.build(rng, world, account, kind=(OpportunityType.UPSELL, OpportunityType.CROSS_SELL)[number % 2],
-                                       close=close, stage=stage, owner_id=login.pk, products=products))
-        deals.add_quotes(rng, world, chunk.deals[-1], world.stages_open[min(2, len(world.stages_open) - 1)].order)
-    _insert_deals(ctx, chunk.deals)
+        made.append(deals.build(rng, world, account, kind=(OpportunityType.UPSELL, OpportunityType.CROSS_SELL)[number % 2],
+                                close=close, stage=stage, owner_id=login.pk, products=products))
+        deals.add_quotes(rng, world, made[-1], world.stages_open[min(2, len(world.stages_open) - 1)].order)
     plans = [  # product, months from start to today, term, ends in days
         ("SUP", None, 12, 25), ("CLOUD", None, 12, 50), ("HOST", None, 12, 80),
         ("CMS", 3, 24, None), ("SUP-PREM", 5, 24, None), ("WEB", 1, 6, None),
     ]
-    won: list[tuple[deals.Deal, dt.date, int]] = []
     for number, (code, months_in, term, ends_in) in enumerate(plans):
         account = desk[(number + 2) % len(desk)]
         if ends_in is not None:
@@ -325,18 +336,9 @@ def _login_deals(ctx: demo.DemoContext, world: World, accounts: list[AccountRow]
         closed = start - dt.timedelta(days=14)
         deal = deals.build(rng, world, account, kind=OpportunityType.CROSS_SELL, close=closed, stage=world.stage_won,
                            owner_id=login.pk, closed_on=closed, products=[by_code[code]])
-        won.append((deal, start, term))
-    _insert_deals(ctx, [deal for deal, _, _ in won])
-    chunk.deals.extend(deal for deal, _, _ in won)
-    level = [contracts.agreement(rng, world, deal, start=start, term=term, auto_renew=False, signed=True) for deal, start, term in won]
-    agreements = [item for item in level if item is not None]
-    _put(ctx, Contract, [item.contract for item in agreements])
-    chunk.agreements.extend(agreements)
-    renewals = [deal for deal in (contracts.renewal(rng, world, item) for item in agreements) if deal is not None]
-    _insert_deals(ctx, renewals)
-    chunk.deals.extend(renewals)
-    _insert_chunk(ctx, chunk)
-    return chunk
+        deal.plan = (start, term)
+        made.append(deal)
+    return made
 
 
 def _budgets(ctx: demo.DemoContext, rng: random.Random, world: World, accounts: list[AccountRow]) -> None:
@@ -406,13 +408,15 @@ def generate_commercial(ctx: demo.DemoContext) -> None:
     factor = ctx.scaled(OPPORTUNITIES_AT_LARGE * NATURAL_SHARE) / (sum(weights) or 1.0)
     proposal_order = world.stages_open[min(2, len(world.stages_open) - 1)].order
     contract_rng = ctx.rng(f"{STEP}:contracts")
+    login_deals = _login_deals(ctx, world, accounts)
     for start in range(0, len(accounts), CHUNK_ACCOUNTS):
         chunk = Chunk()
+        if start == 0:
+            chunk.deals.extend(login_deals)
         for account, weight in zip(accounts[start : start + CHUNK_ACCOUNTS], weights[start : start + CHUNK_ACCOUNTS], strict=True):
             chunk.deals.extend(deals.natural_deals(rng, world, account, weight * factor, proposal_order))
             _expenses(rng, world, account, chunk)
         _process(ctx, contract_rng, world, chunk)
-    _login_deals(ctx, world, accounts)
     _budgets(ctx, ctx.rng(f"{STEP}:budgets"), world, accounts)
     _sequences(world)
     ctx.shared.update({"commercial.products": world.products, "commercial.today": world.today})

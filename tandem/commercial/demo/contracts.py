@@ -73,7 +73,7 @@ def agreement(
     auto_renew: bool | None = None, signed: bool = False,
 ) -> Agreement | None:
     """The contract a won opportunity became (``None`` when the client left before it
-    would start). Status along ``draft → negotiation → active → expired | terminated``:
+    would start), numbered later (:func:`number_contracts`). Status along ``draft → negotiation → active → expired | terminated``:
     still in negotiation for some won in the last three weeks; auto-renewing contracts
     past their end run on by whole renewal terms, as the daily job extends them."""
     opportunity, account, today = deal.opportunity, deal.account, world.today
@@ -116,7 +116,6 @@ def agreement(
             contract.termination_reason = rng.choice(TERMINATION_REASONS)
         contract.signed_on, contract.end_date, contract.terminated_on = item.signed_on, item.end, item.terminated_on
         contract.updated_at = _moment(item.signed_on)
-    contract.number = world.next_contract_number(start.year)
     deal_agreement = item
     _rounds(rng, world, deal_agreement)
     _milestones(rng, world, deal_agreement)
@@ -187,7 +186,7 @@ def _milestones(rng: random.Random, world: World, item: Agreement) -> None:
                 RevenueEntry(
                     account_id=contract.account_id, contract=contract, milestone=milestone, kind=RevenueKind.MILESTONE,
                     month=month_start(billed), amount=amount, currency=contract.currency,
-                    description=f"{contract.number}: {milestone.name}", created_at=_moment(billed), updated_at=_moment(billed),
+                    description=f"{contract.title}: {milestone.name}"[:200], created_at=_moment(billed), updated_at=_moment(billed),
                 )
             )
         item.milestones.append(milestone)
@@ -206,7 +205,7 @@ def _revenue(rng: random.Random, world: World, item: Agreement) -> None:
                 RevenueEntry(
                     account_id=contract.account_id, contract=contract, kind=RevenueKind.RECURRING, month=month,
                     amount=contract.monthly_amount, currency=contract.currency,
-                    description=f"{contract.number}: {month:%B %Y}", created_at=_moment(month), updated_at=_moment(month),
+                    description=f"{contract.title}: {month:%B %Y}"[:200], created_at=_moment(month), updated_at=_moment(month),
                 )
             )
     elif contract.pricing_strategy == PricingStrategy.TIME_AND_MATERIALS:
@@ -219,7 +218,7 @@ def _revenue(rng: random.Random, world: World, item: Agreement) -> None:
                 RevenueEntry(
                     account_id=contract.account_id, contract=contract, kind=RevenueKind.TIME_AND_MATERIALS, month=month,
                     amount=amount, currency=contract.currency, description=f"Billable time, {month:%B %Y}",
-                    source_key=f"demo-time:{contract.number}:{month:%Y-%m}",
+                    source_key=f"demo-time:{item.deal.opportunity.pk}:{month:%Y-%m}",
                     created_at=_moment(add_months(month, 1)), updated_at=_moment(add_months(month, 1)),
                 )
             )
@@ -251,3 +250,9 @@ def renewal(rng: random.Random, world: World, item: Agreement) -> Deal | None:
                  amount=amount, with_lines=False, renews_contract=contract, name=name)
     deal.opportunity.pricing_strategy = contract.pricing_strategy
     return deal
+
+
+def number_contracts(world: World, items: list[Agreement]) -> None:
+    """``C-YYYY-NNNN`` by the year the contract starts, in order of start."""
+    for item in sorted(items, key=lambda item: (item.start, item.deal.closed_day)):
+        item.contract.number = world.next_contract_number(item.start.year)

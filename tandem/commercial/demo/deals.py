@@ -59,6 +59,7 @@ class Deal:
     quote_lines: list[QuoteLine] = field(default_factory=list)
     product_units: list[str] = field(default_factory=list)
     closed: dt.date | None = None  # the opportunity's closed_on, typed
+    plan: tuple[dt.date, int] | None = None  # a won deal's contract: start and months
 
     @property
     def closed_day(self) -> dt.date:
@@ -193,13 +194,12 @@ def add_quotes(rng: random.Random, world: World, deal: Deal, proposal_order: int
         final_status = QuoteStatus.DECLINED
     issued = max(issued, world.earliest)
     revisions = 2 if rng.random() < 0.25 else 1
-    number = world.next_quote_number((issued - dt.timedelta(days=14 * (revisions - 1))).year)
     terms = rng.choice(TERMS)
     for revision in range(1, revisions + 1):
         on = max(world.earliest, issued - dt.timedelta(days=14 * (revisions - revision)))
         latest = revision == revisions
         quote = Quote(
-            opportunity=opportunity, number=number, revision=revision,
+            opportunity=opportunity, number="", revision=revision,
             status=final_status if latest else QuoteStatus.SUPERSEDED, issued_on=on,
             valid_until=on + dt.timedelta(days=30), currency=opportunity.currency, total=opportunity.amount,
             terms=terms, created_at=_moment(on, 9), updated_at=_moment(on, 9),
@@ -258,3 +258,13 @@ def natural_deals(
 def _draw(rng: random.Random, expected: float) -> int:
     whole = int(expected)
     return whole + (1 if rng.random() < expected - whole else 0)
+
+
+def number_quotes(world: World, items: list[Deal]) -> None:
+    """``Q-YYYY-NNNN`` by the year the first revision was issued, in order of issue; the
+    revisions of one offer share its number."""
+    offers = sorted((deal.quotes for deal in items if deal.quotes), key=lambda quotes: (quotes[0].issued_on, quotes[0].total))
+    for quotes in offers:
+        number = world.next_quote_number(quotes[0].issued_on.year)
+        for quote in quotes:
+            quote.number = number
