@@ -6,6 +6,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from tandem.clients.models import Account
 from tandem.commercial.demo.world import EUR_PER_UNIT, AccountRow, World, months_between
 from tandem.commercial.models import (
     AccountPrice,
@@ -136,10 +137,14 @@ def account_pricing(
     for account in accounts:
         if account.lifecycle != "active" or rng.random() > 0.22:
             continue
+        # The history entry names the row by its account: give it the name it needs
+        # instead of one query per row.
+        named = Account(pk=account.pk, name=account.name)
+        named._state.adding = False
         public = account.industry in PUBLIC_INDUSTRIES
         price_list = lists["public"] if public else lists["usd"] if account.currency == "USD" else None
         pricing = AccountPricing(
-            account_id=account.pk, price_list=price_list, rate_card=cards["public"] if public else None,
+            account=named, price_list=price_list, rate_card=cards["public"] if public else None,
             discount_percent=rng.choice((Decimal(0), Decimal(0), Decimal("2.5"), Decimal(5), Decimal("7.5"), Decimal(10))),
             pricing_strategy=rng.choice(("", PricingStrategy.FIXED_FEE, PricingStrategy.RETAINER, PricingStrategy.SUBSCRIPTION)),
             payment_terms_days=rng.choice((30, 30, 45, 60)),
@@ -151,7 +156,7 @@ def account_pricing(
                 fixed = rng.random() < 0.5
                 prices.append(
                     AccountPrice(
-                        account_id=account.pk, product=product, currency=account.currency,
+                        account=named, product=product, currency=account.currency,
                         unit_price=world.price_in(product.list_price * Decimal("0.9"), account.currency, world.today) if fixed else None,
                         discount_percent=None if fixed else Decimal(rng.choice((5, 8, 10, 12))),
                         valid_until=world.today.replace(month=12, day=31) if rng.random() < 0.6 else None,
