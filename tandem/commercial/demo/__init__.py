@@ -3,7 +3,9 @@
 At scale 1.0 ("large", for benchmarks) about 200,000 opportunities over the last two
 years and the next eight months; ``small`` (0.004) about 800. Everything is laid
 relative to the day the demo runs, like the clients step, and drawn from the step's own
-seeded generator, so the same seed gives the same rows the same number of days ago.
+seeded generators (deals, contracts, budgets and the login's desk each have theirs), so
+the same seed gives the same deals the same number of days ago; contracts run in
+calendar months, so their dates and what follows from them move with the calendar.
 
 * **Catalog**: twenty products and services in eight categories (list price and unit
   cost in the base currency), two price lists (public sector; North America in US
@@ -15,7 +17,8 @@ seeded generator, so the same seed gives the same rows the same number of days a
   currency of the organisation calendar (GBP in the demo firm), moving a few per cent.
 * **Opportunities** of every type: new business for prospects, upsells and cross-sells
   for customers, renewals of contracts. Those that closed more than ten days ago are
-  won or lost (about a quarter of new business won, half the upsells), with
+  won or lost (customers win about a quarter of new business, half the upsells and
+  two cross-sells in five; prospects that never became customers win nothing), with
   ``closed_on`` and a lost reason; open ones sit in later stages the nearer they close.
   Most have lines from the catalog (the account's currency, its discount), each
   ``amount`` computed by :func:`~tandem.commercial.services.opportunities.line_amount`
@@ -39,7 +42,8 @@ seeded generator, so the same seed gives the same rows the same number of days a
 * **Revenue**: recurring entries month by month from the contracts up to this month,
   milestone entries for billed milestones, time and materials for finished months,
   one-off entries for won deals without a contract. **Budgets** for every active
-  customer for last year and this year (above what they spent), and **expenses**.
+  customer for last year and this year (above what they spent, at least a floor by
+  tier), and **expenses** (travel, subcontractors, licences...) while they are customers.
   Deals won in the last four months carry the **project request** their contract
   hands to delivery (waiting for it).
 * **The account manager login** (``am@example.com``) has open deals in every open
