@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tandem.clients.models import Account, Lifecycle, Source
 from tandem.commercial import currency
+from tandem.commercial import demo as commercial_demo
 from tandem.commercial.demo import world as demo_world
 from tandem.commercial.models import (
     AccountPricing,
@@ -94,6 +95,10 @@ def test_volumes_of_the_small_scale(demo_data):
     assert ExchangeRate.objects.count() == EXCHANGE_RATES
     assert AccountPricing.objects.count() == ACCOUNT_PRICING
     assert Opportunity.objects.exclude(type=OpportunityType.RENEWAL).count() == DEALS
+    # Scaled: 90 % of 200,000 at the large scale are drawn from the accounts' weights
+    # (the rest are renewals), plus the demo login's twelve.
+    target = commercial_demo.OPPORTUNITIES_AT_LARGE * commercial_demo.NATURAL_SHARE * SCALE
+    assert abs(DEALS - 12 - target) < 0.05 * target
     assert 700 <= Opportunity.objects.count() <= 1000  # about 200,000 at the large scale
     assert Opportunity.objects.exclude(source=Source.DEMO).count() == 0
     assert 100 <= Contract.objects.count() <= 260
@@ -173,6 +178,14 @@ def test_quotes_are_numbered_by_year_and_the_counters_continue_the_series(demo_d
         assert quote.accepted_by_name
     assert Quote.objects.filter(status=QuoteStatus.ACCEPTED).values("opportunity").annotate(n=Count("id")).filter(n__gt=1).count() == 0
     assert not Quote.objects.filter(opportunity__lines__isnull=True).exists()
+    proposal = Stage.objects.get(name="Proposal").order
+    assert not Quote.objects.filter(opportunity__status=OpportunityStatus.OPEN, opportunity__stage__order__lt=proposal).exists()
+    today = timezone.localdate()
+    for quote in Quote.objects.filter(opportunity__status=OpportunityStatus.OPEN).exclude(status=QuoteStatus.SUPERSEDED):
+        assert quote.status in (QuoteStatus.SENT, QuoteStatus.DRAFT) and quote.valid_until >= today  # still acceptable
+    assert not Quote.objects.filter(opportunity__status=OpportunityStatus.LOST).exclude(
+        status__in=(QuoteStatus.DECLINED, QuoteStatus.SUPERSEDED)
+    ).exists()
 
 
 @pytest.mark.django_db
