@@ -29,6 +29,7 @@ from tandem.clients.models import Account
 from tandem.commercial.models import Contract, Opportunity, Quote, RevenueEntry
 from tandem.core import demo
 from tandem.core.models import AuditEntry
+from tests.commercial.test_demo import restore_seeded_rows
 
 LINE = re.compile(r"^(?P<name>P\dS): ratio=(?P<ratio>\d+\.\d\d) target=(?P<target>\S+)(?P<details>( [a-z_:]+=[^ ]+)*) status=(?P<status>ok|missed)$")
 _modules = itertools.count()
@@ -105,6 +106,7 @@ def demo_data(django_db_setup, django_db_blocker):
         demo.run_demo(scale=demo.SCALES["small"], seed=1, reset=True)
         yield
         demo.wipe_business_tables()
+        restore_seeded_rows()
 
 
 def snapshot() -> tuple[int, ...]:

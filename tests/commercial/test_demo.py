@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -63,6 +65,13 @@ DEALS = 728  # new business, upsells and cross-sells (renewals follow the contra
 LOGIN_OPEN_THIS_QUARTER = 6
 
 
+def restore_seeded_rows() -> None:
+    """Put back the rows the data migrations seed (pipeline stages, service levels),
+    which wiping the business tables removes, so later test modules find them."""
+    for module in ("tandem.commercial.migrations.0002_default_stages", "tandem.clients.migrations.0002_default_service_levels"):
+        importlib.import_module(module).seed(apps, None)
+
+
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker):
     """One demo run shared by the module's read-only tests (wiped afterwards)."""
@@ -70,6 +79,7 @@ def demo_data(django_db_setup, django_db_blocker):
         result = demo.run_demo(scale=SCALE, seed=1, reset=True)
         yield result
         demo.wipe_business_tables()
+        restore_seeded_rows()
 
 
 def fingerprint() -> str:
