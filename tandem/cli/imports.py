@@ -12,8 +12,6 @@ from typing import Any
 from tandem.cli.common import CommandFailedError, progress_for, setup_django
 
 IMPORT_SOURCES = ("salesforce", "hubspot", "rates")
-IMPORT_OBJECTS = ("accounts", "contacts")
-IMPORT_SOURCES = ("salesforce", "hubspot")
 IMPORT_OBJECTS = ("accounts", "contacts", "opportunities")
 MAX_ERRORS_SHOWN = 50
 
@@ -171,9 +169,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def add_import_parser(sub: argparse._SubParsersAction) -> None:
     importer = sub.add_parser(
         "import",
-        help="import accounts or contacts from a Salesforce or HubSpot export, or exchange rates",
-        description="Import a CSV or XLSX export of accounts or contacts. Every row is checked "
-        help="import accounts, contacts or opportunities from a Salesforce or HubSpot export",
+        help="import accounts, contacts or opportunities from a Salesforce or HubSpot export, or exchange rates",
         description="Import a CSV or XLSX export of accounts, contacts or opportunities (deals). Every row is checked "
         "first; with errors nothing is written (exit 1) unless --skip-invalid. Re-importing "
         "the same file changes nothing (records are matched by their record id); an "

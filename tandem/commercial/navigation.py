@@ -13,26 +13,20 @@ def sales_desk(user: object) -> bool:
     return is_admin(user) or has_role(user, Role.EXECUTIVE, Role.ACCOUNT_MANAGER)
 
 
-# catalog: catalog, pricing, currencies. Everyone reads the catalog (plans and quotes are
-# priced from it); the settings pages behind prices (rates, price lists, rate cards) are
-# listed for the sales desk, who use them (the pages stay readable to everyone).
-registry.nav_entry(area="sales", label="Catalog", url_name="commercial:product_list", icon="package", order=50)
+# The Sales area, in the order an account manager works: the pipeline, its quotes and
+# contracts, then the money (forecast, revenue, budgets, profitability, expenses), then the
+# catalog everyone prices from (readable by everyone).
+registry.nav_entry(area="sales", label="Quotes", url_name="commercial:quote_list", icon="file-invoice", order=30, visible=sales_desk)
+registry.nav_entry(area="sales", label="Forecast", url_name="commercial:forecast", icon="chart-bar", order=50, visible=sales_desk)
+registry.nav_entry(area="sales", label="Revenue", url_name="commercial:revenue_list", icon="cash", order=60, visible=sales_desk)
+registry.nav_entry(area="sales", label="Budgets", url_name="commercial:budget_list", icon="wallet", order=70, visible=sales_desk)
+registry.nav_entry(
+    area="sales", label="Profitability", url_name="commercial:profitability", icon="chart-line", order=80, visible=sales_desk
+)
+registry.nav_entry(area="sales", label="Expenses", url_name="commercial:expense_list", icon="receipt", order=85, visible=sales_desk)
+registry.nav_entry(area="sales", label="Catalog", url_name="commercial:product_list", icon="package", order=90)
+# The settings behind prices: listed for the sales desk, who use them (the pages stay
+# readable to everyone).
 registry.settings_page(label="Exchange rates", url_name="commercial:exchange_rates", icon="currency-euro", order=60, visible=sales_desk)
 registry.settings_page(label="Price lists", url_name="commercial:price_list_list", icon="tags", order=61, visible=sales_desk)
 registry.settings_page(label="Rate cards", url_name="commercial:rate_card_list", icon="clock-dollar", order=62, visible=sales_desk)
-# Quotes: the sales desk's list of offers (a quote is made from an opportunity's page).
-registry.nav_entry(
-    area="sales", label="Quotes", url_name="commercial:quote_list", icon="file-invoice", order=30, visible=sales_desk
-)
-# forecast slice: revenue, budgets, forecast
-registry.nav_entry(area="sales", label="Forecast", url_name="commercial:forecast", icon="chart-bar", order=60, visible=sales_desk)
-registry.nav_entry(area="sales", label="Revenue", url_name="commercial:revenue_list", icon="cash", order=70, visible=sales_desk)
-registry.nav_entry(area="sales", label="Budgets", url_name="commercial:budget_list", icon="wallet", order=80, visible=sales_desk)
-# --- profit: profitability and expenses ---
-def sees_costs_somewhere(user: object) -> bool:
-    """Admins, executives and account managers (who see their own accounts' costs)."""
-    return is_admin(user) or has_role(user, Role.EXECUTIVE, Role.ACCOUNT_MANAGER)
-
-
-    area="sales", label="Profitability", url_name="commercial:profitability", icon="chart-line", order=60, visible=sales_desk
-    area="sales", label="Expenses", url_name="commercial:expense_list", icon="receipt", order=65, visible=sees_costs_somewhere
