@@ -123,5 +123,5 @@ def test_profitability_reads_a_fixed_number_of_queries(world, users_by_role, dja
     # The calendar (base currency); per source (revenue, expenses): the earliest date per
     # foreign currency, one rate check per foreign currency (USD), the grouped sums; the
     # account names; the rows do not add queries.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         account_profitability(user=users_by_role[Role.EXECUTIVE], **PERIOD)

@@ -300,6 +300,103 @@ def _expense(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
     }
 
 
+def _commercial_builders() -> dict[str, Builder]:
+    """Audit builders of the commercial models: parents come from the commercial factories."""
+    from decimal import Decimal
+
+    from tests.commercial import factories as f
+
+    def product(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"name": "R9 workshop", "list_price": Decimal("900.00")}, {"list_price": Decimal("950.00")}
+
+    def price_list(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"name": "R9 prices"}, {"description": "Public sector"}
+
+    def price_list_item(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"price_list": f.make_price_list(), "product": f.make_product(), "unit_price": Decimal("10")}, {
+            "unit_price": Decimal("12")
+        }
+
+    def rate_card(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"name": "R9 rates"}, {"description": "2031"}
+
+    def rate_card_line(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"rate_card": f.make_rate_card(), "role_name": "Analyst", "hourly_rate": Decimal("90")}, {
+            "hourly_rate": Decimal("95")
+        }
+
+    def exchange_rate(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"currency": "CHF", "date": dt.date(2031, 1, 1), "rate": Decimal("1.05")}, {"rate": Decimal("1.06")}
+
+    def stage(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"name": "R9 stage", "order": 50, "probability": 60}, {"probability": 65}
+
+    def account_pricing(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"account": _parent_account(), "discount_percent": Decimal("5")}, {"discount_percent": Decimal("7.5")}
+
+    def account_price(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"account": _parent_account(), "product": f.make_product(), "unit_price": Decimal("800")}, {
+            "unit_price": Decimal("780")
+        }
+
+    def opportunity(actor: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {
+            "account": _parent_account(), "name": "R9 deal", "stage": f.stage("Qualification"),
+            "expected_close_date": dt.date(2031, 3, 31), "amount": Decimal("1000"),
+        }, {"next_step": "Send the proposal"}
+
+    def opportunity_line(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        deal = f.make_opportunity(account=_parent_account())
+        return {"opportunity": deal, "description": "Days", "unit_price": Decimal("100"), "amount": Decimal("100")}, {
+            "quantity": Decimal("2"), "amount": Decimal("200")
+        }
+
+    def quote(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        deal = f.make_opportunity(account=_parent_account())
+        return {
+            "opportunity": deal, "number": "Q-2031-9001", "issued_on": dt.date(2031, 1, 5),
+            "valid_until": dt.date(2031, 2, 5),
+        }, {"status": "sent"}
+
+    def contract(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"account": _parent_account(), "number": "C-2031-9001", "title": "R9 services", "start_date": dt.date(2031, 1, 1)}, {
+            "status": "negotiation"
+        }
+
+    def billing_milestone(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {
+            "contract": f.make_contract(account=_parent_account()), "name": "Go-live", "due_date": dt.date(2031, 6, 30),
+            "amount": Decimal("500"),
+        }, {"amount": Decimal("550")}
+
+    def negotiation_round(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {
+            "contract": f.make_contract(account=_parent_account()), "number": 1, "proposed_at": R9_AT, "value": Decimal("900"),
+        }, {"outcome": "countered"}
+
+    def revenue_entry(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"account": _parent_account(), "kind": "one_off", "month": dt.date(2031, 1, 1), "amount": Decimal("100")}, {
+            "amount": Decimal("120")
+        }
+
+    def budget(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"account": _parent_account(), "year": 2031, "amount": Decimal("5000")}, {"amount": Decimal("6000")}
+
+    def project_request(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        account = _parent_account()
+        deal = f.make_opportunity(account=account, stage_name="Closed won")
+        return {"account": account, "opportunity": deal, "name": "R9 rollout"}, {"status": "accepted"}
+
+    builders = {
+        "Product": product, "PriceList": price_list, "PriceListItem": price_list_item, "RateCard": rate_card,
+        "RateCardLine": rate_card_line, "ExchangeRate": exchange_rate, "Stage": stage, "AccountPricing": account_pricing,
+        "AccountPrice": account_price, "Opportunity": opportunity, "OpportunityLine": opportunity_line, "Quote": quote,
+        "Contract": contract, "BillingMilestone": billing_milestone, "NegotiationRound": negotiation_round,
+        "RevenueEntry": revenue_entry, "Budget": budget, "Expense": _expense, "ProjectRequest": project_request,
+    }
+    return {f"commercial.{name}": builder for name, builder in builders.items()}
+
+
 BUILDERS: dict[str, Builder] = {
     "core.SavedView": _saved_view,
     "people.User": _user,
@@ -318,7 +415,7 @@ BUILDERS: dict[str, Builder] = {
     "clients.Inquiry": _inquiry,
     "clients.CadenceRule": _cadence_rule,
     "clients.SlaRule": _sla_rule,
-    "commercial.Expense": _expense,  # profit
+    **_commercial_builders(),
 }
 
 
