@@ -562,10 +562,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='revenueentry',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='revenue_month_first_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='revenueentry',
             constraint=models.UniqueConstraint(condition=models.Q(('kind', 'recurring'), ('contract__isnull', False)), fields=('contract', 'month'), name='revenue_recurring_once_per_month'),
         ),
         migrations.AddIndex(
