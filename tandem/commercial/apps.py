@@ -7,4 +7,5 @@ class CommercialConfig(AppConfig):
     verbose_name = "Commercial"
 
     def ready(self) -> None:
-        from tandem.commercial import navigation, policies  # noqa: F401  (navigation, policies)
+        # --- pipeline: home cards, search type, account timeline
+        from tandem.commercial import home, navigation, policies, search, timeline  # noqa: F401  (navigation, policies)  # noqa: F401

@@ -28,3 +28,8 @@ __all__ = [
     "opportunity_move",
     "opportunity_update",
 ]
+
+# --- pipeline: stages ---------------------------------------------------------------------
+from tandem.commercial.services.stages import stage_create, stage_delete, stage_update
+
+__all__ += ["stage_create", "stage_delete", "stage_update"]

@@ -1,0 +1,1 @@
+"""Commercial schemas, one module per area."""

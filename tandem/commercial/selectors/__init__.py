@@ -1,0 +1,1 @@
+"""Commercial selectors, one module per area."""

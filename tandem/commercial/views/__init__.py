@@ -1,0 +1,1 @@
+"""Commercial views, one module per area."""
