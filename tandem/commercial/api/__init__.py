@@ -16,6 +16,12 @@ from ninja import Router
 
 router = Router()
 _children: list[Router] = []
+
+# --- pipeline
+from tandem.commercial.api.opportunities import router as opportunities_router  # noqa: E402
+
+_children.append(opportunities_router)
+
 for _child in _children:
     router.add_router("", _child)
 
