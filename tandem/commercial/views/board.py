@@ -33,7 +33,7 @@ from tandem.commercial.views.opportunities import (
 from tandem.commercial.views.opportunity_forms import MoveForm
 from tandem.core.errors import ConflictError
 from tandem.core.lists import normalise_query
-from tandem.core.permissions import has_role, sees_everything
+from tandem.core.permissions import has_role, require_change, sees_everything
 from tandem.core.roles import Role
 from tandem.core.web import wants_partial
 
@@ -82,6 +82,7 @@ def opportunity_move(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     """Move one opportunity to ``stage`` (checked against ``version``)."""
     actor = request.user
     opportunity = selectors.opportunity_get(actor=actor, opportunity_id=opportunity_id)
+    require_change(actor, opportunity)  # refused before the body is read: a 403 says nothing about the stages
     form = MoveForm(request.POST)
     query = _filters_of(request)
     back = f"{reverse('commercial:pipeline_board')}?{query.urlencode()}" if query else reverse("commercial:pipeline_board")
