@@ -43,8 +43,9 @@ def test_admin_sidebar(admin_user):
     assert sidebar(admin_user) == [
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
+        ("Sales", ["Pipeline", "Opportunities"]),
         ("Delivery", ["People", "Teams"]),
-        ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Admin"]),
+        ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Pipeline stages", "Admin"]),
     ]
 
 
@@ -52,6 +53,7 @@ def test_executive_sidebar(executive):
     assert sidebar(executive) == [
         ("", ["Home"]),
         ("Clients", CLIENT_DESK),
+        ("Sales", ["Pipeline", "Opportunities"]),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels"]),
     ]
@@ -61,6 +63,7 @@ def test_account_manager_sidebar(account_manager):
     assert sidebar(account_manager) == [
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
+        ("Sales", ["Pipeline", "Opportunities"]),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels"]),
     ]
