@@ -111,3 +111,15 @@ def test_the_move_to_select_works_without_script(account, am_client):
     assert response["Location"] == reverse("commercial:pipeline_board") + "?status=open"
     opportunity.refresh_from_db()
     assert opportunity.stage.name == "Negotiation"
+
+
+def test_a_missing_rate_leaves_the_cards_and_says_why(account_manager, am_client):
+    usd = make_account(owner=account_manager, currency="USD")
+    make_opportunity(account=usd, name="Dollar deal", currency="USD")
+    response = am_client.get(reverse("commercial:pipeline_board"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Dollar deal" in body
+    assert "No exchange rate for USD on or before 2031-03-31" in body
+    columns = {column.stage.name: column for column in response.context["columns"]}
+    assert columns["Qualification"].totals.count == 1

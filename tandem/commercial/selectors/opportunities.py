@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce
 
 from tandem.commercial.currency import (
     MONEY_FIELD,
+    MissingRateError,
     base_currency,
     quantize,
     rate_subquery,
@@ -220,6 +221,7 @@ class BoardColumn:
     stage: Stage
     totals: Totals
     cards: list[Opportunity] = field(default_factory=list)
+    missing_rate: str = ""  # why the amounts are not totalled (a missing exchange rate)
 
     @property
     def more(self) -> int:
@@ -236,12 +238,17 @@ def board_columns(*, actor: Any, filters: OpportunityFilters, base: str | None =
     outcome_order: dict[str, int] = {StageOutcome.OPEN: 0, StageOutcome.WON: 1, StageOutcome.LOST: 2}
     stages.sort(key=lambda stage: (outcome_order.get(stage.outcome, 3), stage.order, stage.pk))
     rows = _with_conversion_date(_filtered(opportunities_visible(actor), filters).order_by().select_related(None))
-    require_rates(rows, currency_field="currency", date_field=CONVERSION_DATE, base=base)
-    grouped = {row["stage_id"]: _totals(dict(row), base) for row in rows.values("stage_id").annotate(**_sums(base))}
+    sums, missing_rate = _sums(base), ""
+    try:
+        require_rates(rows, currency_field="currency", date_field=CONVERSION_DATE, base=base)
+    except MissingRateError as error:  # the cards still show; the totals say why they are missing
+        zero = Value(Decimal(0), output_field=MONEY_FIELD)
+        sums, missing_rate = {"total_count": Count("id"), "total_amount": zero, "total_weighted": zero}, error.message
+    grouped = {row["stage_id"]: _totals(dict(row), base) for row in rows.values("stage_id").annotate(**sums)}
     columns = []
     for stage in stages:
         totals = grouped.get(stage.pk, Totals(0, Decimal("0.00"), Decimal("0.00"), base))
-        column = BoardColumn(stage=stage, totals=totals)
+        column = BoardColumn(stage=stage, totals=totals, missing_rate=missing_rate)
         if totals.count:
             column.cards = list(
                 opportunity_list(actor=actor, filters=filters).filter(stage=stage)[:BOARD_CARDS_PER_COLUMN]

@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.commercial import services
-from tandem.commercial.currency import MissingRateError
 from tandem.commercial.models import StageOutcome
 from tandem.commercial.selectors import opportunities as selectors
 from tandem.commercial.views.opportunities import (
@@ -55,11 +54,10 @@ def board_context(request: HttpRequest, query: QueryDict, **extra: Any) -> dict[
     form = OpportunityFilterForm(query or None, stages=stages, owners=owner_options(actor))
     values = form.values()
     filters = filters_from(actor, values)
-    context: dict[str, Any] = {"filter_form": form, "current_query": normalise_query(query), "columns": []}
-    try:
-        context["columns"] = selectors.board_columns(actor=actor, filters=filters)
-    except MissingRateError as error:
-        context["totals_error"] = error.message
+    context: dict[str, Any] = {
+        "filter_form": form, "current_query": normalise_query(query),
+        "columns": selectors.board_columns(actor=actor, filters=filters),
+    }
     context.update(move_stages=stages, list_url=reverse("commercial:opportunity_list"), **extra)
     return context
 
