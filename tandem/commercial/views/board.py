@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -52,6 +53,7 @@ def board_context(request: HttpRequest, query: QueryDict, **extra: Any) -> dict[
     actor = request.user
     stages = list(selectors.stage_list(actor=actor))
     form = OpportunityFilterForm(query or None, stages=stages, owners=owner_options(actor))
+    form.fields["per_page"].widget = forms.HiddenInput()  # the board shows every column's first cards
     values = form.values()
     filters = filters_from(actor, values)
     context: dict[str, Any] = {
