@@ -128,3 +128,12 @@ def test_stages(am, django_assert_num_queries):
     assert [(item["name"], item["probability"], item["outcome"]) for item in body["items"]][:2] == [
         ("Qualification", 10, "open"), ("Discovery", 25, "open"),
     ]
+
+
+def test_list_filters_by_close_dates(account, am):
+    import datetime as dt
+
+    make_opportunity(account=account, name="April", expected_close_date=dt.date(2031, 4, 15))
+    make_opportunity(account=account, name="July", expected_close_date=dt.date(2031, 7, 1))
+    status, body = call(am, "get", "/opportunities?close_from=2031-04-01&close_to=2031-06-30")
+    assert (status, [item["name"] for item in body["items"]]) == (200, ["April"])

@@ -138,8 +138,8 @@ class OpportunityListQuery(PageParams):
     owner_id: ReferenceId | None = None
     account_id: ReferenceId | None = None
     forecast_category: ForecastCategoryName | None = None
-    close_from: dt.date | None = Field(default=None, description="Expected close on or after (ISO date).")
-    close_to: dt.date | None = Field(default=None, description="Expected close on or before (ISO date).")
+    close_from: Day | None = Field(default=None, description="Expected close on or after (ISO date).")
+    close_to: Day | None = Field(default=None, description="Expected close on or before (ISO date).")
     search: str = text(default="", max_length=100, description="Part of the name or the account's name.")
     sort: Literal["close", "-close", "name", "-name"] = "close"
 
