@@ -27,8 +27,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # roles; account, contacts, cadence rules, header counts, items; the timeline (4
 # sources + participants: contacts and users); open follow-ups, open inquiries,
 # feedback summary and latest feedback, history and the names of the people it names
-# (one query per related model: the owner); the layout's unread-notification count.
-ACCOUNT_PAGE_QUERIES = 21
+# (one query per related model: the owner); the layout's unread-notification count; the
+# commercial timeline source (opportunities: one query).
+ACCOUNT_PAGE_QUERIES = 22
 
 
 @pytest.fixture(autouse=True)
