@@ -183,3 +183,14 @@ def test_dates_stay_iso(account, am_client):
     make_opportunity(account=account, name="Q", expected_close_date=dt.date(2031, 5, 1))
     response = am_client.get(reverse("commercial:opportunity_list"), {"close_from": "2031-04-01", "close_to": "2031-06-30"})
     assert [row["name"] for row in response.context["rows"]] == ["Q"]
+
+
+def test_controls_show_only_to_those_who_may_use_them(account, am_client, executive):
+    opportunity = make_opportunity(account=account, name="Phase 2")
+    make_line(opportunity=opportunity)
+    url = reverse("commercial:opportunity_detail", kwargs={"opportunity_id": opportunity.pk})
+    controls = ('data-testid="edit-record"', 'data-testid="win"', 'data-testid="lose"', 'data-testid="line-add"', ">Remove<")
+    owner_body = am_client.get(url).content.decode()
+    assert all(control in owner_body for control in controls)
+    reader_body = client_for(executive).get(url).content.decode()
+    assert not [control for control in controls if control in reader_body]
