@@ -292,6 +292,36 @@ def _saved_view(user: User) -> tuple[dict[str, Any], dict[str, Any]]:
     }
 
 
+# --- pipeline (commercial): stages, opportunities, their lines
+def _stage(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"name": "R9 demo", "order": 15, "probability": 15}, {"probability": 20}
+
+
+def _opportunity(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    import datetime as dt
+
+    from tests.commercial.factories import seed_stages, stage
+
+    seed_stages()
+    return (
+        {"account": _parent_account(), "name": "R9 deal", "stage": stage("Qualification"), "expected_close_date": dt.date(2031, 3, 31)},
+        {"next_step": "Send the quote"},
+    )
+
+
+def _opportunity_line(admin: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    from decimal import Decimal
+
+    from tandem.commercial.models import Opportunity
+
+    data, _ = _opportunity(admin)
+    opportunity = Opportunity.objects.create(**data)
+    return (
+        {"opportunity": opportunity, "description": "Days", "quantity": Decimal("2"), "unit_price": Decimal("100.00"), "amount": Decimal("200.00")},
+        {"description": "Training days"},
+    )
+
+
 BUILDERS: dict[str, Builder] = {
     "core.SavedView": _saved_view,
     "people.User": _user,
@@ -310,6 +340,9 @@ BUILDERS: dict[str, Builder] = {
     "clients.Inquiry": _inquiry,
     "clients.CadenceRule": _cadence_rule,
     "clients.SlaRule": _sla_rule,
+    "commercial.Stage": _stage,
+    "commercial.Opportunity": _opportunity,
+    "commercial.OpportunityLine": _opportunity_line,
 }
 
 
