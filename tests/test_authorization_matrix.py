@@ -157,6 +157,15 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "commercial:expense_list": (READ, None),
     "/api/v1/profitability": (READ, None),
     "/api/v1/expenses": (CREATE, "commercial.Expense"),
+    # Pipeline: the list and the board read through the scoped selectors (every role opens
+    # them and sees its rows); creating needs Opportunity.can_create; stages are admins'.
+    "commercial:opportunity_list": (READ, None),
+    "commercial:pipeline_board": (READ, None),
+    "commercial:opportunity_create": (CREATE, "commercial.Opportunity"),
+    "commercial:stage_settings": (ADMIN, None),
+    "commercial:stage_add": (CREATE, "commercial.Stage"),
+    "/api/v1/opportunities": (CREATE, "commercial.Opportunity"),
+    "/api/v1/stages": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.
@@ -164,6 +173,7 @@ POST_ONLY: dict[str, str] = {
     "core:notification_read_all": "marks the user's own notifications read; the list is core:notifications",
     "core:saved_view_create": "saves the list's current view; the views show on the list page",
     "clients:account_reassign": "reassigns the accounts selected on the account list",
+    "commercial:stage_add": "adds a stage from the stage settings page",
 }
 
 # Object routes where acting on one's own record follows a rule other than the named

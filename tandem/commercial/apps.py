@@ -7,5 +7,7 @@ class CommercialConfig(AppConfig):
     verbose_name = "Commercial"
 
     def ready(self) -> None:
-        from tandem.commercial import navigation, policies, search_catalog  # noqa: F401  (navigation, policies, products in search)
-        from tandem.commercial.views import account_section  # noqa: F401  (profit: the account page's sections)
+        # Navigation, policies, home cards, search types (opportunities, products), the
+        # account timeline's sources and the account page's sections.
+        from tandem.commercial import home, home_contracts, navigation, policies, search, search_catalog, timeline  # noqa: F401
+        from tandem.commercial.views import account_section  # noqa: F401

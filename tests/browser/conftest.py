@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tandem.core.demo import DEMO_LOGINS, DEMO_PASSWORD, run_demo
 from tests.clients.factories import seed_service_rules
+from tests.commercial.factories import seed_stages
 
 CHROMIUM = Path(os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -73,6 +74,7 @@ def demo_data(transactional_db: None) -> dict[str, str]:
     """The demo organisation; returns the demo logins as ``{role: e-mail}``. The rules a
     migration seeds come first, as on a fresh database (an earlier test's flush removed them)."""
     seed_service_rules()
+    seed_stages()
     result = run_demo(scale=DEMO_SCALE)
     assert result.created
     return {login.role: login.email for login in DEMO_LOGINS}

@@ -127,6 +127,7 @@ def test_account_manager_cards(world):
         ("my_inquiries", 2, {"Awaiting your first response": 3}),
         ("check_ins_overdue", 2, {}),
         ("my_accounts", 3, {}),
+        ("pipeline_this_quarter", 0, {}),  # tandem.commercial.home
         ("my_interactions", 2, {}),
     ]
     by_key = {card.key: card for card in cards}
@@ -153,6 +154,7 @@ def test_executive_and_admin_cards_by_team(world, role):
         ("org_check_ins_overdue", 5, {"Delivery": 3, "North": 1}),
         ("org_follow_ups", 6, {"Delivery": 5, "North": 1}),
         ("org_accounts", 7, {"Delivery": 4, "North": 2}),
+        ("org_pipeline_this_quarter", 0, {}),  # tandem.commercial.home
         ("org_interactions", 3, {}),
     ]
     by_key = {card.key: card for card in cards}
@@ -183,6 +185,7 @@ def test_an_account_manager_with_nothing_due_sees_all_clear_cards(world):
         ("my_inquiries", 0, {}),
         ("check_ins_overdue", 0, {}),
         ("my_accounts", 2, {}),
+        ("pipeline_this_quarter", 0, {}),
         ("my_interactions", 0, {}),
     ]
     html = response.content.decode()
@@ -225,10 +228,11 @@ def test_counts_beyond_the_cap_show_as_1000_plus(world, settings):
 # cards by team in one more (every team, a capped count per card); then a card's short list
 # of rows (1 each) only when its number is not zero: the account manager's check-ins,
 # follow-ups, inquiries and interactions (4); the executive's latest interactions (1); the
-# project manager's follow-up and the member's inquiry (1).
+# project manager's follow-up and the member's inquiry (1); the pipeline card's count (1,
+# account managers, executives, admins).
 @pytest.mark.parametrize(
     ("who", "queries"),
-    [(Role.ACCOUNT_MANAGER, 10), (Role.EXECUTIVE, 8), (Role.ADMIN, 8), (Role.PROJECT_MANAGER, 7), (Role.MEMBER, 7)],
+    [(Role.ACCOUNT_MANAGER, 11), (Role.EXECUTIVE, 9), (Role.ADMIN, 9), (Role.PROJECT_MANAGER, 7), (Role.MEMBER, 7)],
 )
 def test_home_query_count_is_pinned_and_constant(world, who, queries, django_assert_num_queries):
     user = world[who]

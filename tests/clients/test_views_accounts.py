@@ -33,6 +33,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # contracts; revenue: rate check, sum; budget; costs: rate check, sum) and its cross-sell
 # ideas 1 here (similar accounts; 5 once there are two or more).
 ACCOUNT_PAGE_QUERIES = 21 + 10
+# (one query per related model: the owner); the layout's unread-notification count; the
+# commercial timeline source (opportunities: one query).
+ACCOUNT_PAGE_QUERIES = 22
 
 
 @pytest.fixture(autouse=True)

@@ -110,12 +110,13 @@ def test_badge_costs_one_query_per_page(account_manager, django_assert_num_queri
     client = client_for(account_manager)
     client.get(reverse("home"))
     # session, user, roles, the badge, the notifications card's count and the client cards'
-    # numbers (one query; nothing to show, so no rows: tests/clients/test_home_cards.py).
-    with django_assert_num_queries(6):
+    # numbers (one query; nothing to show, so no rows: tests/clients/test_home_cards.py), the
+    # pipeline card's count (tandem.commercial.home).
+    with django_assert_num_queries(7):
         client.get(reverse("home"))
     for number in range(30):
         send(account_manager, f"n{number}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(reverse("home"))
 
 

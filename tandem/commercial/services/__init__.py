@@ -120,3 +120,8 @@ __all__ = [
     "revenue_entry_update",
     "revenue_time_record",
 ]
+
+# --- pipeline: stages ---------------------------------------------------------------------
+from tandem.commercial.services.stages import stage_create, stage_delete, stage_update
+
+__all__ += ["stage_create", "stage_delete", "stage_update"]
