@@ -75,7 +75,7 @@ _VERBS = {
     ContractStatus.EXPIRED: "expire",
     ContractStatus.TERMINATED: "be terminated",
 }
-_A_CONTRACT = {
+_A_CONTRACT: dict[str, str] = {
     ContractStatus.DRAFT: "A draft contract",
     ContractStatus.NEGOTIATION: "A contract in negotiation",
     ContractStatus.ACTIVE: "An active contract",
