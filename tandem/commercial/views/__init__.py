@@ -1,0 +1,1 @@
+"""Commercial pages (one module per area)."""
