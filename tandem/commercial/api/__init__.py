@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from ninja import Router
 
+from tandem.commercial.api.contracts import router as contracts_router
+
 router = Router()
 _children: list[Router] = []
+_children.append(contracts_router)  # contracts slice
 for _child in _children:
     router.add_router("", _child)
 

@@ -1,0 +1,1 @@
+"""Request and answer shapes of the commercial API, one module per area."""
