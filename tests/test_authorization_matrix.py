@@ -121,6 +121,12 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # Imports: only those who may import open these pages (403 for the others).
     "integrations:import_list": (CREATE, "integrations.ImportJob"),
     "integrations:import_create": (CREATE, "integrations.ImportJob"),
+    # --- contracts (contracts slice): the list reads through the scoped selector; a new
+    # contract needs the right to create one (the service then checks the account).
+    "commercial:contract_list": (READ, None),
+    "commercial:contract_create": (CREATE, "commercial.Contract"),
+    "/api/v1/contracts": (CREATE, "commercial.Contract"),
+    "/api/v1/project-requests": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

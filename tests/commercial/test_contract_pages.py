@@ -200,3 +200,20 @@ def test_the_account_timeline_shows_contracts_signed_and_ended(am):
     make_contract(account=account, status="draft", title="Not yet")
     titles = [entry.title for entry in account_timeline(actor=am, account=account, kinds={"contract"})]
     assert titles == ["Contract signed: Support", "Contract terminated: Pilot", "Contract signed: Pilot"]
+
+
+def test_the_record_offers_the_actions_of_its_status_only_to_those_who_may_change_it(am):
+    account = make_account(owner=am)
+    active = make_contract(account=account, status="active", monthly_amount=Decimal("500.00"))
+    make_milestone(contract=active, name="Acceptance")
+    closed = make_contract(account=account, status="terminated", terminated_on=dt.date(2031, 3, 1), termination_reason="Merged")
+    owner_page = client_for(am).get(reverse("commercial:contract_detail", kwargs={"contract_id": active.pk})).content.decode()
+    assert "Bill<span" in owner_page and "Terminate the contract" in owner_page and "Record a proposal" not in owner_page
+    executive = make_user(role=Role.EXECUTIVE, email="exec@example.test")
+    read_only = client_for(executive).get(reverse("commercial:contract_detail", kwargs={"contract_id": active.pk}))
+    assert read_only.status_code == 200
+    assert "Bill<span" not in read_only.content.decode() and "Terminate the contract" not in read_only.content.decode()
+    ended = client_for(am).get(reverse("commercial:contract_detail", kwargs={"contract_id": closed.pk})).content.decode()
+    assert "Ended early" in ended and "Merged" in ended and 'data-testid="edit-record"' not in ended
+    edit = client_for(am).get(reverse("commercial:contract_edit", kwargs={"contract_id": active.pk}))
+    assert edit.status_code == 200 and 'name="version"' in edit.content.decode()
