@@ -122,8 +122,11 @@ def contract_rows(rows: Sequence[Mapping[str, Any]]) -> SafeString:
         owner = esc(row["owner__full_name"] or row["owner__email"]) if row["owner_id"] else '<span class="text-body-secondary">Nobody</span>'
         renew = ' <span class="badge text-bg-info">Auto-renews</span>' if row["auto_renew"] else ""
         monthly = f'<div class="small text-body-secondary">{esc(money(row["monthly_amount"], row["currency"]))} a month</div>' if row["monthly_amount"] else ""
+        title = esc(row["title"])
         out.append(
-            f'{ROW_START}\n          <td><a href="{detail(row["id"])}">{esc(row["title"])}</a>'
+            f'{ROW_START}\n          <td class="list-select"><input type="checkbox" class="form-check-input" name="id"'
+            f' value="{row["id"]}" form="contract-results-bulk" aria-label="Select {title}"></td>'
+            f'\n          <td><a href="{detail(row["id"])}">{title}</a>'
             f'<div class="small text-body-secondary">{esc(row["number"])} · {kinds.get(row["kind"], esc(row["kind"]))}</div></td>'
             f'\n          <td><a href="{account_detail(row["account_id"])}">{esc(row["account__name"])}</a></td>'
             f'\n          <td><span class="badge text-bg-{STATUS_BADGES.get(row["status"], "secondary")}">'
