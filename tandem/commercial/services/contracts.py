@@ -213,6 +213,7 @@ def contract_activate(
 ) -> Contract:
     """Signed: the contract becomes active (``signed_on`` defaults to today). A round
     still waiting for an answer must be settled first."""
+    _require_change(actor, contract)
     if contract.status == ContractStatus.NEGOTIATION and contract.rounds.filter(outcome=RoundOutcome.PENDING).exists():
         raise ValidationError({"status": "A proposal is still waiting for an answer: accept or reject it first."})
     return _move(
@@ -227,6 +228,7 @@ def contract_expire(
 ) -> Contract:
     """An active contract whose end date has passed expires (to end one early,
     terminate it)."""
+    _require_change(actor, contract)
     today = today or _today()
     check_transition(contract, ContractStatus.EXPIRED)
     if (contract.end_date is None or contract.end_date >= today):
@@ -241,6 +243,7 @@ def contract_terminate(
     expected_version: int | None = None,
 ) -> Contract:
     """End an active contract early, for ``reason``, on ``on`` (default today)."""
+    _require_change(actor, contract)
     check_transition(contract, ContractStatus.TERMINATED)
     reason = (reason or "").strip()
     if not reason:
