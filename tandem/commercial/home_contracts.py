@@ -4,7 +4,7 @@
 their end date and not yet expired included), counted with the contract list's own
 selector and filters, so the number equals the list behind its link
 (``?status=active&ending_within=90&owner=me``; executives and administrators: everyone's,
-without the owner filter). tests/commercial/test_renewals_card.py follows the link and
+without the owner filter). With no contract to renew there is no card. tests/commercial/test_renewals_card.py follows the link and
 compares.
 """
 
@@ -39,31 +39,30 @@ def _ends(day: Any) -> str:
 
 
 @home.card(key="renewals_due", title="Renewals due in 90 days", order=32, visible=_sees_renewals)
-def renewals_due_card(user: Any) -> Card:
+def renewals_due_card(user: Any) -> Card | None:
     mine = not sees_everything(user)
     owner_id = user.pk if mine else None
     count = home.capped_count(renewals_due(actor=user, owner_id=owner_id, days=DAYS, for_count=True))
+    if not count:
+        return None  # nothing to renew soon: no card (the home page shows what needs doing)
     params: dict[str, Any] = {"status": "active", "ending_within": DAYS}
     if mine:
         params["owner"] = "me"
     detail = UrlPattern("commercial:contract_detail", "contract_id")
-    rows = []
-    if count:
-        first = renewals_due(actor=user, owner_id=owner_id, days=DAYS).values(
-            "id", "title", "end_date", "currency", "value", "account__name"
-        )[:ROWS_SHOWN]
-        rows = [
-            Row(row["title"], detail(row["id"]), detail=f"{row['account__name']} · {row['value']:,.2f} {row['currency']}",
-                badge=_ends(row["end_date"]), tone="warning")
-            for row in first
-        ]
+    first = renewals_due(actor=user, owner_id=owner_id, days=DAYS).values(
+        "id", "title", "end_date", "currency", "value", "account__name"
+    )[:ROWS_SHOWN]
+    rows = [
+        Row(row["title"], detail(row["id"]), detail=f"{row['account__name']} · {row['value']:,.2f} {row['currency']}",
+            badge=_ends(row["end_date"]), tone="warning")
+        for row in first
+    ]
     return Card(
         title="Renewals due in 90 days",
         count=count,
         url=_url(**params),
         caption="active contracts ending within 90 days" + ("" if mine else " (everyone's)"),
         rows=rows,
-        empty="No contract of yours ends in the next 90 days." if mine else "No contract ends in the next 90 days.",
         urgent=True,
         tone="warning",
     )

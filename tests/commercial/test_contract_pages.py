@@ -84,6 +84,8 @@ def test_the_renewals_card_equals_the_list_it_links_to(am, other_am):
     everyone = renewals_due_card(executive)
     assert (everyone.count, _total(client_for(executive), everyone.url)) == (4, 4)
     assert "owner" not in everyone.url
+    nobody = make_user(role=Role.ACCOUNT_MANAGER, email="new@example.test")
+    assert renewals_due_card(nobody) is None  # nothing to renew: no card
 
 
 def test_the_list_filters_and_costs_a_fixed_number_of_queries(am, other_am, django_assert_num_queries):
