@@ -20,10 +20,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # is a deliberate edit here too. Later capabilities add their entries to both.
 DIRECTORY = ["People", "Teams"]
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
+SALES_DESK = ["Contracts"]
 EXPECTED_NAVIGATION = {
-    Role.ADMIN: ["Home", *CLIENT_DESK, "Imports", *DIRECTORY, "Working calendar", "Service levels", "Sign-in activity", "Admin"],
-    Role.EXECUTIVE: ["Home", *CLIENT_DESK, *DIRECTORY, "Working calendar", "Service levels"],
-    Role.ACCOUNT_MANAGER: ["Home", *CLIENT_DESK, "Imports", *DIRECTORY, "Working calendar", "Service levels"],
+    Role.ADMIN: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels", "Sign-in activity", "Admin"],
+    Role.EXECUTIVE: ["Home", *CLIENT_DESK, *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels"],
+    Role.ACCOUNT_MANAGER: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels"],
     Role.PROJECT_MANAGER: ["Home", "Inquiries", "Follow-ups", *DIRECTORY, "Working calendar"],
     Role.MEMBER: ["Home", "Inquiries", "Follow-ups", *DIRECTORY, "Working calendar"],
 }

@@ -16,6 +16,7 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
+SALES_DESK = ["Contracts"]  # the commercial slices add theirs here
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
 
 
@@ -43,6 +44,7 @@ def test_admin_sidebar(admin_user):
     assert sidebar(admin_user) == [
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
+        ("Sales", SALES_DESK),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Admin"]),
     ]
@@ -52,6 +54,7 @@ def test_executive_sidebar(executive):
     assert sidebar(executive) == [
         ("", ["Home"]),
         ("Clients", CLIENT_DESK),
+        ("Sales", SALES_DESK),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels"]),
     ]
@@ -61,6 +64,7 @@ def test_account_manager_sidebar(account_manager):
     assert sidebar(account_manager) == [
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
+        ("Sales", SALES_DESK),
         ("Delivery", ["People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels"]),
     ]

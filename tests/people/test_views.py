@@ -62,9 +62,9 @@ def test_layout_wires_htmx_with_csrf_and_landmarks(member_client):
     ("role", "labels"),
     [
         (Role.ADMIN, ["Home", "Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention",
-                      "Imports", "People", "Teams", "Working calendar", "Service levels", "Sign-in activity", "Admin"]),
+                      "Imports", "Contracts", "People", "Teams", "Working calendar", "Service levels", "Sign-in activity", "Admin"]),
         (Role.EXECUTIVE, ["Home", "Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention",
-                          "People", "Teams", "Working calendar", "Service levels"]),
+                          "Contracts", "People", "Teams", "Working calendar", "Service levels"]),
         (Role.MEMBER, ["Home", "Inquiries", "Follow-ups", "People", "Teams", "Working calendar"]),
     ],
 )
