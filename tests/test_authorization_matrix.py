@@ -166,6 +166,12 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "commercial:stage_add": (CREATE, "commercial.Stage"),
     "/api/v1/opportunities": (CREATE, "commercial.Opportunity"),
     "/api/v1/stages": (READ, None),
+    # --- contracts (contracts slice): the list reads through the scoped selector; a new
+    # contract needs the right to create one (the service then checks the account).
+    "commercial:contract_list": (READ, None),
+    "commercial:contract_create": (CREATE, "commercial.Contract"),
+    "/api/v1/contracts": (CREATE, "commercial.Contract"),
+    "/api/v1/project-requests": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

@@ -19,6 +19,9 @@ def sales_desk(user: object) -> bool:
 registry.nav_entry(area="sales", label="Pipeline", url_name="commercial:pipeline_board", icon="layout-kanban", order=10, visible=sales_desk)
 registry.nav_entry(area="sales", label="Opportunities", url_name="commercial:opportunity_list", icon="target-arrow", order=20, visible=sales_desk)
 registry.nav_entry(area="sales", label="Quotes", url_name="commercial:quote_list", icon="file-invoice", order=30, visible=sales_desk)
+registry.nav_entry(
+    area="sales", label="Contracts", url_name="commercial:contract_list", icon="file-certificate", order=40, visible=sales_desk
+)
 registry.nav_entry(area="sales", label="Forecast", url_name="commercial:forecast", icon="chart-bar", order=50, visible=sales_desk)
 registry.nav_entry(area="sales", label="Revenue", url_name="commercial:revenue_list", icon="cash", order=60, visible=sales_desk)
 registry.nav_entry(area="sales", label="Budgets", url_name="commercial:budget_list", icon="wallet", order=70, visible=sales_desk)

@@ -203,6 +203,29 @@ def _watch_browser_problems(page: Page, problems: list[str]) -> None:
     page.on("response", on_response)
 
 
+def _commercial_records() -> None:
+    """A contract (with a milestone and a round) and a won opportunity for the commercial
+    pages, while the demo makes none (the commercial demo step makes them later)."""
+    from tandem.clients.models import Account
+    from tandem.commercial.models import Contract, Opportunity
+    from tandem.commercial.services import opportunity_convert
+    from tests.commercial.factories import (
+                make_milestone,
+        make_opportunity,
+        make_round,
+        seed_stages,
+    )
+
+    seed_stages()
+    account = Account.objects.order_by("id").first()
+    if account is None or Contract.objects.exists() or Opportunity.objects.exists():
+        return
+    won = make_opportunity(account=account, stage_name="Closed won")
+    contract = opportunity_convert(actor=None, opportunity=won).contract  # with its project request
+    make_milestone(contract=contract)
+    make_round(contract=contract)
+
+
 def test_no_serious_or_critical_violation_on_any_page(
     page: Page, demo_data: dict[str, str], axe_source: str, settings: Any, tmp_path: Any
 ) -> None:
@@ -224,6 +247,7 @@ def test_no_serious_or_critical_violation_on_any_page(
     sample = b"Id,Name,BillingCity,Website\n001A,Walk Ltd,Leeds,not a url\n"
     run_import(actor=admin, source="salesforce", data=sample, file_name="Account.csv", dry_run=True)
     store_upload(sample)
+    _commercial_records()
     problems: list[str] = []
     _watch_browser_problems(page, problems)
     report = WalkReport(checked=[], skipped=[], failures=[])

@@ -20,11 +20,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # is a deliberate edit here too. Later capabilities add their entries to both.
 DIRECTORY = ["People", "Teams"]
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
-SALES_DESK = ["Quotes", "Forecast", "Revenue", "Budgets", "Profitability", "Expenses", "Catalog"]
+SALES_DESK = ["Pipeline", "Opportunities", "Quotes", "Contracts", "Forecast", "Revenue", "Budgets", "Profitability", "Expenses", "Catalog"]
 SALES_SETTINGS = ["Exchange rates", "Price lists", "Rate cards"]
 EXPECTED_NAVIGATION = {
     Role.ADMIN: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels",
-                 "Sign-in activity", *SALES_SETTINGS, "Admin"],
+                 "Sign-in activity", "Pipeline stages", *SALES_SETTINGS, "Admin"],
     Role.EXECUTIVE: ["Home", *CLIENT_DESK, *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels", *SALES_SETTINGS],
     Role.ACCOUNT_MANAGER: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels",
                            *SALES_SETTINGS],

@@ -17,7 +17,7 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
-SALES_DESK = ["Quotes", "Forecast", "Revenue", "Budgets", "Profitability", "Expenses", "Catalog"]
+SALES_DESK = ["Pipeline", "Opportunities", "Quotes", "Contracts", "Forecast", "Revenue", "Budgets", "Profitability", "Expenses", "Catalog"]
 
 
 def sidebar(user) -> list[tuple[str, list[str]]]:
@@ -46,7 +46,7 @@ def test_admin_sidebar(admin_user):
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Sales", SALES_DESK),
         ("Delivery", ["People", "Teams"]),
-        ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Exchange rates", "Price lists", "Rate cards", "Admin"]),
+        ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Pipeline stages", "Exchange rates", "Price lists", "Rate cards", "Admin"]),
     ]
 
 

@@ -59,7 +59,7 @@ def test_layout_wires_htmx_with_csrf_and_landmarks(member_client):
 
 
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
-SALES_DESK = ["Quotes", "Forecast", "Revenue", "Budgets", "Profitability", "Expenses", "Catalog"]
+SALES_DESK = ["Pipeline", "Opportunities", "Quotes", "Contracts", "Forecast", "Revenue", "Budgets", "Profitability", "Expenses", "Catalog"]
 SALES_SETTINGS = ["Exchange rates", "Price lists", "Rate cards"]
 
 
@@ -67,7 +67,7 @@ SALES_SETTINGS = ["Exchange rates", "Price lists", "Rate cards"]
     ("role", "labels"),
     [
         (Role.ADMIN, ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, "People", "Teams", "Working calendar",
-                      "Service levels", "Sign-in activity", *SALES_SETTINGS, "Admin"]),
+                      "Service levels", "Sign-in activity", "Pipeline stages", *SALES_SETTINGS, "Admin"]),
         (Role.EXECUTIVE, ["Home", *CLIENT_DESK, *SALES_DESK, "People", "Teams", "Working calendar", "Service levels",
                           *SALES_SETTINGS]),
         (Role.MEMBER, ["Home", "Inquiries", "Follow-ups", "Catalog", "People", "Teams", "Working calendar"]),

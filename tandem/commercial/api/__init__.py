@@ -15,6 +15,7 @@ from __future__ import annotations
 from ninja import Router
 
 from tandem.commercial.api.catalog import router as catalog_router
+from tandem.commercial.api.contracts import router as contracts_router
 from tandem.commercial.api.forecast import router as forecast_router
 from tandem.commercial.api.opportunities import router as opportunities_router
 from tandem.commercial.api.profitability import router as profitability_router
@@ -22,7 +23,7 @@ from tandem.commercial.api.quotes import router as quotes_router
 from tandem.commercial.api.revenue import router as revenue_router
 
 router = Router()
-_children: list[Router] = [catalog_router, forecast_router, profitability_router, quotes_router, revenue_router, opportunities_router]
+_children: list[Router] = [catalog_router, forecast_router, opportunities_router, profitability_router, quotes_router, revenue_router, contracts_router]
 for _child in _children:
     router.add_router("", _child)
 

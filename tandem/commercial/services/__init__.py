@@ -31,6 +31,22 @@ from tandem.commercial.services.catalog import (
     rate_card_line_update,
     rate_card_update,
 )
+from tandem.commercial.services.contracts import (
+    billing_milestone_bill,
+    billing_milestone_create,
+    billing_milestone_delete,
+    billing_milestone_update,
+    contract_activate,
+    contract_auto_renew,
+    contract_create,
+    contract_expire,
+    contract_start_negotiation,
+    contract_terminate,
+    contract_update,
+    negotiation_round_create,
+    negotiation_round_update,
+    revenue_recurring_generate,
+)
 from tandem.commercial.services.expenses import (
     expense_create,
     expense_delete,
@@ -49,6 +65,13 @@ from tandem.commercial.services.opportunities import (
     opportunity_mark_won,
     opportunity_move,
     opportunity_update,
+)
+from tandem.commercial.services.project_requests import (
+    opportunity_convert,
+    project_request_accept,
+    project_request_create,
+    project_request_decline,
+    project_request_update,
 )
 from tandem.commercial.services.quotes import (
     quote_accept,
@@ -69,15 +92,31 @@ from tandem.commercial.services.revenue import (
     revenue_entry_update,
     revenue_time_record,
 )
+from tandem.commercial.services.stages import (
+    stage_create,
+    stage_delete,
+    stage_update,
+)
 
 __all__ = [
     "account_price_create",
     "account_price_delete",
     "account_price_update",
     "account_pricing_update",
+    "billing_milestone_bill",
+    "billing_milestone_create",
+    "billing_milestone_delete",
+    "billing_milestone_update",
     "budget_create",
     "budget_delete",
     "budget_update",
+    "contract_activate",
+    "contract_auto_renew",
+    "contract_create",
+    "contract_expire",
+    "contract_start_negotiation",
+    "contract_terminate",
+    "contract_update",
     "exchange_rate_create",
     "exchange_rate_delete",
     "exchange_rate_update",
@@ -85,7 +124,10 @@ __all__ = [
     "expense_create",
     "expense_delete",
     "expense_update",
+    "negotiation_round_create",
+    "negotiation_round_update",
     "opportunities_import",
+    "opportunity_convert",
     "opportunity_create",
     "opportunity_delete",
     "opportunity_line_create",
@@ -104,6 +146,10 @@ __all__ = [
     "product_create",
     "product_delete",
     "product_update",
+    "project_request_accept",
+    "project_request_create",
+    "project_request_decline",
+    "project_request_update",
     "quote_accept",
     "quote_create",
     "quote_decline",
@@ -118,10 +164,9 @@ __all__ = [
     "revenue_entry_create",
     "revenue_entry_delete",
     "revenue_entry_update",
+    "revenue_recurring_generate",
     "revenue_time_record",
+    "stage_create",
+    "stage_delete",
+    "stage_update",
 ]
-
-# --- pipeline: stages ---------------------------------------------------------------------
-from tandem.commercial.services.stages import stage_create, stage_delete, stage_update
-
-__all__ += ["stage_create", "stage_delete", "stage_update"]

@@ -1,0 +1,68 @@
+"""The contracts' home card ("My day", :mod:`tandem.core.home`).
+
+"Renewals due in 90 days": active contracts ending within 90 days (those already past
+their end date and not yet expired included), counted with the contract list's own
+selector and filters, so the number equals the list behind its link
+(``?status=active&ending_within=90&owner=me``; executives and administrators: everyone's,
+without the owner filter). With no contract to renew there is no card. tests/commercial/test_renewals_card.py follows the link and
+compares.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from tandem.commercial.selectors.contracts import renewals_due
+from tandem.core import home
+from tandem.core.home import Card, Row
+from tandem.core.permissions import has_role, sees_everything
+from tandem.core.roles import Role
+from tandem.core.rows import UrlPattern
+
+DAYS = 90
+ROWS_SHOWN = 5
+
+
+def _sees_renewals(user: Any) -> bool:
+    return sees_everything(user) or has_role(user, Role.ACCOUNT_MANAGER)
+
+
+def _url(**params: Any) -> str:
+    return f"{reverse('commercial:contract_list')}?{urlencode(params)}"
+
+
+def _ends(day: Any) -> str:
+    return f"Ends {day.day} {day:%b %Y}" if day else ""
+
+
+@home.card(key="renewals_due", title="Renewals due in 90 days", order=32, visible=_sees_renewals)
+def renewals_due_card(user: Any) -> Card | None:
+    mine = not sees_everything(user)
+    owner_id = user.pk if mine else None
+    count = home.capped_count(renewals_due(actor=user, owner_id=owner_id, days=DAYS, for_count=True))
+    if not count:
+        return None  # nothing to renew soon: no card (the home page shows what needs doing)
+    params: dict[str, Any] = {"status": "active", "ending_within": DAYS}
+    if mine:
+        params["owner"] = "me"
+    detail = UrlPattern("commercial:contract_detail", "contract_id")
+    first = renewals_due(actor=user, owner_id=owner_id, days=DAYS).values(
+        "id", "title", "end_date", "currency", "value", "account__name"
+    )[:ROWS_SHOWN]
+    rows = [
+        Row(row["title"], detail(row["id"]), detail=f"{row['account__name']} · {row['value']:,.2f} {row['currency']}",
+            badge=_ends(row["end_date"]), tone="warning")
+        for row in first
+    ]
+    return Card(
+        title="Renewals due in 90 days",
+        count=count,
+        url=_url(**params),
+        caption="active contracts ending within 90 days" + ("" if mine else " (everyone's)"),
+        rows=rows,
+        urgent=True,
+        tone="warning",
+    )
