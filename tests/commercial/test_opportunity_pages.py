@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from tandem.commercial import services as commercial_services
 from tandem.commercial.models import Opportunity, OpportunityLine
 from tests.clients.factories import make_account
 from tests.commercial.factories import make_line, make_opportunity, make_product, stage
@@ -194,3 +195,28 @@ def test_controls_show_only_to_those_who_may_use_them(account, am_client, execut
     assert all(control in owner_body for control in controls)
     reader_body = client_for(executive).get(url).content.decode()
     assert not [control for control in controls if control in reader_body]
+
+
+def test_a_product_line_without_a_price_takes_the_price_that_applies_to_the_account(account, am_client):
+    product = make_product(name="Audit", list_price=Decimal("1000.00"), currency=account.currency)
+    commercial_services.account_price_create(
+        actor=None, account=account,
+        data={"product": product, "unit_price": Decimal("800.00"), "discount_percent": Decimal("5")},
+    )
+    opportunity = make_opportunity(account=account, amount=Decimal("0"))
+    add = reverse("commercial:opportunity_line_create", kwargs={"opportunity_id": opportunity.pk})
+    response = am_client.post(add, {"product": product.pk, "quantity": "2", "unit_price": "", "discount_percent": ""}, **HTMX)
+    assert response.status_code == 200
+    line = OpportunityLine.objects.get(opportunity=opportunity)
+    # The negotiated 800.00 with its 5 % discount: 2 × 800 × 0.95.
+    assert (line.unit_price, line.discount_percent, line.amount) == (Decimal("800.00"), Decimal("5.00"), Decimal("1520.00"))
+
+
+def test_a_product_priced_in_another_currency_asks_for_the_price(account, am_client):
+    other = "USD" if account.currency != "USD" else "GBP"
+    product = make_product(name="Licence", list_price=Decimal("100.00"), currency=other)
+    opportunity = make_opportunity(account=account, amount=Decimal("0"))
+    add = reverse("commercial:opportunity_line_create", kwargs={"opportunity_id": opportunity.pk})
+    response = am_client.post(add, {"product": product.pk, "quantity": "1", "unit_price": "", "discount_percent": ""}, **HTMX)
+    assert f"priced in {other}" in response.content.decode()
+    assert not OpportunityLine.objects.filter(opportunity=opportunity).exists()

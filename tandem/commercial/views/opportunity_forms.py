@@ -10,11 +10,13 @@ from django import forms
 from tandem.clients.models import Account
 from tandem.commercial.models import (
     ForecastCategory,
+    Opportunity,
     OpportunityType,
     PricingStrategy,
     Product,
     Stage,
 )
+from tandem.commercial.pricing import price_for
 from tandem.core.forms import DateInput, VersionedForm
 from tandem.people.models import User
 
@@ -90,8 +92,9 @@ class LineForm(VersionedForm):
     discount_percent = forms.DecimalField(label="Discount %", max_digits=5, decimal_places=2, min_value=0, max_value=100,
                                           initial=0, required=False)
 
-    def __init__(self, *args: Any, products: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, products: Any, opportunity: Opportunity, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.opportunity = opportunity
         self.fields["product"].queryset = products  # type: ignore[attr-defined]
         self.fields["product"].widget.attrs["data-line-product"] = ""
 
@@ -102,9 +105,19 @@ class LineForm(VersionedForm):
             if product is None:
                 self.add_error("unit_price", "Give the unit price, or choose a product.")
             else:
-                # The price that applies to the account replaces the list price once
-                # tandem.commercial.pricing lands (pricing.price_for).
-                data["unit_price"] = product.list_price
+                # The price that applies to this account (negotiated price, its price
+                # list, else the list price) and its discount, unless one was typed.
+                applied = price_for(account=self.opportunity.account, product=product)
+                if applied.currency != self.opportunity.currency:
+                    self.add_error(
+                        "unit_price",
+                        f"{product} is priced in {applied.currency} and this opportunity is in "
+                        f"{self.opportunity.currency}: give the unit price.",
+                    )
+                else:
+                    data["unit_price"] = applied.unit_price
+                    if data.get("discount_percent") is None:
+                        data["discount_percent"] = applied.discount_percent
         if not data.get("description") and product is None:
             self.add_error("description", "Describe the line or choose a product.")
         if data.get("discount_percent") is None:

@@ -15,8 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.clients.models import Account
@@ -54,15 +52,6 @@ def _changeable_accounts(actor: Any) -> QuerySet[Account]:
     return queryset.order_by("name", "id")
 
 
-def _optional_template(name: str) -> str:
-    """``name`` when another part of the app provides it, else an empty template."""
-    try:
-        select_template([name])
-    except TemplateDoesNotExist:  # a section of a part not installed
-        return "commercial/opportunities/_nothing.html"
-    return name
-
-
 def _detail_context(request: HttpRequest, opportunity: Opportunity, **extra: Any) -> dict[str, Any]:
     actor = request.user
     can_change = selectors.opportunity_can_change(actor=actor, opportunity=opportunity)
@@ -71,14 +60,14 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **extra: Any
         "opportunity": opportunity,
         "account": opportunity.account,
         "lines": list(selectors.opportunity_lines(opportunity=opportunity)),
-        "line_form": LineForm(products=_products(), auto_id="new_line_%s") if can_change else None,
+        "line_form": LineForm(products=_products(), opportunity=opportunity, auto_id="new_line_%s") if can_change else None,
         "can_change": can_change,
         "can_delete": can_change and policy_for(Opportunity).can_delete(actor, opportunity),
         "open_stages": [stage for stage in stages if stage.outcome == StageOutcome.OPEN],
         "weighted": opportunity.amount * opportunity.probability / 100,
         "history": history_rows(opportunity, viewer=actor),
-        "quotes_section": _optional_template(QUOTES_SECTION),
-        "contract_section": _optional_template(CONTRACT_SECTION),
+        "quotes_section": QUOTES_SECTION,
+        "contract_section": CONTRACT_SECTION,
         **extra,
     }
 
@@ -214,7 +203,7 @@ def opportunity_line_create(request: HttpRequest, opportunity_id: int) -> HttpRe
     actor = request.user
     opportunity = selectors.opportunity_get(actor=actor, opportunity_id=opportunity_id)
     require_change(actor, opportunity)
-    form = LineForm(request.POST, products=_products(), auto_id="new_line_%s")
+    form = LineForm(request.POST, products=_products(), opportunity=opportunity, auto_id="new_line_%s")
     result = form_save(form, lambda: services.opportunity_line_create(actor=actor, opportunity=opportunity, data=form.service_data()))
     if result.saved:
         return _lines_response(request, opportunity.pk)
@@ -228,7 +217,7 @@ def opportunity_line_edit(request: HttpRequest, opportunity_line_id: int) -> Htt
     line = selectors.opportunity_line_get(actor=actor, opportunity_line_id=opportunity_line_id)
     require_change(actor, line)
     initial = {name: getattr(line, name) for name in ("product", "description", "quantity", "unit_price", "discount_percent", "version")}
-    form = LineForm(request.POST or None, initial=initial, products=_products(), editing=True, auto_id=f"line_{line.pk}_%s")
+    form = LineForm(request.POST or None, initial=initial, products=_products(), opportunity=line.opportunity, editing=True, auto_id=f"line_{line.pk}_%s")
     if request.method == "POST":
         result = form_save(form, lambda: services.opportunity_line_update(
             actor=actor, line=line, data=form.service_data(), expected_version=form.cleaned_data["version"]
