@@ -11,24 +11,22 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from tandem.clients.models import Account
 from tandem.commercial.currency import MissingRateError
 from tandem.commercial.policies import may_see_costs
 from tandem.commercial.selectors.accounts import account_commercial_summary
 from tandem.commercial.selectors.cross_sell import cross_sell_suggestions
+from tandem.commercial.views.contracts import account_project_requests_context
 from tandem.core.permissions import is_admin
 from tandem.core.registry import record_section
 
 
-def _url(name: str, **query: Any) -> str | None:
-    try:
-        url = reverse(name)
-    except NoReverseMatch:  # a page of another part of the app not installed here
-        return None
-    return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
+def _url(name: str, **query: Any) -> str:
+    return reverse(name) + ("?" + urlencode(query) if query else "")
 
 
 def revenue_section_context(viewer: Any, account: Account) -> dict[str, Any] | None:
@@ -45,7 +43,9 @@ def revenue_section_context(viewer: Any, account: Account) -> dict[str, Any] | N
             "opportunities": _url("commercial:opportunity_list", status="open", account=account.pk),
             "contracts": _url("commercial:contract_list", status="active", account=account.pk),
             "revenue": _url("commercial:revenue_list", account=account.pk, month_from=f"{year}-01", month_to=f"{year}-12"),
-            "budgets": _url_kwargs("commercial:account_budgets", account_id=account.pk),
+            "budgets": reverse("commercial:account_budgets", kwargs={"account_id": account.pk}),
+            "pricing": reverse("commercial:account_pricing", kwargs={"account_id": account.pk}),
+            "new_opportunity": _url("commercial:opportunity_create", account=account.pk),
             "profitability": _url("commercial:profitability", account=account.pk, start=f"{year}-01-01", end=f"{year}-12-31"),
             "expenses": _url("commercial:expense_list", account=account.pk),
             "record_expense": reverse("commercial:expense_create", kwargs={"account_id": account.pk}) if may_record else None,
@@ -53,11 +53,10 @@ def revenue_section_context(viewer: Any, account: Account) -> dict[str, Any] | N
     }
 
 
-def _url_kwargs(name: str, **kwargs: Any) -> str | None:
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
+def project_requests_section_context(viewer: Any, account: Account) -> dict[str, Any] | None:
+    """The account's project requests for delivery; no section while there are none."""
+    context = account_project_requests_context(viewer, account)
+    return {"account": account, **context} if context["project_requests"] else None
 
 
 def cross_sell_section_context(viewer: Any, account: Account) -> dict[str, Any] | None:
@@ -71,4 +70,8 @@ record_section(
 record_section(
     model=Account, key="commercial.cross_sell", template="commercial/accounts/_cross_sell.html",
     context=cross_sell_section_context, slot="side", order=10,
+)
+record_section(
+    model=Account, key="commercial.project_requests", template="commercial/contracts/_account_project_requests.html",
+    context=project_requests_section_context, slot="main", order=20,
 )
