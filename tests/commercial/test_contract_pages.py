@@ -20,7 +20,6 @@ from tandem.clients.selectors import account_timeline
 from tandem.commercial import services
 from tandem.commercial.home_contracts import renewals_due_card
 from tandem.commercial.models import Contract, ProjectRequest, RevenueEntry
-from tandem.commercial.views.contracts import account_project_requests_context
 from tandem.core.roles import Role
 from tests.clients.factories import make_account
 from tests.commercial.factories import make_contract, make_milestone, make_opportunity
@@ -189,9 +188,8 @@ def test_convert_from_the_opportunity_page_and_see_the_request_on_the_account(am
     won.refresh_from_db()
     partial = render_to_string("commercial/contracts/_from_opportunity.html", {"opportunity": won})
     assert contract.number in partial and "Create the contract" not in partial
-    context = {"account": account, **account_project_requests_context(am, account)}
-    section = render_to_string("commercial/contracts/_account_project_requests.html", context)
-    assert "Rollout" in section and "Waiting for delivery" in section and "30,000.00 EUR" in section
+    page = client.get(reverse("clients:account_detail", kwargs={"account_id": account.pk})).content.decode()
+    assert "Project requests" in page and "Rollout" in page and "Waiting for delivery" in page and "30,000.00 EUR" in page
 
 
 def test_the_account_timeline_shows_contracts_signed_and_ended(am):
