@@ -127,14 +127,18 @@ def rate_subquery(currency_field: str, date_expression: Any) -> Subquery:
 
 
 
-def base_amount(amount_field: str, currency_field: str, date_field: str, *, base: str) -> Case:
+def base_amount(amount_field: str, currency_field: str, date_field: str | Any, *, base: str) -> Case:
     """A database expression: the row's amount in the base currency (not rounded; sum
-    first, round the total with :func:`quantize`)."""
+    first, round the total with :func:`quantize`).
+
+    ``date_field`` names a column of the row, or is an expression of the row's columns
+    written with ``OuterRef`` (``Coalesce(OuterRef("closed_on"),
+    OuterRef("expected_close_date"))``): an annotation's alias cannot be named from inside
+    the rate subquery (SQLite would read it as a string)."""
+    date = OuterRef(date_field) if isinstance(date_field, str) else date_field
     return Case(
         When(**{currency_field: base}, then=ExpressionWrapper(F(amount_field) * Value(1), output_field=MONEY_FIELD)),
-        default=ExpressionWrapper(
-            F(amount_field) * rate_subquery(currency_field, OuterRef(date_field)), output_field=MONEY_FIELD
-        ),
+        default=ExpressionWrapper(F(amount_field) * rate_subquery(currency_field, date), output_field=MONEY_FIELD),
         output_field=MONEY_FIELD,
     )
 

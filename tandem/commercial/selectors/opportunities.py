@@ -27,16 +27,15 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
 from tandem.commercial.currency import (
     MONEY_FIELD,
     MissingRateError,
+    base_amount,
     base_currency,
     quantize,
-    rate_subquery,
     require_rates,
 )
 from tandem.commercial.models import (
@@ -170,15 +169,9 @@ def _with_conversion_date(queryset: QuerySet[Opportunity]) -> QuerySet[Opportuni
 
 
 def _amount_base(base: str) -> Case:
-    """:func:`tandem.commercial.currency.base_amount` at each row's conversion date (the
-    date is written as an expression: an annotation's alias cannot be named from inside
-    an aggregate's subquery)."""
-    date = Coalesce(OuterRef("closed_on"), OuterRef("expected_close_date"))
-    return Case(
-        When(currency=base, then=ExpressionWrapper(F("amount") * Value(1), output_field=MONEY_FIELD)),
-        default=ExpressionWrapper(F("amount") * rate_subquery("currency", date), output_field=MONEY_FIELD),
-        output_field=MONEY_FIELD,
-    )
+    """The amount in the base currency at each row's conversion date (closing day, else
+    expected close date)."""
+    return base_amount("amount", "currency", Coalesce(OuterRef("closed_on"), OuterRef("expected_close_date")), base=base)
 
 
 def _sums(base: str) -> dict[str, Any]:
