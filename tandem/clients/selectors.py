@@ -393,7 +393,9 @@ def account_timeline(*, actor: Any, account: Account, limit: int = 50, kinds: se
     for source in registry.timeline_sources(Account):
         entries.extend(source(actor, account, limit))
     if kinds:
-        entries = [entry for entry in entries if entry.kind in kinds]
+        # A record's events share its kind's first word ("opportunity_closed" shows
+        # under "opportunity").
+        entries = [entry for entry in entries if entry.kind in kinds or entry.kind.partition("_")[0] in kinds]
     entries.sort(key=lambda entry: (entry.at, entry.obj.pk), reverse=True)
     return entries[:limit]
 

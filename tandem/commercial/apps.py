@@ -8,8 +8,7 @@ class CommercialConfig(AppConfig):
 
     def ready(self) -> None:
         # Navigation, policies, home cards, search types (opportunities, products), the
-        # account timeline's sources (opportunities in ``timeline``, contracts in
-        # ``selectors.contracts``) and the account page's sections.
+        # account timeline's sources and the account page's sections.
         from tandem.commercial import (  # noqa: F401
             home,
             home_contracts,
@@ -19,5 +18,4 @@ class CommercialConfig(AppConfig):
             search_catalog,
             timeline,
         )
-        from tandem.commercial.selectors import contracts  # noqa: F401
         from tandem.commercial.views import account_section  # noqa: F401

@@ -47,3 +47,27 @@ def test_search_finds_opportunities_the_user_may_see(account_manager, member):
     assert [hit.title for hit in hits] == ["Zephyr roll-out"]
     assert not [hit for hit in search(actor=member, query="zephyr") if hit.label == "Opportunity"]
     assert Opportunity.objects.count() == 1
+
+
+def test_quotes_sent_and_accepted_are_on_the_timeline_with_links_and_their_own_filter(account_manager):
+    account = make_account(owner=account_manager, currency="EUR")
+    opportunity = services.opportunity_create(
+        actor=account_manager, account=account, data={"name": "Audit", "expected_close_date": dt.date(2031, 5, 1)}
+    )
+    services.opportunity_line_create(
+        actor=account_manager, opportunity=opportunity, data={"description": "Audit days", "quantity": Decimal("4"), "unit_price": Decimal("900")}
+    )
+    draft = services.quote_create(
+        actor=account_manager, opportunity=opportunity, valid_until=dt.date(2031, 2, 28), issued_on=dt.date(2031, 2, 1)
+    )
+    sent = services.quote_send(actor=account_manager, quote=draft)
+    services.quote_accept(
+        actor=account_manager, quote=sent, accepted_by_name="Dana Client",
+        accepted_at=dt.datetime(2031, 2, 10, 15, 0, tzinfo=dt.UTC),
+    )
+    entries = account_timeline(actor=account_manager, account=account, kinds={"quote"})
+    assert [(entry.kind, entry.title, entry.detail) for entry in entries] == [
+        ("quote_answered", f"Quote {sent.number} accepted by Dana Client", "€3,600.00"),
+        ("quote", f"Quote {sent.number} sent: Audit", "€3,600.00 · valid until 28 Feb 2031"),
+    ]
+    assert {entry.extra["url"] for entry in entries} == {f"/sales/quotes/{sent.pk}/"}

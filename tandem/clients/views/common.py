@@ -22,7 +22,8 @@ from tandem.people.models import User
 TIMELINE_LIMIT = 50
 OPEN_INQUIRIES_SHOWN = 10
 RECENT_FEEDBACK_SHOWN = 3
-# The kinds the timeline filter offers; later apps' sources add theirs here.
+# The kinds the timeline filter offers; later apps' sources add theirs here (an entry of
+# kind "<kind>_<event>" shows under "<kind>").
 TIMELINE_KINDS: list[tuple[str, str]] = [
     ("interaction", "Interactions"),
     ("feedback", "Feedback"),

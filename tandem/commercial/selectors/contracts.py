@@ -8,15 +8,12 @@ and the "Renewals due in 90 days" home card's, so their numbers agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tandem.clients.models import Account
-from tandem.clients.selectors import TimelineEntry
 from tandem.commercial.models import (
     BillingMilestone,
     Contract,
@@ -24,7 +21,6 @@ from tandem.commercial.models import (
     NegotiationRound,
     ProjectRequest,
 )
-from tandem.core import registry
 from tandem.core.permissions import get_visible, scoped
 
 #: Sort keys of the list → orderings (each served by an index of ``Contract``).
@@ -109,36 +105,3 @@ def project_request_list(
 
 def project_request_get(*, actor: Any, project_request_id: int) -> ProjectRequest:
     return get_visible(actor, ProjectRequest.objects.select_related("account", "opportunity", "contract"), project_request_id)
-
-
-# --- The account timeline: contracts activated, expired, terminated ----------------------
-
-
-def _at(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
-
-
-@registry.timeline_source(Account)
-def _contract_events(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
-    """Each contract's activation (signed), expiry and early end, newest first."""
-    rows = (
-        scoped(actor, Contract)
-        .filter(account=account, status__in=(ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED))
-        .order_by("-start_date", "-id")[:limit]
-    )
-    for contract in rows:
-        signed = contract.signed_on or contract.start_date
-        yield TimelineEntry(
-            _at(signed), "contract", f"Contract signed: {contract.title}",
-            f"{contract.number}, {contract.value:,.2f} {contract.currency}", contract, icon="activated",
-        )
-        if contract.status == ContractStatus.EXPIRED and contract.end_date is not None:
-            yield TimelineEntry(
-                _at(contract.end_date), "contract", f"Contract expired: {contract.title}", contract.number, contract,
-                icon="expired",
-            )
-        if contract.status == ContractStatus.TERMINATED and contract.terminated_on is not None:
-            yield TimelineEntry(
-                _at(contract.terminated_on), "contract", f"Contract terminated: {contract.title}",
-                contract.termination_reason, contract, icon="terminated",
-            )
