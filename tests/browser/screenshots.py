@@ -58,6 +58,10 @@ def test_screenshots(page: Page, demo_data: dict[str, str]) -> None:
     page.locator("[data-testid=list-table] tbody a").first.click()
     page.wait_for_load_state()
     written += _shoot(page, "account")
+    page.goto("/sales/pipeline/")
+    written += _shoot(page, "pipeline")
+    page.goto("/sales/forecast/")
+    written += _shoot(page, "forecast")
 
     page.context.clear_cookies()
     log_in(page, demo_data["executive"])
