@@ -168,6 +168,7 @@ def test_sqlite_backup_while_another_thread_writes_is_one_snapshot(monkeypatch, 
     committed = 0
     stop = threading.Event()
     progressed = threading.Condition()
+    writer_done = threading.Event()
 
     def writer() -> None:
         nonlocal committed
@@ -184,6 +185,9 @@ def test_sqlite_backup_while_another_thread_writes_is_one_snapshot(monkeypatch, 
                 committed += 1
                 progressed.notify_all()
         db.close()
+        with progressed:  # no more commits to wait for: the copy's steps go on at once
+            writer_done.set()
+            progressed.notify_all()
 
     seen_at_first_step: list[int] = []
 
@@ -192,7 +196,7 @@ def test_sqlite_backup_while_another_thread_writes_is_one_snapshot(monkeypatch, 
             if not seen_at_first_step:
                 seen_at_first_step.append(committed)
             target = committed + 1
-            progressed.wait_for(lambda: committed >= target or stop.is_set(), timeout=5)
+            progressed.wait_for(lambda: committed >= target or stop.is_set() or writer_done.is_set(), timeout=5)
 
     thread = threading.Thread(target=writer)
     thread.start()
