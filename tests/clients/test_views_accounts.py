@@ -31,11 +31,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # The sections other apps add (core.registry.record_section) come on top: commercial's
 # revenue-and-pipeline section 9 (base currency; open pipeline: rate check, sums; active
 # contracts; revenue: rate check, sum; budget; costs: rate check, sum) and its cross-sell
-# ideas 1 here (similar accounts; 5 once there are two or more).
-ACCOUNT_PAGE_QUERIES = 21 + 10
-# (one query per related model: the owner); the layout's unread-notification count; the
-# commercial timeline source (opportunities: one query).
-ACCOUNT_PAGE_QUERIES = 22
+# ideas 1 here (similar accounts; 5 once there are two or more); commercial's timeline
+# sources 3 (opportunities, quotes, contracts: one query each) and its project requests 1.
+ACCOUNT_PAGE_QUERIES = 21 + 10 + 3 + 1
 
 
 @pytest.fixture(autouse=True)

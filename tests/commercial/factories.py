@@ -37,8 +37,13 @@ _counter = itertools.count(1)
 
 
 def stage(name: str) -> Stage:
-    """One of the default stages (``Qualification`` … ``Closed lost``), seeded by migration."""
-    return Stage.objects.get(name=name)
+    """One of the default stages (``Qualification`` … ``Closed lost``), seeded by migration
+    (and seeded again here after a test that flushed the database)."""
+    try:
+        return Stage.objects.get(name=name)
+    except Stage.DoesNotExist:
+        seed_stages()
+        return Stage.objects.get(name=name)
 
 
 def make_product(**data: Any) -> Product:
