@@ -27,7 +27,7 @@ def _catalog() -> dict[str, Any]:
     })
     price_list = services.price_list_create(actor=None, data={"name": "Public sector 2031", "currency": "EUR"})
     services.price_list_item_create(actor=None, price_list=price_list, data={"product": product, "unit_price": Decimal("1000")})
-    card = services.rate_card_create(actor=None, data={"name": "Standard rates", "is_default": True})
+    card = services.rate_card_create(actor=None, data={"name": "Browser test rates"})  # the demo has the default card
     services.rate_card_line_create(actor=None, rate_card=card, data={"role_name": "Senior consultant", "hourly_rate": Decimal("150")})
     services.exchange_rate_create(actor=None, data={"date": dt.date(2031, 1, 1), "currency": "USD", "rate": Decimal("0.9215")})
     return {"product": product, "price_list": price_list, "rate_card": card}
