@@ -220,3 +220,11 @@ def test_a_product_priced_in_another_currency_asks_for_the_price(account, am_cli
     response = am_client.post(add, {"product": product.pk, "quantity": "1", "unit_price": "", "discount_percent": ""}, **HTMX)
     assert f"priced in {other}" in response.content.decode()
     assert not OpportunityLine.objects.filter(opportunity=opportunity).exists()
+
+
+def test_a_plain_visit_to_a_line_edit_lands_on_the_opportunity_page(account, am_client):
+    opportunity = make_opportunity(account=account)
+    line = make_line(opportunity=opportunity)
+    response = am_client.get(reverse("commercial:opportunity_line_edit", kwargs={"opportunity_line_id": line.pk}))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("commercial:opportunity_detail", kwargs={"opportunity_id": opportunity.pk}) + "#lines"

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.clients.models import Account
@@ -24,6 +25,7 @@ from tandem.commercial.models import Opportunity, OpportunityStatus, Product, St
 from tandem.commercial.selectors import opportunities as selectors
 from tandem.commercial.views.opportunity_forms import LineForm, LoseForm, OpportunityForm
 from tandem.core.history import history_rows
+from tandem.core.htmx import is_htmx
 from tandem.core.permissions import is_admin, policy_for, require_change, require_create, scoped
 from tandem.core.roles import Role
 from tandem.core.web import form_save, wants_partial
@@ -216,6 +218,10 @@ def opportunity_line_edit(request: HttpRequest, opportunity_line_id: int) -> Htt
     actor = request.user
     line = selectors.opportunity_line_get(actor=actor, opportunity_line_id=opportunity_line_id)
     require_change(actor, line)
+    if request.method == "GET" and not is_htmx(request):
+        # The edit row lives inside the opportunity page (opened in place); a plain visit
+        # lands on that page, at its lines.
+        return redirect(reverse("commercial:opportunity_detail", kwargs={"opportunity_id": line.opportunity_id}) + "#opportunity-lines")
     initial = {name: getattr(line, name) for name in ("product", "description", "quantity", "unit_price", "discount_percent", "version")}
     form = LineForm(request.POST or None, initial=initial, products=_products(), opportunity=line.opportunity, editing=True, auto_id=f"line_{line.pk}_%s")
     if request.method == "POST":
