@@ -227,4 +227,4 @@ def test_a_plain_visit_to_a_line_edit_lands_on_the_opportunity_page(account, am_
     line = make_line(opportunity=opportunity)
     response = am_client.get(reverse("commercial:opportunity_line_edit", kwargs={"opportunity_line_id": line.pk}))
     assert response.status_code == 302
-    assert response["Location"] == reverse("commercial:opportunity_detail", kwargs={"opportunity_id": opportunity.pk}) + "#lines"
+    assert response["Location"] == reverse("commercial:opportunity_detail", kwargs={"opportunity_id": opportunity.pk}) + "#opportunity-lines"
