@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from tandem.clients.models import Account
 from tandem.commercial.models import (
@@ -94,7 +94,7 @@ def rate_card_get(*, actor: Any, rate_card_id: Any) -> RateCard:
 def rate_card_lines(*, actor: Any, rate_card: RateCard) -> QuerySet[RateCardLine]:
     return (
         scoped(actor, RateCardLine).filter(rate_card=rate_card).select_related("person")
-        .order_by("person__full_name", "role_name", "id")
+        .order_by(F("person__full_name").asc(nulls_first=True), "role_name", "id")  # role lines first on every database
     )
 
 
