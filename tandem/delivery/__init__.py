@@ -1,0 +1,1 @@
+"""Delivery: projects, plans and schedules (the project manager's daily tool)."""
