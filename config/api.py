@@ -26,6 +26,7 @@ from tandem.clients.api import router as clients_router
 from tandem.commercial.api import router as commercial_router
 from tandem.core.api import API_AUTH, UserRateThrottle, error_body, install_error_handlers
 from tandem.core.api_docs import TandemDocs
+from tandem.delivery.api import router as delivery_router
 from tandem.people.api import router as people_router
 
 
@@ -95,3 +96,4 @@ install_error_handlers(api)
 api.add_router("", people_router)
 api.add_router("", clients_router)
 api.add_router("", commercial_router)
+api.add_router("", delivery_router)

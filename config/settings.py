@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tandem.people",
     "tandem.clients",
     "tandem.commercial",
+    "tandem.delivery",
     "tandem.integrations",
 ]
 

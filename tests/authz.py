@@ -365,6 +365,7 @@ def build_records(world: World) -> None:
     seed_stages()
     _build_clients(world)
     _build_commercial(world)
+    _build_delivery(world)
     _build_imports(world)
     _build_notifications(world)
     _build_saved_views(world)
@@ -483,6 +484,62 @@ def _build_commercial(world: World) -> None:
     world.extra["catalog"] = reference
 
 
+def _build_delivery(world: World) -> None:
+    """Projects built so each role meets one it may not see and one it sees but may not
+    change (pools are ordered by id):
+
+    * "North rollout" for North Star, managed by Nora's project manager Pete: hidden
+      from the account manager, the project manager and the member;
+    * "Delivery build" for Delivery Co (the account manager's account), managed by the
+      project manager, with the member on its team: the project manager's to change;
+      the account manager and the member read it;
+    * "Internal tools" (no account), managed by Pete, with the member on its team.
+
+    Each has a two-task plan with a dependency, an objective, a deliverable, a baseline,
+    an allocation and an expense; the member logs time on the first two.
+    """
+    from decimal import Decimal
+
+    from tandem.core.roles import Role
+    from tandem.core.services import model_create
+    from tandem.delivery import services as delivery
+    from tandem.delivery.models import Allocation, Baseline, Deliverable, Objective, ProjectExpense, TimeEntry
+    from tests.factories import make_user
+
+    pm = world.users[Role.PROJECT_MANAGER]
+    member = world.users[Role.MEMBER]
+    pete = make_user(email="pete@example.test", full_name="Pete Planner", role=Role.PROJECT_MANAGER)
+    accounts = world.extra["accounts"]
+    projects = {}
+    for key, name, manager, account in (
+        ("north", "North rollout", pete, accounts["north"]),
+        ("delivery", "Delivery build", pm, accounts["delivery"]),
+        ("internal", "Internal tools", pete, None),
+    ):
+        project = delivery.project_create(actor=None, data={
+            "code": f"M-{key.upper()}", "name": name, "manager": manager, "account": account,
+            "start_date": dt.date(2031, 1, 6)})
+        if key != "north":
+            delivery.project_member_add(actor=None, project=project, user=member, role="Developer")
+        first = delivery.task_create(actor=None, project=project, data={"name": f"{name} design", "duration_minutes": 960})
+        second = delivery.task_create(actor=None, project=project, data={"name": f"{name} build", "duration_minutes": 480})
+        delivery.dependency_create(actor=None, predecessor=first, successor=second)
+        delivery.task_assign(actor=None, task=second, user=member)
+        model_create(actor=None, model=Objective, data={"project": project, "title": f"{name} goal", "target_value": Decimal("10")})
+        model_create(actor=None, model=Deliverable, data={"project": project, "name": f"{name} handover"})
+        model_create(actor=None, model=Baseline, data={"project": project, "name": "Signed"})
+        model_create(actor=None, model=Allocation, data={
+            "project": project, "user": member, "start_date": dt.date(2031, 1, 6), "end_date": dt.date(2031, 3, 28),
+            "hours_per_week": Decimal("16")})
+        model_create(actor=None, model=ProjectExpense, data={
+            "project": project, "date": dt.date(2031, 1, 8), "description": f"{name} travel", "amount": Decimal("120")})
+        if key != "north":
+            model_create(actor=None, model=TimeEntry, data={
+                "project": project, "user": member, "task": first, "date": dt.date(2031, 1, 6), "hours": Decimal("6")})
+        projects[key] = project
+    world.extra["projects"] = projects
+
+
 def _build_imports(world: World) -> None:
     """Import jobs of Nora (hidden from the account manager), of the account manager and
     of the admin (dry runs, as the import page leaves them)."""
@@ -562,6 +619,13 @@ POOLS: dict[str, Callable[[World], list[models.Model]]] = {
             "Product", "PriceList", "PriceListItem", "RateCard", "RateCardLine", "ExchangeRate", "Stage",
             "AccountPricing", "AccountPrice", "Opportunity", "OpportunityLine", "Quote", "Contract",
             "BillingMilestone", "NegotiationRound", "RevenueEntry", "Budget", "Expense", "ProjectRequest",
+        )
+    },
+    **{
+        f"delivery.{name}": _all(f"delivery.{name}")
+        for name in (
+            "Project", "ProjectMember", "Objective", "Deliverable", "Task", "TaskAssignment", "Dependency",
+            "Baseline", "Calendar", "CalendarException", "Allocation", "TimeEntry", "ProjectExpense",
         )
     },
     "integrations.ImportJob": _all("integrations.ImportJob"),

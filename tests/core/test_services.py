@@ -397,6 +397,69 @@ def _commercial_builders() -> dict[str, Builder]:
     return {f"commercial.{name}": builder for name, builder in builders.items()}
 
 
+def _delivery_builders() -> dict[str, Builder]:
+    """Audit builders of the delivery models: parents come from the delivery factories."""
+    from decimal import Decimal
+
+    from tests.delivery import factories as f
+
+    def project(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"code": "R9-AUDIT", "name": "R9 audit", "start_date": dt.date(2031, 1, 6)}, {"name": "R9 audit 2"}
+
+    def member(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "user": make_user()}, {"role": "Analyst"}
+
+    def objective(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "title": "Faster replies", "target_value": Decimal("4")}, {
+            "current_value": Decimal("2")}
+
+    def deliverable(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "name": "Design document"}, {"acceptance_state": "submitted"}
+
+    def task(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "name": "Kick-off"}, {"percent_complete": 50}
+
+    def assignment(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"task": f.make_task(project=f.make_project()), "user": make_user()}, {"units": Decimal("50")}
+
+    def dependency(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        project = f.make_project()
+        first, second = f.make_task(project=project), f.make_task(project=project)
+        return {"project": project, "predecessor": first, "successor": second}, {"lag_minutes": 480}
+
+    def baseline(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "name": "Signed plan"}, {"name": "Signed plan v1"}
+
+    def calendar(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"name": "Four-day week"}, {"name": "Four-day week 2031"}
+
+    def exception(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        from tandem.delivery.models import Calendar
+
+        return {"calendar": Calendar.objects.create(name="Site"), "date": dt.date(2031, 5, 1), "name": "Closed"}, {
+            "name": "Labour day"}
+
+    def allocation(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "user": make_user(), "start_date": dt.date(2031, 1, 6),
+                "end_date": dt.date(2031, 3, 28), "hours_per_week": Decimal("20")}, {"hours_per_week": Decimal("16")}
+
+    def time_entry(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "user": make_user(), "date": dt.date(2031, 1, 6),
+                "hours": Decimal("7.5")}, {"hours": Decimal("8")}
+
+    def expense(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "date": dt.date(2031, 1, 6), "description": "Train to the client",
+                "amount": Decimal("84.00")}, {"amount": Decimal("86.50")}
+
+    builders: dict[str, Builder] = {
+        "Project": project, "ProjectMember": member, "Objective": objective, "Deliverable": deliverable,
+        "Task": task, "TaskAssignment": assignment, "Dependency": dependency, "Baseline": baseline,
+        "Calendar": calendar, "CalendarException": exception, "Allocation": allocation,
+        "TimeEntry": time_entry, "ProjectExpense": expense,
+    }
+    return {f"delivery.{name}": builder for name, builder in builders.items()}
+
+
 BUILDERS: dict[str, Builder] = {
     "core.SavedView": _saved_view,
     "people.User": _user,
@@ -416,6 +479,7 @@ BUILDERS: dict[str, Builder] = {
     "clients.CadenceRule": _cadence_rule,
     "clients.SlaRule": _sla_rule,
     **_commercial_builders(),
+    **_delivery_builders(),
 }
 
 

@@ -1,0 +1,48 @@
+"""Delivery's writes. Pages, the API, imports, jobs and the demo call these, and only
+these, to change delivery records."""
+
+from tandem.delivery.services.plan import (
+    dependency_create,
+    dependency_delete,
+    dependency_update,
+    outline_refresh,
+    task_assign,
+    task_create,
+    task_delete,
+    task_indent,
+    task_move,
+    task_outdent,
+    task_progress,
+    task_unassign,
+    task_update,
+)
+from tandem.delivery.services.projects import (
+    project_create,
+    project_member_add,
+    project_member_remove,
+    project_move_status,
+    project_update,
+)
+from tandem.delivery.services.schedule import project_reschedule
+
+__all__ = [
+    "dependency_create",
+    "dependency_delete",
+    "dependency_update",
+    "outline_refresh",
+    "project_create",
+    "project_member_add",
+    "project_member_remove",
+    "project_move_status",
+    "project_reschedule",
+    "project_update",
+    "task_assign",
+    "task_create",
+    "task_delete",
+    "task_indent",
+    "task_move",
+    "task_outdent",
+    "task_progress",
+    "task_unassign",
+    "task_update",
+]
