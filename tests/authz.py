@@ -503,7 +503,14 @@ def _build_delivery(world: World) -> None:
     from tandem.core.roles import Role
     from tandem.core.services import model_create
     from tandem.delivery import services as delivery
-    from tandem.delivery.models import Allocation, Baseline, Deliverable, Objective, ProjectExpense, TimeEntry
+    from tandem.delivery.models import (
+        Allocation,
+        Baseline,
+        Deliverable,
+        Objective,
+        ProjectExpense,
+        TimeEntry,
+    )
     from tests.factories import make_user
 
     pm = world.users[Role.PROJECT_MANAGER]

@@ -4,6 +4,7 @@ the stored schedule they keep current, permissions and query counts."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -154,7 +155,7 @@ def test_rescheduling_costs_the_same_queries_at_any_size() -> None:
     for size in (5, 60):
         project = make_project()
         tasks = [make_task(project=project) for _ in range(size)]
-        for before, after in zip(tasks, tasks[1:], strict=False):
+        for before, after in itertools.pairwise(tasks):
             services.dependency_create(actor=None, predecessor=before, successor=after, reschedule=False)
         with CaptureQueriesContext(connection) as queries:
             services.project_reschedule(project=project)
