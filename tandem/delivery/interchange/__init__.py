@@ -8,7 +8,7 @@
 Pure code: no database. The services of delivery map a plan to and from the models.
 """
 
-from .mspdi import read_mspdi
+from .mspdi import read_mspdi, write_mspdi
 from .plan import Plan, PlanAssignment, PlanError, PlanLink, PlanResource, PlanTask
 
 __all__ = [
@@ -19,4 +19,5 @@ __all__ = [
     "PlanResource",
     "PlanTask",
     "read_mspdi",
+    "write_mspdi",
 ]

@@ -26,7 +26,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO
-from xml.etree.ElementTree import Element  # the type only: parsing goes through defusedxml
+from xml.etree.ElementTree import (  # building only: parsing goes through defusedxml
+    Element,
+    SubElement,
+    tostring,
+)
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
@@ -499,3 +503,210 @@ def read_mspdi(source: bytes | IO[bytes], *, max_bytes: int | None = None) -> Pl
     if problems:
         raise PlanError(problems)
     return plan
+
+
+# --- writing --------------------------------------------------------------------------
+
+def _moment(value: dt.datetime) -> str:
+    return value.replace(tzinfo=None, microsecond=0).isoformat(timespec="seconds")
+
+
+def _clock(minute: int) -> str:
+    minute %= 24 * 60  # midnight as an end is written 00:00:00
+    return f"{minute // 60:02}:{minute % 60:02}:00"
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+
+
+class _Writer:
+    def __init__(self, root: Element) -> None:
+        self.root = root
+
+    @staticmethod
+    def add(parent: Element, name: str, value: object = None) -> Element:
+        element = SubElement(parent, f"{{{NS}}}{name}")
+        if value is not None:
+            if isinstance(value, bool):
+                element.text = "1" if value else "0"
+            elif isinstance(value, dt.datetime):
+                element.text = _moment(value)
+            elif isinstance(value, Decimal):
+                element.text = _number(value)
+            else:
+                element.text = str(value)
+        return element
+
+
+def _write_working_times(add: Callable[..., Element], parent: Element, times: DayTimes) -> None:
+    add(parent, "DayWorking", bool(times))
+    if times:
+        periods = add(parent, "WorkingTimes")
+        for start, end in times:
+            period = add(periods, "WorkingTime")
+            add(period, "FromTime", _clock(start))
+            add(period, "ToTime", _clock(end))
+
+
+def _write_calendar(add: Callable[..., Element], parent: Element, calendar: ProjectCalendar) -> None:
+    element = add(parent, "Calendar")
+    add(element, "UID", 1)
+    add(element, "Name", calendar.name or "Standard")
+    add(element, "IsBaseCalendar", True)
+    add(element, "IsBaselineCalendar", False)
+    add(element, "BaseCalendarUID", -1)
+    days = add(element, "WeekDays")
+    for day_type in range(1, 8):  # Sunday first
+        day = add(days, "WeekDay")
+        add(day, "DayType", day_type)
+        _write_working_times(add, day, calendar.week[(day_type - 2) % 7])
+    if calendar.exceptions:
+        exceptions = add(element, "Exceptions")
+        for date in sorted(calendar.exceptions):
+            times = calendar.exceptions[date]
+            exception = add(exceptions, "Exception")
+            add(exception, "EnteredByOccurrences", False)
+            period = add(exception, "TimePeriod")
+            add(period, "FromDate", dt.datetime.combine(date, dt.time(0)))
+            add(period, "ToDate", dt.datetime.combine(date, dt.time(23, 59)))
+            add(exception, "Occurrences", 1)
+            add(exception, "Name", "Working day" if times else "Holiday")
+            add(exception, "Type", 1)
+            _write_working_times(add, exception, times)
+
+
+def _outline_numbers(plan: Plan) -> dict[int, str]:
+    numbers: dict[int, str] = {}
+    counters: list[int] = []
+    for task in plan.tasks:
+        level = max(task.outline_level, 1)
+        del counters[level:]
+        while len(counters) < level:
+            counters.append(0)
+        counters[level - 1] += 1
+        numbers[task.uid] = ".".join(str(number) for number in counters)
+    return numbers
+
+
+def _write_task(add: Callable[..., Element], parent: Element, task: PlanTask, row: int,
+                outline_number: str, links: list[PlanLink], is_summary: bool) -> None:
+    element = add(parent, "Task")
+    add(element, "UID", task.uid)
+    add(element, "ID", row)
+    add(element, "Name", task.name)
+    add(element, "Active", True)
+    add(element, "Manual", False)
+    add(element, "Type", 1)  # fixed duration: the plan holds durations, not effort
+    add(element, "IsNull", False)
+    add(element, "WBS", task.wbs or outline_number)
+    add(element, "OutlineNumber", outline_number)
+    add(element, "OutlineLevel", task.outline_level)
+    add(element, "Priority", task.priority)
+    if task.start is not None:
+        add(element, "Start", task.start)
+    if task.finish is not None:
+        add(element, "Finish", task.finish)
+    # An elapsed duration is written as the calendar time it was read as; without that
+    # time, the working duration is written in days.
+    duration, duration_format = task.duration, task.duration_format
+    if duration_format in ELAPSED_FORMATS:
+        if task.elapsed_duration is not None:
+            duration = task.elapsed_duration
+        else:
+            duration_format = 7
+    add(element, "Duration", format_duration(duration))
+    add(element, "DurationFormat", duration_format)
+    add(element, "Milestone", task.is_milestone)
+    add(element, "Summary", is_summary)
+    add(element, "PercentComplete", task.percent_complete)
+    if task.actual_start is not None:
+        add(element, "ActualStart", task.actual_start)
+    if task.actual_finish is not None:
+        add(element, "ActualFinish", task.actual_finish)
+    add(element, "ConstraintType", CONSTRAINTS.index(ConstraintType(task.constraint)))
+    if task.constraint_date is not None:
+        add(element, "ConstraintDate", task.constraint_date)
+    if task.deadline is not None:
+        add(element, "Deadline", task.deadline)
+    if task.notes:
+        add(element, "Notes", task.notes)
+    for link in links:
+        predecessor = add(element, "PredecessorLink")
+        add(predecessor, "PredecessorUID", link.predecessor_uid)
+        add(predecessor, "Type", LINK_CODES[LinkType(link.type)])
+        add(predecessor, "CrossProject", False)
+        lag, lag_format = link.lag, link.lag_format
+        if lag_format in ELAPSED_FORMATS:
+            if link.elapsed_lag is not None:
+                lag = link.elapsed_lag
+            else:
+                lag_format = 7
+        add(predecessor, "LinkLag", lag * 10)  # tenths of a minute
+        add(predecessor, "LagFormat", lag_format)
+
+
+def write_mspdi(plan: Plan) -> bytes:
+    """The plan as MS Project XML (UTF-8), elements in the schema's order."""
+    problems = plan_problems(plan)
+    if problems:
+        raise PlanError(problems)
+    root = Element(f"{{{NS}}}Project")
+    add = _Writer.add
+    add(root, "SaveVersion", 14)
+    add(root, "Name", plan.name)
+    add(root, "Title", plan.name)
+    add(root, "ScheduleFromStart", True)
+    if plan.start is not None:
+        add(root, "StartDate", plan.start)
+    finishes = [task.finish for task in plan.tasks if task.finish is not None]
+    if finishes:
+        add(root, "FinishDate", max(finishes))
+    add(root, "CalendarUID", 1)
+    add(root, "MinutesPerDay", plan.minutes_per_day)
+    add(root, "MinutesPerWeek", plan.calendar.minutes_per_week or 5 * plan.minutes_per_day)
+    add(root, "DaysPerMonth", 20)
+    _write_calendar(add, add(root, "Calendars"), plan.calendar)
+
+    tasks = add(root, "Tasks")
+    numbers = _outline_numbers(plan)
+    by_successor: dict[int, list[PlanLink]] = {}
+    for link in plan.links:
+        by_successor.setdefault(link.successor_uid, []).append(link)
+    parents = plan.parent_of()
+    has_children = {parent for parent in parents.values() if parent is not None}
+    for row, task in enumerate(plan.tasks, start=1):
+        _write_task(add, tasks, task, row, numbers[task.uid], by_successor.get(task.uid, []),
+                    task.uid in has_children)
+
+    resources = add(root, "Resources")
+    for row, resource in enumerate(plan.resources, start=1):
+        element = add(resources, "Resource")
+        add(element, "UID", resource.uid)
+        add(element, "ID", row)
+        add(element, "Name", resource.name)
+        add(element, "Type", 1)  # work
+        add(element, "IsNull", False)
+        if resource.email:
+            add(element, "EmailAddress", resource.email)
+        add(element, "MaxUnits", resource.max_units)
+        if resource.standard_rate is not None:
+            add(element, "StandardRate", resource.standard_rate)
+            add(element, "StandardRateFormat", 2)  # per hour
+
+    assignments = add(root, "Assignments")
+    by_uid = {task.uid: task for task in plan.tasks}
+    for assignment in plan.assignments:
+        element = add(assignments, "Assignment")
+        add(element, "UID", assignment.uid)
+        add(element, "TaskUID", assignment.task_uid)
+        add(element, "ResourceUID", assignment.resource_uid)
+        task = by_uid[assignment.task_uid]
+        if task.finish is not None:
+            add(element, "Finish", task.finish)
+        if task.start is not None:
+            add(element, "Start", task.start)
+        add(element, "Units", assignment.units)
+        add(element, "Work", format_duration(assignment.work))
+    body: bytes = tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=NS)
+    return body
