@@ -8,6 +8,7 @@
 Pure code: no database. The services of delivery map a plan to and from the models.
 """
 
+from .asana import read_asana_csv
 from .mspdi import read_mspdi, write_mspdi
 from .plan import Plan, PlanAssignment, PlanError, PlanLink, PlanResource, PlanTask
 
@@ -18,6 +19,7 @@ __all__ = [
     "PlanLink",
     "PlanResource",
     "PlanTask",
+    "read_asana_csv",
     "read_mspdi",
     "write_mspdi",
 ]
