@@ -58,6 +58,10 @@ CONSTRAINTS: list[ConstraintType] = list(ConstraintType)  # MSPDI order 0..7
 ELAPSED_FORMATS = {4, 6, 8, 10, 12, 36, 38, 40, 42, 44}  # em, eh, ed, ew, emo (and estimated)
 PERCENT_FORMATS = {19, 20, 51, 52}
 NULL_RESOURCE = -65535  # MS Project's "unassigned" resource in assignments
+# Project's PERT analysis keeps the three-point estimate in the custom fields Duration1-3.
+ESTIMATE_FIELDS = {"optimistic": (188743783, "Duration1", "Optimistic Duration"),
+                   "likely": (188743784, "Duration2", "Expected Duration"),
+                   "pessimistic": (188743785, "Duration3", "Pessimistic Duration")}
 
 _DURATION = re.compile(
     r"^(-)?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)D)?"
@@ -363,6 +367,12 @@ def _read_task(reader: _Reader, element: Element, calendar: ProjectCalendar,
         read = _read_link(reader, link, uid, where, calendar)
         if read is not None:
             links.append(read)
+    estimates: dict[str, int | None] = dict.fromkeys(ESTIMATE_FIELDS)
+    fields = {str(field_id): key for key, (field_id, _name, _alias) in ESTIMATE_FIELDS.items()}
+    for attribute in _children(element, "ExtendedAttribute"):
+        key = fields.get(_text(attribute, "FieldID") or "")
+        if key is not None:
+            estimates[key] = reader.duration(attribute, "Value", f"{where}, <ExtendedAttribute> {key}")
     return PlanTask(
         uid=uid,
         name=name,
@@ -381,6 +391,9 @@ def _read_task(reader: _Reader, element: Element, calendar: ProjectCalendar,
         actual_finish=reader.moment(element, "ActualFinish", where),
         notes=_notes(element),
         priority=priority if priority is not None else 500,
+        optimistic=estimates["optimistic"],
+        likely=estimates["likely"],
+        pessimistic=estimates["pessimistic"],
         external_id=_text(element, "GUID") or "",
         duration_format=duration_format,
         elapsed_duration=elapsed_duration,
@@ -644,6 +657,13 @@ def _write_task(add: Callable[..., Element], parent: Element, task: PlanTask, ro
                 lag_format = 7
         add(predecessor, "LinkLag", lag * 10)  # tenths of a minute
         add(predecessor, "LagFormat", lag_format)
+    for key, (field_id, _name, _alias) in ESTIMATE_FIELDS.items():
+        estimate = getattr(task, key)
+        if estimate is not None:
+            attribute = add(element, "ExtendedAttribute")
+            add(attribute, "FieldID", field_id)
+            add(attribute, "Value", format_duration(estimate))
+            add(attribute, "DurationFormat", 7)
 
 
 def write_mspdi(plan: Plan) -> bytes:
@@ -666,6 +686,15 @@ def write_mspdi(plan: Plan) -> bytes:
     add(root, "MinutesPerDay", plan.minutes_per_day)
     add(root, "MinutesPerWeek", plan.calendar.minutes_per_week or 5 * plan.minutes_per_day)
     add(root, "DaysPerMonth", 20)
+    used = [key for key in ESTIMATE_FIELDS if any(getattr(task, key) is not None for task in plan.tasks)]
+    if used:
+        definitions = add(root, "ExtendedAttributes")
+        for key in used:
+            field_id, field_name, alias = ESTIMATE_FIELDS[key]
+            definition = add(definitions, "ExtendedAttribute")
+            add(definition, "FieldID", field_id)
+            add(definition, "FieldName", field_name)
+            add(definition, "Alias", alias)
     _write_calendar(add, add(root, "Calendars"), plan.calendar)
 
     tasks = add(root, "Tasks")

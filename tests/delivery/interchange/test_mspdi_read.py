@@ -49,6 +49,9 @@ def test_the_sample_plan_field_by_field() -> None:
     assert plan.task(3).actual_start == at(2, 8) and plan.task(3).actual_finish is None
     assert plan.task(4).is_milestone and plan.task(4).duration == 0
     assert (plan.task(6).priority, plan.task(11).priority, plan.task(7).priority) == (700, 1000, 500)
+    # The three-point estimate of Project's PERT analysis (Duration1-3).
+    assert (plan.task(6).optimistic, plan.task(6).likely, plan.task(6).pessimistic) == (1440, 2400, 4560)
+    assert (plan.task(7).optimistic, plan.task(7).likely, plan.task(7).pessimistic) == (None, None, None)
     assert (plan.task(10).duration, plan.task(10).duration_format) == (720, 5)
     assert (plan.task(8).constraint, plan.task(8).constraint_date) == (ConstraintType.FNLT, at(19, 17))
     assert (plan.task(11).constraint, plan.task(11).constraint_date) == (ConstraintType.SNET, at(20, 8))

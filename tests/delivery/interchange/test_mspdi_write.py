@@ -33,12 +33,13 @@ SAMPLE = (FILES / "harbour-portal.xml").read_bytes()
 
 # The schema's sequences (mspdi_pj14.xsd), the elements we write among them.
 PROJECT_ORDER = ["SaveVersion", "Name", "Title", "ScheduleFromStart", "StartDate", "FinishDate",
-                 "CalendarUID", "MinutesPerDay", "MinutesPerWeek", "DaysPerMonth", "Calendars",
+                 "CalendarUID", "MinutesPerDay", "MinutesPerWeek", "DaysPerMonth", "ExtendedAttributes", "Calendars",
                  "Tasks", "Resources", "Assignments"]
 TASK_ORDER = ["UID", "ID", "Name", "Active", "Manual", "Type", "IsNull", "WBS", "OutlineNumber",
               "OutlineLevel", "Priority", "Start", "Finish", "Duration", "DurationFormat",
               "Milestone", "Summary", "PercentComplete", "ActualStart", "ActualFinish",
-              "ConstraintType", "ConstraintDate", "Deadline", "Notes", "PredecessorLink"]
+              "ConstraintType", "ConstraintDate", "Deadline", "Notes", "PredecessorLink",
+              "ExtendedAttribute"]
 LINK_ORDER = ["PredecessorUID", "Type", "CrossProject", "LinkLag", "LagFormat"]
 CALENDAR_ORDER = ["UID", "Name", "IsBaseCalendar", "IsBaselineCalendar", "BaseCalendarUID",
                   "WeekDays", "Exceptions"]
@@ -125,6 +126,7 @@ def mpxj_read():  # type: ignore[no-untyped-def]
                 when(task.getDeadline()), int(task.getPriority().getValue()),
                 int(task.getPercentageComplete()), when(task.getActualStart()),
                 when(task.getActualFinish()),
+                *(None if task.getDuration(n) is None else minutes(task.getDuration(n)) for n in (1, 2, 3)),
             ))
             for relation in task.getPredecessors():
                 lag = relation.getLag()
@@ -159,7 +161,8 @@ def expected_from(plan: Plan) -> dict:  # type: ignore[type-arg]
     return {
         "tasks": [(t.uid, t.name, t.outline_level, t.duration, t.start, t.finish, t.is_milestone,
                    t.is_summary, constraint[t.constraint], t.constraint_date, t.deadline, t.priority,
-                   t.percent_complete, t.actual_start, t.actual_finish) for t in plan.tasks],
+                   t.percent_complete, t.actual_start, t.actual_finish, t.optimistic, t.likely,
+                   t.pessimistic) for t in plan.tasks],
         "links": sorted((k.predecessor_uid, k.successor_uid, str(k.type),
                          k.elapsed_lag if k.elapsed_lag is not None else k.lag,
                          "ELAPSED_DAYS" if k.lag_format == 8 else "DAYS") for k in plan.links),
