@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import IO
 from xml.etree.ElementTree import (  # building only: parsing goes through defusedxml
@@ -485,6 +485,14 @@ def _read_assignments(reader: _Reader, root: Element, task_uids: set[int]) -> li
     return assignments
 
 
+def _mark_summaries(tasks: list[PlanTask]) -> list[PlanTask]:
+    """A task with tasks indented under it is a summary, whatever its <Summary> says."""
+    parents = Plan(name="", tasks=tuple(tasks)).parent_of()
+    has_children = {parent for parent in parents.values() if parent is not None}
+    return [replace(task, is_summary=True) if task.uid in has_children and not task.is_summary else task
+            for task in tasks]
+
+
 def read_mspdi(source: bytes | IO[bytes], *, max_bytes: int | None = None) -> Plan:
     """A plan from an MS Project XML file; :class:`PlanError` lists what is wrong."""
     limit = upload_limit() if max_bytes is None else max_bytes
@@ -498,6 +506,7 @@ def read_mspdi(source: bytes | IO[bytes], *, max_bytes: int | None = None) -> Pl
         if task is not None:
             tasks.append(task)
     task_uids = {task.uid for task in tasks}
+    tasks = _mark_summaries(tasks)
     resources = _read_resources(reader, root)
     assignments = _read_assignments(reader, root, task_uids)
     minutes_per_day = reader.integer(root, "MinutesPerDay", "Project") or calendar.minutes_per_day or 480

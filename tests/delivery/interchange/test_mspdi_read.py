@@ -244,3 +244,12 @@ def test_recurring_exceptions_are_left_out_with_a_warning() -> None:
         "Calendar UID 1 “Standard”, <Exception> “Company day”: a recurring exception (type 2) "
         "was left out; only dated and daily exceptions are read.",
     )
+
+
+def test_a_task_with_tasks_under_it_is_a_summary_whatever_the_file_says() -> None:
+    data = SAMPLE.replace(
+        b"<DurationFormat>21</DurationFormat>\n\t\t\t<Milestone>0</Milestone>\n\t\t\t<Summary>1</Summary>",
+        b"<DurationFormat>21</DurationFormat>\n\t\t\t<Milestone>0</Milestone>\n\t\t\t<Summary>0</Summary>")
+    assert data.count(b"<Summary>0</Summary>") == 15  # every summary row says it is not one
+    plan = read_mspdi(data)
+    assert [task.uid for task in plan.tasks if task.is_summary] == [1, 5, 9]

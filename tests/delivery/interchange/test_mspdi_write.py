@@ -6,17 +6,18 @@ our written file as the same tasks, links, lags, calendar, resources and assignm
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import jpype
-import jpype.imports
 import mpxj  # noqa: F401  (puts the MPXJ jars on the class path)
 import pytest
 from defusedxml.ElementTree import fromstring
 
 from tandem.delivery.interchange import (
     Plan,
+    PlanAssignment,
     PlanError,
     PlanLink,
     PlanResource,
@@ -25,7 +26,6 @@ from tandem.delivery.interchange import (
     write_mspdi,
 )
 from tandem.delivery.interchange.mspdi import NS
-from tandem.delivery.interchange.plan import PlanAssignment
 from tandem.delivery.scheduling import ConstraintType, LinkType, ProjectCalendar
 
 FILES = Path(__file__).parent / "files"
@@ -94,24 +94,28 @@ def test_elements_stand_in_the_schema_order() -> None:
 
 # --- the independent reader ---------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def mpxj_read():  # type: ignore[no-untyped-def]
+def start_jvm() -> None:
     if not jpype.isJVMStarted():
         jpype.startJVM()
-    from java.time import DayOfWeek  # type: ignore[import-not-found]
-    from org.mpxj import TimeUnit  # type: ignore[import-not-found]
-    from org.mpxj.reader import UniversalProjectReader  # type: ignore[import-not-found]
+
+
+@pytest.fixture(scope="module")
+def mpxj_read():  # type: ignore[no-untyped-def]
+    start_jvm()
+    day_of_week = jpype.JClass("java.time.DayOfWeek")
+    time_unit = jpype.JClass("org.mpxj.TimeUnit")
+    reader = jpype.JClass("org.mpxj.reader.UniversalProjectReader")
 
     def when(value) -> dt.datetime | None:  # type: ignore[no-untyped-def]
         return None if value is None else dt.datetime.fromisoformat(str(value))
 
     def read(path: Path) -> dict:  # type: ignore[type-arg]
-        project = UniversalProjectReader().read(str(path))
+        project = reader().read(str(path))
         properties = project.getProjectProperties()
 
         def minutes(duration) -> int:  # type: ignore[no-untyped-def]
             elapsed = str(duration.getUnits().name()).startswith("ELAPSED")
-            unit = TimeUnit.ELAPSED_MINUTES if elapsed else TimeUnit.MINUTES
+            unit = time_unit.ELAPSED_MINUTES if elapsed else time_unit.MINUTES
             return round(float(duration.convertUnits(unit, properties).getDuration()))
 
         tasks, links = [], []
@@ -136,7 +140,7 @@ def mpxj_read():  # type: ignore[no-untyped-def]
         calendar = project.getDefaultCalendar()
         week = {str(day): [(str(hours.getStart()), str(hours.getEnd()))
                            for hours in calendar.getCalendarHours(day)] if calendar.isWorkingDay(day) else []
-                for day in DayOfWeek.values()}
+                for day in day_of_week.values()}
         exceptions = [(str(exception.getFromDate()), str(exception.getToDate()), bool(exception.getWorking()),
                        [(str(hours.getStart()), str(hours.getEnd())) for hours in exception])
                       for exception in calendar.getCalendarExceptions()]
@@ -249,3 +253,20 @@ def test_a_plan_with_a_link_to_nowhere_is_not_written() -> None:
         write_mspdi(plan)
     assert caught.value.messages == [
         "Task UID 1 “Only”: <PredecessorLink> names the task UID 9, which is not in the plan."]
+
+
+def test_we_read_what_mpxj_writes(mpxj_read, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The other way round: mpxj reads the sample and writes it with its own MS Project
+    XML writer; we read that file as the same plan (mpxj writes the summaries' duration
+    format as days where MS Project left it empty)."""
+    writer = jpype.JClass("org.mpxj.mspdi.MSPDIWriter")
+    reader = jpype.JClass("org.mpxj.reader.UniversalProjectReader")
+    source, written = tmp_path / "sample.xml", tmp_path / "by-mpxj.xml"
+    source.write_bytes(SAMPLE)
+    writer().write(reader().read(str(source)), str(written))
+    ours = read_mspdi(SAMPLE)
+    theirs = read_mspdi(written.read_bytes())
+    assert written.read_bytes() != SAMPLE
+    assert theirs == replace(ours, tasks=tuple(
+        replace(task, duration_format=7) if task.is_summary else task for task in ours.tasks))
+    assert [task.duration_format for task in ours.tasks if task.is_summary] == [21, 21, 21]
