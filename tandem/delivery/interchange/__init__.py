@@ -10,7 +10,7 @@ Pure code: no database. The services of delivery map a plan to and from the mode
 
 from .asana import read_asana_csv
 from .mspdi import read_mspdi, write_mspdi
-from .plan import Plan, PlanAssignment, PlanError, PlanLink, PlanResource, PlanTask
+from .plan import Plan, PlanAssignment, PlanError, PlanLink, PlanResource, PlanTask, scheduled
 
 __all__ = [
     "Plan",
@@ -21,5 +21,6 @@ __all__ = [
     "PlanTask",
     "read_asana_csv",
     "read_mspdi",
+    "scheduled",
     "write_mspdi",
 ]

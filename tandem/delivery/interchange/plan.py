@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from tandem.delivery.scheduling import (
@@ -22,6 +22,7 @@ from tandem.delivery.scheduling import (
     LinkType,
     ProjectCalendar,
     TaskInput,
+    schedule,
 )
 
 ELAPSED_MINUTES_PER_WEEK = 7 * 24 * 60
@@ -144,6 +145,23 @@ class Plan:
         links = [Link(link.predecessor_uid, link.successor_uid, link.type, link.lag)
                  for link in self.links]
         return tasks, links
+
+
+def scheduled(plan: Plan, start: dt.datetime | None = None) -> Plan:
+    """The plan with each task's start and finish from our scheduler (early dates), e.g.
+    before writing a plan read from Asana, whose tasks have no dates of their own in
+    between. ``start`` defaults to the plan's start."""
+    origin = start or plan.start
+    if origin is None:
+        raise PlanError(["The plan has no start date to schedule from."])
+    tasks, links = plan.to_schedule_inputs()
+    result = schedule(tasks, links, plan.calendar, origin)
+    return replace(
+        plan,
+        start=result.start,
+        tasks=tuple(replace(task, start=result.tasks[task.uid].early_start,
+                            finish=result.tasks[task.uid].early_finish) for task in plan.tasks),
+    )
 
 
 def elapsed_to_working(minutes: int, calendar: ProjectCalendar) -> int:

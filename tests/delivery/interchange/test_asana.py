@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tandem.delivery.interchange import PlanError, read_asana_csv, read_mspdi, write_mspdi
+from tandem.delivery.interchange import (
+    PlanError,
+    read_asana_csv,
+    read_mspdi,
+    scheduled,
+    write_mspdi,
+)
 from tandem.delivery.scheduling import ConstraintType, LinkType, ProjectCalendar, schedule
 
 SAMPLE = (Path(__file__).parent / "files" / "asana-harbour-portal.csv").read_bytes()
@@ -136,3 +142,19 @@ def test_an_asana_plan_goes_out_as_ms_project_xml() -> None:
         for t, wbs in zip(plan.tasks, ["1", "1.1", "1.2", "2", "2.1", "3"], strict=True)]
     assert again.links == plan.links and again.resources == plan.resources
     assert again.assignments == plan.assignments
+
+
+def test_a_scheduled_asana_plan_has_every_date() -> None:
+    plan = scheduled(read_asana_csv(SAMPLE))
+    assert [(t.name, t.start, t.finish) for t in plan.tasks] == [
+        ("Discovery", at(1, 8), at(5, 17)),
+        ("Kick-off workshop", at(1, 8), at(1, 17)),
+        ("Requirements, scope and risks", at(2, 8), at(5, 17)),
+        ("Build the portal", at(8, 8), at(8, 17)),  # rolled up from its one subtask
+        ("Write the runbook", at(8, 8), at(8, 17)),
+        ("Launch", at(22, 8), at(22, 17)),
+    ]
+    assert read_mspdi(write_mspdi(plan)).tasks[4].start == at(8, 8)
+    with pytest.raises(PlanError) as caught:
+        scheduled(read_asana_csv(HEADER + ",,,,Undated,,,,,,,,,,,\n"))
+    assert caught.value.messages == ["The plan has no start date to schedule from."]
