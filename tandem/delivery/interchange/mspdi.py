@@ -63,6 +63,7 @@ ESTIMATE_FIELDS = {"optimistic": (188743783, "Duration1", "Optimistic Duration")
                    "likely": (188743784, "Duration2", "Expected Duration"),
                    "pessimistic": (188743785, "Duration3", "Pessimistic Duration")}
 
+_ROOT_START = re.compile(rb"<[A-Za-z_]")  # the first element (not <? or <!)
 _DURATION = re.compile(
     r"^(-)?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)D)?"
     r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
@@ -83,8 +84,12 @@ def _read_bytes(source: bytes | IO[bytes], limit: int) -> bytes:
 
 
 def _refuse_declarations(data: bytes) -> None:
-    """Name the problem before the parser refuses it (the parser is the real guard)."""
-    head = data[:65536].upper()
+    """Name the problem before the parser refuses it (the parser is the real guard).
+
+    Declarations stand in the prolog, before the root element: only that part is
+    looked at, so a note quoting "<!ENTITY" in a CDATA section is no declaration."""
+    root = _ROOT_START.search(data)
+    head = (data[:root.start()] if root else data).upper()
     if b"<!ENTITY" in head:
         raise PlanError(["The file declares XML entities (<!ENTITY>): entities can expand "
                          "without limit or read files of the server, so the file is refused. "

@@ -253,3 +253,8 @@ def test_a_task_with_tasks_under_it_is_a_summary_whatever_the_file_says() -> Non
     assert data.count(b"<Summary>0</Summary>") == 15  # every summary row says it is not one
     plan = read_mspdi(data)
     assert [task.uid for task in plan.tasks if task.is_summary] == [1, 5, 9]
+
+
+def test_a_note_quoting_a_declaration_is_no_declaration() -> None:
+    data = SAMPLE.replace(b"<Notes>Workshops", b"<Notes><![CDATA[<!DOCTYPE x><!ENTITY y 'z'>]]> Workshops")
+    assert read_mspdi(data).task(2).notes.startswith("<!DOCTYPE x><!ENTITY y 'z'> Workshops")
