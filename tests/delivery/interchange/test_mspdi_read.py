@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from tandem.delivery.interchange import PlanError, read_mspdi
+from tandem.delivery.interchange import PlanError, read_mspdi, write_mspdi
 from tandem.delivery.scheduling import ConstraintType, LinkType, schedule
 
 FILES = Path(__file__).parent / "files"
@@ -258,3 +258,13 @@ def test_a_task_with_tasks_under_it_is_a_summary_whatever_the_file_says() -> Non
 def test_a_note_quoting_a_declaration_is_no_declaration() -> None:
     data = SAMPLE.replace(b"<Notes>Workshops", b"<Notes><![CDATA[<!DOCTYPE x><!ENTITY y 'z'>]]> Workshops")
     assert read_mspdi(data).task(2).notes.startswith("<!DOCTYPE x><!ENTITY y 'z'> Workshops")
+
+
+def test_an_elapsed_lag_of_part_of_a_week_is_approximated_with_a_warning() -> None:
+    plan = read_mspdi(SAMPLE.replace(b"<LinkLag>100800</LinkLag>", b"<LinkLag>28800</LinkLag>"))
+    link = next(link for link in plan.links if link.successor_uid == 14)
+    # Two calendar days hold 2/7 of the week's 2,400 working minutes.
+    assert (link.lag, link.elapsed_lag, link.lag_format) == (686, 2880, 8)
+    assert plan.warnings == ("Task UID 14 “Security audit”: the elapsed lag from UID 2 is scheduled as "
+                             "686 working minutes (an average week's share).",)
+    assert b"<LinkLag>28800</LinkLag><LagFormat>8</LagFormat>" in write_mspdi(plan)
