@@ -21,7 +21,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tandem.cli import backup, bench, demo, imports, serve, users
+from tandem.cli import backup, bench, demo, exports, imports, serve, users
 from tandem.cli.common import CommandFailedError, exit_code
 from tandem.cli.users import ROLES, TOKEN_SCOPES
 
@@ -38,6 +38,8 @@ examples:
   tandem worker                       run background tasks
   tandem bench --only P2,P7           measure performance ratios
   tandem import salesforce Contact.csv --dry-run   check a CRM export, write nothing
+  tandem import msproject plan.xml --project ACME-WEB   a plan into a project (created if new)
+  tandem export msproject ACME-WEB -o plan.xml    a project's plan for MS Project
   tandem backup var/backups/          back up the database (a dated file in that folder)
   tandem restore FILE                 replace an empty database with a backup
   tandem manage check --deploy        any Django management command
@@ -63,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_demo_parser(sub)
     bench.add_bench_parser(sub)
     imports.add_import_parser(sub)
+    exports.add_export_parser(sub)
     backup.add_backup_parsers(sub)
     serve.add_manage_parser(sub)
     return parser

@@ -11,7 +11,8 @@ from typing import Any
 
 from tandem.cli.common import CommandFailedError, progress_for, setup_django
 
-IMPORT_SOURCES = ("salesforce", "hubspot", "rates")
+IMPORT_SOURCES = ("salesforce", "hubspot", "rates", "msproject", "asana")
+PLAN_SOURCES = ("msproject", "asana")
 IMPORT_OBJECTS = ("accounts", "contacts", "opportunities")
 MAX_ERRORS_SHOWN = 50
 
@@ -119,7 +120,69 @@ def cmd_import_rates(args: argparse.Namespace, path: Path) -> int:
     return 0
 
 
+def cmd_import_plan(args: argparse.Namespace, path: Path) -> int:
+    """``tandem import msproject|asana FILE --project CODE``: a plan into a project
+    (created when CODE is new), all or nothing; the same file again changes nothing."""
+    if not args.project:
+        raise CommandFailedError(f"tandem import {args.source} needs --project CODE (the project to import into)")
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from tandem.cli.common import validation_message
+    from tandem.clients.models import Account
+    from tandem.core.errors import PermissionDeniedError
+    from tandem.delivery.interchange.asana import read_asana_csv
+    from tandem.delivery.interchange.mspdi import read_mspdi
+    from tandem.delivery.interchange.plan import PlanError
+    from tandem.delivery.services import plan_import
+
+    actor = _import_actor(args.as_user)
+    account = None
+    if args.account is not None:
+        account = Account.objects.filter(pk=args.account).first()
+        if account is None:
+            raise CommandFailedError(f"--account: no account with id {args.account}")
+    with progress_for(args).bar(f"import: {path.name}", total=3, unit="steps") as bar:
+        try:
+            data = path.read_bytes()
+            plan = read_mspdi(data) if args.source == "msproject" else read_asana_csv(data)
+            bar.update(1)
+            result = plan_import(actor=actor, plan=plan, code=args.project, account=account,
+                                 use_plan_calendar=args.source == "msproject", dry_run=args.dry_run)
+            bar.update(2)
+        except PlanError as exc:
+            lines = ["problems:", *(f"  {message}" for message in exc.messages[:MAX_ERRORS_SHOWN])]
+            print("\n".join(lines), file=sys.stderr)
+            raise CommandFailedError(f"{path.name} was refused: {len(exc.messages)} problem(s), nothing was written") from exc
+        except ValidationError as exc:
+            raise CommandFailedError(f"{path.name}: {validation_message(exc)}") from exc
+        except PermissionDeniedError as exc:
+            raise CommandFailedError(str(exc)) from exc
+    project = result.project
+    verb = "would be" if result.dry_run else "was"
+    lines = [
+        f"{project.code} {project.name}: the project {verb} {'created' if result.project_created else 'updated'}"
+        + (" (dry run: nothing was written)" if result.dry_run else "") + ".",
+        f"tasks: created {result.tasks_created}  updated {result.tasks_updated}  unchanged {result.tasks_unchanged}",
+        f"links: created {result.links_created}  updated {result.links_updated}  removed {result.links_removed}  "
+        f"assignments: {result.assignments_created}",
+    ]
+    lines += [f"warning: {warning}" for warning in result.warnings]
+    if result.date_differences:
+        lines.append(f"{len(result.date_differences)} task(s) schedule to other dates than the file's:")
+        lines += [f"  {difference}" for difference in result.date_differences[:MAX_ERRORS_SHOWN]]
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.source in PLAN_SOURCES:
+        path = Path(args.file)
+        if not path.is_file():
+            raise CommandFailedError(f"no such file: {args.file}")
+        return cmd_import_plan(args, path)
+    if args.project or args.account is not None:
+        raise CommandFailedError("--project and --account are for plans (msproject, asana)")
     if args.batch_size < 1:
         raise CommandFailedError(f"--batch-size must be at least 1, not {args.batch_size}")
     mapping = _import_mapping(args.map or [])
@@ -169,16 +232,23 @@ def cmd_import(args: argparse.Namespace) -> int:
 def add_import_parser(sub: argparse._SubParsersAction) -> None:
     importer = sub.add_parser(
         "import",
-        help="import accounts, contacts or opportunities from a Salesforce or HubSpot export, or exchange rates",
+        help="import accounts, contacts or opportunities from a Salesforce or HubSpot export, exchange rates, "
+        "or a plan from MS Project or Asana",
         description="Import a CSV or XLSX export of accounts, contacts or opportunities (deals). Every row is checked "
         "first; with errors nothing is written (exit 1) unless --skip-invalid. Re-importing "
         "the same file changes nothing (records are matched by their record id); an "
         "interrupted import resumes where it stopped when run again. "
         "`tandem import rates FILE` reads exchange rates from a CSV date,currency,rate "
-        "(units of the base currency for one unit of currency; all or nothing).",
+        "(units of the base currency for one unit of currency; all or nothing). "
+        "`tandem import msproject|asana FILE --project CODE` reads a plan (MS Project XML or an Asana CSV "
+        "export) into a project, creating it when CODE is new.",
     )
     importer.add_argument("source", choices=IMPORT_SOURCES, help="the system the file comes from (rates: an exchange-rate CSV)")
-    importer.add_argument("file", help="the exported file (.csv or .xlsx)")
+    importer.add_argument("file", help="the exported file (.csv or .xlsx; .xml for msproject)")
+    importer.add_argument("--project", metavar="CODE", default=None,
+                          help="msproject, asana: the project to import into (created when the code is new)")
+    importer.add_argument("--account", metavar="ID", type=int, default=None,
+                          help="msproject, asana: the account a new project is for")
     importer.add_argument(
         "--object",
         choices=IMPORT_OBJECTS,

@@ -1,6 +1,7 @@
 """Delivery's writes. Pages, the API, imports, jobs and the demo call these, and only
 these, to change delivery records."""
 
+from tandem.delivery.services.interchange import PlanImportResult, plan_export, plan_import
 from tandem.delivery.services.plan import (
     dependency_create,
     dependency_delete,
@@ -26,10 +27,13 @@ from tandem.delivery.services.projects import (
 from tandem.delivery.services.schedule import project_reschedule
 
 __all__ = [
+    "PlanImportResult",
     "dependency_create",
     "dependency_delete",
     "dependency_update",
     "outline_refresh",
+    "plan_export",
+    "plan_import",
     "project_create",
     "project_member_add",
     "project_member_remove",

@@ -31,7 +31,8 @@ def refusal(data: bytes, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_the_sample_plan_field_by_field() -> None:
     plan = read_mspdi(io.BytesIO(SAMPLE))
-    assert (plan.name, plan.start, plan.minutes_per_day) == ("harbour-portal.xml", at(1, 8), 480)
+    # The project's title, not <Name> (which MS Project fills with the file name).
+    assert (plan.name, plan.start, plan.minutes_per_day) == ("Harbour portal", at(1, 8), 480)
     assert plan.warnings == ()
     # The project summary task (UID 0) is the plan itself, not a task.
     assert [(t.uid, t.outline_level, t.wbs, t.is_summary) for t in plan.tasks] == [
