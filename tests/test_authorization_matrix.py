@@ -172,6 +172,9 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "commercial:contract_create": (CREATE, "commercial.Contract"),
     "/api/v1/contracts": (CREATE, "commercial.Contract"),
     "/api/v1/project-requests": (READ, None),
+    # Project requests under Sales: the list reads through the scoped selector (each
+    # request's page and its Decline are object routes).
+    "commercial:project_request_list": (READ, None),
     # --- delivery: the project list reads through the scoped selector.
     "/api/v1/projects": (READ, None),
 }

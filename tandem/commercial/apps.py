@@ -7,8 +7,9 @@ class CommercialConfig(AppConfig):
     verbose_name = "Commercial"
 
     def ready(self) -> None:
-        # Navigation, policies, home cards, search types (opportunities, products), the
-        # account timeline's sources and the account page's sections.
+        # Navigation, policies, home cards, search types (opportunities, quotes,
+        # contracts, products), the account timeline's sources and the account page's
+        # sections.
         from tandem.commercial import (  # noqa: F401
             home,
             home_contracts,

@@ -82,6 +82,23 @@ class MilestoneForm(StyledForm):
     amount = money_field("Amount")
 
 
+class MilestoneEditForm(MilestoneForm):
+    """A milestone changed in place on the contract page (its row becomes this form)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("name", "due_date", "amount")}
+
+
+class DeclineRequestForm(StyledForm):
+    reason = forms.CharField(
+        label="Why is it declined?", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept on the request and in its history.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class BillForm(StyledForm):
     on = forms.DateField(label="Billed on", widget=DateInput)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -15,6 +15,7 @@ from tandem.commercial.views import (
     opportunities,
     opportunity_pages,
     profitability,
+    project_requests,
     quote_list,
     quotes,
     rates,
@@ -83,4 +84,11 @@ urlpatterns: list[object] = [
     path("milestones/<int:billing_milestone_id>/bill/", contracts.billing_milestone_bill, name="billing_milestone_bill"),
     path("milestones/<int:billing_milestone_id>/delete/", contracts.billing_milestone_delete, name="billing_milestone_delete"),
     path("opportunities/<int:opportunity_id>/convert/", contracts.opportunity_convert, name="opportunity_convert"),
+    path("milestones/<int:billing_milestone_id>/edit/", contracts.billing_milestone_edit, name="billing_milestone_edit"),
+    path("project-requests/", project_requests.project_request_list, name="project_request_list"),
+    path("project-requests/<int:project_request_id>/", project_requests.project_request_detail, name="project_request_detail"),
+    path(
+        "project-requests/<int:project_request_id>/decline/", project_requests.project_request_decline,
+        name="project_request_decline",
+    ),
 ]

@@ -28,6 +28,10 @@ from tests.commercial.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The test ids of the tables whose frame scrolls sideways (wider content than frame).
+TABLES_SCROLLING_SIDEWAYS = """[...document.querySelectorAll('.table-responsive')]
+    .filter((frame) => frame.scrollWidth > frame.clientWidth + 1)
+    .map((frame) => (frame.querySelector('table') || frame).dataset.testid || frame.className)"""
 SHOTS = Path(os.environ.get("TANDEM_SCREENSHOT_DIR", "/tmp/profit-screenshots"))
 
 
@@ -60,6 +64,11 @@ def test_profit_pages_on_desktop_and_phone(page: Page, demo_data: dict[str, str]
             assert axe_violations(page, axe_source) == [], (name, width)
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+            if width == 390:
+                # The tables themselves stack into cards on a phone: none scrolls sideways
+                # inside its frame either.
+                wide = page.evaluate(TABLES_SCROLLING_SIDEWAYS)
+                assert wide == [], f"{name}: tables scroll sideways at 390px: {wide}"
             page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     page.goto(pages["account"])
     expect(page.get_by_test_id("revenue-pipeline")).to_contain_text(f"10,200.00 {base}")  # margin this year

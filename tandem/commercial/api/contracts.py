@@ -31,6 +31,7 @@ from tandem.commercial.schemas.contracts import (
     MilestoneCreateIn,
     MilestoneOut,
     MilestoneUpdateIn,
+    ProjectRequestDeclineIn,
     ProjectRequestListQuery,
     ProjectRequestOut,
     ProjectRequestPage,
@@ -317,3 +318,13 @@ def update_project_request(request: HttpRequest, payload: ProjectRequestUpdateIn
     return project_request_out(
         services.project_request_update(actor=actor, project_request=item, data=changes, expected_version=expected_version)
     )
+
+
+@router.post("/project-requests/{project_request_id}/decline", response={200: ProjectRequestOut, **error_responses(UPDATE_ERRORS)})
+def decline_project_request(request: HttpRequest, payload: ProjectRequestDeclineIn, project_request_id: int = ID) -> dict[str, Any]:
+    """Decline a request still waiting for delivery, with the reason (kept on it)."""
+    actor = current_user(request)
+    item = selectors.project_request_get(actor=actor, project_request_id=project_request_id)
+    return project_request_out(services.project_request_decline(
+        actor=actor, project_request=item, reason=payload.reason, expected_version=payload.version,
+    ))

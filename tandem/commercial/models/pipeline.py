@@ -239,7 +239,8 @@ class ProjectRequestStatus(models.TextChoices):
 
 class ProjectRequest(BusinessModel):
     """What a won opportunity asks delivery to start. Delivery takes it up through
-    ``project_request_accept`` (the delivery app); until then it shows on the account."""
+    ``project_request_accept`` (the delivery app); until then it shows on the account
+    and on its own page, where it may be declined with a reason."""
 
     account = models.ForeignKey("clients.Account", on_delete=models.CASCADE, related_name="project_requests")
     opportunity = models.OneToOneField(Opportunity, on_delete=models.CASCADE, related_name="project_request")
@@ -254,6 +255,7 @@ class ProjectRequest(BusinessModel):
     pricing_strategy = models.CharField(max_length=24, choices=PricingStrategy.choices, default=PricingStrategy.FIXED_FEE)
     status = models.CharField(max_length=12, choices=ProjectRequestStatus.choices, default=ProjectRequestStatus.OPEN)
     requested_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decline_reason = models.CharField(max_length=300, blank=True, help_text="Why the request was declined.")
 
     audit_money_fields: ClassVar[dict[str, str]] = {"budget": "currency"}
 

@@ -164,6 +164,13 @@ class ProjectRequestUpdateIn(StrictIn):
     budget: Money = optional()
 
 
+class ProjectRequestDeclineIn(StrictIn):
+    """Decline a request still waiting for delivery; the reason is kept on it."""
+
+    reason: str = body_text(300, required=True)
+    version: int | None = OPTIONAL_VERSION
+
+
 class ContractListQuery(PageParams):
     status: ContractStatusName | None = None
     owner_id: ReferenceId | None = None
@@ -258,6 +265,7 @@ class ProjectRequestOut(BaseModel):
     currency: str
     pricing_strategy: PricingName
     status: RequestStatusName
+    decline_reason: str
     version: int
 
 
@@ -309,5 +317,6 @@ def project_request_out(item: ProjectRequest) -> dict[str, Any]:
         "id": item.pk, "account": account_ref(item.account), "opportunity_id": item.opportunity_id,
         "contract_id": item.contract_id, "name": item.name, "description": item.description,
         "requested_start": item.requested_start, "budget": decimal_text(item.budget), "currency": item.currency,
-        "pricing_strategy": item.pricing_strategy, "status": item.status, "version": item.version,
+        "pricing_strategy": item.pricing_strategy, "status": item.status, "decline_reason": item.decline_reason,
+        "version": item.version,
     }

@@ -92,16 +92,33 @@ def billing_milestone_get(*, actor: Any, billing_milestone_id: int) -> BillingMi
     return get_visible(actor, BillingMilestone.objects.select_related("contract", "contract__account"), billing_milestone_id)
 
 
+#: Sort keys of the project request list → orderings (``status, created_at`` indexed).
+PROJECT_REQUEST_SORTS: dict[str, tuple[str, ...]] = {
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+}
+
+
 def project_request_list(
-    *, actor: Any, account_id: int | None = None, status: str = ""
+    *, actor: Any, account_id: int | None = None, contract_id: int | None = None, status: str = "", sort: str = "-created",
+    for_count: bool = False,
 ) -> QuerySet[ProjectRequest]:
-    queryset = scoped(actor, ProjectRequest)
+    """The project requests ``actor`` may see, newest first (``status`` narrows: "open"
+    for those waiting for delivery). With ``for_count``, the policy's counting shape."""
+    queryset = scoped(actor, ProjectRequest, for_count=for_count)
     if account_id is not None:
         queryset = queryset.filter(account_id=account_id)
+    if contract_id is not None:
+        queryset = queryset.filter(contract_id=contract_id)
     if status:
         queryset = queryset.filter(status=status)
-    return queryset.select_related("account", "opportunity", "contract", "requested_by").order_by("-created_at", "-id")
+    if for_count:
+        return queryset
+    ordering = PROJECT_REQUEST_SORTS.get(sort, PROJECT_REQUEST_SORTS["-created"])
+    return queryset.select_related("account", "opportunity", "contract", "requested_by").order_by(*ordering)
 
 
 def project_request_get(*, actor: Any, project_request_id: int) -> ProjectRequest:
-    return get_visible(actor, ProjectRequest.objects.select_related("account", "opportunity", "contract"), project_request_id)
+    return get_visible(
+        actor, ProjectRequest.objects.select_related("account", "opportunity", "contract", "requested_by"), project_request_id
+    )

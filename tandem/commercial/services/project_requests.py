@@ -7,7 +7,9 @@
   time (``created_*`` false) instead of making more.
 * A project request is open ("waiting for delivery") until delivery takes it up with
   :func:`project_request_accept` (the delivery app calls it when it starts the project)
-  or declines it. Until then it shows on the account.
+  or someone who may change the account declines it with a reason
+  (:func:`project_request_decline`). Until then it shows on the account and on its
+  page, "waiting for delivery".
 """
 
 from __future__ import annotations
@@ -113,13 +115,16 @@ def project_request_update(
 
 
 def _settle(
-    *, actor: SystemActor, project_request: ProjectRequest, status: str, expected_version: int | None
+    *, actor: SystemActor, project_request: ProjectRequest, data: dict[str, Any], expected_version: int | None
 ) -> ProjectRequest:
     if actor is not None:
         require_change(actor, project_request)
-    if project_request.status != ProjectRequestStatus.OPEN:
-        raise ValidationError({"status": f"This request is {project_request.get_status_display().lower()} already."})
-    return model_update(actor=actor, instance=project_request, data={"status": status}, expected_version=expected_version)
+    # Lock the row: of two people settling the same request at once, the second sees
+    # the first's answer (or a stale version) instead of overwriting it.
+    current = ProjectRequest.objects.select_for_update().get(pk=project_request.pk)
+    if current.status != ProjectRequestStatus.OPEN:
+        raise ValidationError({"status": f"This request is {current.get_status_display().lower()} already."})
+    return model_update(actor=actor, instance=project_request, data=data, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -128,18 +133,26 @@ def project_request_accept(
 ) -> ProjectRequest:
     """Delivery takes the request up (its project starts): status accepted."""
     return _settle(
-        actor=actor, project_request=project_request, status=ProjectRequestStatus.ACCEPTED,
+        actor=actor, project_request=project_request, data={"status": ProjectRequestStatus.ACCEPTED},
         expected_version=expected_version,
     )
 
 
 @transaction.atomic
 def project_request_decline(
-    *, actor: SystemActor, project_request: ProjectRequest, expected_version: int | None = None
+    *, actor: SystemActor, project_request: ProjectRequest, reason: str, expected_version: int | None = None
 ) -> ProjectRequest:
+    """The request will not become a project (the client changed their mind, the work
+    went elsewhere…): status declined with its ``reason`` (required, kept on the request
+    and in its history). Only an open request is declined; the contract stays as it is."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the request is declined."})
+    if len(reason) > 300:
+        raise ValidationError({"reason": "Keep the reason under 300 characters."})
     return _settle(
-        actor=actor, project_request=project_request, status=ProjectRequestStatus.DECLINED,
-        expected_version=expected_version,
+        actor=actor, project_request=project_request,
+        data={"status": ProjectRequestStatus.DECLINED, "decline_reason": reason}, expected_version=expected_version,
     )
 
 

@@ -1,5 +1,6 @@
-"""Contract pages: the record (header, negotiation history, milestones, lifecycle
-actions, history), create and edit; the POST actions behind the record's buttons; the
+"""Contract pages: the record (header, negotiation history, milestones added, edited
+and removed in place with HTMX, lifecycle actions, the project requests it came with,
+history), create and edit; the POST actions behind the record's buttons; the
 won opportunity's "Create the contract and the project request"; the project requests
 shown on an account. Each view parses, calls one service or selector, and renders."""
 
@@ -24,6 +25,7 @@ from tandem.commercial.contract_forms import (
     ActivateForm,
     BillForm,
     ContractForm,
+    MilestoneEditForm,
     MilestoneForm,
     RoundForm,
     RoundOutcomeForm,
@@ -36,8 +38,9 @@ from tandem.commercial.tasks import renewal_opens_on
 from tandem.commercial.views.contract_list import STATUS_BADGES
 from tandem.core.errors import ConflictError, PermissionDeniedError
 from tandem.core.history import history_rows
+from tandem.core.htmx import is_htmx
 from tandem.core.permissions import get_visible, policy_for, require_change, scoped
-from tandem.core.web import form_save
+from tandem.core.web import form_save, wants_partial
 
 GET_POST = ["GET", "POST"]
 
@@ -72,33 +75,43 @@ def _act(request: HttpRequest, contract_id: int, write: Callable[[], Any], done:
 # --- The record --------------------------------------------------------------------------
 
 
+def _milestones_context(actor: Any, contract: Contract, **extra: Any) -> dict[str, Any]:
+    """What the milestones section (``commercial/contracts/_milestones.html``) shows; the
+    record page's context starts from it."""
+    milestones = list(selectors.billing_milestone_list(actor=actor, contract=contract))
+    return {
+        "contract": contract,
+        "account": contract.account,
+        "can_change": policy_for(Contract).can_change(actor, contract),
+        "is_active": contract.status == ContractStatus.ACTIVE,
+        "is_closed": contract.status in (ContractStatus.EXPIRED, ContractStatus.TERMINATED),
+        "milestones": milestones,
+        "milestones_total": sum((item.amount for item in milestones), start=contract.value * 0),
+        "milestones_billed": sum((item.amount for item in milestones if item.billed_on), start=contract.value * 0),
+        "milestone_form": MilestoneForm(auto_id="new_milestone_%s"),
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
 @login_required
 @require_GET
 def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
     actor = request.user
     contract = selectors.contract_get(actor=actor, contract_id=contract_id)
     rounds = list(selectors.negotiation_round_list(actor=actor, contract=contract))
-    milestones = list(selectors.billing_milestone_list(actor=actor, contract=contract))
-    can_change = policy_for(Contract).can_change(actor, contract)
     today = timezone.localdate()
     context = {
-        "contract": contract,
-        "account": contract.account,
+        **_milestones_context(actor, contract),
         "status_badge": STATUS_BADGES.get(contract.status, "secondary"),
-        "can_change": can_change,
         "is_open": contract.status in (ContractStatus.DRAFT, ContractStatus.NEGOTIATION),
-        "is_active": contract.status == ContractStatus.ACTIVE,
-        "is_closed": contract.status in (ContractStatus.EXPIRED, ContractStatus.TERMINATED),
         "rounds": round_history(rounds),
         "pending_round": next((item for item in rounds if item.outcome == RoundOutcome.PENDING), None),
-        "milestones": milestones,
-        "milestones_total": sum((item.amount for item in milestones), start=contract.value * 0),
-        "milestones_billed": sum((item.amount for item in milestones if item.billed_on), start=contract.value * 0),
+        "project_requests": list(selectors.project_request_list(actor=actor, contract_id=contract.pk)),
         "renewal_opens_on": renewal_opens_on(contract),
         "notice_by": contract.end_date - dt.timedelta(days=contract.notice_days) if contract.end_date else None,
         "renewals": list(contract.renewal_opportunities.order_by("-id")[:3]),
         "round_form": RoundForm(initial={"value": contract.value, "monthly_amount": contract.monthly_amount}),
-        "milestone_form": MilestoneForm(),
         "activate_form": ActivateForm(initial={"signed_on": today, "version": contract.version}),
         "terminate_form": TerminateForm(initial={"on": today, "version": contract.version}),
         "today": today,
@@ -238,16 +251,79 @@ def negotiation_round_answer(request: HttpRequest, negotiation_round_id: int) ->
         expected_version=form.cleaned_data["version"]), "The answer has been recorded.", "negotiation")
 
 
+def _milestones_response(request: HttpRequest, contract_id: int, *, status: int = 200, **extra: Any) -> HttpResponse:
+    """After a milestone write: the section alone for HTMX (in place), else the page."""
+    if not wants_partial(request):
+        return _detail(contract_id, "milestones")
+    contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
+    return render(request, "commercial/contracts/_milestones.html", _milestones_context(request.user, contract, **extra), status=status)
+
+
+def _milestone_write(request: HttpRequest, contract_id: int, write: Callable[[], Any], done: str) -> HttpResponse:
+    """Run a milestone write: HTMX gets the section again (the refusal inside it), a
+    plain form post the page with a message."""
+    if not wants_partial(request):
+        return _act(request, contract_id, write, done, "milestones")
+    try:
+        write()
+    except (ValidationError, ConflictError) as error:
+        text = error.message if isinstance(error, ConflictError) else " ".join(error.messages)
+        # 200 for a refusal: the page's HTMX settings swap 409 but not 422 (the section
+        # comes back with the reason in it).
+        return _milestones_response(request, contract_id, status=409 if isinstance(error, ConflictError) else 200, milestone_error=text)
+    return _milestones_response(request, contract_id, milestone_done=done)
+
+
 @login_required
 @require_POST
 def billing_milestone_create(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = _changeable(request, contract_id)
-    form = MilestoneForm(request.POST)
+    form = MilestoneForm(request.POST, auto_id="new_milestone_%s")
+    if wants_partial(request):
+        result = form_save(form, lambda: services.billing_milestone_create(actor=request.user, contract=contract, data=form.cleaned_data))
+        if result.saved:
+            return _milestones_response(request, contract_id, milestone_done="The milestone has been added.")
+        return _milestones_response(request, contract_id, status=result.status, milestone_form=form, milestone_form_open=True)
     if not form.is_valid():
         messages.error(request, "The milestone was not added: give its name, due date and amount.")
         return _detail(contract_id, "milestones")
     return _act(request, contract_id, lambda: services.billing_milestone_create(
         actor=request.user, contract=contract, data=form.cleaned_data), "The milestone has been added.", "milestones")
+
+
+@login_required
+@require_http_methods(GET_POST)
+def billing_milestone_edit(request: HttpRequest, billing_milestone_id: int) -> HttpResponse:
+    """A milestone's row becomes its form (HTMX); saving puts the section back. A plain
+    visit lands on the contract page, at its milestones."""
+    actor = request.user
+    milestone = selectors.billing_milestone_get(actor=actor, billing_milestone_id=billing_milestone_id)
+    require_change(actor, milestone)
+    if request.method == "GET" and not is_htmx(request):
+        return _detail(milestone.contract_id, "milestones")
+    initial = {name: getattr(milestone, name) for name in ("name", "due_date", "amount", "version")}
+    form = MilestoneEditForm(request.POST or None, initial=initial, auto_id=f"milestone_{milestone.pk}_%s")
+    status = 200
+    if request.method == "POST":
+        result = form_save(form, lambda: services.billing_milestone_update(
+            actor=actor, milestone=milestone, data=form.service_data(), expected_version=form.cleaned_data["version"]
+        ))
+        if result.saved:
+            done = f"{form.cleaned_data['name']} has been saved."
+            if not wants_partial(request):
+                messages.success(request, done)
+                return _detail(milestone.contract_id, "milestones")
+            response = _milestones_response(request, milestone.contract_id, milestone_done=done)
+            # The row's form targets the row; the saved section replaces the whole section.
+            response["HX-Retarget"] = "#milestones"
+            response["HX-Reswap"] = "outerHTML"
+            return response
+        status = result.status  # 200 (errors on the row) or 409 (a stale version): both swapped
+        if not wants_partial(request):
+            messages.error(request, "The milestone was not saved: " + " ".join(str(m) for e in form.errors.values() for m in e))
+            return _detail(milestone.contract_id, "milestones")
+    context = {"form": form, "milestone": milestone, "contract": milestone.contract}
+    return render(request, "commercial/contracts/_milestone_form_row.html", context, status=status)
 
 
 @login_required
@@ -270,8 +346,8 @@ def billing_milestone_delete(request: HttpRequest, billing_milestone_id: int) ->
     milestone = selectors.billing_milestone_get(actor=request.user, billing_milestone_id=billing_milestone_id)
     require_change(request.user, milestone)
     version = _int(request.POST.get("version"))
-    return _act(request, milestone.contract_id, lambda: services.billing_milestone_delete(
-        actor=request.user, milestone=milestone, expected_version=version), f"{milestone.name} has been removed.", "milestones")
+    return _milestone_write(request, milestone.contract_id, lambda: services.billing_milestone_delete(
+        actor=request.user, milestone=milestone, expected_version=version), f"{milestone.name} has been removed.")
 
 
 # --- Won → contract → project request -----------------------------------------------------
