@@ -1,11 +1,16 @@
-"""The machinery of :mod:`tandem.clients.services.imports`: the batch types, the
+"""The machinery the apps' bulk import services share (``accounts_import``,
+``contacts_import``, ``opportunities_import``, STYLE rule 12): the batch types, the
 session an import keeps across batches, the field checks (``full_clean``'s, per row,
-without its per-call cost), scoped look-ups by record id, and the fast write path."""
+without its per-call cost), scoped look-ups by record id, and the fast write path.
+
+It decides nothing about which rows are allowed: each app's service applies its own
+single-record rules and calls these helpers to check fields, look records up through
+the actor's scope and write rows. Nothing here knows a domain model."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,8 +19,6 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
-from tandem.clients.models import Account, name_errors
-from tandem.clients.services.rules import cadence_days_by_tier
 from tandem.core import audit, bulk, search
 from tandem.core.errors import PermissionDeniedError
 from tandem.core.models import AuditAction
@@ -47,22 +50,16 @@ class ImportOutcome:
 
 @dataclass
 class ImportSession:
-    """What one import knows across its batches; make one with :func:`import_session`."""
+    """What one import knows across its batches (an app's session adds its own
+    look-ups). ``now`` stamps every row of the import."""
 
     actor: Any
     source: str
-    now: dt.datetime
-    cadence: dict[str, int]
+    now: dt.datetime = field(default_factory=timezone.now)
     # Record ids of the source already taken (by anyone): the uniqueness rule.
     taken_ids: dict[type[models.Model], set[str]] = field(default_factory=dict)
-    accounts_by_id: dict[str, Account | None] = field(default_factory=dict)
-    accounts_by_name: dict[str, tuple[Account | None, bool]] = field(default_factory=dict)  # (the one, several?)
-    changeable: dict[int, str] = field(default_factory=dict)  # account pk -> refusal ("" = may)
+    # Row number -> (the row object, checked as new?, its cleaned values).
     cleaned: dict[int, tuple[object, bool, dict[str, Any]]] = field(default_factory=dict)
-
-
-def import_session(*, actor: Any, source: str) -> ImportSession:
-    return ImportSession(actor=actor, source=source, now=timezone.now(), cadence=cadence_days_by_tier())
 
 
 # --- Checks -------------------------------------------------------------------------
@@ -125,10 +122,13 @@ def _field_checks(model: type[models.Model]) -> dict[str, _FieldCheck]:
     return checks
 
 
-def field_errors(model: type[models.Model], data: dict[str, Any], names: tuple[str, ...]) -> dict[str, list[str]]:
+def field_errors(
+    model: type[models.Model], data: dict[str, Any], model_rule: Callable[[dict[str, Any]], dict[str, str]] | None = None,
+) -> dict[str, list[str]]:
     """What ``full_clean`` says about these values: each field's own validation
-    (``Field.clean``: blank, choices, length, e-mail and web addresses, ranges) and the
-    model's name rule. Relations are checked by the caller."""
+    (``Field.clean``: blank, choices, length, e-mail and web addresses, ranges) and, when
+    given, the model's own rule (``{field: message}``, what its ``clean`` adds).
+    Relations are checked by the caller."""
     checks = _field_checks(model)
     errors: dict[str, list[str]] = {}
     for name, value in data.items():
@@ -141,8 +141,9 @@ def field_errors(model: type[models.Model], data: dict[str, Any], names: tuple[s
             continue
         if messages := check.errors(value):
             errors[name] = messages
-    for name, message in name_errors(data, names).items():
-        errors.setdefault(name, []).append(message)
+    if model_rule is not None:
+        for name, message in model_rule(data).items():
+            errors.setdefault(name, []).append(message)
     return errors
 
 
