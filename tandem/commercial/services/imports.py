@@ -188,13 +188,20 @@ def _checked(values: dict[str, Any], session: OpportunityImportSession | None = 
         errors = field_errors(Opportunity, values)
     else:
         memo = session.valid_values
-        keys = {name: (name, value.__class__, str(value) if isinstance(value, Decimal) else value)
-                for name, value in values.items() if name not in _UNIQUE_TEXTS}
-        pending = {name: value for name, value in values.items() if keys.get(name) not in memo}
+        pending: dict[str, Any] = {}
+        fresh: list[tuple[str, type, Any]] = []
+        for name, value in values.items():
+            if name in _UNIQUE_TEXTS:
+                pending[name] = value
+                continue
+            key = (name, value.__class__, str(value) if isinstance(value, Decimal) else value)
+            if key not in memo:
+                pending[name] = value
+                fresh.append(key)
         errors = field_errors(Opportunity, pending)
         if len(memo) > _MEMO_LIMIT:
             memo.clear()
-        memo.update(key for name, key in keys.items() if name in pending and name not in errors)
+        memo.update(key for key in fresh if key[0] not in errors)
     amount = values.get("amount")
     if isinstance(amount, Decimal) and amount < 0 and "amount" not in errors:
         errors["amount"] = [_amount_message()]
