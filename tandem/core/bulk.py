@@ -145,13 +145,16 @@ def complete_rows(
     defaults = [f.get_default() if f.has_default() else (None if f.null else "") for f in fields]
     keys = [(f.name, f.attname) for f in fields]
     known = {name for pair in keys for name in pair}
+    # A column named alike by field name and attname is one look-up (most columns).
+    plan = [(name, None if attname == name else attname, default) for (name, attname), default in zip(keys, defaults, strict=True)]
     completed: list[tuple[Any, ...]] = []
     for row in rows:
         if unknown := row.keys() - known:
             raise ValueError(f"{model.__name__} has no column for {', '.join(sorted(unknown))}")
+        get = row.get
         completed.append(tuple(
-            row[name] if name in row else row.get(attname, default)
-            for (name, attname), default in zip(keys, defaults, strict=True)
+            get(name, default) if attname is None else (row[name] if name in row else get(attname, default))
+            for name, attname, default in plan
         ))  # fmt: skip
     return [f.attname for f in fields], completed
 
