@@ -228,3 +228,67 @@ def write_rows(
     search.index_later(model, [obj.pk for obj in created] + [obj.pk for obj, _ in changed])
     taken_ids(session, model).update(str(obj.external_id) for obj in created)
     return created
+
+
+@dataclass
+class ImportBatch:
+    """One batch of one model's import, the part every import service shares: which
+    visible records the rows' ids name, the refusals that follow from ids (taken by a
+    record the actor cannot see, or naming one the actor may not change), the counts,
+    and the rows to write. Make one with :func:`import_batch`; the service applies its
+    own rules between :meth:`record_of` and :meth:`add`."""
+
+    session: ImportSession
+    model: type[models.Model]
+    compare: tuple[str, ...]
+    taken: set[str]
+    existing: dict[str, Any]
+    taken_message: str
+    outcome: ImportOutcome = field(default_factory=ImportOutcome)
+    new_rows: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[tuple[Any, dict[str, list[Any]]]] = field(default_factory=list)
+
+    def record_of(self, row: int, external_id: str) -> tuple[Any, bool]:
+        """The visible record this id names (``None``: the row makes a new one), and
+        whether the row is refused for it (the refusal is reported)."""
+        current = self.existing.get(external_id)
+        if current is None and external_id in self.taken:
+            self.outcome.problems.append(ImportProblem(row, "external_id", self.taken_message))
+            return None, True
+        if current is not None and (refusal := refusal_of(self.session, current)):
+            self.outcome.problems.append(ImportProblem(row, "external_id", refusal))
+            return current, True
+        return current, False
+
+    def refuse(self, row: int, error: ValidationError | dict[str, list[str]]) -> None:
+        self.outcome.problems.extend(problems_of(row, error))
+
+    def add(self, current: Any, values: dict[str, Any]) -> None:
+        """A new row (``current`` is ``None``) or the values for ``current``: counted
+        as created, updated or unchanged."""
+        if current is None:
+            self.new_rows.append(values)
+            self.outcome.created += 1
+            return
+        diff = apply_values(current, values, self.compare)
+        if diff:
+            self.changed.append((current, diff))
+            self.outcome.updated += 1
+        else:
+            self.outcome.unchanged += 1
+
+    def write(self) -> list[Any]:
+        """Write the batch (:func:`write_rows`); the created records."""
+        return write_rows(self.session, self.model, self.new_rows, self.changed, self.compare)
+
+
+def import_batch(
+    session: ImportSession, model: type[models.Model], external_ids: Iterable[str], *, related: str,
+    compare: tuple[str, ...],
+) -> ImportBatch:
+    """A batch of ``model`` rows with these record ids: the records among them the actor
+    may see are loaded (with ``related``) in as few queries as the ids need."""
+    taken = taken_ids(session, model)
+    known = [external_id for external_id in external_ids if external_id in taken]
+    existing = visible_by_record_id(session, model, known, related) if known else {}
+    return ImportBatch(session, model, compare, taken, existing, unique_message(model))

@@ -60,15 +60,11 @@ from tandem.core.imports import (
     ImportOutcome,
     ImportProblem,
     ImportSession,
-    apply_values,
     cached_values,
     field_errors,
-    problems_of,
+    import_batch,
     refusal_of,
-    taken_ids,
-    unique_message,
     visible_by_record_id,
-    write_rows,
 )
 from tandem.core.permissions import require_create, scoped
 from tandem.core.types import Actor
@@ -146,50 +142,32 @@ def accounts_import(
     session = session or import_session(actor=actor, source="manual")
     if actor is not None:
         require_create(actor, Account)
-    outcome = ImportOutcome()
-    taken = taken_ids(session, Account)
-    known = [item.external_id for item in rows if item.external_id in taken]
-    existing = visible_by_record_id(session, Account, known, "owner__person") if known else {}
-    taken_message = unique_message(Account)
-    new_rows: list[dict[str, Any]] = []
-    changed: list[tuple[Any, dict[str, list[Any]]]] = []
+    batch = import_batch(session, Account, (item.external_id for item in rows), related="owner__person",
+                         compare=ACCOUNT_COMPARE_FIELDS)
     for item in rows:
-        current = existing.get(item.external_id)
-        if current is None and item.external_id in taken:
-            outcome.problems.append(ImportProblem(item.row, "external_id", taken_message))
-            continue
-        if current is not None and (refusal := refusal_of(session, current)):
-            outcome.problems.append(ImportProblem(item.row, "external_id", refusal))
+        current, refused = batch.record_of(item.row, item.external_id)
+        if refused:
             continue
         values = cached_values(session, item, item.row, current is None)
         if values is None:
             try:
                 values = _account_values(session, item, new=current is None)
             except ValidationError as exc:
-                outcome.problems.extend(problems_of(item.row, exc))
+                batch.refuse(item.row, exc)
                 continue
             session.cleaned[item.row] = (item, current is None, values)
-        if current is None:
-            new_rows.append(values)
-            outcome.created += 1
-            continue
-        diff = apply_values(current, values, ACCOUNT_COMPARE_FIELDS)
-        if diff:
-            changed.append((current, diff))
-            outcome.updated += 1
-        else:
-            outcome.unchanged += 1
+        batch.add(current, values)
     if not dry_run:
-        created = write_rows(session, Account, new_rows, changed, ACCOUNT_COMPARE_FIELDS)
+        created = batch.write()
         AccountStatusChange.objects.bulk_create(
             [_status_change(actor=actor, account=account, from_status="", to_status=account.lifecycle,
                             at=session.now, reason="imported") for account in created],
             batch_size=1000,
         )
-        renamed = [account.pk for account, diff in changed if "name" in diff]
+        renamed = [account.pk for account, diff in batch.changed if "name" in diff]
         if renamed:  # contacts are found by their account's name too
             search.index_later(Contact, list(Contact.objects.filter(account_id__in=renamed).values_list("pk", flat=True)))
-    return outcome
+    return batch.outcome
 
 
 def _account_values(session: AccountImportSession, item: AccountImportRow, *, new: bool) -> dict[str, Any]:
@@ -227,53 +205,38 @@ def contacts_import(
     account is found among those the actor may see, by record id of the same source or
     else by its exact name (case aside): a hidden account is answered like a missing one."""
     session = session or import_session(actor=actor, source="manual")
-    outcome = ImportOutcome()
     load_accounts(session, (((item.account_external_id,), item.account_name) for item in rows))
-    taken = taken_ids(session, Contact)
-    known = [item.external_id for item in rows if item.external_id in taken]
-    existing = visible_by_record_id(session, Contact, known, "account__owner__person") if known else {}
-    taken_message = unique_message(Contact)
-    new_rows: list[dict[str, Any]] = []
-    changed: list[tuple[Any, dict[str, list[Any]]]] = []
+    batch = import_batch(session, Contact, (item.external_id for item in rows), related="account__owner__person",
+                         compare=CONTACT_COMPARE_FIELDS)
     for item in rows:
         account, problem = _account_of(session, item)
         if problem is not None:
-            outcome.problems.append(problem)
+            batch.outcome.problems.append(problem)
             try:  # the row's other problems too, so a file is fixed in one go
                 _contact_values(session, item)
             except ValidationError as exc:
-                outcome.problems.extend(problems_of(item.row, exc))
+                batch.refuse(item.row, exc)
             continue
         assert account is not None
-        current = existing.get(item.external_id)
-        if current is None and item.external_id in taken:
-            outcome.problems.append(ImportProblem(item.row, "external_id", taken_message))
-            continue
-        if current is not None and (refusal := refusal_of(session, current)):
-            outcome.problems.append(ImportProblem(item.row, "external_id", refusal))
+        current, refused = batch.record_of(item.row, item.external_id)
+        if refused:
             continue
         values = cached_values(session, item, item.row, True)
         if values is None:
             try:
                 values = _contact_values(session, item)
             except ValidationError as exc:
-                outcome.problems.extend(problems_of(item.row, exc))
+                batch.refuse(item.row, exc)
                 continue
             session.cleaned[item.row] = (item, True, values)
         if current is None:
             values["account_id"] = account.pk  # the row's own dict: cleaned for this import only
-            new_rows.append(values)
-            outcome.created += 1
-            continue
-        diff = apply_values(current, {**values, "account_id": account.pk}, CONTACT_COMPARE_FIELDS)
-        if diff:
-            changed.append((current, diff))
-            outcome.updated += 1
+            batch.add(None, values)
         else:
-            outcome.unchanged += 1
+            batch.add(current, {**values, "account_id": account.pk})
     if not dry_run:
-        write_rows(session, Contact, new_rows, changed, CONTACT_COMPARE_FIELDS)
-    return outcome
+        batch.write()
+    return batch.outcome
 
 
 def load_accounts(session: AccountImportSession, references: Iterable[tuple[tuple[str, ...], str]]) -> None:

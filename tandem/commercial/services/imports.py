@@ -50,15 +50,10 @@ from tandem.commercial.services.opportunities import closing_stage, new_opportun
 from tandem.core.imports import (
     ImportOutcome,
     ImportProblem,
-    apply_values,
     cached_values,
     field_errors,
+    import_batch,
     problems_of,
-    refusal_of,
-    taken_ids,
-    unique_message,
-    visible_by_record_id,
-    write_rows,
 )
 from tandem.core.types import Actor
 
@@ -291,47 +286,29 @@ def opportunities_import(
     ``opportunity_move``; refused rows are reported (per field), not written. With
     ``dry_run`` nothing is written and the counts are what would be."""
     session = session or opportunity_import_session(actor=actor, source="manual")
-    outcome = ImportOutcome()
     load_accounts(session, ((item.account_external_ids, item.account_name) for item in rows))
-    taken = taken_ids(session, Opportunity)
-    known = [item.external_id for item in rows if item.external_id in taken]
-    existing = visible_by_record_id(session, Opportunity, known, "account__owner__person") if known else {}
-    taken_message = unique_message(Opportunity)
-    new_rows: list[dict[str, Any]] = []
-    changed: list[tuple[Any, dict[str, list[Any]]]] = []
+    batch = import_batch(session, Opportunity, (item.external_id for item in rows), related="account__owner__person",
+                         compare=OPPORTUNITY_COMPARE_FIELDS)
     for item in rows:
         account, problem = _account_of(session, item)
-        current = existing.get(item.external_id)
         if problem is not None:
-            outcome.problems.append(problem)
-            outcome.problems.extend(_other_problems(session, item))  # so a file is fixed in one go
+            batch.outcome.problems.append(problem)
+            batch.outcome.problems.extend(_other_problems(session, item))  # so a file is fixed in one go
             continue
         assert account is not None
-        if current is None and item.external_id in taken:
-            outcome.problems.append(ImportProblem(item.row, "external_id", taken_message))
-            continue
-        if current is not None and (refusal := refusal_of(session, current)):
-            outcome.problems.append(ImportProblem(item.row, "external_id", refusal))
+        current, refused = batch.record_of(item.row, item.external_id)
+        if refused:
             continue
         values = cached_values(session, item, item.row, True) if current is None else None
         if values is None:
             try:
                 values = _new_values(session, item, account) if current is None else _changed_values(session, item, current)
             except ValidationError as exc:
-                outcome.problems.extend(problems_of(item.row, exc))
+                batch.refuse(item.row, exc)
                 continue
             if current is None:  # a new row's values hang on nothing that a write changes
                 session.cleaned[item.row] = (item, True, values)
-        if current is None:
-            new_rows.append(values)
-            outcome.created += 1
-            continue
-        diff = apply_values(current, values, OPPORTUNITY_COMPARE_FIELDS)
-        if diff:
-            changed.append((current, diff))
-            outcome.updated += 1
-        else:
-            outcome.unchanged += 1
+        batch.add(current, values)
     if not dry_run:
-        write_rows(session, Opportunity, new_rows, changed, OPPORTUNITY_COMPARE_FIELDS)
-    return outcome
+        batch.write()
+    return batch.outcome
