@@ -26,10 +26,11 @@ by record id of the same source or else by exact name (case aside): a hidden acc
 answered exactly like a missing one. An import never changes the owner or the account of
 an existing opportunity (a reassignment goes through its own service).
 
-How rows are written is the clients imports' fast path
-(:func:`tandem.core.imports.write_rows`: multi-row INSERT or COPY, audit entries in
-bulk, search entries after commit), never which rows are allowed; accounts are found as
-the contacts import finds them (:func:`tandem.clients.services.imports.load_accounts`).
+How rows are written is the fast path every import shares
+(:func:`tandem.core.imports.import_batch` and ``write_rows``: multi-row INSERT or COPY,
+audit entries in bulk, search entries after commit), never which rows are allowed;
+accounts are found as the contacts import finds them
+(:func:`tandem.clients.services.imports.load_accounts`).
 """
 
 from __future__ import annotations
