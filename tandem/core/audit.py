@@ -154,15 +154,27 @@ def record_created_many(*, actor: Any, instances: Sequence[models.Model]) -> int
     names = [name for name, _, _ in plan]
     quanta = [quantum for _, _, quantum in plan]
     fetch = operator.attrgetter(*(attname for _, attname, _ in plan))
+    # Bulk rows repeat their dates and amounts: each distinct one is made JSON-safe once.
+    made: dict[tuple[int, Any], Any] = {}
     entries = []
     for instance in instances:
         fetched = fetch(instance)
         values = (fetched,) if len(plan) == 1 else fetched
-        changes = {
-            name: [None, _audit_value(value, quantum)]
-            for name, value, quantum in zip(names, values, quanta, strict=True)
-            if value is not None and value != ""
-        }
+        changes = {}
+        for index, (name, value, quantum) in enumerate(zip(names, values, quanta, strict=True)):
+            if value is None or value == "":
+                continue
+            if quantum is None and value.__class__ in _PLAIN:
+                changes[name] = [None, value]
+                continue
+            key = (index, value)
+            try:
+                audited = made.get(key, made)
+            except TypeError:  # unhashable (a JSON field's value): not remembered
+                audited = _audit_value(value, quantum)
+            if audited is made:
+                audited = made[key] = _audit_value(value, quantum)
+            changes[name] = [None, audited]
         entries.append((instance, changes))
     return record_many(actor=actor, action=AuditAction.CREATE, entries=entries)
 

@@ -18,7 +18,6 @@ entries, search entries, permissions): these helpers only write rows.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 import json
 import sqlite3
@@ -40,21 +39,33 @@ _PLAIN_TYPES = frozenset({
 MAX_ROWS_PER_STATEMENT = 500
 
 
+_MEMO_LIMIT = 100_000
+
+
+def _memoised(prepare: Adapter) -> Adapter:
+    """``prepare`` run once per distinct value: imports repeat a few values per column
+    (the import's moment, close dates, amounts). Equal values adapt alike (a decimal's
+    column has one scale), so the first one seen stands for the others."""
+    cache: dict[Any, Any] = {}
+
+    def adapt(value: Any) -> Any:
+        if value is None:
+            return None
+        found = cache.get(value, cache)
+        if found is cache:
+            found = prepare(value)
+            if len(cache) < _MEMO_LIMIT:
+                cache[value] = found
+        return found
+
+    return adapt
+
+
 def _adapter(field: models.Field[Any, Any]) -> Adapter | None:
     if field.get_internal_type() in _PLAIN_TYPES:
         return None
-    if isinstance(field, models.DateTimeField):
-        # Imports stamp every row with the same moment: adapt each distinct value once.
-        cache: dict[dt.datetime, Any] = {}
-
-        def adapt_datetime(value: Any) -> Any:
-            if value is None:
-                return None
-            if value not in cache:
-                cache[value] = field.get_db_prep_save(value, connection)
-            return cache[value]
-
-        return adapt_datetime
+    if isinstance(field, models.DateField | models.DecimalField | models.TimeField | models.GenericIPAddressField):
+        return _memoised(lambda value: field.get_db_prep_save(value, connection))
     if isinstance(field, models.JSONField):
         # Sent as JSON text (cast to jsonb on PostgreSQL, see _placeholders).
         encode = (field.encoder or json.JSONEncoder)(separators=(",", ":")).encode
@@ -134,13 +145,16 @@ def complete_rows(
     defaults = [f.get_default() if f.has_default() else (None if f.null else "") for f in fields]
     keys = [(f.name, f.attname) for f in fields]
     known = {name for pair in keys for name in pair}
+    # A column named alike by field name and attname is one look-up (most columns).
+    plan = [(name, None if attname == name else attname, default) for (name, attname), default in zip(keys, defaults, strict=True)]
     completed: list[tuple[Any, ...]] = []
     for row in rows:
         if unknown := row.keys() - known:
             raise ValueError(f"{model.__name__} has no column for {', '.join(sorted(unknown))}")
+        get = row.get
         completed.append(tuple(
-            row[name] if name in row else row.get(attname, default)
-            for (name, attname), default in zip(keys, defaults, strict=True)
+            get(name, default) if attname is None else (row[name] if name in row else get(attname, default))
+            for name, attname, default in plan
         ))  # fmt: skip
     return [f.attname for f in fields], completed
 

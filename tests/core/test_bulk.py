@@ -90,6 +90,26 @@ def test_bulk_audit_entries_match_the_single_row_entries(admin_user):
     assert bulk_entry.changes["lifecycle_changed_at"] == [None, NOW.isoformat()]
 
 
+def test_repeated_values_are_adapted_once_and_equal_decimals_store_alike(admin_user):
+    """Dates, decimals and moments repeat in a bulk load: each distinct value is adapted
+    once; an equal decimal of another scale (1.5, 1.50) is stored and audited alike."""
+    columns, rows = bulk.complete_rows(Account, [
+        {"name": f"Repeat {number}", "annual_revenue": Decimal("1.5") if number % 2 else Decimal("1.50"),
+         "customer_since": dt.date(2025, 1, 1), "created_at": NOW, "updated_at": NOW,
+         "source": "salesforce", "external_id": f"001R{number}"}
+        for number in range(4)
+    ])  # fmt: skip
+    created = bulk.insert_rows(Account, columns, rows)
+    assert audit.record_created_many(actor=admin_user, instances=created) == 4
+    stored = list(Account.objects.filter(external_id__startswith="001R").order_by("pk").values_list(
+        "annual_revenue", "customer_since", "created_at"))
+    assert stored == [(Decimal("1.50"), dt.date(2025, 1, 1), NOW)] * 4
+    entries = AuditEntry.objects.filter(content_type__model="account", object_id__in=[str(obj.pk) for obj in created])
+    changes = [entry.changes for entry in entries]
+    assert [item["annual_revenue"] for item in changes] == [[None, "1.50"]] * 4
+    assert [item["customer_since"] for item in changes] == [[None, "2025-01-01"]] * 4
+
+
 def test_insert_objects_writes_built_instances_and_sets_their_ids(django_assert_num_queries):
     """The demo's writer: instances as built (auto_now fields as set), foreign keys
     assigned before their object was saved, primary keys set in order."""

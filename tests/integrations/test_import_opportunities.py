@@ -313,6 +313,19 @@ def test_parsing_dates_and_probabilities():
     assert [parse_probability(v) for v in ("40", "40%", "40.0", "0.4", "1", "")] == [40, 40, 40, 40, 1, None]
 
 
+def test_a_remembered_parse_answers_and_refuses_like_the_parser():
+    """The importer parses each distinct number, date or code text once; a refused text
+    is refused again, every time, with the same message."""
+    importer = opportunity_importers.OpportunityImporter()
+    parse_date = dict(importer.parsers)["expected_close_date"]
+    assert parse_date("31.03.2026") == parse_date("31.03.2026") == dt.date(2026, 3, 31)
+    for _ in range(2):
+        with pytest.raises(opportunity_importers.CellError, match=r"^'31.13.2026' is not a date \(write 2026-03-31\)$"):
+            parse_date("31.13.2026")
+    amount = dict(importer.parsers)["amount"]
+    assert [amount("1,250.00"), amount("1,250.00"), amount("")] == [Decimal("1250.00"), Decimal("1250.00"), None]
+
+
 def test_a_reimport_keeps_what_was_changed_in_tandem_unless_the_file_says_otherwise(am):
     from tandem.commercial.services import opportunity_update
 

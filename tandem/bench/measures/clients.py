@@ -27,7 +27,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import statistics
 import time
@@ -42,6 +41,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from tandem.bench.import_ratio import Getter, ImportRatio, account_export, import_ratio
 from tandem.bench.registry import BenchError, Result, Target, measure
 from tandem.bench.runner import BenchContext
 from tandem.bench.timing import interleaved_medians
@@ -326,39 +326,10 @@ P5_HEADERS = (
 )  # fmt: skip
 
 
-def _p5_files(rows: int, accounts: int) -> tuple[bytes, bytes]:
-    """A Salesforce Account export of ``accounts`` rows and a Contact export of ``rows``
-    rows spread over them (deterministic)."""
-    account_file = io.StringIO()
-    writer = csv.writer(account_file)
-    writer.writerow(["Id", "Name", "Type", "BillingCity", "BillingCountry", "Industry"])
-    for number in range(accounts):
-        writer.writerow(
-            [f"001BENCH{number:010d}", f"Bench Account {number:05d}", "Customer - Direct",
-             "Leeds", "United Kingdom", "Retail"]
-        )  # fmt: skip
-    contact_file = io.StringIO()
-    writer = csv.writer(contact_file)
-    writer.writerow(P5_HEADERS)
-    for number in range(rows):
-        writer.writerow(
-            [
-                f"003BENCH{number:010d}", f"001BENCH{number % accounts:010d}", "Sam",
-                f"Contact{number:06d}", f"sam.contact{number}@bench.example", "+44 113 496 0000",
-                "", "Buyer", "Procurement", "false", "0",
-            ]
-        )  # fmt: skip
-    return account_file.getvalue().encode(), contact_file.getvalue().encode()
-
-
-def _scratch_rows(
-    data: bytes, account_ids: dict[str, int]
-) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """The contact table's columns, and the rows an import of ``data`` writes, as tuples."""
+def _p5_values(account_ids: dict[str, int]) -> dict[str, Getter]:
+    """The contact columns an import of the P5 file writes, from a row of it."""
     now = timezone.now()
-    fields = [f for f in Contact._meta.concrete_fields if not f.primary_key]
-    reader = csv.DictReader(io.StringIO(data.decode()))
-    values_of: dict[str, Callable[[dict[str, str]], Any]] = {
+    return {
         "created_at": lambda row: now,
         "updated_at": lambda row: now,
         "version": lambda row: 1,
@@ -375,62 +346,31 @@ def _scratch_rows(
         "source": lambda row: "salesforce",
         "external_id": lambda row: row["Id"],
     }
-    defaults = {f.name: f.get_default() for f in fields}
-    getters = [values_of.get(f.name, lambda row, name=f.name: defaults[name]) for f in fields]
-    rows = [tuple(get(row) for get in getters) for row in reader]
-    return [str(f.column) for f in fields], rows
 
 
-def _scratch_indexes(table: str, scratch: str) -> list[str]:
-    """The contact table's indexes (unique ones included) re-targeted at the scratch
-    table (SQLite; PostgreSQL copies them with ``LIKE … INCLUDING ALL``)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL", [table])
-        found = cursor.fetchall()
-    statements = []
-    for name, sql in found:
-        statement = sql.replace(f'"{table}"', f'"{scratch}"').replace(f'"{name}"', f'"bench_p5_{name}"')
-        statements.append(statement)
-    return statements
-
-
-def _raw_insert(columns: list[str], rows: list[tuple[Any, ...]], *, indexed: bool) -> float:
-    """Seconds to write ``rows`` into a scratch table with the contact table's columns,
-    and with its indexes and unique constraints when ``indexed`` (the work the database
-    itself must do for an import into the real table): ``executemany`` on SQLite,
-    ``COPY`` on PostgreSQL."""
-    quote = connection.ops.quote_name
-    table = quote(Contact._meta.db_table)
-    scratch = quote("bench_p5_scratch")
-    column_list = ", ".join(quote(column) for column in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            including = "INCLUDING ALL" if indexed else "INCLUDING DEFAULTS INCLUDING IDENTITY"
-            cursor.execute(f"CREATE TABLE {scratch} (LIKE {table} {including})")
-            started = time.perf_counter()
-            with cursor.cursor.copy(f"COPY {scratch} ({column_list}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            elapsed = time.perf_counter() - started
-        else:
-            cursor.execute(f"CREATE TABLE {scratch} AS SELECT * FROM {table} WHERE 0")  # noqa: S608
-            if indexed:
-                for statement in _scratch_indexes(Contact._meta.db_table, "bench_p5_scratch"):
-                    cursor.execute(statement)
-            adapt = connection.ops.adapt_datetimefield_value
-            prepared = [
-                tuple(adapt(value) if isinstance(value, dt.datetime) else value for value in row)
-                for row in rows
+def _p5_files(rows: int, accounts: int) -> tuple[bytes, bytes]:
+    """A Salesforce Account export of ``accounts`` rows and a Contact export of ``rows``
+    rows spread over them (deterministic)."""
+    contact_file = io.StringIO()
+    writer = csv.writer(contact_file)
+    writer.writerow(P5_HEADERS)
+    for number in range(rows):
+        writer.writerow(
+            [
+                f"003BENCH{number:010d}", f"001BENCH{number % accounts:010d}", "Sam",
+                f"Contact{number:06d}", f"sam.contact{number}@bench.example", "+44 113 496 0000",
+                "", "Buyer", "Procurement", "false", "0",
             ]
-            placeholders = ", ".join(["%s"] * len(columns))
-            started = time.perf_counter()
-            cursor.executemany(
-                f"INSERT INTO {scratch} ({column_list}) VALUES ({placeholders})",  # noqa: S608
-                prepared,
-            )
-            elapsed = time.perf_counter() - started
-        cursor.execute(f"DROP TABLE {scratch}")
-    return elapsed
+        )  # fmt: skip
+    return account_export(accounts, "Bench Account"), contact_file.getvalue().encode()
+
+
+def _p5_search_index() -> dict[str, Any]:
+    """Not part of the ratio: the global-search entries the worker writes after the
+    import commits (search.index_later), timed here for the record."""
+    started = time.perf_counter()
+    search.index_ids(Contact, Contact.objects.filter(source="salesforce", external_id__startswith="003BENCH").values_list("pk", flat=True))
+    return {"background_search_index_s": time.perf_counter() - started}
 
 
 @measure(
@@ -439,60 +379,9 @@ def _raw_insert(columns: list[str], rows: list[tuple[Any, ...]], *, indexed: boo
 def csv_import_throughput(ctx: BenchContext) -> Result:
     """Import a 200,000-row Salesforce contacts file (after its 2,000 accounts, not
     timed) as an administrator with ``run_import``, against inserting the same rows raw
-    into a scratch table. Both in one transaction that is rolled back."""
-    from tandem.integrations.importing.runner import run_import
-
-    rows = P5_ROWS
-    actor = ctx.user(Role.ADMIN)
-    account_data, contact_data = _p5_files(rows, min(P5_ACCOUNTS, rows))
-    with transaction.atomic():
-        run_import(actor=actor, source="salesforce", data=account_data, file_name="Account.csv")
-        imported = Account.objects.filter(source="salesforce", external_id__startswith="001BENCH")
-        account_ids = {
-            str(external): pk for external, pk in imported.values_list("external_id", "pk")
-        }
-        columns, raw_rows = _scratch_rows(contact_data, account_ids)
-        raw_seconds = _raw_insert(columns, raw_rows, indexed=True)
-        bare_seconds = _raw_insert(columns, raw_rows, indexed=False)
-        del raw_rows
-        with ctx.progress.bar("bench: P5 import", total=rows) as bar:
-            done = [0]
-
-            def progress(current: int, total: int) -> None:
-                bar.update(current - done[0])
-                done[0] = current
-
-            started = time.perf_counter()
-            job = run_import(
-                actor=actor,
-                source="salesforce",
-                data=contact_data,
-                file_name="Contact.csv",
-                progress=progress,
-            )
-            import_seconds = time.perf_counter() - started
-        created = job.created_count
-        # Not part of the ratio: the global-search entries the worker writes after the
-        # import commits (search.index_later), timed here for the record.
-        started = time.perf_counter()
-        search.index_ids(Contact, Contact.objects.filter(source="salesforce", external_id__startswith="003BENCH").values_list("pk", flat=True))
-        index_seconds = time.perf_counter() - started
-        transaction.set_rollback(True)
-    if created != rows:
-        raise BenchError(f"the import created {created} of {rows} contacts ({job.message})")
-    import_rate, raw_rate = rows / import_seconds, rows / raw_seconds
-    return Result(
-        "P5",
-        import_rate / raw_rate,
-        Target(0.4, at_most=False),
-        details={
-            "import_rows_per_s": round(import_rate),
-            "raw_rows_per_s": round(raw_rate),
-            "raw_without_indexes_rows_per_s": round(rows / bare_seconds),
-            "rows": rows,
-            "import_s": import_seconds,
-            "raw_s": raw_seconds,
-            "background_search_index_s": index_seconds,
-            "raw": "copy" if connection.vendor == "postgresql" else "executemany",
-        },
-    )
+    into a scratch table (:mod:`tandem.bench.import_ratio`)."""
+    account_data, data = _p5_files(P5_ROWS, min(P5_ACCOUNTS, P5_ROWS))
+    return import_ratio(ctx, ImportRatio(
+        name="P5", target=Target(0.4, at_most=False), model=Contact, rows=P5_ROWS, account_data=account_data,
+        data=data, file_name="Contact.csv", values_of=_p5_values, after=_p5_search_index,
+    ))

@@ -29,8 +29,9 @@ cleaned again when the same row objects are written (their permissions and look-
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -43,22 +44,7 @@ from tandem.clients.models import (
     AccountStatusChange,
     Contact,
     Lifecycle,
-)
-from tandem.clients.services._import_support import (
-    LOOKUP_CHUNK,
-    ImportOutcome,
-    ImportProblem,
-    ImportSession,
-    apply_values,
-    cached_values,
-    field_errors,
-    import_session,
-    problems_of,
-    refusal_of,
-    taken_ids,
-    unique_message,
-    visible_by_record_id,
-    write_rows,
+    name_errors,
 )
 from tandem.clients.services.accounts import (
     _changed_account_fields,
@@ -67,15 +53,26 @@ from tandem.clients.services.accounts import (
     _status_change,
 )
 from tandem.clients.services.contacts import _clean_contact_data
-from tandem.clients.services.rules import check_in_due
+from tandem.clients.services.rules import cadence_days_by_tier, check_in_due
 from tandem.core import search
+from tandem.core.imports import (
+    LOOKUP_CHUNK,
+    ImportOutcome,
+    ImportProblem,
+    ImportSession,
+    cached_values,
+    field_errors,
+    import_batch,
+    refusal_of,
+    visible_by_record_id,
+)
 from tandem.core.permissions import require_create, scoped
 from tandem.core.types import Actor
 
 # What an import may set; everything else keeps its default (or its current value).
 __all__ = [
-    "AccountImportRow", "ContactImportRow", "ImportOutcome", "ImportProblem", "ImportSession",
-    "accounts_import", "contacts_import", "import_session",
+    "AccountImportRow", "AccountImportSession", "ContactImportRow", "ImportOutcome", "ImportProblem",
+    "account_of_row", "accounts_import", "contacts_import", "import_session", "load_accounts",
 ]
 
 ACCOUNT_IMPORT_FIELDS = (
@@ -89,6 +86,25 @@ CONTACT_IMPORT_FIELDS = (
 )
 CONTACT_COMPARE_FIELDS = ("account_id", *CONTACT_IMPORT_FIELDS)
 _CONTACT_IMPORT_SET = frozenset(CONTACT_IMPORT_FIELDS)
+_ACCOUNT_NAME_RULE = partial(name_errors, fields=ACCOUNT_NAME_FIELDS)
+_CONTACT_NAME_RULE = partial(name_errors, fields=CONTACT_NAME_FIELDS)
+
+
+@dataclass
+class AccountImportSession(ImportSession):
+    """An import session of records that hang on accounts (accounts themselves,
+    contacts, other apps' records such as opportunities): the check-in cadence and the
+    accounts the rows name, each looked up once per import. Make one with
+    :func:`import_session`."""
+
+    cadence: dict[str, int] = field(default_factory=dict)
+    accounts_by_id: dict[str, Account | None] = field(default_factory=dict)
+    accounts_by_name: dict[str, tuple[Account | None, bool]] = field(default_factory=dict)  # (the one, several?)
+    changeable: dict[int, str] = field(default_factory=dict)  # account pk -> refusal ("" = may)
+
+
+def import_session(*, actor: Any, source: str) -> AccountImportSession:
+    return AccountImportSession(actor=actor, source=source, cadence=cadence_days_by_tier())
 
 
 @dataclass(frozen=True)
@@ -117,7 +133,7 @@ class ContactImportRow:
 
 
 def accounts_import(
-    *, actor: Actor, rows: Sequence[AccountImportRow], session: ImportSession | None = None, dry_run: bool = False
+    *, actor: Actor, rows: Sequence[AccountImportRow], session: AccountImportSession | None = None, dry_run: bool = False
 ) -> ImportOutcome:
     """Create or update (matched by source and record id) the accounts of ``rows``
     under the rules of ``account_create`` / ``account_update``; refused rows are
@@ -126,53 +142,35 @@ def accounts_import(
     session = session or import_session(actor=actor, source="manual")
     if actor is not None:
         require_create(actor, Account)
-    outcome = ImportOutcome()
-    taken = taken_ids(session, Account)
-    known = [item.external_id for item in rows if item.external_id in taken]
-    existing = visible_by_record_id(session, Account, known, "owner__person") if known else {}
-    taken_message = unique_message(Account)
-    new_rows: list[dict[str, Any]] = []
-    changed: list[tuple[Any, dict[str, list[Any]]]] = []
+    batch = import_batch(session, Account, (item.external_id for item in rows), related="owner__person",
+                         compare=ACCOUNT_COMPARE_FIELDS)
     for item in rows:
-        current = existing.get(item.external_id)
-        if current is None and item.external_id in taken:
-            outcome.problems.append(ImportProblem(item.row, "external_id", taken_message))
-            continue
-        if current is not None and (refusal := refusal_of(session, current)):
-            outcome.problems.append(ImportProblem(item.row, "external_id", refusal))
+        current, refused = batch.record_of(item.row, item.external_id)
+        if refused:
             continue
         values = cached_values(session, item, item.row, current is None)
         if values is None:
             try:
                 values = _account_values(session, item, new=current is None)
             except ValidationError as exc:
-                outcome.problems.extend(problems_of(item.row, exc))
+                batch.refuse(item.row, exc)
                 continue
             session.cleaned[item.row] = (item, current is None, values)
-        if current is None:
-            new_rows.append(values)
-            outcome.created += 1
-            continue
-        diff = apply_values(current, values, ACCOUNT_COMPARE_FIELDS)
-        if diff:
-            changed.append((current, diff))
-            outcome.updated += 1
-        else:
-            outcome.unchanged += 1
+        batch.add(current, values)
     if not dry_run:
-        created = write_rows(session, Account, new_rows, changed, ACCOUNT_COMPARE_FIELDS)
+        created = batch.write()
         AccountStatusChange.objects.bulk_create(
             [_status_change(actor=actor, account=account, from_status="", to_status=account.lifecycle,
                             at=session.now, reason="imported") for account in created],
             batch_size=1000,
         )
-        renamed = [account.pk for account, diff in changed if "name" in diff]
+        renamed = [account.pk for account, diff in batch.changed if "name" in diff]
         if renamed:  # contacts are found by their account's name too
             search.index_later(Contact, list(Contact.objects.filter(account_id__in=renamed).values_list("pk", flat=True)))
-    return outcome
+    return batch.outcome
 
 
-def _account_values(session: ImportSession, item: AccountImportRow, *, new: bool) -> dict[str, Any]:
+def _account_values(session: AccountImportSession, item: AccountImportRow, *, new: bool) -> dict[str, Any]:
     """The row's columns (a new account's complete row), by the single-record rules."""
     if not item.external_id:
         raise ValidationError({"external_id": "Every imported record needs its record id."})
@@ -182,7 +180,7 @@ def _account_values(session: ImportSession, item: AccountImportRow, *, new: bool
     else:
         data = _changed_account_fields(actor=session.actor, data={k: v for k, v in item.data.items() if k != "owner"})
     required = {"name": ""} if new else {}
-    errors = field_errors(Account, {**required, **data, "external_id": item.external_id}, ACCOUNT_NAME_FIELDS)
+    errors = field_errors(Account, {**required, **data, "external_id": item.external_id}, _ACCOUNT_NAME_RULE)
     if errors:
         raise ValidationError(errors)
     if not new:
@@ -200,71 +198,57 @@ def _account_values(session: ImportSession, item: AccountImportRow, *, new: bool
 
 
 def contacts_import(
-    *, actor: Actor, rows: Sequence[ContactImportRow], session: ImportSession | None = None, dry_run: bool = False
+    *, actor: Actor, rows: Sequence[ContactImportRow], session: AccountImportSession | None = None, dry_run: bool = False
 ) -> ImportOutcome:
     """Create or update (matched by source and record id) the contacts of ``rows``
     under the rules of ``contact_create`` / ``contact_update`` / ``contact_move``. The
     account is found among those the actor may see, by record id of the same source or
     else by its exact name (case aside): a hidden account is answered like a missing one."""
     session = session or import_session(actor=actor, source="manual")
-    outcome = ImportOutcome()
-    _load_accounts(session, rows)
-    taken = taken_ids(session, Contact)
-    known = [item.external_id for item in rows if item.external_id in taken]
-    existing = visible_by_record_id(session, Contact, known, "account__owner__person") if known else {}
-    taken_message = unique_message(Contact)
-    new_rows: list[dict[str, Any]] = []
-    changed: list[tuple[Any, dict[str, list[Any]]]] = []
+    load_accounts(session, (((item.account_external_id,), item.account_name) for item in rows))
+    batch = import_batch(session, Contact, (item.external_id for item in rows), related="account__owner__person",
+                         compare=CONTACT_COMPARE_FIELDS)
     for item in rows:
         account, problem = _account_of(session, item)
         if problem is not None:
-            outcome.problems.append(problem)
+            batch.outcome.problems.append(problem)
             try:  # the row's other problems too, so a file is fixed in one go
                 _contact_values(session, item)
             except ValidationError as exc:
-                outcome.problems.extend(problems_of(item.row, exc))
+                batch.refuse(item.row, exc)
             continue
         assert account is not None
-        current = existing.get(item.external_id)
-        if current is None and item.external_id in taken:
-            outcome.problems.append(ImportProblem(item.row, "external_id", taken_message))
-            continue
-        if current is not None and (refusal := refusal_of(session, current)):
-            outcome.problems.append(ImportProblem(item.row, "external_id", refusal))
+        current, refused = batch.record_of(item.row, item.external_id)
+        if refused:
             continue
         values = cached_values(session, item, item.row, True)
         if values is None:
             try:
                 values = _contact_values(session, item)
             except ValidationError as exc:
-                outcome.problems.extend(problems_of(item.row, exc))
+                batch.refuse(item.row, exc)
                 continue
             session.cleaned[item.row] = (item, True, values)
         if current is None:
             values["account_id"] = account.pk  # the row's own dict: cleaned for this import only
-            new_rows.append(values)
-            outcome.created += 1
-            continue
-        diff = apply_values(current, {**values, "account_id": account.pk}, CONTACT_COMPARE_FIELDS)
-        if diff:
-            changed.append((current, diff))
-            outcome.updated += 1
+            batch.add(None, values)
         else:
-            outcome.unchanged += 1
+            batch.add(current, {**values, "account_id": account.pk})
     if not dry_run:
-        write_rows(session, Contact, new_rows, changed, CONTACT_COMPARE_FIELDS)
-    return outcome
+        batch.write()
+    return batch.outcome
 
 
-def _load_accounts(session: ImportSession, rows: Sequence[ContactImportRow]) -> None:
-    """Look up, among the accounts the actor may see, those the rows name: by record id
-    or by name (case aside), each once per import."""
-    wanted = list({item.account_external_id for item in rows if item.account_external_id} - session.accounts_by_id.keys())
+def load_accounts(session: AccountImportSession, references: Iterable[tuple[tuple[str, ...], str]]) -> None:
+    """Look up, among the accounts the actor may see, those the rows name (each row's
+    ``(record ids, name)``): by record id of the same source, or else by name (case
+    aside), each once per import."""
+    references = list(references)
+    wanted = list({ref for ids, _name in references for ref in ids if ref} - session.accounts_by_id.keys())
     if wanted:
         found = visible_by_record_id(session, Account, wanted, "owner__person")
         session.accounts_by_id.update({ref: found.get(ref) for ref in wanted})
-    names = list({item.account_name.lower() for item in rows if not item.account_external_id and item.account_name}
-                 - session.accounts_by_name.keys())
+    names = list({name.lower() for ids, name in references if not any(ids) and name} - session.accounts_by_name.keys())
     if names:
         queryset = Account.objects.all() if session.actor is None else scoped(session.actor, Account)
         matches: dict[str, list[Account]] = {}
@@ -277,20 +261,33 @@ def _load_accounts(session: ImportSession, rows: Sequence[ContactImportRow]) -> 
             session.accounts_by_name[name] = (found_by_name[0] if len(found_by_name) == 1 else None, len(found_by_name) > 1)
 
 
-def _account_of(session: ImportSession, item: ContactImportRow) -> tuple[Account | None, ImportProblem | None]:
-    if item.account_external_id:
+def account_of_row(
+    session: AccountImportSession, row: int, ids: tuple[str, ...], name: str,
+) -> tuple[Account | None, str, ImportProblem | None]:
+    """The account a row names (loaded by :func:`load_accounts`: the first of its record
+    ids found, else its name), the row's field that named it, and why none was found
+    (an account the actor cannot see is answered like a missing one)."""
+    if any(ids):
         reference = "account_external_id"
-        account = session.accounts_by_id.get(item.account_external_id)
+        account = next((found for ref in ids if (found := session.accounts_by_id.get(ref))), None)
         if account is None:
-            return None, ImportProblem(item.row, reference, f"No account with record id {item.account_external_id!r} from this source.")
-    elif item.account_name:
+            shown = next(ref for ref in ids if ref)
+            return None, reference, ImportProblem(row, reference, f"No account with record id {shown!r} from this source.")
+        return account, reference, None
+    if name:
         reference = "account_name"
-        account, several = session.accounts_by_name.get(item.account_name.lower(), (None, False))
+        account, several = session.accounts_by_name.get(name.lower(), (None, False))
         if account is None:
-            message = "Several accounts have this name." if several else f"No account named {item.account_name!r}."
-            return None, ImportProblem(item.row, reference, message)
-    else:
-        return None, ImportProblem(item.row, "account_external_id", "No account given.")
+            message = "Several accounts have this name." if several else f"No account named {name!r}."
+            return None, reference, ImportProblem(row, reference, message)
+        return account, reference, None
+    return None, "account_external_id", ImportProblem(row, "account_external_id", "No account given.")
+
+
+def _account_of(session: AccountImportSession, item: ContactImportRow) -> tuple[Account | None, ImportProblem | None]:
+    account, reference, problem = account_of_row(session, item.row, (item.account_external_id,), item.account_name)
+    if account is None:
+        return None, problem
     refusal = session.changeable.get(account.pk)
     if refusal is None:
         refusal = session.changeable[account.pk] = refusal_of(session, account)
@@ -299,7 +296,7 @@ def _account_of(session: ImportSession, item: ContactImportRow) -> tuple[Account
     return account, None
 
 
-def _contact_values(session: ImportSession, item: ContactImportRow) -> dict[str, Any]:
+def _contact_values(session: AccountImportSession, item: ContactImportRow) -> dict[str, Any]:
     if not item.external_id:
         raise ValidationError({"external_id": "Every imported record needs its record id."})
     if not item.data.keys() <= _CONTACT_IMPORT_SET:
@@ -308,7 +305,7 @@ def _contact_values(session: ImportSession, item: ContactImportRow) -> dict[str,
     data = _clean_contact_data(item.data)
     data.setdefault("last_name", "")  # required: blank is refused like full_clean does
     data["external_id"] = item.external_id
-    errors = field_errors(Contact, data, CONTACT_NAME_FIELDS)
+    errors = field_errors(Contact, data, _CONTACT_NAME_RULE)
     if errors:
         raise ValidationError(errors)
     data.update(source=session.source, created_at=session.now, updated_at=session.now)

@@ -26,9 +26,11 @@ by record id of the same source or else by exact name (case aside): a hidden acc
 answered exactly like a missing one. An import never changes the owner or the account of
 an existing opportunity (a reassignment goes through its own service).
 
-How rows are written is the clients imports' fast path
-(:func:`tandem.clients.services._import_support.write_rows`: multi-row INSERT or COPY,
-audit entries in bulk, search entries after commit), never which rows are allowed.
+How rows are written is the fast path every import shares
+(:func:`tandem.core.imports.import_batch` and ``write_rows``: multi-row INSERT or COPY,
+audit entries in bulk, search entries after commit), never which rows are allowed;
+accounts are found as the contacts import finds them
+(:func:`tandem.clients.services.imports.load_accounts`).
 """
 
 from __future__ import annotations
@@ -40,29 +42,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models.functions import Lower
 
 from tandem.clients.models import Account
 from tandem.clients.policies import may_change_account
-from tandem.clients.services._import_support import (
-    LOOKUP_CHUNK,
-    ImportOutcome,
-    ImportProblem,
-    ImportSession,
-    apply_values,
-    cached_values,
-    field_errors,
-    import_session,
-    problems_of,
-    refusal_of,
-    taken_ids,
-    unique_message,
-    visible_by_record_id,
-    write_rows,
-)
+from tandem.clients.services.imports import AccountImportSession, account_of_row, load_accounts
 from tandem.commercial.models import Opportunity, Stage, StageOutcome
 from tandem.commercial.services.opportunities import closing_stage, new_opportunity_fields
-from tandem.core.permissions import scoped
+from tandem.core.imports import (
+    ImportOutcome,
+    ImportProblem,
+    cached_values,
+    field_errors,
+    import_batch,
+    problems_of,
+)
 from tandem.core.types import Actor
 
 __all__ = ["OpportunityImportRow", "OpportunityImportSession", "opportunities_import", "opportunity_import_session"]
@@ -76,7 +69,6 @@ OPPORTUNITY_COMPARE_FIELDS = (
     "description", "lost_reason", "stage", "status", "closed_on",
 )
 _REQUIRED = {"name": "", "expected_close_date": None}
-_NAME_FIELDS: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,7 +98,7 @@ class _Stages:
 
 
 @dataclass
-class OpportunityImportSession(ImportSession):
+class OpportunityImportSession(AccountImportSession):
     """An import session that also keeps the active stages, loaded once."""
 
     stages: _Stages | None = None
@@ -116,8 +108,7 @@ class OpportunityImportSession(ImportSession):
 
 
 def opportunity_import_session(*, actor: Any, source: str) -> OpportunityImportSession:
-    base = import_session(actor=actor, source=source)
-    return OpportunityImportSession(actor=base.actor, source=base.source, now=base.now, cadence=base.cadence)
+    return OpportunityImportSession(actor=actor, source=source)
 
 
 def _stages(session: OpportunityImportSession) -> _Stages:
@@ -162,44 +153,12 @@ def _stage_of(session: OpportunityImportSession, item: OpportunityImportRow) -> 
 # --- Accounts ------------------------------------------------------------------------------
 
 
-def _load_accounts(session: ImportSession, rows: Sequence[OpportunityImportRow]) -> None:
-    """Look up, among the accounts the actor may see, those the rows name: by record id
-    or by name (case aside), each once per import."""
-    wanted = list({ref for item in rows for ref in item.account_external_ids if ref} - session.accounts_by_id.keys())
-    if wanted:
-        found = visible_by_record_id(session, Account, wanted, "owner__person")
-        session.accounts_by_id.update({ref: found.get(ref) for ref in wanted})
-    names = list({item.account_name.lower() for item in rows if not any(item.account_external_ids) and item.account_name}
-                 - session.accounts_by_name.keys())
-    if names:
-        queryset = Account.objects.all() if session.actor is None else scoped(session.actor, Account)
-        matches: dict[str, list[Account]] = {}
-        for start in range(0, len(names), LOOKUP_CHUNK):
-            chunk = names[start : start + LOOKUP_CHUNK]
-            for account in queryset.annotate(lower_name=Lower("name")).filter(lower_name__in=chunk).select_related("owner__person"):
-                matches.setdefault(account.lower_name, []).append(account)
-        for name in names:
-            found_by_name = matches.get(name, [])
-            session.accounts_by_name[name] = (found_by_name[0] if len(found_by_name) == 1 else None, len(found_by_name) > 1)
-
-
-def _account_of(session: ImportSession, item: OpportunityImportRow) -> tuple[Account | None, ImportProblem | None]:
+def _account_of(session: OpportunityImportSession, item: OpportunityImportRow) -> tuple[Account | None, ImportProblem | None]:
     """The row's account, or why not (``opportunity_create``'s refusal for an account
     the actor may see but not change)."""
-    if any(item.account_external_ids):
-        reference = "account_external_id"
-        account = next((found for ref in item.account_external_ids if (found := session.accounts_by_id.get(ref))), None)
-        if account is None:
-            shown = next(ref for ref in item.account_external_ids if ref)
-            return None, ImportProblem(item.row, reference, f"No account with record id {shown!r} from this source.")
-    elif item.account_name:
-        reference = "account_name"
-        account, several = session.accounts_by_name.get(item.account_name.lower(), (None, False))
-        if account is None:
-            message = "Several accounts have this name." if several else f"No account named {item.account_name!r}."
-            return None, ImportProblem(item.row, reference, message)
-    else:
-        return None, ImportProblem(item.row, "account_external_id", "No account given.")
+    account, reference, problem = account_of_row(session, item.row, item.account_external_ids, item.account_name)
+    if account is None:
+        return None, problem
     if session.actor is not None:
         allowed = session.changeable.get(account.pk)
         if allowed is None:
@@ -222,16 +181,23 @@ def _checked(values: dict[str, Any], session: OpportunityImportSession | None = 
     field depend on its value only; decimals are compared as written, since ``1.000``
     and ``1.00`` are equal but not equally valid)."""
     if session is None:
-        errors = field_errors(Opportunity, values, _NAME_FIELDS)
+        errors = field_errors(Opportunity, values)
     else:
         memo = session.valid_values
-        keys = {name: (name, value.__class__, str(value) if isinstance(value, Decimal) else value)
-                for name, value in values.items() if name not in _UNIQUE_TEXTS}
-        pending = {name: value for name, value in values.items() if keys.get(name) not in memo}
-        errors = field_errors(Opportunity, pending, _NAME_FIELDS)
+        pending: dict[str, Any] = {}
+        fresh: list[tuple[str, type, Any]] = []
+        for name, value in values.items():
+            if name in _UNIQUE_TEXTS:
+                pending[name] = value
+                continue
+            key = (name, value.__class__, str(value) if isinstance(value, Decimal) else value)
+            if key not in memo:
+                pending[name] = value
+                fresh.append(key)
+        errors = field_errors(Opportunity, pending)
         if len(memo) > _MEMO_LIMIT:
             memo.clear()
-        memo.update(key for name, key in keys.items() if name in pending and name not in errors)
+        memo.update(key for key in fresh if key[0] not in errors)
     amount = values.get("amount")
     if isinstance(amount, Decimal) and amount < 0 and "amount" not in errors:
         errors["amount"] = [_amount_message()]
@@ -321,47 +287,29 @@ def opportunities_import(
     ``opportunity_move``; refused rows are reported (per field), not written. With
     ``dry_run`` nothing is written and the counts are what would be."""
     session = session or opportunity_import_session(actor=actor, source="manual")
-    outcome = ImportOutcome()
-    _load_accounts(session, rows)
-    taken = taken_ids(session, Opportunity)
-    known = [item.external_id for item in rows if item.external_id in taken]
-    existing = visible_by_record_id(session, Opportunity, known, "account__owner__person") if known else {}
-    taken_message = unique_message(Opportunity)
-    new_rows: list[dict[str, Any]] = []
-    changed: list[tuple[Any, dict[str, list[Any]]]] = []
+    load_accounts(session, ((item.account_external_ids, item.account_name) for item in rows))
+    batch = import_batch(session, Opportunity, (item.external_id for item in rows), related="account__owner__person",
+                         compare=OPPORTUNITY_COMPARE_FIELDS)
     for item in rows:
         account, problem = _account_of(session, item)
-        current = existing.get(item.external_id)
         if problem is not None:
-            outcome.problems.append(problem)
-            outcome.problems.extend(_other_problems(session, item))  # so a file is fixed in one go
+            batch.outcome.problems.append(problem)
+            batch.outcome.problems.extend(_other_problems(session, item))  # so a file is fixed in one go
             continue
         assert account is not None
-        if current is None and item.external_id in taken:
-            outcome.problems.append(ImportProblem(item.row, "external_id", taken_message))
-            continue
-        if current is not None and (refusal := refusal_of(session, current)):
-            outcome.problems.append(ImportProblem(item.row, "external_id", refusal))
+        current, refused = batch.record_of(item.row, item.external_id)
+        if refused:
             continue
         values = cached_values(session, item, item.row, True) if current is None else None
         if values is None:
             try:
                 values = _new_values(session, item, account) if current is None else _changed_values(session, item, current)
             except ValidationError as exc:
-                outcome.problems.extend(problems_of(item.row, exc))
+                batch.refuse(item.row, exc)
                 continue
             if current is None:  # a new row's values hang on nothing that a write changes
                 session.cleaned[item.row] = (item, True, values)
-        if current is None:
-            new_rows.append(values)
-            outcome.created += 1
-            continue
-        diff = apply_values(current, values, OPPORTUNITY_COMPARE_FIELDS)
-        if diff:
-            changed.append((current, diff))
-            outcome.updated += 1
-        else:
-            outcome.unchanged += 1
+        batch.add(current, values)
     if not dry_run:
-        write_rows(session, Opportunity, new_rows, changed, OPPORTUNITY_COMPARE_FIELDS)
-    return outcome
+        batch.write()
+    return batch.outcome

@@ -19,9 +19,9 @@ from typing import Any
 from tandem.clients.models import Account, Contact, Lifecycle
 from tandem.clients.services.imports import (
     AccountImportRow,
+    AccountImportSession,
     ContactImportRow,
     ImportOutcome,
-    ImportSession,
     accounts_import,
     contacts_import,
     import_session,
@@ -65,7 +65,7 @@ class ImportContext:
     labels: dict[str, str] = field(default_factory=dict)
     owners_by_key: dict[str, Any] = field(default_factory=dict)
     warnings: list[dict[str, Any]] = field(default_factory=list)
-    session: ImportSession | None = None
+    session: AccountImportSession | None = None
     # Rows refused while writing (their check passed, then something changed).
     late_errors: RowErrorsByRow = field(default_factory=list)
 

@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from tandem.commercial.models import ForecastCategory, Opportunity, OpportunityType, StageOutcome
@@ -36,7 +36,13 @@ from tandem.core.roles import Role
 from tandem.integrations.importing.clients import ImportContext, RowErrors, _Importer, load_owners
 from tandem.integrations.importing.files import MAX_CELL_CHARS, FileRejected
 from tandem.integrations.importing.mapping import TargetField, normalise_header
-from tandem.integrations.importing.values import CellError, parse_bool, parse_decimal, parse_text
+from tandem.integrations.importing.values import (
+    CellError,
+    memoised,
+    parse_bool,
+    parse_decimal,
+    parse_text,
+)
 
 _text = partial(parse_text, max_length=MAX_CELL_CHARS)
 
@@ -99,6 +105,7 @@ def salesforce_id_18(value: str) -> str:
     return base + suffix
 
 
+@lru_cache(maxsize=10_000)  # a file names each account on many rows
 def salesforce_id_forms(value: str) -> tuple[str, ...]:
     """The forms an account's Salesforce id may have been imported under: as written,
     then its 18- or 15-character form."""
@@ -206,10 +213,10 @@ class OpportunityImporter(_Importer):
     parsers: tuple[tuple[str, Callable[[str], Any]], ...] = (
         ("external_id", _text),
         ("name", _text),
-        ("amount", partial(parse_decimal, max_digits=16)),
-        ("currency", parse_currency),
-        ("probability", parse_probability),
-        ("expected_close_date", parse_date),
+        ("amount", memoised(partial(parse_decimal, max_digits=16))),
+        ("currency", memoised(parse_currency)),
+        ("probability", memoised(parse_probability)),
+        ("expected_close_date", memoised(parse_date)),
         ("type", _words(TYPE_WORDS, "opportunity type (New Business, Existing Customer - Upgrade, Renewal…)")),
         ("forecast_category", _words(FORECAST_WORDS, "forecast category (Pipeline, Best Case, Commit, Closed, Omitted)")),
         ("is_won", parse_bool),

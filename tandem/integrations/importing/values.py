@@ -6,7 +6,9 @@ Each parser takes the cell text and returns the value or raises :class:`CellErro
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -21,6 +23,33 @@ def parse_text(value: str, *, max_length: int = 255) -> str:
     if len(text) > max_length:
         raise CellError(f"is {len(text)} characters long; at most {max_length} fit")
     return text
+
+
+class _Refused(str):
+    """A remembered :class:`CellError` message."""
+
+
+def memoised(parser: Callable[[str], Any], limit: int = 10_000) -> Callable[[str], Any]:
+    """``parser`` run once per distinct cell text, its refusal included (raised again
+    as a new :class:`CellError` with the same message): a column of numbers, dates or
+    codes repeats few texts. Only for parsers whose answer depends on the text alone
+    and whose values are immutable."""
+    cache: dict[str, Any] = {}
+
+    def parse(value: str) -> Any:
+        found = cache.get(value, cache)
+        if found is cache:
+            try:
+                found = parser(value)
+            except CellError as exc:
+                found = _Refused(str(exc))
+            if len(cache) < limit:
+                cache[value] = found
+        if found.__class__ is _Refused:
+            raise CellError(str(found))
+        return found
+
+    return parse
 
 
 _NUMBER_NOISE = re.compile(r"[\s$€£¥%]|[A-Z]{3}\s?")

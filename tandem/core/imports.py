@@ -1,11 +1,16 @@
-"""The machinery of :mod:`tandem.clients.services.imports`: the batch types, the
+"""The machinery the apps' bulk import services share (``accounts_import``,
+``contacts_import``, ``opportunities_import``, STYLE rule 12): the batch types, the
 session an import keeps across batches, the field checks (``full_clean``'s, per row,
-without its per-call cost), scoped look-ups by record id, and the fast write path."""
+without its per-call cost), scoped look-ups by record id, and the fast write path.
+
+It decides nothing about which rows are allowed: each app's service applies its own
+single-record rules and calls these helpers to check fields, look records up through
+the actor's scope and write rows. Nothing here knows a domain model."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,8 +19,6 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
-from tandem.clients.models import Account, name_errors
-from tandem.clients.services.rules import cadence_days_by_tier
 from tandem.core import audit, bulk, search
 from tandem.core.errors import PermissionDeniedError
 from tandem.core.models import AuditAction
@@ -47,22 +50,16 @@ class ImportOutcome:
 
 @dataclass
 class ImportSession:
-    """What one import knows across its batches; make one with :func:`import_session`."""
+    """What one import knows across its batches (an app's session adds its own
+    look-ups). ``now`` stamps every row of the import."""
 
     actor: Any
     source: str
-    now: dt.datetime
-    cadence: dict[str, int]
+    now: dt.datetime = field(default_factory=timezone.now)
     # Record ids of the source already taken (by anyone): the uniqueness rule.
     taken_ids: dict[type[models.Model], set[str]] = field(default_factory=dict)
-    accounts_by_id: dict[str, Account | None] = field(default_factory=dict)
-    accounts_by_name: dict[str, tuple[Account | None, bool]] = field(default_factory=dict)  # (the one, several?)
-    changeable: dict[int, str] = field(default_factory=dict)  # account pk -> refusal ("" = may)
+    # Row number -> (the row object, checked as new?, its cleaned values).
     cleaned: dict[int, tuple[object, bool, dict[str, Any]]] = field(default_factory=dict)
-
-
-def import_session(*, actor: Any, source: str) -> ImportSession:
-    return ImportSession(actor=actor, source=source, now=timezone.now(), cadence=cadence_days_by_tier())
 
 
 # --- Checks -------------------------------------------------------------------------
@@ -125,10 +122,13 @@ def _field_checks(model: type[models.Model]) -> dict[str, _FieldCheck]:
     return checks
 
 
-def field_errors(model: type[models.Model], data: dict[str, Any], names: tuple[str, ...]) -> dict[str, list[str]]:
+def field_errors(
+    model: type[models.Model], data: dict[str, Any], model_rule: Callable[[dict[str, Any]], dict[str, str]] | None = None,
+) -> dict[str, list[str]]:
     """What ``full_clean`` says about these values: each field's own validation
-    (``Field.clean``: blank, choices, length, e-mail and web addresses, ranges) and the
-    model's name rule. Relations are checked by the caller."""
+    (``Field.clean``: blank, choices, length, e-mail and web addresses, ranges) and, when
+    given, the model's own rule (``{field: message}``, what its ``clean`` adds).
+    Relations are checked by the caller."""
     checks = _field_checks(model)
     errors: dict[str, list[str]] = {}
     for name, value in data.items():
@@ -141,8 +141,9 @@ def field_errors(model: type[models.Model], data: dict[str, Any], names: tuple[s
             continue
         if messages := check.errors(value):
             errors[name] = messages
-    for name, message in name_errors(data, names).items():
-        errors.setdefault(name, []).append(message)
+    if model_rule is not None:
+        for name, message in model_rule(data).items():
+            errors.setdefault(name, []).append(message)
     return errors
 
 
@@ -227,3 +228,67 @@ def write_rows(
     search.index_later(model, [obj.pk for obj in created] + [obj.pk for obj, _ in changed])
     taken_ids(session, model).update(str(obj.external_id) for obj in created)
     return created
+
+
+@dataclass
+class ImportBatch:
+    """One batch of one model's import, the part every import service shares: which
+    visible records the rows' ids name, the refusals that follow from ids (taken by a
+    record the actor cannot see, or naming one the actor may not change), the counts,
+    and the rows to write. Make one with :func:`import_batch`; the service applies its
+    own rules between :meth:`record_of` and :meth:`add`."""
+
+    session: ImportSession
+    model: type[models.Model]
+    compare: tuple[str, ...]
+    taken: set[str]
+    existing: dict[str, Any]
+    taken_message: str
+    outcome: ImportOutcome = field(default_factory=ImportOutcome)
+    new_rows: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[tuple[Any, dict[str, list[Any]]]] = field(default_factory=list)
+
+    def record_of(self, row: int, external_id: str) -> tuple[Any, bool]:
+        """The visible record this id names (``None``: the row makes a new one), and
+        whether the row is refused for it (the refusal is reported)."""
+        current = self.existing.get(external_id)
+        if current is None and external_id in self.taken:
+            self.outcome.problems.append(ImportProblem(row, "external_id", self.taken_message))
+            return None, True
+        if current is not None and (refusal := refusal_of(self.session, current)):
+            self.outcome.problems.append(ImportProblem(row, "external_id", refusal))
+            return current, True
+        return current, False
+
+    def refuse(self, row: int, error: ValidationError | dict[str, list[str]]) -> None:
+        self.outcome.problems.extend(problems_of(row, error))
+
+    def add(self, current: Any, values: dict[str, Any]) -> None:
+        """A new row (``current`` is ``None``) or the values for ``current``: counted
+        as created, updated or unchanged."""
+        if current is None:
+            self.new_rows.append(values)
+            self.outcome.created += 1
+            return
+        diff = apply_values(current, values, self.compare)
+        if diff:
+            self.changed.append((current, diff))
+            self.outcome.updated += 1
+        else:
+            self.outcome.unchanged += 1
+
+    def write(self) -> list[Any]:
+        """Write the batch (:func:`write_rows`); the created records."""
+        return write_rows(self.session, self.model, self.new_rows, self.changed, self.compare)
+
+
+def import_batch(
+    session: ImportSession, model: type[models.Model], external_ids: Iterable[str], *, related: str,
+    compare: tuple[str, ...],
+) -> ImportBatch:
+    """A batch of ``model`` rows with these record ids: the records among them the actor
+    may see are loaded (with ``related``) in as few queries as the ids need."""
+    taken = taken_ids(session, model)
+    known = [external_id for external_id in external_ids if external_id in taken]
+    existing = visible_by_record_id(session, model, known, related) if known else {}
+    return ImportBatch(session, model, compare, taken, existing, unique_message(model))
