@@ -33,14 +33,32 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
+from tandem.clients.models import Account
 from tandem.commercial.currency import RateTable, base_currency, quantize
 from tandem.commercial.models import (
     BillingMilestone,
     Contract,
     ContractStatus,
+    ExchangeRate,
     ForecastCategory,
     Opportunity,
     OpportunityStatus,
@@ -120,13 +138,38 @@ def _group_fields(group_by: GroupBy, prefix: str = "") -> tuple[str, ...]:
     return ()
 
 
+def _month_of(date_field: str, window: list[dt.date]) -> Case:
+    """The window's month index of a row's ``date_field`` (the rows are already inside the
+    window): a ``CASE`` of twelve comparisons or so, computed by the database."""
+    return Case(
+        *(When(**{f"{date_field}__lt": add_months(month, 1)}, then=Value(index)) for index, month in enumerate(window)),
+        output_field=IntegerField(),
+    )
+
+
+def _rate_day(currency_field: str, date_field: str) -> Subquery:
+    """The date of the exchange rate that converts the row (the latest on or before its
+    date; NULL when there is none, or for the base currency, which has no rates)."""
+    return Subquery(
+        ExchangeRate.objects.filter(currency=OuterRef(currency_field), date__lte=OuterRef(date_field))
+        .order_by("-date").values("date")[:1],
+        output_field=DateField(),
+    )
+
+
 def _collect(
     *, user: Any, window: list[dt.date], owner: Any, account: Any, group_by: GroupBy,
 ) -> tuple[str, dict[int | None, _Raw]]:
-    """The four grouped aggregates, converted: ``{group key: _Raw}``."""
+    """The three grouped aggregates, converted with one rate table: ``{group key: _Raw}``.
+
+    Milestones and deals are grouped by currency, month and the exchange rate in force
+    (its date), not by day: every row of a group converts at the same rate, so the sum
+    of a group times that rate is the sum of each row at its own date's rate, and the
+    rows returned are bounded by the currencies, the months and the rate changes, not by
+    the number of records. The rate is looked up by the group's earliest date, so a
+    missing one names a real date of a real row."""
     base = base_currency()
     first, after = window[0], add_months(window[-1], 1)
-    position = {month: index for index, month in enumerate(window)}
 
     contracts = _filtered(
         scoped(user, Contract).filter(status=ContractStatus.ACTIVE, start_date__lt=after)
@@ -150,8 +193,11 @@ def _collect(
         owner=owner, account=account, owner_path="contract__owner_id", account_path="contract__account_id",
     )
     milestone_rows = list(
-        milestones.values("contract__currency", "due_date", *_group_fields(group_by, "contract__"))
-        .annotate(total=Sum("amount"))
+        milestones.annotate(
+            month=_month_of("due_date", window), rate_day=_rate_day("contract__currency", "due_date"),
+        )
+        .values("contract__currency", "month", "rate_day", *_group_fields(group_by, "contract__"))
+        .annotate(total=Sum("amount"), day=Min("due_date"))
     )
 
     opportunities = _filtered(
@@ -161,8 +207,11 @@ def _collect(
         owner=owner, account=account, owner_path="owner_id", account_path="account_id",
     )
     opportunity_rows = list(
-        opportunities.values("currency", "expected_close_date", "forecast_category", *_group_fields(group_by))
-        .annotate(total=Sum("amount"), weighted=Sum(WEIGHTED))
+        opportunities.annotate(
+            month=_month_of("expected_close_date", window), rate_day=_rate_day("currency", "expected_close_date"),
+        )
+        .values("currency", "month", "rate_day", "forecast_category", *_group_fields(group_by))
+        .annotate(total=Sum("amount"), weighted=Sum(WEIGHTED), day=Min("expected_close_date"))
     )
 
     currencies = {row["currency"] for row in contract_rows} | {row["contract__currency"] for row in milestone_rows}
@@ -180,15 +229,14 @@ def _collect(
             amount = row[f"m{index}"]
             if amount:
                 raw.contracted[index] += Decimal(amount) * rates.rate(row["currency"], month)
-    for row in milestone_rows:
-        raw = groups[key(row, "contract__")]
-        index = position[month_start(row["due_date"])]
-        raw.milestones[index] += Decimal(row["total"]) * rates.rate(row["contract__currency"], row["due_date"])
-    for row in opportunity_rows:
+    # Earliest first: a missing rate names the first date that lacks one.
+    for row in sorted(milestone_rows, key=lambda row: row["day"]):
+        rate = rates.rate(row["contract__currency"], row["day"])
+        groups[key(row, "contract__")].milestones[row["month"]] += Decimal(row["total"]) * rate
+    for row in sorted(opportunity_rows, key=lambda row: row["day"]):
         raw = groups[key(row)]
-        day = row["expected_close_date"]
-        index = position[month_start(day)]
-        rate = rates.rate(row["currency"], day)
+        index = row["month"]
+        rate = rates.rate(row["currency"], row["day"])
         raw.weighted[index] += Decimal(row["weighted"]) * rate / 100
         if row["forecast_category"] == ForecastCategory.COMMIT:
             raw.commit[index] += Decimal(row["total"]) * rate
@@ -242,25 +290,31 @@ def forecast_breakdown(
     """The forecast per account manager (``by="owner"``: the opportunity's or contract's
     owner) or per account, largest total first; each group's months add up to
     :func:`forecast` month by month (cents aside: each group is rounded on its own)."""
+    return forecast_breakdown_with_base(user=user, by=by, months=months, owner=owner, account=account, start=start)[1]
+
+
+def forecast_breakdown_with_base(
+    *, user: Any, by: Literal["owner", "account"], months: int = 12, owner: Any = None, account: Any = None,
+    start: dt.date | None = None,
+) -> tuple[str, list[ForecastGroup]]:
+    """:func:`forecast_breakdown` with the base currency it is expressed in: the same
+    grouped aggregates as :func:`forecast`, grouped by one more column, and one query
+    for the groups' names."""
     window = _window(start, months)
-    _, groups = _collect(user=user, window=window, owner=owner, account=account, group_by=by)
+    base, groups = _collect(user=user, window=window, owner=owner, account=account, group_by=by)
     names = _names(by, [pk for pk in groups if pk is not None])
     result = [
         ForecastGroup(key=pk, name=names.get(pk, "No owner") if pk is not None else "No owner", months=_months(window, raw))
         for pk, raw in groups.items()
     ]
     result.sort(key=lambda group: (-group.sum("total"), group.name.lower()))
-    return result
+    return base, result
 
 
 def _names(by: str, ids: Iterable[int]) -> dict[int, str]:
     """One query for the names of a breakdown's groups."""
     if by == "account":
-        from tandem.clients.models import Account
-
         return dict(Account.objects.filter(pk__in=list(ids)).values_list("id", "name"))
-    from django.contrib.auth import get_user_model
-
     return {
         pk: full_name or email
         for pk, full_name, email in get_user_model().objects.filter(pk__in=list(ids)).values_list("id", "full_name", "email")
