@@ -35,11 +35,11 @@ from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
-    Case,
     DateField,
     DecimalField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -48,8 +48,8 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from tandem.clients.models import Account
@@ -138,13 +138,32 @@ def _group_fields(group_by: GroupBy, prefix: str = "") -> tuple[str, ...]:
     return ()
 
 
-def _month_of(date_field: str, window: list[dt.date]) -> Case:
-    """The window's month index of a row's ``date_field`` (the rows are already inside the
-    window): a ``CASE`` of twelve comparisons or so, computed by the database."""
-    return Case(
-        *(When(**{f"{date_field}__lt": add_months(month, 1)}, then=Value(index)) for index, month in enumerate(window)),
-        output_field=IntegerField(),
-    )
+class MonthNumber(Func):
+    """A date's month as one integer, year × 12 + month (2031-03-14 → 24375), computed by
+    the database itself (SQLite from the date's ISO text, PostgreSQL with ``EXTRACT``): months are
+    compared and counted without a ``CASE`` per month or a function call per row."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection,
+            # Django stores a date as its ISO text, YYYY-MM-DD, in SQLite.
+            template="(CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 12 + CAST(substr(%(expressions)s, 6, 2) AS INTEGER))",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection,
+            template="(EXTRACT(YEAR FROM %(expressions)s) * 12 + EXTRACT(MONTH FROM %(expressions)s))::integer",
+            **extra,
+        )
+
+
+def month_number(day: dt.date) -> int:
+    """:class:`MonthNumber` in Python."""
+    return day.year * 12 + day.month
 
 
 def _rate_day(currency_field: str, date_field: str) -> Subquery:
@@ -176,14 +195,18 @@ def _collect(
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first)),
         owner=owner, account=account, owner_path="owner_id", account_path="account_id",
     )
-    per_month = {
-        f"m{index}": Sum(
-            "monthly_amount",
-            filter=Q(start_date__lt=add_months(month, 1)) & (Q(end_date__isnull=True) | Q(end_date__gte=month)),
+    # Each contract counts from its start month to its end month (open-ended: to the
+    # window's last), both clamped to the window: grouped by those two months, the rows
+    # are at most currencies × 78 (12 months: 12 × 13 / 2 pairs), whatever the contracts.
+    first_number, last_number = month_number(first), month_number(window[-1])
+    contract_rows = list(
+        contracts.annotate(
+            since=Greatest(MonthNumber("start_date"), Value(first_number)),
+            until=Least(Coalesce(MonthNumber("end_date"), Value(last_number)), Value(last_number)),
         )
-        for index, month in enumerate(window)
-    }
-    contract_rows = list(contracts.values("currency", *_group_fields(group_by)).annotate(**per_month))
+        .values("currency", "since", "until", *_group_fields(group_by))
+        .annotate(total=Sum("monthly_amount"))
+    )
 
     milestones = _filtered(
         scoped(user, BillingMilestone).filter(
@@ -194,7 +217,7 @@ def _collect(
     )
     milestone_rows = list(
         milestones.annotate(
-            month=_month_of("due_date", window), rate_day=_rate_day("contract__currency", "due_date"),
+            month=MonthNumber("due_date"), rate_day=_rate_day("contract__currency", "due_date"),
         )
         .values("contract__currency", "month", "rate_day", *_group_fields(group_by, "contract__"))
         .annotate(total=Sum("amount"), day=Min("due_date"))
@@ -208,7 +231,7 @@ def _collect(
     )
     opportunity_rows = list(
         opportunities.annotate(
-            month=_month_of("expected_close_date", window), rate_day=_rate_day("currency", "expected_close_date"),
+            month=MonthNumber("expected_close_date"), rate_day=_rate_day("currency", "expected_close_date"),
         )
         .values("currency", "month", "rate_day", "forecast_category", *_group_fields(group_by))
         .annotate(total=Sum("amount"), weighted=Sum(WEIGHTED), day=Min("expected_close_date"))
@@ -225,17 +248,16 @@ def _collect(
 
     for row in contract_rows:
         raw = groups[key(row)]
-        for index, month in enumerate(window):
-            amount = row[f"m{index}"]
-            if amount:
-                raw.contracted[index] += Decimal(amount) * rates.rate(row["currency"], month)
+        amount = Decimal(row["total"])
+        for index in range(row["since"] - first_number, row["until"] - first_number + 1):
+            raw.contracted[index] += amount * rates.rate(row["currency"], window[index])
     # Earliest first: a missing rate names the first date that lacks one.
     for row in sorted(milestone_rows, key=lambda row: row["day"]):
         rate = rates.rate(row["contract__currency"], row["day"])
-        groups[key(row, "contract__")].milestones[row["month"]] += Decimal(row["total"]) * rate
+        groups[key(row, "contract__")].milestones[row["month"] - first_number] += Decimal(row["total"]) * rate
     for row in sorted(opportunity_rows, key=lambda row: row["day"]):
         raw = groups[key(row)]
-        index = row["month"]
+        index = row["month"] - first_number
         rate = rates.rate(row["currency"], row["day"])
         raw.weighted[index] += Decimal(row["weighted"]) * rate / 100
         if row["forecast_category"] == ForecastCategory.COMMIT:
