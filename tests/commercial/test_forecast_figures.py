@@ -21,7 +21,14 @@ from tests.commercial.factories import (
     make_rate,
     make_revenue,
 )
-from tests.commercial.forecast_fixtures import EXPECTED, EXPECTED_BEA, START, as_rows, build_book, grow_book
+from tests.commercial.forecast_fixtures import (
+    EXPECTED,
+    EXPECTED_BEA,
+    START,
+    as_rows,
+    build_book,
+    grow_book,
+)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,13 @@ For month m (its first day to its last):
   ``worst_case`` = contracted + milestones (nothing from the pipeline);
 * ``total`` = contracted + milestones + weighted_pipeline.
 
-Each part is summed in the database grouped by currency and date (contracts: one
-conditional ``Sum`` per month), converted with the rate table of
-:mod:`tandem.commercial.currency` (a missing rate is ``MissingRateError`` naming the
-currency and date), summed, and rounded to the cent per month. The ``owner`` filter is
+Each part is summed in the database grouped by currency and month (contracts: by their
+first and last month in the window; milestones and deals also by the date of the
+exchange rate in force, so each row still converts at its own date's rate), converted
+with one rate table of :mod:`tandem.commercial.currency` (a missing rate is
+``MissingRateError`` naming the currency and date), summed, and rounded to the cent per
+month: a fixed number of queries returning rows bounded by the currencies, the months and
+the rate changes, whatever the number of records (docs/forecast.md, "Cost"). The ``owner`` filter is
 the opportunity's or contract's owner; ``account`` the account. Overdue items (open
 opportunities expected before the current month, unbilled milestones due before it) are
 not in the forecast: they are the pipeline's and the contracts' to-do lists.
@@ -31,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
@@ -233,8 +237,12 @@ def _collect(
         opportunities.annotate(
             month=MonthNumber("expected_close_date"), rate_day=_rate_day("currency", "expected_close_date"),
         )
-        .values("currency", "month", "rate_day", "forecast_category", *_group_fields(group_by))
-        .annotate(total=Sum("amount"), weighted=Sum(WEIGHTED), day=Min("expected_close_date"))
+        .values("currency", "month", "rate_day", *_group_fields(group_by))
+        .annotate(
+            weighted=Sum(WEIGHTED), day=Min("expected_close_date"),
+            commit=Sum("amount", filter=Q(forecast_category=ForecastCategory.COMMIT)),
+            best=Sum("amount", filter=Q(forecast_category=ForecastCategory.BEST_CASE)),
+        )
     )
 
     currencies = {row["currency"] for row in contract_rows} | {row["contract__currency"] for row in milestone_rows}
@@ -246,24 +254,39 @@ def _collect(
         fields = _group_fields(group_by, prefix)
         return row[fields[0]] if fields else None
 
+    rate = cache(rates.rate)  # a few (currency, date) pairs, each looked up once
+
+    def rate_of(currency: str, rate_day: dt.date | None, day: dt.date) -> Decimal:
+        # The rate dated rate_day is the one in force on day; without one, day names the
+        # missing rate (or the base currency converts at 1).
+        return rate(currency, rate_day) if rate_day is not None else rates.rate(currency, day)
+
+    # Contracts: per group and currency, + the amount from its first month, − after its
+    # last; the running sum of a month is what is contracted in it, at its first day's rate.
+    changes: defaultdict[tuple[int | None, str], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * (len(window) + 1))
     for row in contract_rows:
-        raw = groups[key(row)]
-        amount = Decimal(row["total"])
-        for index in range(row["since"] - first_number, row["until"] - first_number + 1):
-            raw.contracted[index] += amount * rates.rate(row["currency"], window[index])
+        change, amount = changes[key(row), row["currency"]], Decimal(row["total"])
+        change[row["since"] - first_number] += amount
+        change[row["until"] - first_number + 1] -= amount
+    for (group, currency), change in changes.items():
+        raw, running = groups[group], Decimal(0)
+        for index, month in enumerate(window):
+            running += change[index]
+            if running:
+                raw.contracted[index] += running * rate(currency, month)
     # Earliest first: a missing rate names the first date that lacks one.
     for row in sorted(milestone_rows, key=lambda row: row["day"]):
-        rate = rates.rate(row["contract__currency"], row["day"])
-        groups[key(row, "contract__")].milestones[row["month"] - first_number] += Decimal(row["total"]) * rate
+        converted = Decimal(row["total"]) * rate_of(row["contract__currency"], row["rate_day"], row["day"])
+        groups[key(row, "contract__")].milestones[row["month"] - first_number] += converted
     for row in sorted(opportunity_rows, key=lambda row: row["day"]):
         raw = groups[key(row)]
         index = row["month"] - first_number
-        rate = rates.rate(row["currency"], row["day"])
-        raw.weighted[index] += Decimal(row["weighted"]) * rate / 100
-        if row["forecast_category"] == ForecastCategory.COMMIT:
-            raw.commit[index] += Decimal(row["total"]) * rate
-        elif row["forecast_category"] == ForecastCategory.BEST_CASE:
-            raw.best[index] += Decimal(row["total"]) * rate
+        row_rate = rate_of(row["currency"], row["rate_day"], row["day"])
+        raw.weighted[index] += Decimal(row["weighted"]) * row_rate / 100
+        if row["commit"]:
+            raw.commit[index] += Decimal(row["commit"]) * row_rate
+        if row["best"]:
+            raw.best[index] += Decimal(row["best"]) * row_rate
     return base, groups
 
 
