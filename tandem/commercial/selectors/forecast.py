@@ -195,7 +195,7 @@ def _collect(
     first, after = window[0], add_months(window[-1], 1)
 
     contracts = _filtered(
-        scoped(user, Contract).filter(status=ContractStatus.ACTIVE, start_date__lt=after)
+        scoped(user, Contract, for_count=True).filter(status=ContractStatus.ACTIVE, start_date__lt=after)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first)),
         owner=owner, account=account, owner_path="owner_id", account_path="account_id",
     )
@@ -213,7 +213,7 @@ def _collect(
     )
 
     milestones = _filtered(
-        scoped(user, BillingMilestone).filter(
+        scoped(user, BillingMilestone, for_count=True).filter(
             billed_on__isnull=True, due_date__gte=first, due_date__lt=after,
             contract__status__in=(ContractStatus.ACTIVE, ContractStatus.NEGOTIATION),
         ),
@@ -228,7 +228,7 @@ def _collect(
     )
 
     opportunities = _filtered(
-        scoped(user, Opportunity).filter(
+        scoped(user, Opportunity, for_count=True).filter(
             status=OpportunityStatus.OPEN, expected_close_date__gte=first, expected_close_date__lt=after,
         ).exclude(forecast_category=ForecastCategory.OMITTED),
         owner=owner, account=account, owner_path="owner_id", account_path="account_id",
