@@ -82,6 +82,21 @@ def test_forecast_chart_table_and_views(page: Page, demo_data: dict[str, str], a
     _axe_clean(page, axe_source, page.url)
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/forecast-1280.png", full_page=True)
+    # A breakdown loads when it is opened.
+    assert page.get_by_test_id("by-owner").count() == 0
+    page.get_by_text("By account manager", exact=True).click()
+    expect(page.get_by_test_id("by-owner")).to_be_visible()
+    expect(page.get_by_test_id("by-owner")).to_contain_text(manager.full_name or manager.email)
+    _axe_clean(page, axe_source, page.url + " (by account manager open)")
+    # The account filter searches the accounts as you type.
+    combo = page.get_by_role("combobox", name="Account", exact=True)
+    combo.click()
+    combo.fill("Browser Fore")
+    page.get_by_role("option", name="Browser Forecast Ltd").click()
+    _axe_clean(page, axe_source, page.url + " (account chosen)")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Revenue forecast for Browser Forecast Ltd")
+    assert f"account={account.pk}" in page.url
     page.goto(f"/sales/forecast/?account={account.pk}")
     page.get_by_role("tab", name="Table").click()
     table = page.get_by_test_id("forecast-table")

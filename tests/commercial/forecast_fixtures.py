@@ -98,6 +98,27 @@ def build_book() -> Book:
     return Book(alan=alan, bea=bea, alpha=alpha, bravo=bravo, charlie=charlie, records=records)
 
 
+def grow_book(book: Book, accounts: int) -> None:
+    """More of everything the forecast reads, for pinning that its query count does not
+    grow: ``accounts`` more accounts (a new account manager for every third), each with
+    an active contract, a milestone and two open deals in one of the three currencies,
+    spread over the window's months and days."""
+    managers = [book.alan, book.bea]
+    for number in range(accounts):
+        if number % 3 == 0:
+            managers.append(make_user(role=Role.ACCOUNT_MANAGER, email=f"grown{number}@example.test", full_name=f"Grown {number}"))
+        owner = managers[number % len(managers)]
+        currency = ("EUR", "USD", "GBP")[number % 3]
+        account = make_account(owner=owner, name=f"Grown {number:03d}", currency=currency)
+        month = dt.date(2031, 1 + number % 12, 1)
+        contract = make_contract(account=account, status="active", monthly_amount=D("100.00") + number, currency=currency,
+                                 start_date=month, end_date=None)
+        make_milestone(contract=contract, due_date=month.replace(day=1 + number % 28), amount=D("50.00"))
+        for category, day in (("commit", 3), ("pipeline", 17)):
+            make_opportunity(account=account, amount=D("1000.00") + number, currency=currency, probability=40,
+                             forecast_category=category, expected_close_date=month.replace(day=day + number % 10))
+
+
 def as_rows(months: Any) -> list[tuple[str, ...]]:
     return [
         (f"{m.month:%Y-%m}", *(f"{getattr(m, name):.2f}" for name in

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from tests.commercial.factories import make_opportunity, make_revenue
-from tests.commercial.forecast_fixtures import EXPECTED, EXPECTED_BEA, build_book
+from tests.commercial.forecast_fixtures import EXPECTED, EXPECTED_BEA, build_book, grow_book
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +83,12 @@ def test_forecast_query_count_is_fixed(book, admin_user, django_assert_num_queri
         assert client.get("/api/v1/forecast?months=12").status_code == 200
     with django_assert_num_queries(8):
         assert client.get("/api/v1/forecast?months=36").status_code == 200
+    grow_book(book, 30)
+    with django_assert_num_queries(8):
+        assert client.get("/api/v1/forecast?months=12").status_code == 200
+    # and the account asked for
+    with django_assert_num_queries(9):
+        assert client.get(f"/api/v1/forecast?months=12&account={book.bravo.pk}").status_code == 200
 
 
 def test_account_mrr(book, admin_user):

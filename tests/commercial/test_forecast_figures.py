@@ -16,11 +16,19 @@ from tests.clients.factories import make_account
 from tests.commercial.factories import (
     make_budget,
     make_contract,
+    make_milestone,
     make_opportunity,
     make_rate,
     make_revenue,
 )
-from tests.commercial.forecast_fixtures import EXPECTED, EXPECTED_BEA, START, as_rows, build_book
+from tests.commercial.forecast_fixtures import (
+    EXPECTED,
+    EXPECTED_BEA,
+    START,
+    as_rows,
+    build_book,
+    grow_book,
+)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +87,31 @@ def test_forecast_costs_a_fixed_number_of_queries(book, admin_user, django_asser
     # The base currency, contracts, milestones, opportunities, the rates: whatever the months.
     with django_assert_num_queries(5):
         forecast(user=admin_user, months=12, start=START)
+    grow_book(book, 30)
+    with django_assert_num_queries(5):
+        forecast(user=admin_user, months=12, start=START)
+    with django_assert_num_queries(6):  # and the names of the groups
+        forecast_breakdown(user=admin_user, by="account", months=12, start=START)
+
+
+def test_a_rate_that_changes_within_a_month_converts_each_row_at_its_own_date(book, admin_user):
+    # USD 0.90 from 1 January, 0.85 from 15 February (new), 0.80 from 1 March. Bravo's
+    # deals of February: O2 2,000 at 75 % (commit) on the 20th; two more on the 14th and
+    # the 15th; a milestone on the 14th and one on the 28th.
+    make_rate(currency="USD", date=dt.date(2031, 2, 15), rate="0.85")
+    make_opportunity(account=book.bravo, amount=D("1000.00"), currency="USD", probability=20,
+                     forecast_category="pipeline", expected_close_date=dt.date(2031, 2, 14))
+    make_opportunity(account=book.bravo, amount=D("1000.00"), currency="USD", probability=20,
+                     forecast_category="pipeline", expected_close_date=dt.date(2031, 2, 15))
+    contract = book.records["c2"]
+    make_milestone(contract=contract, due_date=dt.date(2031, 2, 14), amount=D("100.00"))
+    make_milestone(contract=contract, due_date=dt.date(2031, 2, 28), amount=D("100.00"))
+    february = as_rows(forecast(user=admin_user, months=3, start=START, account=book.bravo))[1]
+    # contracted: 500 × 0.90 (the month's first day) = 450.00
+    # milestones: 100 × 0.90 + 100 × 0.85 = 175.00
+    # weighted: 1,500 × 0.85 (O2, the 20th) + 200 × 0.90 + 200 × 0.85 = 1,275 + 180 + 170 = 1,625.00
+    # commit: 450 + 175 + 2,000 × 0.85 = 2,325.00; total: 450 + 175 + 1,625 = 2,250.00
+    assert february == ("2031-02", "450.00", "175.00", "1625.00", "2325.00", "2325.00", "2250.00")
 
 
 def test_a_missing_rate_names_the_currency_and_the_date(book, admin_user):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tandem.commercial.models import Budget, RevenueEntry
 from tests.commercial.factories import make_budget, make_opportunity, make_revenue
-from tests.commercial.forecast_fixtures import build_book
+from tests.commercial.forecast_fixtures import build_book, grow_book
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,16 @@ def chart_data(html: str) -> dict:
     return json.loads(match.group(1))
 
 
+def table_rows(html: str, testid: str) -> list[tuple[str, ...]]:
+    """The body rows of the table ``data-testid=testid``: each cell's text."""
+    match = re.search(rf'<table[^>]*data-testid="{testid}".*?<tbody>(.*?)</tbody>', html, re.S)
+    assert match, f"{testid} is on the page"
+    return [
+        tuple(re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S))
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", match.group(1), re.S)
+    ]
+
+
 def test_forecast_page_shows_the_chart_data_and_the_table(book, admin_user):
     response = client_for(admin_user).get("/sales/forecast/")
     html = response.content.decode()
@@ -45,9 +55,91 @@ def test_forecast_page_shows_the_chart_data_and_the_table(book, admin_user):
     ]
     assert 'data-testid="forecast-table"' in html
     assert "€6,000.00" in html and "€1,776.67" in html  # January and March totals
-    assert 'data-testid="by-owner"' in html and "Bea Broker" in html
-    assert 'data-testid="by-account"' in html and "Charlie" in html
     assert "vendor/chartjs/chart.umd.min.js" in html
+    # The breakdowns are not computed with the page: each loads when it is opened.
+    assert 'data-testid="by-owner"' not in html
+    assert 'data-testid="by-account"' not in html and "Charlie" not in html
+    assert 'hx-get="?view=expected&amp;breakdown=owner" hx-trigger="toggle once"' in html
+    assert 'hx-get="?view=expected&amp;breakdown=account" hx-trigger="toggle once"' in html
+    assert '<a href="?view=expected&amp;breakdown=account#breakdown-account">' in html
+
+
+# The 12-month sums (January to December 2031): the worked example's three months, plus
+# Bravo's 500 USD a month at 0.80 from April to December (9 × 400.00 = 3,600.00).
+BY_OWNER = [
+    ("Alan Account", "€6,450.00", "€2,800.00", "€4,376.67", "€13,626.67"),
+    ("Bea Broker", "€0.00", "€110.00", "€550.00", "€660.00"),
+]
+BY_ACCOUNT = [
+    ("Alpha", "€2,000.00", "€2,000.00", "€3,000.00", "€7,000.00"),
+    ("Bravo", "€4,450.00", "€800.00", "€1,376.67", "€6,626.67"),
+    ("Charlie", "€0.00", "€110.00", "€550.00", "€660.00"),
+]
+
+
+def test_a_breakdown_opened_by_htmx_is_its_fragment(book, admin_user):
+    client = client_for(admin_user)
+    response = client.get("/sales/forecast/?breakdown=owner", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'data-testid="forecast-table"' not in html
+    assert table_rows(html, "by-owner") == BY_OWNER
+    assert f'href="?owner={book.bea.pk}&amp;view=expected"' in html
+    html = client.get("/sales/forecast/?breakdown=account&view=commit", headers={"HX-Request": "true"}).content.decode()
+    # The last column follows the view: commit = contracted + milestones + commit deals.
+    assert [row[0::4] for row in table_rows(html, "by-account")] == [
+        ("Alpha", "€4,000.00"), ("Bravo", "€7,050.00"), ("Charlie", "€110.00"),
+    ]
+
+
+def test_a_breakdown_opened_without_javascript_is_the_page_with_it_open(book, admin_user):
+    html = client_for(admin_user).get("/sales/forecast/?breakdown=account").content.decode()
+    assert 'data-testid="forecast-table"' in html
+    assert '<details class="forecast-breakdown border-top" id="breakdown-account" open>' in html
+    assert table_rows(html, "by-account") == BY_ACCOUNT
+    assert 'data-testid="by-owner"' not in html
+    # The view tabs keep the open breakdown.
+    assert '<a class="nav-link" href="?view=best&amp;breakdown=account">Best case</a>' in html
+
+
+def test_breakdowns_follow_the_filters(book, admin_user):
+    html = client_for(admin_user).get(
+        f"/sales/forecast/?breakdown=account&owner={book.alan.pk}", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert [row[0] for row in table_rows(html, "by-account")] == ["Alpha", "Bravo"]
+    html = client_for(admin_user).get(
+        f"/sales/forecast/?breakdown=owner&account={book.charlie.pk}", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert table_rows(html, "by-owner") == [BY_OWNER[1]]
+
+
+def test_the_account_breakdown_lists_the_largest_accounts(book, admin_user, monkeypatch):
+    monkeypatch.setattr("tandem.commercial.views.forecast.BREAKDOWN_ROWS", 2)
+    html = client_for(admin_user).get("/sales/forecast/?breakdown=account", headers={"HX-Request": "true"}).content.decode()
+    assert table_rows(html, "by-account") == BY_ACCOUNT[:2]
+    assert "The 2 largest; 1 more account with a forecast" in html
+
+
+def test_account_picker_searches_the_accounts_and_shows_the_chosen_one(book, admin_user):
+    client = client_for(admin_user)
+    html = client.get("/sales/forecast/").content.decode()
+    assert '<label class="form-label" for="id_account">Account</label>' in html
+    assert ('<select aria-describedby="id_account_helptext" class="form-select" data-account-search="/api/v1/accounts" '
+            'id="id_account" name="account"><option value="" selected>All accounts</option></select>') in html
+    assert "vendor/tom-select/js/tom-select.complete.min.js" in html
+    html = client.get(f"/sales/forecast/?account={book.charlie.pk}").content.decode()
+    assert (f'<option value="">All accounts</option><option value="{book.charlie.pk}" selected>Charlie</option>') in html
+    assert "Revenue forecast for Charlie" in html
+    assert [s["data"][:3] for s in chart_data(html)["series"]] == [[0.0, 0.0, 0.0], [0.0, 110.0, 0.0], [0.0, 0.0, 550.0]]
+    # What the picker asks the accounts API for answers the names it shows.
+    response = client.get("/api/v1/accounts?search=char&limit=20&sort=name")
+    assert [(item["id"], item["name"]) for item in json.loads(response.content)["items"]] == [(book.charlie.pk, "Charlie")]
+
+
+def test_an_account_the_user_may_not_see_is_not_applied(book):
+    html = client_for(book.bea).get(f"/sales/forecast/?account={book.alpha.pk}").content.decode()
+    assert "Revenue forecast for" not in html and "Alpha" not in html
+    assert [s["data"][:3] for s in chart_data(html)["series"]] == [[0.0, 0.0, 0.0], [0.0, 110.0, 0.0], [0.0, 0.0, 550.0]]
 
 
 def test_best_case_view_stacks_commit_and_best_case_deals(book, admin_user):
@@ -67,11 +159,44 @@ def test_forecast_page_owner_filter(book, admin_user):
 
 def test_forecast_page_query_count_is_fixed(book, admin_user, django_assert_num_queries):
     client = client_for(admin_user)
-    client.get("/sales/forecast/")
-    # the layout and the owners filter, then three
-    # forecasts of five queries each (all, by owner, by account) and the two name look-ups
-    with django_assert_num_queries(22):
-        assert client.get("/sales/forecast/").status_code == 200
+    pages = ("/sales/forecast/", f"/sales/forecast/?account={book.bravo.pk}&owner={book.alan.pk}&view=best")
+    for page in pages:
+        client.get(page)
+
+    def count() -> list[int]:
+        counts = []
+        for page, queries in zip(pages, (10, 11), strict=True):
+            # session, user, roles, the owners filter, [the account], the calendar, the
+            # contracts, milestones and deals (grouped sums), the rates, the notifications
+            with django_assert_num_queries(queries) as captured:
+                assert client.get(page).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    assert count() == [10, 11]
+    grow_book(book, 30)
+    assert count() == [10, 11]
+
+
+def test_breakdown_query_count_is_fixed(book, admin_user, django_assert_num_queries):
+    client = client_for(admin_user)
+    pages = ("/sales/forecast/?breakdown=owner", "/sales/forecast/?breakdown=account")
+    for page in pages:
+        client.get(page, headers={"HX-Request": "true"})
+
+    def count() -> None:
+        for page in pages:
+            # session, user, roles, the owners filter, the calendar, the three grouped
+            # sums, the rates, the groups' names
+            with django_assert_num_queries(10):
+                assert client.get(page, headers={"HX-Request": "true"}).status_code == 200
+
+    count()
+    grow_book(book, 30)
+    count()
+    # The page with a breakdown open: the page's ten and the breakdown's six.
+    with django_assert_num_queries(16):
+        assert client.get(pages[1]).status_code == 200
 
 
 def test_forecast_page_says_which_rate_is_missing(book, admin_user):

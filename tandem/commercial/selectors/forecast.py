@@ -15,10 +15,13 @@ For month m (its first day to its last):
   ``worst_case`` = contracted + milestones (nothing from the pipeline);
 * ``total`` = contracted + milestones + weighted_pipeline.
 
-Each part is summed in the database grouped by currency and date (contracts: one
-conditional ``Sum`` per month), converted with the rate table of
-:mod:`tandem.commercial.currency` (a missing rate is ``MissingRateError`` naming the
-currency and date), summed, and rounded to the cent per month. The ``owner`` filter is
+Each part is summed in the database grouped by currency and month (contracts: by their
+first and last month in the window; milestones and deals also by the date of the
+exchange rate in force, so each row still converts at its own date's rate), converted
+with one rate table of :mod:`tandem.commercial.currency` (a missing rate is
+``MissingRateError`` naming the currency and date), summed, and rounded to the cent per
+month: a fixed number of queries returning rows bounded by the currencies, the months and
+the rate changes, whatever the number of records (docs/forecast.md, "Cost"). The ``owner`` filter is
 the opportunity's or contract's owner; ``account`` the account. Overdue items (open
 opportunities expected before the current month, unbilled milestones due before it) are
 not in the forecast: they are the pipeline's and the contracts' to-do lists.
@@ -31,16 +34,35 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any, Literal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
+from tandem.clients.models import Account
 from tandem.commercial.currency import RateTable, base_currency, quantize
 from tandem.commercial.models import (
     BillingMilestone,
     Contract,
     ContractStatus,
+    ExchangeRate,
     ForecastCategory,
     Opportunity,
     OpportunityStatus,
@@ -120,49 +142,107 @@ def _group_fields(group_by: GroupBy, prefix: str = "") -> tuple[str, ...]:
     return ()
 
 
+class MonthNumber(Func):
+    """A date's month as one integer, year × 12 + month (2031-03-14 → 24375), computed by
+    the database itself (SQLite from the date's ISO text, PostgreSQL with ``EXTRACT``): months are
+    compared and counted without a ``CASE`` per month or a function call per row."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection,
+            # Django stores a date as its ISO text, YYYY-MM-DD, in SQLite.
+            template="(CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 12 + CAST(substr(%(expressions)s, 6, 2) AS INTEGER))",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection,
+            template="(EXTRACT(YEAR FROM %(expressions)s) * 12 + EXTRACT(MONTH FROM %(expressions)s))::integer",
+            **extra,
+        )
+
+
+def month_number(day: dt.date) -> int:
+    """:class:`MonthNumber` in Python."""
+    return day.year * 12 + day.month
+
+
+def _rate_day(currency_field: str, date_field: str) -> Subquery:
+    """The date of the exchange rate that converts the row (the latest on or before its
+    date; NULL when there is none, or for the base currency, which has no rates)."""
+    return Subquery(
+        ExchangeRate.objects.filter(currency=OuterRef(currency_field), date__lte=OuterRef(date_field))
+        .order_by("-date").values("date")[:1],
+        output_field=DateField(),
+    )
+
+
 def _collect(
     *, user: Any, window: list[dt.date], owner: Any, account: Any, group_by: GroupBy,
 ) -> tuple[str, dict[int | None, _Raw]]:
-    """The four grouped aggregates, converted: ``{group key: _Raw}``."""
+    """The three grouped aggregates, converted with one rate table: ``{group key: _Raw}``.
+
+    Milestones and deals are grouped by currency, month and the exchange rate in force
+    (its date), not by day: every row of a group converts at the same rate, so the sum
+    of a group times that rate is the sum of each row at its own date's rate, and the
+    rows returned are bounded by the currencies, the months and the rate changes, not by
+    the number of records. The rate is looked up by the group's earliest date, so a
+    missing one names a real date of a real row."""
     base = base_currency()
     first, after = window[0], add_months(window[-1], 1)
-    position = {month: index for index, month in enumerate(window)}
 
     contracts = _filtered(
-        scoped(user, Contract).filter(status=ContractStatus.ACTIVE, start_date__lt=after)
+        scoped(user, Contract, for_count=True).filter(status=ContractStatus.ACTIVE, start_date__lt=after)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first)),
         owner=owner, account=account, owner_path="owner_id", account_path="account_id",
     )
-    per_month = {
-        f"m{index}": Sum(
-            "monthly_amount",
-            filter=Q(start_date__lt=add_months(month, 1)) & (Q(end_date__isnull=True) | Q(end_date__gte=month)),
+    # Each contract counts from its start month to its end month (open-ended: to the
+    # window's last), both clamped to the window: grouped by those two months, the rows
+    # are at most currencies × 78 (12 months: 12 × 13 / 2 pairs), whatever the contracts.
+    first_number, last_number = month_number(first), month_number(window[-1])
+    contract_rows = list(
+        contracts.annotate(
+            since=Greatest(MonthNumber("start_date"), Value(first_number)),
+            until=Least(Coalesce(MonthNumber("end_date"), Value(last_number)), Value(last_number)),
         )
-        for index, month in enumerate(window)
-    }
-    contract_rows = list(contracts.values("currency", *_group_fields(group_by)).annotate(**per_month))
+        .values("currency", "since", "until", *_group_fields(group_by))
+        .annotate(total=Sum("monthly_amount"))
+    )
 
     milestones = _filtered(
-        scoped(user, BillingMilestone).filter(
+        scoped(user, BillingMilestone, for_count=True).filter(
             billed_on__isnull=True, due_date__gte=first, due_date__lt=after,
             contract__status__in=(ContractStatus.ACTIVE, ContractStatus.NEGOTIATION),
         ),
         owner=owner, account=account, owner_path="contract__owner_id", account_path="contract__account_id",
     )
     milestone_rows = list(
-        milestones.values("contract__currency", "due_date", *_group_fields(group_by, "contract__"))
-        .annotate(total=Sum("amount"))
+        milestones.annotate(
+            month=MonthNumber("due_date"), rate_day=_rate_day("contract__currency", "due_date"),
+        )
+        .values("contract__currency", "month", "rate_day", *_group_fields(group_by, "contract__"))
+        .annotate(total=Sum("amount"), day=Min("due_date"))
     )
 
     opportunities = _filtered(
-        scoped(user, Opportunity).filter(
+        scoped(user, Opportunity, for_count=True).filter(
             status=OpportunityStatus.OPEN, expected_close_date__gte=first, expected_close_date__lt=after,
         ).exclude(forecast_category=ForecastCategory.OMITTED),
         owner=owner, account=account, owner_path="owner_id", account_path="account_id",
     )
     opportunity_rows = list(
-        opportunities.values("currency", "expected_close_date", "forecast_category", *_group_fields(group_by))
-        .annotate(total=Sum("amount"), weighted=Sum(WEIGHTED))
+        opportunities.annotate(
+            month=MonthNumber("expected_close_date"), rate_day=_rate_day("currency", "expected_close_date"),
+        )
+        .values("currency", "month", "rate_day", *_group_fields(group_by))
+        .annotate(
+            weighted=Sum(WEIGHTED), day=Min("expected_close_date"),
+            commit=Sum("amount", filter=Q(forecast_category=ForecastCategory.COMMIT)),
+            best=Sum("amount", filter=Q(forecast_category=ForecastCategory.BEST_CASE)),
+        )
     )
 
     currencies = {row["currency"] for row in contract_rows} | {row["contract__currency"] for row in milestone_rows}
@@ -174,26 +254,39 @@ def _collect(
         fields = _group_fields(group_by, prefix)
         return row[fields[0]] if fields else None
 
+    rate = cache(rates.rate)  # a few (currency, date) pairs, each looked up once
+
+    def rate_of(currency: str, rate_day: dt.date | None, day: dt.date) -> Decimal:
+        # The rate dated rate_day is the one in force on day; without one, day names the
+        # missing rate (or the base currency converts at 1).
+        return rate(currency, rate_day) if rate_day is not None else rates.rate(currency, day)
+
+    # Contracts: per group and currency, + the amount from its first month, − after its
+    # last; the running sum of a month is what is contracted in it, at its first day's rate.
+    changes: defaultdict[tuple[int | None, str], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * (len(window) + 1))
     for row in contract_rows:
-        raw = groups[key(row)]
+        change, amount = changes[key(row), row["currency"]], Decimal(row["total"])
+        change[row["since"] - first_number] += amount
+        change[row["until"] - first_number + 1] -= amount
+    for (group, currency), change in changes.items():
+        raw, running = groups[group], Decimal(0)
         for index, month in enumerate(window):
-            amount = row[f"m{index}"]
-            if amount:
-                raw.contracted[index] += Decimal(amount) * rates.rate(row["currency"], month)
-    for row in milestone_rows:
-        raw = groups[key(row, "contract__")]
-        index = position[month_start(row["due_date"])]
-        raw.milestones[index] += Decimal(row["total"]) * rates.rate(row["contract__currency"], row["due_date"])
-    for row in opportunity_rows:
+            running += change[index]
+            if running:
+                raw.contracted[index] += running * rate(currency, month)
+    # Earliest first: a missing rate names the first date that lacks one.
+    for row in sorted(milestone_rows, key=lambda row: row["day"]):
+        converted = Decimal(row["total"]) * rate_of(row["contract__currency"], row["rate_day"], row["day"])
+        groups[key(row, "contract__")].milestones[row["month"] - first_number] += converted
+    for row in sorted(opportunity_rows, key=lambda row: row["day"]):
         raw = groups[key(row)]
-        day = row["expected_close_date"]
-        index = position[month_start(day)]
-        rate = rates.rate(row["currency"], day)
-        raw.weighted[index] += Decimal(row["weighted"]) * rate / 100
-        if row["forecast_category"] == ForecastCategory.COMMIT:
-            raw.commit[index] += Decimal(row["total"]) * rate
-        elif row["forecast_category"] == ForecastCategory.BEST_CASE:
-            raw.best[index] += Decimal(row["total"]) * rate
+        index = row["month"] - first_number
+        row_rate = rate_of(row["currency"], row["rate_day"], row["day"])
+        raw.weighted[index] += Decimal(row["weighted"]) * row_rate / 100
+        if row["commit"]:
+            raw.commit[index] += Decimal(row["commit"]) * row_rate
+        if row["best"]:
+            raw.best[index] += Decimal(row["best"]) * row_rate
     return base, groups
 
 
@@ -242,25 +335,31 @@ def forecast_breakdown(
     """The forecast per account manager (``by="owner"``: the opportunity's or contract's
     owner) or per account, largest total first; each group's months add up to
     :func:`forecast` month by month (cents aside: each group is rounded on its own)."""
+    return forecast_breakdown_with_base(user=user, by=by, months=months, owner=owner, account=account, start=start)[1]
+
+
+def forecast_breakdown_with_base(
+    *, user: Any, by: Literal["owner", "account"], months: int = 12, owner: Any = None, account: Any = None,
+    start: dt.date | None = None,
+) -> tuple[str, list[ForecastGroup]]:
+    """:func:`forecast_breakdown` with the base currency it is expressed in: the same
+    grouped aggregates as :func:`forecast`, grouped by one more column, and one query
+    for the groups' names."""
     window = _window(start, months)
-    _, groups = _collect(user=user, window=window, owner=owner, account=account, group_by=by)
+    base, groups = _collect(user=user, window=window, owner=owner, account=account, group_by=by)
     names = _names(by, [pk for pk in groups if pk is not None])
     result = [
         ForecastGroup(key=pk, name=names.get(pk, "No owner") if pk is not None else "No owner", months=_months(window, raw))
         for pk, raw in groups.items()
     ]
     result.sort(key=lambda group: (-group.sum("total"), group.name.lower()))
-    return result
+    return base, result
 
 
 def _names(by: str, ids: Iterable[int]) -> dict[int, str]:
     """One query for the names of a breakdown's groups."""
     if by == "account":
-        from tandem.clients.models import Account
-
         return dict(Account.objects.filter(pk__in=list(ids)).values_list("id", "name"))
-    from django.contrib.auth import get_user_model
-
     return {
         pk: full_name or email
         for pk, full_name, email in get_user_model().objects.filter(pk__in=list(ids)).values_list("id", "full_name", "email")

@@ -1,10 +1,14 @@
 """The forecast page: the next 12 months by month as a stacked bar chart (Chart.js,
 served from node_modules like the other front-end packages) with the table behind it
 one tab away, the commit / best case / worst case view switch, filters by account
-manager and account, and the breakdowns by account manager and by account.
+manager and by account (a select that searches the accounts as you type), and the
+breakdowns by account manager and by account.
 
 Every figure comes from :mod:`tandem.commercial.selectors.forecast` (one set of grouped
-aggregates per table); a missing exchange rate shows its message instead of figures."""
+aggregates per table); a missing exchange rate shows its message instead of figures.
+The page itself computes only the whole forecast; a breakdown is computed when it is
+opened (``?breakdown=owner`` or ``account``: the fragment for HTMX, the page with that
+breakdown open for a plain visit)."""
 
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from tandem.commercial.currency import MissingRateError, base_currency
 from tandem.commercial.selectors.forecast import (
     FIGURES,
     ForecastGroup,
-    forecast_breakdown,
+    forecast_breakdown_with_base,
     forecast_with_base,
 )
 from tandem.commercial.selectors.revenue import add_months
@@ -33,7 +37,8 @@ from tandem.commercial.views.common import (
     money,
     month_label,
 )
-from tandem.core.forms import StyledForm
+from tandem.core.forms import FastSelect, StyledForm
+from tandem.core.web import wants_partial
 
 VIEWS = {
     "expected": ("Expected", "Contracted + milestones + weighted pipeline (amount × probability)", "total"),
@@ -45,16 +50,42 @@ FIGURE_LABELS = {
     "contracted": "Contracted recurring", "milestones": "Scheduled milestones", "weighted_pipeline": "Weighted pipeline",
     "commit": "Commit", "best_case": "Best case", "worst_case": "Worst case", "total": "Expected total",
 }
+# The breakdowns, opened one at a time: (label, heading of the name column).
+BREAKDOWNS = {"owner": ("By account manager", "Account manager"), "account": ("By account", "Account")}
+# The by-account breakdown lists the largest accounts; the account filter reaches the others.
+BREAKDOWN_ROWS = 50
+ACCOUNT_SEARCH_URL = "/api/v1/accounts"
 
 
 class ForecastFilterForm(StyledForm):
-    owner = forms.TypedChoiceField(label="Account manager", required=False, coerce=int, empty_value=None)
-    view = forms.ChoiceField(label="View", required=False, choices=[(key, label) for key, (label, _, _) in VIEWS.items()])
-    account = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    owner = forms.TypedChoiceField(label="Account manager", required=False, coerce=int, empty_value=None, widget=FastSelect)
+    account = forms.TypedChoiceField(
+        label="Account", required=False, coerce=int, empty_value=None,
+        widget=FastSelect(attrs={"data-account-search": ACCOUNT_SEARCH_URL}),
+        help_text="Type two letters or more of its name",
+    )
+    view = forms.ChoiceField(
+        label="View", required=False, choices=[(key, label) for key, (label, _, _) in VIEWS.items()], widget=FastSelect,
+    )
+    breakdown = forms.ChoiceField(required=False, choices=[("", ""), *((key, key) for key in BREAKDOWNS)], widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], account: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [("", "Everyone"), *owners]  # type: ignore[attr-defined]
+        # Only the chosen account is an option: the others are found by searching (the
+        # accounts API, through the page's script), never listed in full.
+        chosen = [(str(account.pk), account.name)] if account is not None else []
+        self.fields["account"].choices = [("", "All accounts"), *chosen]  # type: ignore[attr-defined]
+
+    def values(self) -> dict[str, Any]:
+        """Each valid value (an invalid one is left out, the others kept)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in ("owner", "account", "view", "breakdown")}
+
+
+def _query(**params: Any) -> str:
+    return urlencode({key: value for key, value in params.items() if value})
 
 
 def _group_rows(groups: list[ForecastGroup], figure: str, currency: str, link: Any) -> list[dict[str, Any]]:
@@ -68,28 +99,61 @@ def _group_rows(groups: list[ForecastGroup], figure: str, currency: str, link: A
     ]
 
 
+def _breakdown(actor: Any, by: str, *, owner: int | None, account: Any, view: str, figure: str) -> dict[str, Any]:
+    """The context of one breakdown table (its 12-month sums per account manager or
+    account, one set of grouped aggregates)."""
+    currency, groups = forecast_breakdown_with_base(
+        user=actor, by=by, months=12, owner=owner, account=account,  # type: ignore[arg-type]
+    )
+    label, who = BREAKDOWNS[by]
+    shown = groups[:BREAKDOWN_ROWS] if by == "account" else groups
+
+    def link(pk: int | None) -> str:
+        if not pk:
+            return ""
+        return "?" + (_query(owner=pk, view=view) if by == "owner" else _query(account=pk, view=view))
+
+    return {
+        "key": by, "label": label, "who": who, "testid": f"by-{by}", "figure_label": FIGURE_LABELS[figure],
+        "groups": _group_rows(shown, figure, currency, link), "hidden": len(groups) - len(shown),
+    }
+
+
 @login_required
 @require_GET
 def forecast_page(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    form = ForecastFilterForm(request.GET or None, owners=account_manager_options(actor))
-    values: dict[str, Any] = form.cleaned_data if form.is_valid() else {"owner": None, "view": "", "account": None}
+    account = account_from_query(actor, request.GET.get("account"))
+    form = ForecastFilterForm(request.GET or None, owners=account_manager_options(actor), account=account)
+    values = form.values() if form.is_bound else {}
     view = values.get("view") or "expected"
     label, explanation, figure = VIEWS[view]
     owner: int | None = values.get("owner") or None
-    account = account_from_query(actor, str(values.get("account") or ""))
+    if values.get("account") is None:
+        account = None
+    opened = values.get("breakdown") or ""
+    if opened and wants_partial(request):
+        try:
+            table = _breakdown(actor, opened, owner=owner, account=account, view=view, figure=figure)
+        except MissingRateError as error:
+            return render(request, "commercial/forecast/_breakdown.html", {"rate_error": error.message})
+        return render(request, "commercial/forecast/_breakdown.html", {"table": table})
+    filters = {"owner": owner or "", "account": account.pk if account else ""}
     context: dict[str, Any] = {
         "form": form, "view": view, "view_label": label, "view_explanation": explanation, "account": account,
         "views": [
-            {"key": key, "label": name, "active": key == view,
-             "query": urlencode({k: v for k, v in {"owner": owner or "", "account": account.pk if account else "", "view": key}.items() if v})}
+            {"key": key, "label": name, "active": key == view, "query": _query(**filters, view=key, breakdown=opened)}
             for key, (name, _, _) in VIEWS.items()
+        ],
+        "breakdowns": [
+            {"key": key, "label": name, "open": key == opened, "query": _query(**filters, view=view, breakdown=key)}
+            for key, (name, _) in BREAKDOWNS.items()
         ],
     }
     try:
         result = forecast_with_base(user=actor, months=12, owner=owner, account=account)
-        by_owner = forecast_breakdown(user=actor, by="owner", months=12, owner=owner, account=account)
-        by_account = forecast_breakdown(user=actor, by="account", months=12, owner=owner, account=account)
+        if opened:
+            context["breakdown"] = _breakdown(actor, opened, owner=owner, account=account, view=view, figure=figure)
     except MissingRateError as error:
         context.update(rate_error=error.message, base_currency=base_currency())
         return render(request, "commercial/forecast/forecast.html", context, status=200)
@@ -120,11 +184,6 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
             "series": _chart_series(months, view),
         },
         contracts_url=contracts_url,
-        by_owner=_group_rows(by_owner, figure, currency, lambda pk: f"?{urlencode({'owner': pk, 'view': view})}" if pk else ""),
-        by_account=_group_rows(
-            by_account, figure, currency,
-            lambda pk: f"?{urlencode({'account': pk, 'view': view})}" if pk else "",
-        ),
     )
     return render(request, "commercial/forecast/forecast.html", context)
 
