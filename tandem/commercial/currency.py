@@ -35,7 +35,7 @@ from django.db.models import (
 
 from tandem.commercial.models import ExchangeRate
 from tandem.core.errors import DomainError
-from tandem.people.selectors import calendar_get
+from tandem.people.selectors import calendar_currency
 
 CENT = Decimal("0.01")
 MONEY_FIELD = DecimalField(max_digits=30, decimal_places=10)
@@ -58,7 +58,8 @@ class MissingRateError(DomainError):
 
 
 def base_currency() -> str:
-    return calendar_get().currency
+    """The organisation's base currency (one query per request)."""
+    return calendar_currency()
 
 
 def quantize(amount: Decimal) -> Decimal:
@@ -145,16 +146,20 @@ def base_amount(amount_field: str, currency_field: str, date_field: str | Any, *
 
 def require_rates(queryset: models.QuerySet[Any], *, currency_field: str, date_field: str, base: str) -> None:
     """:class:`MissingRateError` for the first (currency, date) of ``queryset`` that has no
-    rate on or before it: for each foreign currency, its earliest date must have one."""
+    rate on or before it: for each foreign currency, its earliest date must not be before
+    that currency's first rate. One query, however many currencies."""
+    first_rate = Subquery(
+        ExchangeRate.objects.filter(currency=OuterRef(currency_field)).order_by("date").values("date")[:1]
+    )
     earliest = (
         queryset.exclude(**{currency_field: base})
         .values(currency_field)
-        .annotate(first=models.Min(date_field))
+        .annotate(first=models.Min(date_field), first_rate=first_rate)
         .order_by(currency_field)
     )
     for row in earliest:
-        currency, first = row[currency_field], row["first"]
+        currency, first, first_rate_date = row[currency_field], row["first"], row["first_rate"]
         if isinstance(first, dt.datetime):
             first = first.date()
-        if not ExchangeRate.objects.filter(currency=currency, date__lte=first).exists():
+        if first_rate_date is None or first_rate_date > first:
             raise MissingRateError(currency, first, base)
