@@ -17,13 +17,14 @@ first, so a report never sums a NULL from a missing rate.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import models
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -142,6 +143,33 @@ def base_amount(amount_field: str, currency_field: str, date_field: str | Any, *
         default=ExpressionWrapper(F(amount_field) * rate_subquery(currency_field, date), output_field=MONEY_FIELD),
         output_field=MONEY_FIELD,
     )
+
+
+def conversion_counts(converted: Any) -> dict[str, Count]:
+    """Aggregates to add beside sums of ``converted`` (a :func:`base_amount`): the rows,
+    and the rows whose amount converted. A missing rate makes the amount NULL, which a SUM
+    skips silently; :func:`require_converted` compares the two."""
+    return {"checked_rows": Count("pk"), "checked_converted": Count(converted)}
+
+
+def require_converted(
+    rows: Iterable[Mapping[str, Any]], queryset: models.QuerySet[Any], *, currency_field: str, date_field: str, base: str
+) -> None:
+    """After a query with :func:`conversion_counts` (grouped or not): when some amount of
+    ``rows`` found no rate, :func:`require_rates` names the currency and date (a second
+    query, only then)."""
+    if any(row["checked_rows"] != row["checked_converted"] for row in rows):
+        require_rates(queryset, currency_field=currency_field, date_field=date_field, base=base)
+
+
+def checked_aggregate(
+    queryset: models.QuerySet[Any], *, converted: Any, currency_field: str, date_field: str, base: str, **aggregates: Any
+) -> dict[str, Any]:
+    """``queryset.aggregate(**aggregates)`` in ONE query, checked for missing rates
+    (:func:`conversion_counts`, :func:`require_converted`)."""
+    row = queryset.order_by().aggregate(**aggregates, **conversion_counts(converted))
+    require_converted([row], queryset, currency_field=currency_field, date_field=date_field, base=base)
+    return {key: value for key, value in row.items() if key not in ("checked_rows", "checked_converted")}
 
 
 def require_rates(queryset: models.QuerySet[Any], *, currency_field: str, date_field: str, base: str) -> None:
