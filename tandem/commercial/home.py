@@ -48,11 +48,16 @@ def _quarter_filters(user: Any, *, mine: bool) -> OpportunityFilters:
 @home.count_source
 def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
     """The list behind the card ``user`` gets (if any), counted with the other cards'
-    numbers in one query (:func:`tandem.core.home.counts`)."""
+    numbers in one query (:func:`tandem.core.home.counts`); its totals read the same
+    rows (built once per home page)."""
     if not (_works_own_pipeline(user) or sees_everything(user)):
         return {}
-    filters = _quarter_filters(user, mine=not sees_everything(user))
-    return {COUNT_KEY: opportunity_list(actor=user, filters=filters, for_count=True)}
+
+    def build() -> QuerySet[Any]:
+        filters = _quarter_filters(user, mine=not sees_everything(user))
+        return opportunity_list(actor=user, filters=filters, for_count=True)
+
+    return {COUNT_KEY: home.shared(COUNT_KEY, build)}
 
 
 def _quarter_card(user: Any, *, mine: bool) -> Card:
@@ -65,7 +70,7 @@ def _quarter_card(user: Any, *, mine: bool) -> Card:
     caption = "open opportunities closing by " + f"{end.day} {end:%b %Y}"
     if count:
         try:
-            totals = pipeline_totals(opportunity_list(actor=user, filters=filters))
+            totals = pipeline_totals(_numbers(user)[COUNT_KEY])
         except MissingRateError as error:
             caption += f" (no total: {error.message})"
         else:
