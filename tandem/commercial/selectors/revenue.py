@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, F, QuerySet, Sum, Value
+from django.db.models import CharField, F, QuerySet, Sum, Value
 from django.utils import timezone
 
 from tandem.clients.models import Account
@@ -36,8 +36,8 @@ from tandem.commercial.currency import (
     RateTable,
     base_amount,
     base_currency,
+    checked_aggregate,
     quantize,
-    require_rates,
 )
 from tandem.commercial.models import (
     Budget,
@@ -107,12 +107,11 @@ def revenue_total(queryset: QuerySet[RevenueEntry], *, base: str | None = None) 
     :class:`~tandem.commercial.currency.MissingRateError` names a missing rate (the same
     query counts the amounts that converted: only when one did not are the rates checked)."""
     base = base or base_currency()
-    queryset = queryset.order_by()
     amount = base_amount("amount", "currency", "month", base=base)
-    sums = queryset.aggregate(total=Sum(amount), rows=Count("id"), converted=Count(amount))
-    if sums["converted"] != sums["rows"]:
-        require_rates(queryset, currency_field="currency", date_field="month", base=base)
-    return quantize(sums["total"] or ZERO)
+    total = checked_aggregate(
+        queryset, converted=amount, currency_field="currency", date_field="month", base=base, total=Sum(amount)
+    )["total"]
+    return quantize(total or ZERO)
 
 
 # --- Budgets -----------------------------------------------------------------------------
@@ -210,8 +209,9 @@ class BudgetStatuses:
 def budget_statuses_by_year(*, actor: Any, account_ids_by_year: Mapping[int, Iterable[int]]) -> BudgetStatuses:
     """:class:`BudgetStatus` of each visible account of each year's ``account_ids``: three
     queries (the budgets; contracts, won opportunities and revenue grouped by account,
-    currency and day in one union; the rates), whatever the number of years, accounts
-    and currencies; converted in Python with one :class:`RateTable`."""
+    currency and day in one union, over the days from the first year's 1 January to the
+    last year's 31 December; the rates), whatever the number of years, accounts and
+    currencies; converted in Python with one :class:`RateTable`."""
     wanted = {year: set(ids) for year, ids in account_ids_by_year.items() if ids}
     if not wanted:
         return BudgetStatuses({}, {})
