@@ -61,7 +61,7 @@ def test_the_home_page_with_both_sales_cards_costs_fixed_queries(account_manager
     from tests.commercial.factories import make_contract, make_rate
 
     make_rate(currency="USD", date=dt.date(2020, 1, 1), rate="0.90")
-    start, end = quarter_bounds(timezone.localdate())
+    _start, end = quarter_bounds(timezone.localdate())
     today = timezone.localdate()
     client = client_for(account_manager)
 
