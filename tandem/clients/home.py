@@ -5,8 +5,9 @@ Each number is counted with the selector and filters of the list it links to (th
 the database finds fastest), written here as the list view reads them from the query string
 (the inquiry queue's default status included), so the card and the list agree:
 tests/clients/test_home_cards.py requests every link and compares. The first card asked
-builds every list behind the user's numbers (:func:`_querysets`) and counts them all in
-ONE query (:func:`_counts`, :func:`tandem.core.home.capped_counts`); the executive's
+builds every list behind the user's numbers (:func:`_querysets`, registered with
+:func:`tandem.core.home.count_source`) and counts them all in ONE query with the other
+apps' numbers (:func:`_counts`, :func:`tandem.core.home.counts`); the executive's
 breakdowns by team are one more (:func:`_team_counts`); a card reads its first rows only
 when its number is not zero. The page's queries are pinned per role in the tests.
 
@@ -124,11 +125,14 @@ def _querysets(user: Any) -> dict[str, QuerySet[Any]]:
     return home.shared("clients.querysets", build)
 
 
+home.count_source(_querysets)
+
+
 def _counts(user: Any) -> dict[str, int]:
-    """The number of every card ``user`` may get, counted in ONE query
-    (:func:`tandem.core.home.capped_counts`), each with the selector, filters and cap of
+    """The number of every card ``user`` may get, counted in ONE query with every other
+    app's (:func:`tandem.core.home.counts`), each with the selector, filters and cap of
     the list it links to; computed by the first card that needs it."""
-    return home.shared("clients.counts", lambda: home.capped_counts(_querysets(user)))
+    return home.counts(user)
 
 
 class _CappedCount(Subquery):

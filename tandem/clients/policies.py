@@ -28,6 +28,7 @@ from tandem.clients.models import (
     SlaRule,
 )
 from tandem.core.permissions import Policy, has_role, is_admin, register, sees_everything
+from tandem.core.request_memo import memo
 from tandem.core.roles import Role
 
 
@@ -56,12 +57,19 @@ def account_access_q(user: Any, prefix: str = "") -> Q:
 def account_owner_ids(user: Any) -> models.QuerySet[Any]:
     """The ids of the users whose accounts ``user`` may see (``user`` and, for an
     account manager, their team), as a subquery: the count shape of
-    :func:`account_access_q` (see :meth:`tandem.core.permissions.Policy.count_scope`)."""
-    condition = Q(pk=user.pk)
+    :func:`account_access_q` (see :meth:`tandem.core.permissions.Policy.count_scope`).
+    Built once per request for the same user, team and role (a page's lists and counts
+    share it; the subquery is SQL, read afresh by every query that uses it)."""
     team_id = _team_id(user)
-    if team_id is not None and has_role(user, Role.ACCOUNT_MANAGER):
-        condition |= Q(person__team_id=team_id)
-    return get_user_model()._default_manager.filter(condition).values("pk")
+    with_team = team_id is not None and has_role(user, Role.ACCOUNT_MANAGER)
+
+    def build() -> models.QuerySet[Any]:
+        condition = Q(pk=user.pk)
+        if with_team:
+            condition |= Q(person__team_id=team_id)
+        return get_user_model()._default_manager.filter(condition).values("pk")
+
+    return memo(f"clients.account_owner_ids:{user.pk}:{team_id if with_team else ''}", build)
 
 
 def account_edit_q(user: Any, prefix: str = "") -> Q:

@@ -32,7 +32,7 @@ from typing import Any
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from tandem.commercial.currency import base_amount, require_rates
+from tandem.commercial.currency import base_amount, conversion_counts, require_converted
 from tandem.commercial.models import Expense
 
 CostRow = tuple[int, dt.date, Decimal]
@@ -73,15 +73,17 @@ def _month(value: Any) -> dt.date:
 @register_cost_source(key="expenses", label="Expenses")
 def expense_costs(*, account_ids: Any, start: dt.date, end: dt.date, base: str) -> list[CostRow]:
     """Expenses dated ``start``…``end``, each converted at the rate of its own date,
-    summed per account and month in one query."""
+    summed per account and month in one query (which also counts the amounts that found
+    no rate: only then are the rates checked, to name the missing one)."""
     expenses = Expense.objects.filter(date__gte=start, date__lte=end)
     if account_ids is not None:
         expenses = expenses.filter(account_id__in=account_ids)
-    require_rates(expenses, currency_field="currency", date_field="date", base=base)
-    rows = (
+    converted = base_amount("amount", "currency", "date", base=base)
+    rows = list(
         expenses.annotate(month_start=TruncMonth("date"))
         .values("account_id", "month_start")
-        .annotate(total=Sum(base_amount("amount", "currency", "date", base=base)))
+        .annotate(total=Sum(converted), **conversion_counts(converted))
         .order_by("account_id", "month_start")
     )
+    require_converted(rows, expenses, currency_field="currency", date_field="date", base=base)
     return [(row["account_id"], _month(row["month_start"]), Decimal(row["total"] or 0)) for row in rows]

@@ -17,13 +17,14 @@ first, so a report never sums a NULL from a missing rate.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import models
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -35,7 +36,7 @@ from django.db.models import (
 
 from tandem.commercial.models import ExchangeRate
 from tandem.core.errors import DomainError
-from tandem.people.selectors import calendar_get
+from tandem.people.selectors import calendar_currency
 
 CENT = Decimal("0.01")
 MONEY_FIELD = DecimalField(max_digits=30, decimal_places=10)
@@ -58,7 +59,8 @@ class MissingRateError(DomainError):
 
 
 def base_currency() -> str:
-    return calendar_get().currency
+    """The organisation's base currency (one query per request)."""
+    return calendar_currency()
 
 
 def quantize(amount: Decimal) -> Decimal:
@@ -143,18 +145,49 @@ def base_amount(amount_field: str, currency_field: str, date_field: str | Any, *
     )
 
 
+def conversion_counts(converted: Any) -> dict[str, Count]:
+    """Aggregates to add beside sums of ``converted`` (a :func:`base_amount`): the rows,
+    and the rows whose amount converted. A missing rate makes the amount NULL, which a SUM
+    skips silently; :func:`require_converted` compares the two."""
+    return {"checked_rows": Count("pk"), "checked_converted": Count(converted)}
+
+
+def require_converted(
+    rows: Iterable[Mapping[str, Any]], queryset: models.QuerySet[Any], *, currency_field: str, date_field: str, base: str
+) -> None:
+    """After a query with :func:`conversion_counts` (grouped or not): when some amount of
+    ``rows`` found no rate, :func:`require_rates` names the currency and date (a second
+    query, only then)."""
+    if any(row["checked_rows"] != row["checked_converted"] for row in rows):
+        require_rates(queryset, currency_field=currency_field, date_field=date_field, base=base)
+
+
+def checked_aggregate(
+    queryset: models.QuerySet[Any], *, converted: Any, currency_field: str, date_field: str, base: str, **aggregates: Any
+) -> dict[str, Any]:
+    """``queryset.aggregate(**aggregates)`` in ONE query, checked for missing rates
+    (:func:`conversion_counts`, :func:`require_converted`)."""
+    row = queryset.order_by().aggregate(**aggregates, **conversion_counts(converted))
+    require_converted([row], queryset, currency_field=currency_field, date_field=date_field, base=base)
+    return {key: value for key, value in row.items() if key not in ("checked_rows", "checked_converted")}
+
+
 def require_rates(queryset: models.QuerySet[Any], *, currency_field: str, date_field: str, base: str) -> None:
     """:class:`MissingRateError` for the first (currency, date) of ``queryset`` that has no
-    rate on or before it: for each foreign currency, its earliest date must have one."""
+    rate on or before it: for each foreign currency, its earliest date must not be before
+    that currency's first rate. One query, however many currencies."""
+    first_rate = Subquery(
+        ExchangeRate.objects.filter(currency=OuterRef(currency_field)).order_by("date").values("date")[:1]
+    )
     earliest = (
         queryset.exclude(**{currency_field: base})
         .values(currency_field)
-        .annotate(first=models.Min(date_field))
+        .annotate(first=models.Min(date_field), first_rate=first_rate)
         .order_by(currency_field)
     )
     for row in earliest:
-        currency, first = row[currency_field], row["first"]
+        currency, first, first_rate_date = row[currency_field], row["first"], row["first_rate"]
         if isinstance(first, dt.datetime):
             first = first.date()
-        if not ExchangeRate.objects.filter(currency=currency, date__lte=first).exists():
+        if first_rate_date is None or first_rate_date > first:
             raise MissingRateError(currency, first, base)

@@ -3,8 +3,9 @@
 An account manager's card counts their own open opportunities whose expected close
 date falls in the current calendar quarter, with their amount in the base currency;
 executives and administrators get the same for everyone. The number is counted with
-the list's selector and filters (its ``for_count`` shape) and links to exactly that
-list: ``?status=open&owner=me&close_from=<quarter start>&close_to=<quarter end>``.
+the list's selector and filters (its ``for_count`` shape), in the home page's one count
+query with every other card's (:func:`tandem.core.home.counts`), and links to exactly
+that list: ``?status=open&owner=me&close_from=<quarter start>&close_to=<quarter end>``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,23 +31,46 @@ from tandem.core.home import Card
 from tandem.core.permissions import has_role, sees_everything
 from tandem.core.roles import Role
 
+COUNT_KEY = "commercial.pipeline_this_quarter"
+
 
 def _works_own_pipeline(user: Any) -> bool:
     return has_role(user, Role.ACCOUNT_MANAGER) and not sees_everything(user)
 
 
-def _quarter_card(user: Any, *, mine: bool) -> Card:
+def _quarter_filters(user: Any, *, mine: bool) -> OpportunityFilters:
     start, end = quarter_bounds(timezone.localdate())
-    filters = OpportunityFilters(
+    return OpportunityFilters(
         status=OpportunityStatus.OPEN, owner_id=user.pk if mine else None, close_from=start, close_to=end
     )
+
+
+@home.count_source
+def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
+    """The list behind the card ``user`` gets (if any), counted with the other cards'
+    numbers in one query (:func:`tandem.core.home.counts`); its totals read the same
+    rows (built once per home page)."""
+    if not (_works_own_pipeline(user) or sees_everything(user)):
+        return {}
+
+    def build() -> QuerySet[Any]:
+        filters = _quarter_filters(user, mine=not sees_everything(user))
+        return opportunity_list(actor=user, filters=filters, for_count=True)
+
+    return {COUNT_KEY: home.shared(COUNT_KEY, build)}
+
+
+def _quarter_card(user: Any, *, mine: bool) -> Card:
+    filters = _quarter_filters(user, mine=mine)
+    start, end = filters.close_from, filters.close_to
+    assert start is not None and end is not None
     params = {"status": OpportunityStatus.OPEN, **({"owner": ME} if mine else {}),
               "close_from": start.isoformat(), "close_to": end.isoformat()}
-    count = home.capped_count(opportunity_list(actor=user, filters=filters, for_count=True))
+    count = home.counts(user)[COUNT_KEY]
     caption = "open opportunities closing by " + f"{end.day} {end:%b %Y}"
     if count:
         try:
-            totals = pipeline_totals(opportunity_list(actor=user, filters=filters))
+            totals = pipeline_totals(_numbers(user)[COUNT_KEY])
         except MissingRateError as error:
             caption += f" (no total: {error.message})"
         else:

@@ -2,7 +2,8 @@
 
 "Renewals due in 90 days": active contracts ending within 90 days (those already past
 their end date and not yet expired included), counted with the contract list's own
-selector and filters, so the number equals the list behind its link
+selector and filters (in the home page's one count query, :func:`tandem.core.home.counts`),
+so the number equals the list behind its link
 (``?status=active&ending_within=90&owner=me``; executives and administrators: everyone's,
 without the owner filter). With no contract to renew there is no card. tests/commercial/test_renewals_card.py follows the link and
 compares.
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from tandem.commercial.selectors.contracts import renewals_due
@@ -24,6 +26,7 @@ from tandem.core.rows import UrlPattern
 
 DAYS = 90
 ROWS_SHOWN = 5
+COUNT_KEY = "commercial.renewals_due"
 
 
 def _sees_renewals(user: Any) -> bool:
@@ -38,11 +41,24 @@ def _ends(day: Any) -> str:
     return f"Ends {day.day} {day:%b %Y}" if day else ""
 
 
+def _owner_id(user: Any) -> int | None:
+    return None if sees_everything(user) else user.pk
+
+
+@home.count_source
+def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
+    """The list behind the card (if ``user`` may get it), counted with the other cards'
+    numbers in one query (:func:`tandem.core.home.counts`)."""
+    if not _sees_renewals(user):
+        return {}
+    return {COUNT_KEY: renewals_due(actor=user, owner_id=_owner_id(user), days=DAYS, for_count=True)}
+
+
 @home.card(key="renewals_due", title="Renewals due in 90 days", order=32, visible=_sees_renewals)
 def renewals_due_card(user: Any) -> Card | None:
     mine = not sees_everything(user)
-    owner_id = user.pk if mine else None
-    count = home.capped_count(renewals_due(actor=user, owner_id=owner_id, days=DAYS, for_count=True))
+    owner_id = _owner_id(user)
+    count = home.counts(user)[COUNT_KEY]
     if not count:
         return None  # nothing to renew soon: no card (the home page shows what needs doing)
     params: dict[str, Any] = {"status": "active", "ending_within": DAYS}

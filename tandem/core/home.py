@@ -78,6 +78,35 @@ def shared[T](key: str, compute: Callable[[], T]) -> T:
     return memo[key]
 
 
+CountSource = Callable[[Any], Mapping[str, QuerySet[Any]]]
+_COUNT_SOURCES: list[CountSource] = []
+
+
+def count_source(function: CountSource) -> CountSource:
+    """Register ``function(user)``: the list behind every number of an app's cards that
+    ``user`` may get (each in its ``for_count`` shape, keyed by a name unique over every
+    app: prefix it with the app). :func:`counts` counts them all, every app's together."""
+    _COUNT_SOURCES.append(function)
+    return function
+
+
+def counts(user: Any) -> dict[str, int]:
+    """The number of every card ``user`` may get, from every app's :func:`count_source`,
+    counted in ONE query (:func:`capped_counts`) by the first card that asks; each number
+    counted with the selector, filters and cap of the list it links to."""
+
+    def compute() -> dict[str, int]:
+        querysets: dict[str, QuerySet[Any]] = {}
+        for source in _COUNT_SOURCES:
+            for key, queryset in source(user).items():
+                if key in querysets:
+                    raise ValueError(f"home count {key!r} is given twice")
+                querysets[key] = queryset
+        return capped_counts(querysets)
+
+    return shared("counts", compute)
+
+
 def count_display(count: int, cap: int = COUNT_CAP) -> str:
     """``"12"``, ``"1,234"`` below the cap, ``"1,000+"`` above it."""
     return f"{cap:,}+" if count > cap else f"{count:,}"
@@ -197,10 +226,16 @@ def _with_key(result: Card, key: str) -> Card:
 # --- Core's own card ---------------------------------------------------------------------
 
 
+@count_source
+def _unread(user: Any) -> dict[str, QuerySet[Any]]:
+    return {"notifications": notification_list(actor=user, unread_only=True)}
+
+
 @card(key="notifications", title="Notifications", order=5)
 def unread_notifications(user: Any) -> Card | None:
-    """Unread notifications, when there are any (the list opens on the unread ones)."""
-    count = capped_count(notification_list(actor=user, unread_only=True))
+    """Unread notifications, when there are any (the list opens on the unread ones); the
+    home page's top-bar badge reuses this number (no second count)."""
+    count = counts(user)["notifications"]
     if not count:
         return None
     return Card(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tandem.core import home as home_cards
+from tandem.core.views_notifications import UnreadBadge
 
 
 def greeting() -> str:
@@ -25,10 +26,15 @@ def greeting() -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """"My day": a greeting, then the cards the apps register that have something for
     this user, most urgent first (:mod:`tandem.core.home`)."""
+    cards = home_cards.cards_for(request.user)
+    # The notifications card counts the unread ones (up to 1,000, more than the badge's
+    # 99): the top bar's badge shows that number instead of counting them again.
+    unread = next((card.count for card in cards if card.key == "notifications"), 0)
     context = {
         "greeting": greeting(),
         "today": timezone.localdate(),
-        "cards": home_cards.cards_for(request.user),
+        "cards": cards,
+        "notification_badge": UnreadBadge(request.user, count=unread),
     }
     return render(request, "core/home.html", context)
 

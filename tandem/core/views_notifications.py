@@ -36,8 +36,10 @@ BADGE_CAP = 99
 class UnreadBadge:
     """The unread count of the top bar, counted on first use (capped: "99+")."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: Any, *, count: int | None = None) -> None:
         self.user = user
+        if count is not None:  # already counted by the page (the home page's card): no query
+            self.__dict__["count"] = count
 
     @cached_property
     def count(self) -> int:

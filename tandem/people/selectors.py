@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from tandem.core.calendar import WorkingCalendar
 from tandem.core.permissions import get_visible, policy_for, scoped
+from tandem.core.request_memo import memo
 from tandem.people.models import (
     AccessToken,
     Holiday,
@@ -108,6 +109,15 @@ def token_list(*, actor: Any) -> QuerySet[AccessToken]:
 def calendar_get() -> OrganisationCalendar:
     calendar, _ = OrganisationCalendar.objects.get_or_create(pk=1)
     return calendar
+
+
+CURRENCY_MEMO = "people.calendar_currency"
+
+
+def calendar_currency() -> str:
+    """The organisation's base currency, read once per request (:mod:`tandem.core.request_memo`;
+    :func:`tandem.people.services.calendar_update` forgets it)."""
+    return memo(CURRENCY_MEMO, lambda: calendar_get().currency)
 
 
 def organisation_calendar(*, years: tuple[int, int] | None = None) -> WorkingCalendar:

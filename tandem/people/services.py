@@ -19,6 +19,7 @@ from tandem.core import audit, search
 from tandem.core.errors import PermissionDeniedError
 from tandem.core.models import AuditAction
 from tandem.core.permissions import is_admin, require_change, require_create, require_delete
+from tandem.core.request_memo import forget
 from tandem.core.roles import Role
 from tandem.core.services import model_create, model_delete, model_update
 from tandem.people.models import (
@@ -32,6 +33,7 @@ from tandem.people.models import (
     TokenScope,
     User,
 )
+from tandem.people.selectors import CURRENCY_MEMO
 
 TOKEN_PREFIX = "tdm_"
 USER_FIELDS = ("email", "full_name", "time_zone", "is_active")
@@ -279,7 +281,9 @@ def calendar_update(
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})
-    return model_update(actor=actor, instance=calendar, data=data, expected_version=expected_version)
+    updated = model_update(actor=actor, instance=calendar, data=data, expected_version=expected_version)
+    forget(CURRENCY_MEMO)
+    return updated
 
 
 @transaction.atomic

@@ -29,11 +29,13 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # feedback summary and latest feedback, history and the names of the people it names
 # (one query per related model: the owner); the layout's unread-notification count.
 # The sections other apps add (core.registry.record_section) come on top: commercial's
-# revenue-and-pipeline section 9 (base currency; open pipeline: rate check, sums; active
-# contracts; revenue: rate check, sum; budget; costs: rate check, sum) and its cross-sell
-# ideas 1 here (similar accounts; 5 once there are two or more); commercial's timeline
-# sources 3 (opportunities, quotes, contracts: one query each) and its project requests 1.
-ACCOUNT_PAGE_QUERIES = 21 + 10 + 3 + 1
+# revenue-and-pipeline section 6 (base currency; open pipeline: its sums, the rates
+# checked in the same query; active contracts; budget; revenue: its sum; costs: their
+# sums; a second query only to name a missing rate, and one for the rates of foreign
+# contracts or budget) and its cross-sell ideas 1 here (similar accounts; 3 once there
+# are two or more); commercial's timeline sources 3 (opportunities, quotes, contracts:
+# one query each) and its project requests 1.
+ACCOUNT_PAGE_QUERIES = 21 + 7 + 3 + 1
 
 
 @pytest.fixture(autouse=True)

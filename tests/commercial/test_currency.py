@@ -59,3 +59,49 @@ def test_a_currency_without_any_rate_is_an_error_never_1():
     with pytest.raises(MissingRateError) as error:
         to_base(Decimal("10"), "GBP", dt.date(2031, 1, 1))
     assert "GBP on or before 2031-01-01" in error.value.message
+
+
+def test_require_rates_names_the_earliest_date_without_a_rate_in_one_query(usd_rates, django_assert_num_queries):
+    from tandem.commercial.currency import require_rates
+    from tandem.commercial.models import RevenueEntry
+    from tests.clients.factories import make_account
+    from tests.commercial.factories import make_revenue
+
+    make_rate(currency="GBP", date=dt.date(2031, 1, 1), rate="1.1500")
+    account = make_account(name="Rates")
+    for currency, month in (("USD", dt.date(2031, 3, 1)), ("GBP", dt.date(2031, 2, 1)), ("EUR", dt.date(2029, 1, 1))):
+        make_revenue(account=account, month=month, amount=Decimal("10.00"), currency=currency)
+    entries = RevenueEntry.objects.filter(account=account)
+    with django_assert_num_queries(1):  # two foreign currencies, both with rates: one query
+        require_rates(entries, currency_field="currency", date_field="month", base="EUR")
+    make_revenue(account=account, month=dt.date(2030, 12, 1), amount=Decimal("1.00"), currency="USD")
+    make_revenue(account=account, month=dt.date(2030, 11, 1), amount=Decimal("1.00"), currency="USD")
+    with django_assert_num_queries(1), pytest.raises(MissingRateError) as error:
+        require_rates(entries, currency_field="currency", date_field="month", base="EUR")
+    assert (error.value.currency, error.value.date) == ("USD", dt.date(2030, 11, 1))
+
+
+def test_a_sum_checked_in_its_own_query_names_a_missing_rate(usd_rates, django_assert_num_queries):
+    from django.db.models import Sum
+
+    from tandem.commercial.currency import base_amount, checked_aggregate
+    from tandem.commercial.models import RevenueEntry
+    from tests.clients.factories import make_account
+    from tests.commercial.factories import make_revenue
+
+    account = make_account(name="Checked")
+    make_revenue(account=account, month=dt.date(2031, 2, 1), amount=Decimal("100.00"), currency="USD")
+    make_revenue(account=account, month=dt.date(2031, 2, 1), amount=Decimal("5.00"), currency="EUR")
+    entries = RevenueEntry.objects.filter(account=account)
+    converted = base_amount("amount", "currency", "month", base="EUR")
+
+    def total() -> dict:
+        return checked_aggregate(entries, converted=converted, currency_field="currency", date_field="month",
+                                 base="EUR", total=Sum(converted))
+
+    with django_assert_num_queries(1):
+        assert Decimal(total()["total"]).quantize(Decimal("0.01")) == Decimal("97.00")  # 100 × 0.92 + 5
+    make_revenue(account=account, month=dt.date(2030, 6, 1), amount=Decimal("1.00"), currency="USD")
+    with django_assert_num_queries(2), pytest.raises(MissingRateError) as error:  # the sum, then the check
+        total()
+    assert (error.value.currency, error.value.date) == ("USD", dt.date(2030, 6, 1))

@@ -55,3 +55,34 @@ def test_the_home_page_shows_the_card(account_manager):
     make_account(owner=account_manager)
     body = client_for(account_manager).get(reverse("home")).content.decode()
     assert "Pipeline closing this quarter" in body
+
+
+def test_the_home_page_with_both_sales_cards_costs_fixed_queries(account_manager, django_assert_num_queries):
+    from tests.commercial.factories import make_contract, make_rate
+
+    make_rate(currency="USD", date=dt.date(2020, 1, 1), rate="0.90")
+    _start, end = quarter_bounds(timezone.localdate())
+    today = timezone.localdate()
+    client = client_for(account_manager)
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            account = make_account(owner=account_manager)
+            make_opportunity(account=account, owner=account_manager, expected_close_date=end, currency="USD")
+            make_contract(account=account, status="active", start_date=today - dt.timedelta(days=300),
+                          end_date=today + dt.timedelta(days=30))
+
+    add(2)
+    client.get(reverse("home"))
+    # session, user, roles; every card's number in one query (the clients', the pipeline's,
+    # the renewals'; the client cards have nothing to list); the renewals' first rows; the
+    # pipeline's total: the base currency and one query (its rates checked in it).
+    with django_assert_num_queries(7):
+        body = client.get(reverse("home")).content.decode()
+    assert 'data-card="pipeline_this_quarter"' in body and 'data-card="renewals_due"' in body
+    add(8)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("home"))
+    cards = {card.key: card for card in response.context["cards"]}
+    assert (cards["pipeline_this_quarter"].count, cards["renewals_due"].count) == (10, 10)
+    assert "$" not in cards["pipeline_this_quarter"].caption  # summed in the base currency

@@ -31,9 +31,8 @@ from tandem.commercial.currency import (
     RateTable,
     base_amount,
     base_currency,
+    checked_aggregate,
     quantize,
-    require_rates,
-    to_base,
 )
 from tandem.commercial.models import (
     Budget,
@@ -81,9 +80,9 @@ def account_commercial_summary(*, user: Any, account: Account, today: dt.date | 
     year_start, year_end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
 
     opportunities = scoped(user, Opportunity).filter(account=account, status=OpportunityStatus.OPEN)
-    require_rates(opportunities, currency_field="currency", date_field="expected_close_date", base=base)
     converted = base_amount("amount", "currency", "expected_close_date", base=base)
-    pipeline = opportunities.order_by().aggregate(
+    pipeline = checked_aggregate(
+        opportunities, converted=converted, currency_field="currency", date_field="expected_close_date", base=base,
         open_count=Count("pk"),
         open_amount=Sum(converted),
         open_weighted=Sum(ExpressionWrapper(converted * F("probability") / 100, output_field=DecimalField(max_digits=30, decimal_places=10))),
@@ -97,16 +96,21 @@ def account_commercial_summary(*, user: Any, account: Account, today: dt.date | 
         (amount, currency) for amount, currency, start, end in contracts
         if amount > 0 and start <= today and (end is None or end >= today)
     ]
-    rates = RateTable({currency for _amount, currency in recurring}, base=base) if recurring else None
-    mrr = sum((rates.to_base(amount, currency, today) for amount, currency in recurring), ZERO) if rates else ZERO
+    budget_row = scoped(user, Budget).filter(account=account, year=today.year).values_list("amount", "currency").first()
+    # One read of the rates for the contracts' and the budget's currencies (none when all
+    # are in the base currency).
+    rates = RateTable({currency for _amount, currency in recurring} | ({budget_row[1]} if budget_row else set()), base=base)
+    mrr = sum((rates.to_base(amount, currency, today) for amount, currency in recurring), ZERO)
 
     revenue_rows = scoped(user, RevenueEntry).filter(account=account, month__gte=year_start, month__lte=year_end)
-    require_rates(revenue_rows, currency_field="currency", date_field="month", base=base)
-    revenue = revenue_rows.order_by().aggregate(revenue_total=Sum(base_amount("amount", "currency", "month", base=base)))["revenue_total"]
+    billed = base_amount("amount", "currency", "month", base=base)
+    revenue = checked_aggregate(
+        revenue_rows, converted=billed, currency_field="currency", date_field="month", base=base,
+        revenue_total=Sum(billed),
+    )["revenue_total"]
     revenue_total = quantize(Decimal(revenue or 0))
 
-    budget_row = scoped(user, Budget).filter(account=account, year=today.year).values_list("amount", "currency").first()
-    budget = to_base(budget_row[0], budget_row[1], year_start, base=base) if budget_row else None
+    budget = rates.to_base(budget_row[0], budget_row[1], year_start) if budget_row else None
 
     costs_visible = may_see_costs(user, account)
     margin = margin_pct = None

@@ -29,7 +29,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower, Trim
 
 from tandem.clients.models import Account
-from tandem.commercial.models import ContractStatus, OpportunityLine, OpportunityStatus, Product
+from tandem.commercial.models import ContractStatus, OpportunityLine, OpportunityStatus
 from tandem.core.permissions import scoped
 
 MIN_BUYERS = 2
@@ -106,23 +106,25 @@ def cross_sell_suggestions(*, user: Any, account: Account, limit: int = 5) -> li
         return []
     by_industry, by_tier = bool(counts["by_industry"]), bool(counts["by_tier"])
     similar_by = "industry or tier" if by_industry and by_tier else ("industry" if by_industry else "tier")
-    # Subqueries, not id lists: a tier can hold thousands of accounts.
-    bought = (
-        OpportunityLine.objects.filter(product__isnull=False, product__is_active=True)
-        .filter(_bought_lines_q())
-        .filter(Q(opportunity__account__in=similar.values("pk")) | Q(opportunity__account_id=account.pk))
-        .values_list("opportunity__account_id", "product_id")
+    # Subqueries, not id lists: a tier can hold thousands of accounts. One query reads
+    # what similar accounts and this one buy and what this one has on open opportunities
+    # (with each product's name and category).
+    mine = Q(opportunity__account_id=account.pk)
+    lines = (
+        OpportunityLine.objects.filter(product__isnull=False)
+        .filter(
+            (Q(product__is_active=True) & _bought_lines_q() & (Q(opportunity__account__in=similar.values("pk")) | mine))
+            | (mine & Q(opportunity__status=OpportunityStatus.OPEN))
+        )
+        .values_list("opportunity__account_id", "product_id", "product__name", "product__category")
         .distinct()
     )
     buyers: dict[int, set[int]] = defaultdict(set)
     own: set[int] = set()
-    for account_id, product_id in bought:
+    products: dict[int, tuple[str, str]] = {}
+    for account_id, product_id, name, category in lines:
+        products[product_id] = (name, category)
         (own.add(product_id) if account_id == account.pk else buyers[product_id].add(account_id))
-    own |= set(
-        OpportunityLine.objects.filter(
-            opportunity__account_id=account.pk, opportunity__status=OpportunityStatus.OPEN, product__isnull=False
-        ).values_list("product_id", flat=True)
-    )
     candidates = {pk: ids for pk, ids in buyers.items() if pk not in own and len(ids) >= MIN_BUYERS}
     if not candidates:
         return []
@@ -130,10 +132,6 @@ def cross_sell_suggestions(*, user: Any, account: Account, limit: int = 5) -> li
     # Only the buyers the user may see are named; the others are counted.
     names = dict(scoped(user, Account).filter(pk__in=all_buyers).values_list("pk", "name"))
     visible = set(names)
-    products = {
-        pk: (name, category)
-        for pk, name, category in Product.objects.filter(pk__in=candidates).values_list("pk", "name", "category")
-    }
     suggestions = []
     for product_id, ids in candidates.items():
         shown = sorted((pk for pk in ids if pk in visible), key=lambda pk: (names[pk].lower(), pk))

@@ -182,6 +182,8 @@ def _sums(base: str) -> dict[str, Any]:
         "total_count": Count("id"),
         "total_amount": Coalesce(Sum(amount), zero),
         "total_weighted": Coalesce(Sum(weighted), zero),
+        # The rows whose amount converted (a missing rate makes it NULL, which SUM skips).
+        "total_converted": Count(amount),
     }
 
 
@@ -196,12 +198,16 @@ def _totals(row: dict[str, Any], currency: str) -> Totals:
 
 def pipeline_totals(queryset: QuerySet[Opportunity], *, base: str | None = None) -> Totals:
     """The count, the amount and the weighted amount of ``queryset`` in the base
-    currency. :class:`~tandem.commercial.currency.MissingRateError` names the first
-    currency and date without a rate (never a silent 1.0)."""
+    currency, in one query. :class:`~tandem.commercial.currency.MissingRateError` names
+    the first currency and date without a rate (never a silent 1.0): the same query
+    counts the amounts that converted, and only when one did not are the rates checked."""
     base = base or base_currency()
     rows = _with_conversion_date(queryset.order_by().select_related(None))
-    require_rates(rows, currency_field="currency", date_field=CONVERSION_DATE, base=base)
-    return _totals(rows.aggregate(**_sums(base)), base)
+    sums = rows.aggregate(**_sums(base))
+    if sums["total_converted"] != sums["total_count"]:
+        # Some amount found no rate (one query in the usual case, this one only then).
+        require_rates(rows, currency_field="currency", date_field=CONVERSION_DATE, base=base)
+    return _totals(sums, base)
 
 
 # --- The board ------------------------------------------------------------------------------

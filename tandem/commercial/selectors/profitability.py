@@ -31,7 +31,13 @@ from django.utils import timezone
 
 from tandem.clients.models import Account
 from tandem.commercial.costs import cost_sources
-from tandem.commercial.currency import base_amount, base_currency, quantize, require_rates
+from tandem.commercial.currency import (
+    base_amount,
+    base_currency,
+    conversion_counts,
+    quantize,
+    require_converted,
+)
 from tandem.commercial.models import RevenueEntry
 from tandem.commercial.policies import may_see_costs
 from tandem.core.permissions import scoped, sees_everything
@@ -112,12 +118,13 @@ def _revenue_by_account_month(
     entries = RevenueEntry.objects.filter(month__gte=start, month__lte=end)
     if account_ids is not None:
         entries = entries.filter(account_id__in=account_ids)
-    require_rates(entries, currency_field="currency", date_field="month", base=base)
-    rows = (
+    converted = base_amount("amount", "currency", "month", base=base)
+    rows = list(
         entries.values("account_id", "month")
-        .annotate(total=Sum(base_amount("amount", "currency", "month", base=base)))
+        .annotate(total=Sum(converted), **conversion_counts(converted))
         .order_by("account_id", "month")
     )
+    require_converted(rows, entries, currency_field="currency", date_field="month", base=base)
     return [(row["account_id"], row["month"], Decimal(row["total"] or 0)) for row in rows]
 
 

@@ -6,8 +6,11 @@
   currency. MRR of an account in month m = Σ its recurring revenue entries of m (one per
   active contract and month, written by the contracts' monthly job), each converted at
   the rate of m's first day. Summed in the database by (account, currency, month).
-* :func:`budget_status` / :func:`budget_statuses`: planned, committed, won and billed for
-  an account's year, in the base currency (definitions in docs/forecast.md):
+* :func:`budget_status` / :func:`budget_statuses` / :func:`budget_statuses_by_year`:
+  planned, committed, won and billed for an account's year, in the base currency
+  (definitions in docs/forecast.md), in three queries however many years, accounts and
+  currencies a page shows (each source summed by account, currency and day in the
+  database, converted in Python with one rate table):
 
   - planned = the budget's amount, at the rate of 1 January of the year;
   - committed = Σ value of the account's active and in-negotiation contracts whose start
@@ -19,21 +22,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import CharField, F, QuerySet, Sum, Value
 from django.utils import timezone
 
 from tandem.clients.models import Account
 from tandem.commercial.currency import (
+    MissingRateError,
     RateTable,
     base_amount,
     base_currency,
+    checked_aggregate,
     quantize,
-    require_rates,
 )
 from tandem.commercial.models import (
     Budget,
@@ -99,12 +103,14 @@ def revenue_get(*, actor: Any, revenue_entry_id: Any) -> RevenueEntry:
 
 
 def revenue_total(queryset: QuerySet[RevenueEntry], *, base: str | None = None) -> Decimal:
-    """Σ of the entries in the base currency, each at its month's rate (one aggregate;
-    :class:`~tandem.commercial.currency.MissingRateError` names a missing rate first)."""
+    """Σ of the entries in the base currency, each at its month's rate, in one query;
+    :class:`~tandem.commercial.currency.MissingRateError` names a missing rate (the same
+    query counts the amounts that converted: only when one did not are the rates checked)."""
     base = base or base_currency()
-    queryset = queryset.order_by()
-    require_rates(queryset, currency_field="currency", date_field="month", base=base)
-    total = queryset.aggregate(total=Sum(base_amount("amount", "currency", "month", base=base)))["total"]
+    amount = base_amount("amount", "currency", "month", base=base)
+    total = checked_aggregate(
+        queryset, converted=amount, currency_field="currency", date_field="month", base=base, total=Sum(amount)
+    )["total"]
     return quantize(total or ZERO)
 
 
@@ -158,60 +164,135 @@ class BudgetStatus:
         return (self.billed * 100 / self.planned).quantize(Decimal("1"))
 
 
-def _grouped_base_sums(
-    queryset: QuerySet[Any], *, amount: str, currency: str, date: str, base: str
-) -> dict[int, Decimal]:
-    """Σ per account of ``amount`` in the base currency (one grouped aggregate)."""
-    queryset = queryset.order_by()
-    require_rates(queryset, currency_field=currency, date_field=date, base=base)
-    rows = queryset.values("account_id").annotate(total=Sum(base_amount(amount, currency, date, base=base)))
-    return {row["account_id"]: quantize(row["total"] or ZERO) for row in rows}
+def _by_day(queryset: QuerySet[Any], name: str, *, amount: str, currency: str, date: str) -> QuerySet[Any]:
+    """``queryset`` summed by account, currency and day, tagged ``name`` (one part of
+    :func:`_sums_by_day`'s union)."""
+    return (
+        queryset.order_by()
+        .annotate(row_currency=F(currency), row_day=F(date))
+        .values("account_id", "row_currency", "row_day")
+        .annotate(total=Sum(amount), source=Value(name, output_field=CharField()))
+    )
+
+
+def _sums_by_day(parts: Sequence[QuerySet[Any]]) -> dict[str, list[tuple[int, str, dt.date, Decimal]]]:
+    """Per source, ``(account id, currency, day, Σ amount)`` sorted by currency and day, read
+    in ONE query (a ``UNION ALL`` of the :func:`_by_day` parts). Converted in Python in that
+    order, the first missing rate met is the earliest of its currency, as
+    :func:`~tandem.commercial.currency.require_rates` names it."""
+    first, *others = parts
+    found: dict[str, list[tuple[int, str, dt.date, Decimal]]] = {}
+    for row in first.union(*others, all=True).order_by():
+        found.setdefault(row["source"], []).append(
+            (row["account_id"], row["row_currency"], row["row_day"], Decimal(row["total"] or 0))
+        )
+    return {name: sorted(rows, key=lambda item: (item[1], item[2], item[0])) for name, rows in found.items()}
+
+
+def _converted(rows: Iterable[tuple[int, str, dt.date, Decimal]], rates: RateTable) -> dict[int, Decimal]:
+    """Σ per account of ``rows`` in the base currency, each rounded once on its total."""
+    totals: dict[int, Decimal] = {}
+    for account_id, currency, day, amount in rows:
+        totals[account_id] = totals.get(account_id, Decimal(0)) + amount * rates.rate(currency, day)
+    return {account_id: quantize(total) for account_id, total in totals.items()}
+
+
+@dataclass(frozen=True)
+class BudgetStatuses:
+    """:func:`budget_statuses_by_year`: ``{year: {account id: BudgetStatus}}``, and the
+    missing rate of each year that could not be converted (that year has no statuses)."""
+
+    by_year: dict[int, dict[int, BudgetStatus]]
+    errors: dict[int, MissingRateError]
+
+
+def budget_statuses_by_year(*, actor: Any, account_ids_by_year: Mapping[int, Iterable[int]]) -> BudgetStatuses:
+    """:class:`BudgetStatus` of each visible account of each year's ``account_ids``: three
+    queries (the budgets; contracts, won opportunities and revenue grouped by account,
+    currency and day in one union, over the days from the first year's 1 January to the
+    last year's 31 December; the rates), whatever the number of years, accounts and
+    currencies; converted in Python with one :class:`RateTable`."""
+    wanted = {year: set(ids) for year, ids in account_ids_by_year.items() if ids}
+    if not wanted:
+        return BudgetStatuses({}, {})
+    base = base_currency()
+    ids = sorted(set().union(*wanted.values()))
+    start, end = dt.date(min(wanted), 1, 1), dt.date(max(wanted) + 1, 1, 1)
+    budgets = sorted(
+        scoped(actor, Budget).filter(account_id__in=ids, year__in=list(wanted)).values_list("account_id", "year", "amount", "currency"),
+        key=lambda row: (row[3], row[1], row[0]),
+    )
+    sources = _sums_by_day([
+        _by_day(
+            scoped(actor, Contract).filter(
+                account_id__in=ids, status__in=(ContractStatus.ACTIVE, ContractStatus.NEGOTIATION),
+                start_date__gte=start, start_date__lt=end,
+            ),
+            "committed", amount="value", currency="currency", date="start_date",
+        ),
+        _by_day(
+            scoped(actor, Opportunity).filter(
+                account_id__in=ids, status=OpportunityStatus.WON, closed_on__gte=start, closed_on__lt=end
+            ),
+            "won", amount="amount", currency="currency", date="closed_on",
+        ),
+        _by_day(
+            scoped(actor, RevenueEntry).filter(account_id__in=ids, month__gte=start, month__lt=end),
+            "billed", amount="amount", currency="currency", date="month",
+        ),
+    ])
+    currencies = {row[3] for row in budgets} | {row[1] for rows in sources.values() for row in rows}
+    rates = RateTable(currencies, base=base)
+    statuses: dict[int, dict[int, BudgetStatus]] = {}
+    errors: dict[int, MissingRateError] = {}
+    for year, year_ids in sorted(wanted.items()):
+        first = dt.date(year, 1, 1)
+        try:
+            planned = {
+                account_id: rates.to_base(amount, currency, first)
+                for account_id, budget_year, amount, currency in budgets
+                if budget_year == year and account_id in year_ids
+            }
+            sums = {
+                name: _converted(
+                    (row for row in sources.get(name, ()) if row[2].year == year and row[0] in year_ids), rates
+                )
+                for name in ("committed", "won", "billed")
+            }
+        except MissingRateError as error:
+            errors[year] = error
+            continue
+        statuses[year] = {
+            pk: BudgetStatus(
+                account_id=pk, year=year, base_currency=base, planned=planned.get(pk),
+                committed=sums["committed"].get(pk, ZERO), won=sums["won"].get(pk, ZERO),
+                billed=sums["billed"].get(pk, ZERO),
+            )
+            for pk in sorted(year_ids)
+        }
+    return BudgetStatuses(statuses, errors)
 
 
 def budget_statuses(*, actor: Any, year: int, account_ids: Iterable[int]) -> dict[int, BudgetStatus]:
-    """:class:`BudgetStatus` of each visible account of ``account_ids`` for ``year``: four
-    grouped aggregates whatever the number of accounts, plus the rate checks."""
-    ids = sorted(set(account_ids))
-    base = base_currency()
-    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    budgets = list(scoped(actor, Budget).filter(account_id__in=ids, year=year).values("account_id", "amount", "currency"))
-    rates = RateTable({row["currency"] for row in budgets}, base=base)
-    planned = {row["account_id"]: rates.to_base(row["amount"], row["currency"], start) for row in budgets}
-    committed = _grouped_base_sums(
-        scoped(actor, Contract).filter(
-            account_id__in=ids, status__in=(ContractStatus.ACTIVE, ContractStatus.NEGOTIATION),
-            start_date__gte=start, start_date__lt=end,
-        ),
-        amount="value", currency="currency", date="start_date", base=base,
-    )
-    won = _grouped_base_sums(
-        scoped(actor, Opportunity).filter(
-            account_id__in=ids, status=OpportunityStatus.WON, closed_on__gte=start, closed_on__lt=end
-        ),
-        amount="amount", currency="currency", date="closed_on", base=base,
-    )
-    billed = _grouped_base_sums(
-        scoped(actor, RevenueEntry).filter(account_id__in=ids, month__gte=start, month__lt=end),
-        amount="amount", currency="currency", date="month", base=base,
-    )
-    return {
-        pk: BudgetStatus(
-            account_id=pk, year=year, base_currency=base, planned=planned.get(pk),
-            committed=committed.get(pk, ZERO), won=won.get(pk, ZERO), billed=billed.get(pk, ZERO),
-        )
-        for pk in ids
-    }
+    """:class:`BudgetStatus` of each visible account of ``account_ids`` for ``year``
+    (:func:`budget_statuses_by_year`); :class:`MissingRateError` if a rate is missing."""
+    found = budget_statuses_by_year(actor=actor, account_ids_by_year={year: account_ids})
+    if year in found.errors:
+        raise found.errors[year]
+    return found.by_year.get(year, {})
 
 
 def budget_page_statuses(*, actor: Any, budgets: Iterable[Budget]) -> dict[int, BudgetStatus]:
-    """``{budget id: BudgetStatus}`` for a page of budgets: :func:`budget_statuses` once
-    per year on the page (one year on a filtered page)."""
+    """``{budget id: BudgetStatus}`` for a page of budgets, every year at once
+    (:func:`budget_statuses_by_year`); :class:`MissingRateError` if a rate is missing."""
     budgets = list(budgets)
     by_year: dict[int, set[int]] = {}
     for budget in budgets:
         by_year.setdefault(budget.year, set()).add(budget.account_id)
-    statuses = {year: budget_statuses(actor=actor, year=year, account_ids=ids) for year, ids in by_year.items()}
-    return {budget.pk: statuses[budget.year][budget.account_id] for budget in budgets}
+    found = budget_statuses_by_year(actor=actor, account_ids_by_year=by_year)
+    if found.errors:
+        raise found.errors[min(found.errors)]
+    return {budget.pk: found.by_year[budget.year][budget.account_id] for budget in budgets}
 
 
 def budget_status(*, user: Any, account: Account, year: int) -> BudgetStatus:

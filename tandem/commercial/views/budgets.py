@@ -117,15 +117,10 @@ class BudgetList(ListView):
         by_year: dict[int, set[int]] = {}
         for row in rows:
             by_year.setdefault(row["year"], set()).add(row["account_id"])
-        statuses: dict[int, dict[int, selectors.BudgetStatus]] = {}
-        errors: dict[int, str] = {}
-        for year, ids in by_year.items():
-            try:
-                statuses[year] = selectors.budget_statuses(actor=self.actor, year=year, account_ids=ids)
-            except MissingRateError as error:
-                errors[year] = error.message
+        found = selectors.budget_statuses_by_year(actor=self.actor, account_ids_by_year=by_year)
+        errors = {year: error.message for year, error in found.errors.items()}
         return [
-            (row, statuses.get(row["year"], {}).get(row["account_id"]), errors.get(row["year"], "")) for row in rows
+            (row, found.by_year.get(row["year"], {}).get(row["account_id"]), errors.get(row["year"], "")) for row in rows
         ]
 
     def write_rows(self, rows: Sequence[Any]) -> SafeString:
