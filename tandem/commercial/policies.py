@@ -129,8 +129,26 @@ class AccountRecordPolicy(Policy):
         return may_see_costs(user, self.account_of(obj) if obj is not None else None)
 
 
-for _model in (AccountPricing, AccountPrice, Contract, RevenueEntry, Budget, ProjectRequest):
+for _model in (AccountPricing, AccountPrice, Contract, RevenueEntry, Budget):
     register(_model)(type(f"{_model.__name__}Policy", (AccountRecordPolicy,), {}))
+
+
+@register(ProjectRequest)
+class ProjectRequestPolicy(AccountRecordPolicy):
+    """A project request follows its account; project managers also see every request
+    (delivery's queue: they take requests up into projects). Changing one stays with
+    those who may change its account; accepting it is delivery's (see
+    :func:`tandem.commercial.services.project_request_accept`)."""
+
+    def visible_q(self, user: Any) -> Q:
+        if has_role(user, Role.PROJECT_MANAGER):
+            return Q()
+        return super().visible_q(user)
+
+    def count_q(self, user: Any) -> Q:
+        if has_role(user, Role.PROJECT_MANAGER):
+            return Q()
+        return super().count_q(user)
 
 
 @register(Expense)

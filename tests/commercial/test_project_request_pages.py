@@ -86,7 +86,7 @@ def test_decline_needs_a_reason_and_is_versioned_and_audited(am):
     assert AuditEntry.objects.count() == audits_before + 1
     with pytest.raises(ValidationError) as again:
         services.project_request_decline(actor=am, project_request=stored, reason="Twice")
-    assert again.value.message_dict == {"status": ["This request is declined already."]}
+    assert again.value.message_dict == {"status": ["This request was declined already."]}
     with pytest.raises(ValidationError):
         services.project_request_accept(actor=None, project_request=stored)
 
@@ -135,7 +135,7 @@ def test_decline_from_the_page_with_a_reason(am):
     page = client.get(_detail_url(item)).content.decode()
     assert "Declined: The client paused the programme" in page and 'data-testid="decline-form"' not in page
     again = client.post(url, {"reason": "Twice", "version": 2}, follow=True)
-    assert "This request is declined already." in again.content.decode()
+    assert "This request was declined already." in again.content.decode()
     assert ProjectRequest.objects.get(pk=item.pk).decline_reason == "The client paused the programme"
 
 

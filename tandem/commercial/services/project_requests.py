@@ -34,7 +34,7 @@ from tandem.commercial.models import (
 )
 from tandem.commercial.services.contracts import add_months, contract_create
 from tandem.core.errors import PermissionDeniedError
-from tandem.core.permissions import require_change
+from tandem.core.permissions import has_role, is_admin, require_change
 from tandem.core.roles import Role
 from tandem.core.services import model_create, model_update
 from tandem.core.types import SystemActor
@@ -114,27 +114,41 @@ def project_request_update(
     return model_update(actor=actor, instance=project_request, data=_clean(data), expected_version=expected_version)
 
 
+def settled_message(request: ProjectRequest) -> str:
+    """Why a request that is no longer open cannot be settled again."""
+    if request.status == ProjectRequestStatus.ACCEPTED:
+        return "A project was already started from this request."
+    return "This request was declined already."
+
+
 def _settle(
-    *, actor: SystemActor, project_request: ProjectRequest, data: dict[str, Any], expected_version: int | None
+    *, actor: SystemActor, project_request: ProjectRequest, data: dict[str, Any], expected_version: int | None,
+    audit_actor: SystemActor = None,
 ) -> ProjectRequest:
+    """``actor`` must be allowed to change the request (``None``: checked by the caller);
+    ``audit_actor`` (default ``actor``) is who the history names."""
     if actor is not None:
         require_change(actor, project_request)
     # Lock the row: of two people settling the same request at once, the second sees
     # the first's answer (or a stale version) instead of overwriting it.
     current = ProjectRequest.objects.select_for_update().get(pk=project_request.pk)
     if current.status != ProjectRequestStatus.OPEN:
-        raise ValidationError({"status": f"This request is {current.get_status_display().lower()} already."})
-    return model_update(actor=actor, instance=project_request, data=data, expected_version=expected_version)
+        raise ValidationError({"status": settled_message(current)})
+    return model_update(actor=audit_actor or actor, instance=project_request, data=data,
+                        expected_version=expected_version)
 
 
 @transaction.atomic
 def project_request_accept(
     *, actor: SystemActor, project_request: ProjectRequest, expected_version: int | None = None
 ) -> ProjectRequest:
-    """Delivery takes the request up (its project starts): status accepted."""
+    """Delivery takes the request up (its project starts): status accepted. Project
+    managers accept requests (delivery's service starts the project with it), as do
+    those who may change the account."""
+    taker = actor is not None and (is_admin(actor) or has_role(actor, Role.PROJECT_MANAGER))
     return _settle(
-        actor=actor, project_request=project_request, data={"status": ProjectRequestStatus.ACCEPTED},
-        expected_version=expected_version,
+        actor=None if taker else actor, project_request=project_request,
+        data={"status": ProjectRequestStatus.ACCEPTED}, expected_version=expected_version, audit_actor=actor,
     )
 
 

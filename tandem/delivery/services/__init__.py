@@ -22,6 +22,7 @@ from tandem.delivery.services.projects import (
     project_member_add,
     project_member_remove,
     project_move_status,
+    project_start_from_request,
     project_update,
 )
 from tandem.delivery.services.schedule import project_reschedule
@@ -39,6 +40,7 @@ __all__ = [
     "project_member_remove",
     "project_move_status",
     "project_reschedule",
+    "project_start_from_request",
     "project_update",
     "task_assign",
     "task_create",

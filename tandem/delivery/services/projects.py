@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.commercial.services import project_request_accept
+from tandem.commercial.services.project_requests import settled_message
 from tandem.core.permissions import has_role, require_change, require_create
 from tandem.core.roles import Role
 from tandem.core.services import model_create, model_delete, model_update
@@ -163,3 +165,30 @@ def project_member_remove(*, actor: SystemActor, member: ProjectMember) -> None:
         raise ValidationError({"user": "The project manager stays on the team; choose another manager first."})
     model_delete(actor=actor, instance=member)
 
+
+
+_BILLING = {"fixed_fee": "fixed_fee", "time_and_materials": "time_and_materials", "retainer": "retainer",
+            "subscription": "retainer"}
+
+
+@transaction.atomic
+def project_start_from_request(
+    *, actor: SystemActor, project_request: Any, data: dict[str, Any], expected_version: int | None = None,
+) -> Project:
+    """Take a commercial project request up: a project for its account and contract,
+    with its name, budget and start (each overridable in ``data``: at least a ``code``),
+    in planning; the request is accepted in the same transaction."""
+    if project_request.status != "open":
+        raise ValidationError({"project_request": settled_message(project_request)})
+    values: dict[str, Any] = {
+        "name": project_request.name[:200], "account": project_request.account,
+        "contract": project_request.contract, "budget": project_request.budget,
+        "currency": project_request.currency, "description": project_request.description,
+        "start_date": project_request.requested_start or timezone.localdate(),
+        "billing_type": _BILLING.get(project_request.pricing_strategy, "fixed_fee"),
+        "status": ProjectStatus.PLANNING,
+    }
+    values.update(data)
+    project = project_create(actor=actor, data=values, project_request=project_request)
+    project_request_accept(actor=actor, project_request=project_request, expected_version=expected_version)
+    return project
