@@ -5,6 +5,7 @@ organisation the authorization matrix runs against, and "nothing changed" checks
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,7 +109,12 @@ def page_routes() -> list[Route]:
     return _walk(get_resolver().url_patterns, "", None)
 
 
+@functools.cache
 def api_schema() -> dict[str, Any]:
+    """The API's OpenAPI schema, built once per process: django-ninja builds it anew on
+    every call (a second or more: a JSON schema per operation), and the matrix asks for
+    it for every body it writes. The routes do not change while the tests run. Read it,
+    never change it (callers share the one dict)."""
     from config.api import api
 
     return api.get_openapi_schema()
