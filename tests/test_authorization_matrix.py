@@ -51,6 +51,7 @@ from tests.authz import (
     targets_for,
     unauthorised_changes,
 )
+from tests.factories import make_role_users
 
 pytestmark = pytest.mark.django_db
 
@@ -203,10 +204,16 @@ def route_id(route: Route) -> str:
     return route.template
 
 
+@pytest.fixture(scope="module")
+def shared_world(build_for_module: Any) -> World:
+    """The organisation, built once for the module (each test's writes are rolled back)."""
+    return build_for_module(lambda: build_world(make_role_users()))
+
+
 @pytest.fixture
-def world(users_by_role: dict[str, Any], settings: Any) -> World:
+def world(shared_world: World, db: None, settings: Any) -> World:
     settings.TANDEM_API_THROTTLE_RATE = None
-    return build_world(users_by_role)
+    return shared_world
 
 
 def client_for(route: Route, world: World, role: str, *, read_only_token: bool = False) -> Client:
