@@ -628,23 +628,71 @@ class DbState:
         return model(**dict(zip(_columns(model), row[1:], strict=True)))
 
 
-def _tracked_models() -> list[type[models.Model]]:
+@functools.cache
+def _tracked_models() -> tuple[type[models.Model], ...]:
     from django.apps import apps
 
-    return [
+    return tuple(
         model
         for model in apps.get_models(include_auto_created=True)
         if model._meta.db_table not in UNTRACKED_TABLES
         and not model._meta.proxy
         and model._meta.managed
-    ]
+    )
 
 
 def _columns(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if f.attname not in UNTRACKED_COLUMNS]
 
 
-def db_state() -> DbState:
+@dataclass(frozen=True)
+class _TableRead:
+    """One table's ``values_list("pk", *columns)``, compiled once: its SQL and the
+    converters the ORM applies to each row (decimals, dates, JSON...)."""
+
+    table: str
+    sql: str
+    params: tuple[Any, ...]
+    compiler: Any
+    converters: dict[int, Any]
+
+    def rows(self, connection: Any) -> dict[Any, tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            fetched: Any = cursor.fetchall()
+        if self.converters:
+            fetched = self.compiler.apply_converters(fetched, self.converters)
+        return {row[0]: tuple(row) for row in fetched}
+
+
+@functools.cache
+def _table_reads(connection: Any) -> tuple[_TableRead, ...]:
+    """The reads of :func:`db_state` for one connection. Compiling ~60 querysets took
+    most of a matrix test's time (two snapshots per request); the SQL does not change."""
+    reads = []
+    for model in _tracked_models():
+        query = model._base_manager.order_by().values_list("pk", *_columns(model)).query
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        assert not compiler.has_composite_fields(fields), model  # rows are plain tuples
+        reads.append(
+            _TableRead(model._meta.db_table, sql, tuple(params), compiler, compiler.get_converters(fields))
+        )
+    return tuple(reads)
+
+
+def db_state(using: str = "default") -> DbState:
+    """Every row of every tracked table, as ``values_list("pk", *columns)`` reads them
+    (``orm_db_state`` is the plain version; a test holds them equal)."""
+    from django.db import connections
+
+    connection = connections[using]
+    return DbState(rows={read.table: read.rows(connection) for read in _table_reads(connection)})
+
+
+def orm_db_state() -> DbState:
+    """:func:`db_state` through the ORM, one queryset per table (slow: the reference)."""
     return DbState(
         rows={
             model._meta.db_table: {
