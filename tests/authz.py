@@ -5,6 +5,7 @@ organisation the authorization matrix runs against, and "nothing changed" checks
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,7 +109,12 @@ def page_routes() -> list[Route]:
     return _walk(get_resolver().url_patterns, "", None)
 
 
+@functools.cache
 def api_schema() -> dict[str, Any]:
+    """The API's OpenAPI schema, built once per process: django-ninja builds it anew on
+    every call (a second or more: a JSON schema per operation), and the matrix asks for
+    it for every body it writes. The routes do not change while the tests run. Read it,
+    never change it (callers share the one dict)."""
     from config.api import api
 
     return api.get_openapi_schema()
@@ -693,23 +699,71 @@ class DbState:
         return model(**dict(zip(_columns(model), row[1:], strict=True)))
 
 
-def _tracked_models() -> list[type[models.Model]]:
+@functools.cache
+def _tracked_models() -> tuple[type[models.Model], ...]:
     from django.apps import apps
 
-    return [
+    return tuple(
         model
         for model in apps.get_models(include_auto_created=True)
         if model._meta.db_table not in UNTRACKED_TABLES
         and not model._meta.proxy
         and model._meta.managed
-    ]
+    )
 
 
 def _columns(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if f.attname not in UNTRACKED_COLUMNS]
 
 
-def db_state() -> DbState:
+@dataclass(frozen=True)
+class _TableRead:
+    """One table's ``values_list("pk", *columns)``, compiled once: its SQL and the
+    converters the ORM applies to each row (decimals, dates, JSON...)."""
+
+    table: str
+    sql: str
+    params: tuple[Any, ...]
+    compiler: Any
+    converters: dict[int, Any]
+
+    def rows(self, connection: Any) -> dict[Any, tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            fetched: Any = cursor.fetchall()
+        if self.converters:
+            fetched = self.compiler.apply_converters(fetched, self.converters)
+        return {row[0]: tuple(row) for row in fetched}
+
+
+@functools.cache
+def _table_reads(connection: Any) -> tuple[_TableRead, ...]:
+    """The reads of :func:`db_state` for one connection. Compiling ~60 querysets took
+    most of a matrix test's time (two snapshots per request); the SQL does not change."""
+    reads = []
+    for model in _tracked_models():
+        query = model._base_manager.order_by().values_list("pk", *_columns(model)).query
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        assert not compiler.has_composite_fields(fields), model  # rows are plain tuples
+        reads.append(
+            _TableRead(model._meta.db_table, sql, tuple(params), compiler, compiler.get_converters(fields))
+        )
+    return tuple(reads)
+
+
+def db_state(using: str = "default") -> DbState:
+    """Every row of every tracked table, as ``values_list("pk", *columns)`` reads them
+    (``orm_db_state`` is the plain version; a test holds them equal)."""
+    from django.db import connections
+
+    connection = connections[using]
+    return DbState(rows={read.table: read.rows(connection) for read in _table_reads(connection)})
+
+
+def orm_db_state() -> DbState:
+    """:func:`db_state` through the ORM, one queryset per table (slow: the reference)."""
     return DbState(
         rows={
             model._meta.db_table: {

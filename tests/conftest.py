@@ -1,12 +1,19 @@
-"""Shared fixtures: one user per role, and logged-in clients."""
+"""Shared fixtures: one user per role, logged-in clients, and data shared by a module."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from tandem.core.roles import Role
-from tests.factories import PASSWORD, make_team, make_user
+from tests.factories import PASSWORD, make_role_user, make_team
+
+# Argon2 is deliberately slow: tests hash with MD5 (see _fast_password_hashing).
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -21,27 +28,27 @@ def team(db):
 
 @pytest.fixture
 def admin_user(db):
-    return make_user(role=Role.ADMIN, email="admin@example.test", full_name="Ada Admin")
+    return make_role_user(Role.ADMIN)
 
 
 @pytest.fixture
 def executive(db):
-    return make_user(role=Role.EXECUTIVE, email="exec@example.test", full_name="Eve Executive")
+    return make_role_user(Role.EXECUTIVE)
 
 
 @pytest.fixture
 def account_manager(db, team):
-    return make_user(role=Role.ACCOUNT_MANAGER, email="am@example.test", full_name="Alan Account", team=team)
+    return make_role_user(Role.ACCOUNT_MANAGER, team=team)
 
 
 @pytest.fixture
 def project_manager(db, team):
-    return make_user(role=Role.PROJECT_MANAGER, email="pm@example.test", full_name="Pam Project", team=team)
+    return make_role_user(Role.PROJECT_MANAGER, team=team)
 
 
 @pytest.fixture
 def member(db, team):
-    return make_user(role=Role.MEMBER, email="member@example.test", full_name="Mel Member", team=team)
+    return make_role_user(Role.MEMBER, team=team)
 
 
 @pytest.fixture
@@ -76,4 +83,40 @@ def _fast_password_hashing(request, settings):
     """Argon2 is deliberately slow; tests hash with MD5 unless they check the real
     hashers (mark them ``real_password_hashing``)."""
     if request.node.get_closest_marker("real_password_hashing") is None:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """A transaction open for the whole test module, rolled back after its last test.
+
+    Data built on top of it by a module-scoped fixture (through ``build_for_module``) is
+    built once for the module instead of once per test; each test still runs in its own
+    savepoint (the ``db`` fixture), so whatever a test writes is undone before the next
+    test. Only for tests that use ``db``, not ``transactional_db``. Between tests the
+    database stays blocked for tests that do not ask for it."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def build_for_module(module_transaction, django_db_blocker) -> Callable[..., Any]:
+    """``build_for_module(build, *args)`` runs ``build`` inside the module's transaction
+    (database open, passwords hashed the fast way as in every test) and returns what it
+    returns: for module-scoped fixtures whose data every test of the module shares.
+    Tests must read such objects again from the database when a test may change them
+    (each test's changes are rolled back, the Python objects stay as built)."""
+
+    def build(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+            return function(*args, **kwargs)
+
+    return build

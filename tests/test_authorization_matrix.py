@@ -47,10 +47,12 @@ from tests.authz import (
     db_state,
     diff_tables,
     fk_model,
+    orm_db_state,
     page_form_data,
     targets_for,
     unauthorised_changes,
 )
+from tests.factories import make_role_users
 
 pytestmark = pytest.mark.django_db
 
@@ -208,10 +210,16 @@ def route_id(route: Route) -> str:
     return route.template
 
 
+@pytest.fixture(scope="module")
+def shared_world(build_for_module: Any) -> World:
+    """The organisation, built once for the module (each test's writes are rolled back)."""
+    return build_for_module(lambda: build_world(make_role_users()))
+
+
 @pytest.fixture
-def world(users_by_role: dict[str, Any], settings: Any) -> World:
+def world(shared_world: World, db: None, settings: Any) -> World:
     settings.TANDEM_API_THROTTLE_RATE = None
-    return build_world(users_by_role)
+    return shared_world
 
 
 def client_for(route: Route, world: World, role: str, *, read_only_token: bool = False) -> Client:
@@ -330,6 +338,25 @@ class Outcomes:
 
     def assert_none(self) -> None:
         assert not self.failures, "\n".join(self.failures)
+
+
+# --- The row snapshots the matrix compares ---------------------------------------------------
+
+
+def test_db_state_reads_every_row_as_the_orm_does(world: World) -> None:
+    """``db_state`` (compiled once, read through the cursor) equals the ORM's
+    ``values_list`` of every tracked table, converted values included, and sees a change."""
+    from tandem.clients.models import Account
+
+    before = db_state()
+    assert before.rows == orm_db_state().rows
+    assert sum(map(len, before.rows.values())) > 100  # the organisation is in it
+    account = world.extra["accounts"]["north"]
+    Account.objects.filter(pk=account.pk).update(name="North Star renamed")
+    after = db_state()
+    assert after.rows == orm_db_state().rows
+    assert diff_tables(before, after) == ["clients_account (3 -> 3 rows)"]
+    assert after.instance(Account, account.pk).name == "North Star renamed"  # type: ignore[union-attr]
 
 
 # --- Every route is covered -----------------------------------------------------------------

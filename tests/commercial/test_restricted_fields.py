@@ -34,6 +34,7 @@ from tandem.core.permissions import model_for_url_kwarg, policy_for
 from tandem.core.roles import Role
 from tests.authz import POOLS, Route, World, all_routes, build_world
 from tests.commercial.factories import make_expense, make_revenue
+from tests.factories import make_role_users
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +51,20 @@ def spellings(amount: Decimal) -> set[str]:
     return {plain, f"{amount:,.2f}", f"{amount:,.2f}".replace(",", "\u202f"), f"{amount:,.2f}".replace(",", "\xa0")}
 
 
+@pytest.fixture(scope="module")
+def shared_world(build_for_module: Any) -> World:
+    """The organisation with its figures, built once for the module."""
+    return build_for_module(build_world_with_figures)
+
+
 @pytest.fixture
-def world(users_by_role: dict[str, Any], settings: Any) -> World:
+def world(shared_world: World, db: None, settings: Any) -> World:
     settings.TANDEM_API_THROTTLE_RATE = None
-    world = build_world(users_by_role)
+    return shared_world
+
+
+def build_world_with_figures() -> World:
+    world = build_world(make_role_users())
     today = timezone.localdate()
     for key, account in world.extra["accounts"].items():
         make_revenue(account=account, month=today.replace(day=1), amount=REVENUE, currency="EUR", kind="one_off")
