@@ -512,6 +512,9 @@ def _build_delivery(world: World) -> None:
     from tandem.delivery.models import (
         Allocation,
         Baseline,
+        BaselineTask,
+        Calendar,
+        CalendarException,
         Deliverable,
         Objective,
         ProjectExpense,
@@ -540,7 +543,8 @@ def _build_delivery(world: World) -> None:
         delivery.task_assign(actor=None, task=second, user=member)
         model_create(actor=None, model=Objective, data={"project": project, "title": f"{name} goal", "target_value": Decimal("10")})
         model_create(actor=None, model=Deliverable, data={"project": project, "name": f"{name} handover"})
-        model_create(actor=None, model=Baseline, data={"project": project, "name": "Signed"})
+        baseline = model_create(actor=None, model=Baseline, data={"project": project, "name": "Signed"})
+        BaselineTask.objects.create(baseline=baseline, task=first, duration_minutes=960, work_minutes=960)
         model_create(actor=None, model=Allocation, data={
             "project": project, "user": member, "start_date": dt.date(2031, 1, 6), "end_date": dt.date(2031, 3, 28),
             "hours_per_week": Decimal("16")})
@@ -550,6 +554,9 @@ def _build_delivery(world: World) -> None:
             model_create(actor=None, model=TimeEntry, data={
                 "project": project, "user": member, "task": first, "date": dt.date(2031, 1, 6), "hours": Decimal("6")})
         projects[key] = project
+    calendar = model_create(actor=None, model=Calendar, data={"name": "Four-day week"})
+    model_create(actor=None, model=CalendarException, data={"calendar": calendar, "date": dt.date(2031, 5, 1),
+                                                             "name": "Closed"})
     world.extra["projects"] = projects
 
 

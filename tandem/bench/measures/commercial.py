@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from tandem.bench.measures.clients import _count_queries, _require_clients, _shrink, _timed, _url
+from tandem.bench.measures.delivery_rows import shrink_projects
 from tandem.bench.registry import BenchError, Result, Target, measure
 from tandem.bench.runner import BenchContext
 from tandem.clients.models import Account
@@ -221,8 +222,8 @@ def sales_query_counts(ctx: BenchContext) -> Result:
 
 
 def shrink(keep_one_in: int) -> None:
-    """Delete all but one account in ``keep_one_in`` (by id) with every commercial row
-    and client row hanging off them, set-based (the caller rolls back)."""
+    """Delete all but one account in ``keep_one_in`` (by id) with every delivery,
+    commercial and client row hanging off them, set-based (the caller rolls back)."""
     quote = connection.ops.quote_name
 
     def table(model: type[Any]) -> str:
@@ -242,6 +243,7 @@ def shrink(keep_one_in: int) -> None:
         (BillingMilestone, "contract_id", contracts),
     )
     by_account: tuple[type[Any], ...] = (ProjectRequest, RevenueEntry, Budget, Expense, AccountPrice, AccountPricing, Contract, Opportunity)
+    shrink_projects(keep_one_in)  # delivery's rows refer to accounts, contracts and requests
     with connection.cursor() as cursor:
         for model, column, inner in by_parent:
             cursor.execute(f"DELETE FROM {table(model)} WHERE {quote(column)} IN ({inner})", [keep_one_in])  # noqa: S608
