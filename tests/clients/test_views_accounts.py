@@ -32,8 +32,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # revenue-and-pipeline section 9 (base currency; open pipeline: rate check, sums; active
 # contracts; revenue: rate check, sum; budget; costs: rate check, sum) and its cross-sell
 # ideas 1 here (similar accounts; 5 once there are two or more); commercial's timeline
-# sources 3 (opportunities, quotes, contracts: one query each) and its project requests 1.
-ACCOUNT_PAGE_QUERIES = 21 + 10 + 3 + 1
+# sources 3 (opportunities, quotes, contracts: one query each) and its project requests 1;
+# delivery's projects section 1 (the account's projects the viewer sees, the first six).
+ACCOUNT_PAGE_QUERIES = 21 + 10 + 3 + 1 + 1
 
 
 @pytest.fixture(autouse=True)
