@@ -111,12 +111,13 @@ def test_badge_costs_one_query_per_page(account_manager, django_assert_num_queri
     client.get(reverse("home"))
     # session, user, roles, the badge, the notifications card's count and the client cards'
     # numbers (one query; nothing to show, so no rows: tests/clients/test_home_cards.py), the
-    # pipeline card's count (tandem.commercial.home) and the renewals card's count.
-    with django_assert_num_queries(8):
+    # pipeline card's count (tandem.commercial.home), the renewals card's count and the
+    # "My tasks" card's count (tandem.delivery.home).
+    with django_assert_num_queries(9):
         client.get(reverse("home"))
     for number in range(30):
         send(account_manager, f"n{number}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("home"))
 
 

@@ -91,7 +91,7 @@ def plan_rows(tasks: Iterable[Task], assignees: Mapping[int, list[str]], *, cloc
     minutes_per_day, zone = clock.minutes_per_day, clock.zone
     out = []
     for task in tasks:
-        duration = task.duration_minutes
+        duration: int | None = task.duration_minutes
         if task.is_summary:
             duration = clock.span(task.early_start, task.early_finish)
         indent = INDENT_REM * (max(task.outline_level, 1) - 1)
@@ -163,9 +163,10 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     objectives = [
         {"objective": item, "progress": objective_progress(item)} for item in selectors.objective_list(project=project)
     ]
+    deliverable_rows = list(selectors.deliverable_list(project=project))
     deliverables = [
         {"deliverable": item, "badge": ACCEPTANCE_BADGES.get(item.acceptance_state, "secondary")}
-        for item in selectors.deliverable_list(project=project)
+        for item in deliverable_rows
     ]
     finish_day = _local_day(project.scheduled_finish, zone)
     context = {
@@ -176,7 +177,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "is_late": is_late(finish_day, project.due_date),
         "objectives": objectives,
         "deliverables": deliverables,
-        "accepted_count": sum(1 for row in deliverables if row["deliverable"].acceptance_state == AcceptanceState.ACCEPTED),
+        "accepted_count": sum(1 for item in deliverable_rows if item.acceptance_state == AcceptanceState.ACCEPTED),
         "team": team_rows(project),
         "tasks_count": len(tasks),
         "critical_count": sum(1 for task in tasks if task.is_critical and not task.is_summary),
