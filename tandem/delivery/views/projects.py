@@ -119,11 +119,11 @@ def plan_rows(tasks: Iterable[Task], assignees: Mapping[int, list[str]], *, cloc
             f'\n        <td class="text-nowrap" data-label="Finish">{_time(task.early_finish, zone)}</td>'
             f'\n        <td class="text-end text-nowrap" data-label="Float">{float_text}</td>'
             f'\n        <td class="plan-flag" data-label="Critical">{critical}</td>'
-            f'\n        <td data-label="Progress"><div class="d-flex align-items-center gap-2">'
+            f'\n        <td class="plan-progress-cell plan-wide" data-label="Progress"><div class="d-flex align-items-center gap-2">'
             f'<div class="progress flex-grow-1 plan-progress" role="progressbar" aria-label="{esc(task.name)}: {percent}% complete"'
             f' aria-valuenow="{percent}" aria-valuemin="0" aria-valuemax="100"><div class="progress-bar" style="width: {percent}%"></div></div>'
             f'<span class="small text-nowrap">{percent}%</span></div></td>'
-            f'\n        <td data-label="Assignees">{people}</td>'
+            f'\n        <td class="plan-wide" data-label="Assignees">{people}</td>'
             "\n      </tr>"
         )
     return joined(out)
