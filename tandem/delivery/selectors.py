@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, When, Window
 
 from tandem.core.permissions import get_visible, scoped
 from tandem.delivery.models import (
@@ -79,11 +79,14 @@ def deliverable_list(*, project: Project) -> QuerySet[Deliverable]:
     return Deliverable.objects.filter(project=project).order_by(F("due_date").asc(nulls_last=True), "pk")
 
 
-def task_assignee_names(*, project: Project) -> dict[int, list[str]]:
-    """Each task's assignees' names, by task id, in one query."""
+def task_assignee_names(*, project: Project, task_ids: list[int] | None = None) -> dict[int, list[str]]:
+    """Each task's assignees' names (of ``task_ids`` when given), by task id, in one query."""
     names: dict[int, list[str]] = {}
+    assignments = TaskAssignment.objects.filter(task__project=project)
+    if task_ids is not None:
+        assignments = assignments.filter(task_id__in=task_ids)
     rows = (
-        TaskAssignment.objects.filter(task__project=project)
+        assignments
         .order_by("task_id", "user__full_name", "user__email", "pk")
         .values_list("task_id", "user__full_name", "user__email")
     )
@@ -113,3 +116,19 @@ def account_project_list(*, actor: Any, account: Any) -> QuerySet[Project]:
         .select_related("manager")
         .order_by("-start_date", "-pk")
     )
+
+
+def project_page_get(*, actor: Any, project_id: Any) -> Project:
+    """One project for its page: with its account, manager and own calendar."""
+    return get_visible(actor, Project.objects.select_related("account", "manager", "calendar"), project_id)
+
+
+def plan_window(*, project: Project, offset: int, limit: int) -> list[Task]:
+    """``limit`` tasks of the plan from ``offset`` (outline order), each carrying
+    ``plan_total`` (the plan's tasks) and ``plan_critical`` (its critical work tasks),
+    counted over the whole plan in the same query (window aggregates)."""
+    critical = Case(When(is_critical=True, is_summary=False, then=1), default=0, output_field=IntegerField())
+    queryset = task_list(project=project).annotate(
+        plan_total=Window(Count("pk")), plan_critical=Window(Sum(critical)),
+    )
+    return list(queryset[offset: offset + limit])

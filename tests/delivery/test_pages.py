@@ -283,3 +283,21 @@ def test_the_account_page_lists_the_account_projects_the_viewer_sees(world):
     other = make_account(owner=world["am"], name="Quiet Ltd")
     quiet = client_for(world["am"]).get(reverse("clients:account_detail", kwargs={"account_id": other.pk}))
     assert 'data-testid="account-projects"' not in quiet.content.decode()
+
+
+def test_a_long_plan_is_read_a_window_at_a_time(world, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr("tandem.delivery.views.projects.PLAN_PAGE_SIZE", 2)
+    tasks = _plan(world["project"], world["member"])
+    client = client_for(world["manager"])
+    url = reverse("delivery:project_detail", kwargs={"project_id": world["project"].pk})
+    client.get(url)
+    with django_assert_num_queries(PROJECT_PAGE_QUERIES):
+        html = client.get(url + "?plan_page=2").content.decode()
+    assert re.findall(r'id="task-(\d+)" data-testid="plan-row"', html) == [str(tasks["build"].pk), str(tasks["review"].pk)]
+    assert 'data-testid="plan-count">5 tasks, 3 on the critical path<' in html
+    pages = text(re.search(r'data-testid="plan-pages">(.*?)</nav>', html, re.S).group(1))
+    assert pages == "Tasks 3–4 of 5 Previous tasks Next tasks"
+    last = client.get(url + "?plan_page=3").content.decode()
+    assert re.findall(r'id="task-(\d+)" data-testid="plan-row"', last) == [str(tasks["live"].pk)]
+    assert "Next tasks" not in last
+    assert "No tasks this far into the plan" in client.get(url + "?plan_page=9").content.decode()

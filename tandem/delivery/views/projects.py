@@ -2,10 +2,11 @@
 objectives, deliverables, team, and the plan as a tree list read from the stored
 schedule (:func:`tandem.delivery.selectors.task_list`).
 
-The page costs the same number of queries whatever the size of the plan: the project,
+The page costs the same number of queries whatever the size of the plan: the project
+(with its own calendar),
 the project's calendar (the organisation's and its holidays, or the project's own with
-its exceptions, for the working day and the time zone), objectives, deliverables, team, tasks and their assignees (one query
-each). The plan's rows are written in Python (:func:`plan_rows`), like a list page's.
+its exceptions, for the working day and the time zone), objectives, deliverables, team, a window of the plan's tasks with the plan's totals
+(:data:`PLAN_PAGE_SIZE` rows, ``?plan_page=``) and their assignees (one query each). The plan's rows are written in Python (:func:`plan_rows`), like a list page's.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ ACCEPTANCE_BADGES: dict[str, str] = {
     AcceptanceState.REJECTED: "danger",
 }
 INDENT_REM = Decimal("1.25")
+# The plan's rows a page shows: a 10,000-task plan is read and written a window at a time
+# (``?plan_page=``), its totals counted over the whole plan in the same query.
+PLAN_PAGE_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -151,15 +155,21 @@ def team_rows(project: Project) -> list[dict[str, Any]]:
     ]
 
 
+def _plan_page(request: HttpRequest) -> int:
+    value = request.GET.get("plan_page", "")
+    return max(int(value), 1) if value.isdigit() else 1
+
+
 @login_required
 @require_GET
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     actor = request.user
-    project = selectors.project_get(actor=actor, project_id=project_id)
+    project = selectors.project_page_get(actor=actor, project_id=project_id)
     clock = plan_clock(project)
     zone = clock.zone
-    tasks = list(selectors.task_list(project=project))
-    assignees = selectors.task_assignee_names(project=project)
+    page = _plan_page(request)
+    tasks = selectors.plan_window(project=project, offset=(page - 1) * PLAN_PAGE_SIZE, limit=PLAN_PAGE_SIZE)
+    assignees = selectors.task_assignee_names(project=project, task_ids=[task.pk for task in tasks])
     objectives = [
         {"objective": item, "progress": objective_progress(item)} for item in selectors.objective_list(project=project)
     ]
@@ -169,6 +179,8 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         for item in deliverable_rows
     ]
     finish_day = _local_day(project.scheduled_finish, zone)
+    total = tasks[0].plan_total if tasks else 0  # type: ignore[attr-defined]
+    first = (page - 1) * PLAN_PAGE_SIZE
     context = {
         "project": project,
         "status_badge": PROJECT_STATUS_BADGES.get(project.status, "secondary"),
@@ -179,9 +191,16 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "deliverables": deliverables,
         "accepted_count": sum(1 for item in deliverable_rows if item.acceptance_state == AcceptanceState.ACCEPTED),
         "team": team_rows(project),
-        "tasks_count": len(tasks),
-        "critical_count": sum(1 for task in tasks if task.is_critical and not task.is_summary),
+        "tasks_count": total,
+        "critical_count": tasks[0].plan_critical if tasks else 0,  # type: ignore[attr-defined]
         "plan_rows": plan_rows(tasks, assignees, clock=clock),
+        "plan_page": {
+            "paged": page > 1 or total > PLAN_PAGE_SIZE,
+            "first": first + 1,
+            "last": first + len(tasks),
+            "previous": page - 1 if page > 1 else None,
+            "next": page + 1 if first + len(tasks) < total else None,
+        },
         "can_change": manages(actor, project),
     }
     return render(request, "delivery/project_detail.html", context)
