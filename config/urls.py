@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("tandem.people.urls")),
     path("clients/", include("tandem.clients.urls")),
     path("sales/", include("tandem.commercial.urls")),
+    path("delivery/", include("tandem.delivery.urls")),
     path("imports/", include("tandem.integrations.urls")),
     path("", include("tandem.core.urls")),
     path("admin/", admin.site.urls),

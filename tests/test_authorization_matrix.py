@@ -179,6 +179,10 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "commercial:project_request_list": (READ, None),
     # --- delivery: the project list reads through the scoped selector.
     "/api/v1/projects": (READ, None),
+    # --- delivery pages (dpages): the project list and "My tasks" read through the scoped
+    # selectors (every role opens them and sees only its rows).
+    "delivery:project_list": (READ, None),
+    "delivery:my_tasks": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

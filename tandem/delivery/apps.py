@@ -7,4 +7,7 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Delivery"
 
     def ready(self) -> None:
-        from tandem.delivery import policies  # noqa: F401
+        # Policies, the sidebar's Delivery entries, the "My tasks" home card and the
+        # account page's "Projects" section.
+        from tandem.delivery import home, navigation, policies  # noqa: F401
+        from tandem.delivery.views import account_section  # noqa: F401

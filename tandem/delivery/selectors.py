@@ -6,10 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, When, Window
 
 from tandem.core.permissions import get_visible, scoped
-from tandem.delivery.models import Project, Task
+from tandem.delivery.models import (
+    Deliverable,
+    Objective,
+    Project,
+    ProjectMember,
+    Task,
+    TaskAssignment,
+)
+from tandem.delivery.models.plan import TaskStatus
+from tandem.delivery.models.projects import OPEN_STATUSES
 
 PROJECT_SORTS = ("code", "-code", "name", "-name", "start", "-start", "due", "-due")
 _SORT_FIELDS = {"code": "code", "name": "name", "start": "start_date", "due": "due_date"}
@@ -46,3 +55,80 @@ def project_get(*, actor: Any, project_id: Any) -> Project:
 def task_list(*, project: Project) -> QuerySet[Task]:
     """The plan read top to bottom (the caller has checked the project is visible)."""
     return Task.objects.filter(project=project).order_by("outline_index", "pk")
+
+
+# --- Pages (project page, "My tasks", the account page's projects) --------------------------
+
+MY_TASK_SORTS = ("finish", "-finish")
+
+
+def project_team(*, project: Project) -> QuerySet[ProjectMember]:
+    """The project's team, by name (one query, the user joined)."""
+    return (
+        ProjectMember.objects.filter(project=project)
+        .select_related("user")
+        .order_by("user__full_name", "user__email", "pk")
+    )
+
+
+def objective_list(*, project: Project) -> QuerySet[Objective]:
+    return Objective.objects.filter(project=project).order_by("pk")
+
+
+def deliverable_list(*, project: Project) -> QuerySet[Deliverable]:
+    return Deliverable.objects.filter(project=project).order_by(F("due_date").asc(nulls_last=True), "pk")
+
+
+def task_assignee_names(*, project: Project, task_ids: list[int] | None = None) -> dict[int, list[str]]:
+    """Each task's assignees' names (of ``task_ids`` when given), by task id, in one query."""
+    names: dict[int, list[str]] = {}
+    assignments = TaskAssignment.objects.filter(task__project=project)
+    if task_ids is not None:
+        assignments = assignments.filter(task_id__in=task_ids)
+    rows = (
+        assignments
+        .order_by("task_id", "user__full_name", "user__email", "pk")
+        .values_list("task_id", "user__full_name", "user__email")
+    )
+    for task_id, full_name, email in rows:
+        names.setdefault(task_id, []).append(full_name or email)
+    return names
+
+
+def my_task_list(*, actor: Any, sort: str = "finish", for_count: bool = False) -> QuerySet[Task]:
+    """The tasks assigned to ``actor`` that are not done, in the open (not template)
+    projects they may see, the earliest scheduled finish first (unscheduled last)."""
+    queryset = scoped(actor, Task).filter(
+        assignments__user=actor.pk, project__is_template=False, project__status__in=OPEN_STATUSES,
+    ).exclude(status=TaskStatus.DONE)
+    if for_count:
+        return queryset
+    finish = F("early_finish")
+    ordering = finish.desc(nulls_last=True) if sort == "-finish" else finish.asc(nulls_last=True)
+    return queryset.select_related("project").order_by(ordering, "pk")
+
+
+def account_project_list(*, actor: Any, account: Any) -> QuerySet[Project]:
+    """The account's projects ``actor`` may see (templates aside), the latest start first."""
+    return (
+        scoped(actor, Project)
+        .filter(account=account, is_template=False)
+        .select_related("manager")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def project_page_get(*, actor: Any, project_id: Any) -> Project:
+    """One project for its page: with its account, manager and own calendar."""
+    return get_visible(actor, Project.objects.select_related("account", "manager", "calendar"), project_id)
+
+
+def plan_window(*, project: Project, offset: int, limit: int) -> list[Task]:
+    """``limit`` tasks of the plan from ``offset`` (outline order), each carrying
+    ``plan_total`` (the plan's tasks) and ``plan_critical`` (its critical work tasks),
+    counted over the whole plan in the same query (window aggregates)."""
+    critical = Case(When(is_critical=True, is_summary=False, then=1), default=0, output_field=IntegerField())
+    queryset = task_list(project=project).annotate(
+        plan_total=Window(Count("pk")), plan_critical=Window(Sum(critical)),
+    )
+    return list(queryset[offset: offset + limit])

@@ -226,6 +226,20 @@ def _commercial_records() -> None:
     make_round(contract=contract)
 
 
+def _delivery_records() -> None:
+    """A project with a small plan for the delivery pages, while the demo makes none."""
+    from tandem.clients.models import Account
+    from tandem.delivery.models import Project
+    from tests.delivery.factories import make_dependency, make_project, make_task
+
+    if Project.objects.exists():
+        return
+    project = make_project(account=Account.objects.order_by("id").first(), name="Accessibility walk")
+    phase = make_task(project=project, name="Phase")
+    first = make_task(project=project, parent=phase, name="First")
+    make_dependency(first, make_task(project=project, name="Done", is_milestone=True, duration_minutes=0))
+
+
 def test_no_serious_or_critical_violation_on_any_page(
     page: Page, demo_data: dict[str, str], axe_source: str, settings: Any, tmp_path: Any
 ) -> None:
@@ -248,6 +262,7 @@ def test_no_serious_or_critical_violation_on_any_page(
     run_import(actor=admin, source="salesforce", data=sample, file_name="Account.csv", dry_run=True)
     store_upload(sample)
     _commercial_records()
+    _delivery_records()
     problems: list[str] = []
     _watch_browser_problems(page, problems)
     report = WalkReport(checked=[], skipped=[], failures=[])

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The sidebar each role sees, in order (registered by each app's navigation.py).
 # Written out rather than computed from the registry so that a change to who sees what
 # is a deliberate edit here too. Later capabilities add their entries to both.
-DIRECTORY = ["People", "Teams"]
+DIRECTORY = ["Projects", "My tasks", "People", "Teams"]
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
 SALES_DESK = ["Pipeline", "Opportunities", "Quotes", "Contracts", "Forecast", "Revenue", "Budgets", "Profitability", "Expenses", "Catalog"]
 SALES_SETTINGS = ["Exchange rates", "Price lists", "Rate cards"]

@@ -1,0 +1,1 @@
+"""Delivery's pages, mounted under ``/delivery/`` (tandem/delivery/urls.py)."""

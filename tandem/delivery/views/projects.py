@@ -1,0 +1,206 @@
+"""The project page: its header (code, name, status, account, manager), scope,
+objectives, deliverables, team, and the plan as a tree list read from the stored
+schedule (:func:`tandem.delivery.selectors.task_list`).
+
+The page costs the same number of queries whatever the size of the plan: the project
+(with its own calendar),
+the project's calendar (the organisation's and its holidays, or the project's own with
+its exceptions, for the working day and the time zone), objectives, deliverables, team, a window of the plan's tasks with the plan's totals
+(:data:`PLAN_PAGE_SIZE` rows, ``?plan_page=``) and their assignees (one query each). The plan's rows are written in Python (:func:`plan_rows`), like a list page's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_GET
+
+from tandem.core.rows import UrlPattern, esc, joined
+from tandem.delivery import selectors
+from tandem.delivery.calendars import project_calendar, to_local
+from tandem.delivery.models import AcceptanceState, Objective, Project, Task
+from tandem.delivery.policies import manages
+from tandem.delivery.scheduling import Timeline
+from tandem.delivery.views.common import (
+    DEFAULT_MINUTES_PER_DAY,
+    PROJECT_STATUS_BADGES,
+    days_text,
+    is_late,
+)
+
+ACCEPTANCE_BADGES: dict[str, str] = {
+    AcceptanceState.PENDING: "secondary",
+    AcceptanceState.SUBMITTED: "warning",
+    AcceptanceState.ACCEPTED: "success",
+    AcceptanceState.REJECTED: "danger",
+}
+INDENT_REM = Decimal("1.25")
+# The plan's rows a page shows: a 10,000-task plan is read and written a window at a time
+# (``?plan_page=``), its totals counted over the whole plan in the same query.
+PLAN_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class PlanClock:
+    """How the plan's times read: the working day in minutes (what a "day" of duration
+    is), the time zone its dates are shown in, and working time from the project's
+    start (a summary task's duration is the working time its children span)."""
+
+    minutes_per_day: int
+    zone: ZoneInfo
+    timeline: Timeline | None
+
+    def span(self, start: dt.datetime | None, finish: dt.datetime | None) -> int | None:
+        if self.timeline is None or start is None or finish is None:
+            return None
+        return self.timeline.offset(to_local(finish, self.zone)) - self.timeline.offset(to_local(start, self.zone))  # type: ignore[arg-type]
+
+
+def plan_clock(project: Project) -> PlanClock:
+    """The project's calendar (its own, else the organisation's) as a :class:`PlanClock`."""
+    calendar, zone = project_calendar(project)
+    start = to_local(project.scheduled_start, zone)
+    try:
+        timeline = Timeline(calendar, start) if start is not None else None
+    except ValueError:  # a calendar with no working time: durations of summaries unknown
+        timeline = None
+    return PlanClock(calendar.minutes_per_day or DEFAULT_MINUTES_PER_DAY, zone, timeline)
+
+
+def _local_day(value: dt.datetime | None, zone: ZoneInfo) -> dt.date | None:
+    return value.astimezone(zone).date() if value is not None else None
+
+
+def _time(value: dt.datetime | None, zone: ZoneInfo) -> str:
+    """``<time datetime="2027-01-04T09:00">4 Jan 2027</time>`` in the project's zone."""
+    if value is None:
+        return '<span class="text-body-secondary">—</span>'
+    local = value.astimezone(zone)
+    return f'<time datetime="{local.replace(tzinfo=None).isoformat(timespec="minutes")}">{local.day} {local:%b %Y}</time>'
+
+
+def plan_rows(tasks: Iterable[Task], assignees: Mapping[int, list[str]], *, clock: PlanClock) -> SafeString:
+    """The plan's rows: WBS, the name indented by outline level (summary tasks bold, a
+    diamond for milestones), duration in days, start, finish, float, the critical
+    marker, progress and assignees. On phones each row stacks (delivery.css)."""
+    minutes_per_day, zone = clock.minutes_per_day, clock.zone
+    out = []
+    for task in tasks:
+        duration: int | None = task.duration_minutes
+        if task.is_summary:
+            duration = clock.span(task.early_start, task.early_finish)
+        indent = INDENT_REM * (max(task.outline_level, 1) - 1)
+        classes = ["plan-row"]
+        if task.is_summary:
+            classes.append("plan-summary fw-bold")
+        if task.is_critical:
+            classes.append("plan-critical")
+        icon = (
+            '<i class="ti ti-diamond text-warning me-1" aria-hidden="true"></i>'
+            '<span class="visually-hidden">Milestone: </span>'
+            if task.is_milestone else ""
+        )
+        critical = '<span class="badge text-bg-danger">Critical</span>' if task.is_critical else ""
+        float_text = "—" if task.total_float_minutes is None else days_text(task.total_float_minutes, minutes_per_day)
+        percent = int(task.percent_complete)
+        names = assignees.get(task.pk, [])
+        people = esc(", ".join(names)) if names else '<span class="text-body-secondary">Nobody</span>'
+        out.append(
+            f'\n      <tr class="{" ".join(classes)}" id="task-{task.pk}" data-testid="plan-row" data-level="{task.outline_level}">'
+            f'\n        <td class="plan-wbs text-nowrap" data-label="WBS">{esc(task.wbs)}</td>'
+            f'\n        <td class="plan-name" data-label="Task"><span class="plan-indent" style="padding-left: {indent}rem">{icon}{esc(task.name)}</span></td>'
+            f'\n        <td class="text-end text-nowrap" data-label="Duration">{days_text(duration, minutes_per_day)}</td>'
+            f'\n        <td class="text-nowrap" data-label="Start">{_time(task.early_start, zone)}</td>'
+            f'\n        <td class="text-nowrap" data-label="Finish">{_time(task.early_finish, zone)}</td>'
+            f'\n        <td class="text-end text-nowrap" data-label="Float">{float_text}</td>'
+            f'\n        <td class="plan-flag" data-label="Critical">{critical}</td>'
+            f'\n        <td class="plan-progress-cell plan-wide" data-label="Progress"><div class="d-flex align-items-center gap-2">'
+            f'<div class="progress flex-grow-1 plan-progress" role="progressbar" aria-label="{esc(task.name)}: {percent}% complete"'
+            f' aria-valuenow="{percent}" aria-valuemin="0" aria-valuemax="100"><div class="progress-bar" style="width: {percent}%"></div></div>'
+            f'<span class="small text-nowrap">{percent}%</span></div></td>'
+            f'\n        <td class="plan-wide" data-label="Assignees">{people}</td>'
+            "\n      </tr>"
+        )
+    return joined(out)
+
+
+def objective_progress(objective: Objective) -> int | None:
+    """How far the current value has come from the baseline to the target, 0–100
+    (``None`` when the target is the baseline: nothing to measure)."""
+    span = objective.target_value - objective.baseline_value
+    if not span:
+        return None
+    share = (objective.current_value - objective.baseline_value) / span * 100
+    return int(max(Decimal(0), min(Decimal(100), share)))
+
+
+def team_rows(project: Project) -> list[dict[str, Any]]:
+    person = UrlPattern("people:user_detail", "user_id")
+    return [
+        {
+            "name": member.user.full_name or member.user.email,
+            "url": person(member.user_id),
+            "role": member.role or ("Project manager" if member.user_id == project.manager_id else ""),
+        }
+        for member in selectors.project_team(project=project)
+    ]
+
+
+def _plan_page(request: HttpRequest) -> int:
+    value = request.GET.get("plan_page", "")
+    return max(int(value), 1) if value.isdigit() else 1
+
+
+@login_required
+@require_GET
+def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    actor = request.user
+    project = selectors.project_page_get(actor=actor, project_id=project_id)
+    clock = plan_clock(project)
+    zone = clock.zone
+    page = _plan_page(request)
+    tasks = selectors.plan_window(project=project, offset=(page - 1) * PLAN_PAGE_SIZE, limit=PLAN_PAGE_SIZE)
+    assignees = selectors.task_assignee_names(project=project, task_ids=[task.pk for task in tasks])
+    objectives = [
+        {"objective": item, "progress": objective_progress(item)} for item in selectors.objective_list(project=project)
+    ]
+    deliverable_rows = list(selectors.deliverable_list(project=project))
+    deliverables = [
+        {"deliverable": item, "badge": ACCEPTANCE_BADGES.get(item.acceptance_state, "secondary")}
+        for item in deliverable_rows
+    ]
+    finish_day = _local_day(project.scheduled_finish, zone)
+    total = tasks[0].plan_total if tasks else 0  # type: ignore[attr-defined]
+    first = (page - 1) * PLAN_PAGE_SIZE
+    context = {
+        "project": project,
+        "status_badge": PROJECT_STATUS_BADGES.get(project.status, "secondary"),
+        "scheduled_start": _local_day(project.scheduled_start, zone),
+        "scheduled_finish": finish_day,
+        "is_late": is_late(finish_day, project.due_date),
+        "objectives": objectives,
+        "deliverables": deliverables,
+        "accepted_count": sum(1 for item in deliverable_rows if item.acceptance_state == AcceptanceState.ACCEPTED),
+        "team": team_rows(project),
+        "tasks_count": total,
+        "critical_count": tasks[0].plan_critical if tasks else 0,  # type: ignore[attr-defined]
+        "plan_rows": plan_rows(tasks, assignees, clock=clock),
+        "plan_page": {
+            "paged": page > 1 or total > PLAN_PAGE_SIZE,
+            "first": first + 1,
+            "last": first + len(tasks),
+            "previous": page - 1 if page > 1 else None,
+            "next": page + 1 if first + len(tasks) < total else None,
+        },
+        "can_change": manages(actor, project),
+    }
+    return render(request, "delivery/project_detail.html", context)
