@@ -163,3 +163,19 @@ def test_rescheduling_costs_the_same_queries_at_any_size() -> None:
     # The calendar and its holidays, tasks, dependencies, one executemany (the new
     # dates), the project's dates: the same at 5 and 60 tasks.
     assert counts == [6, 6]
+
+
+def test_a_second_reschedule_writes_nothing() -> None:
+    from tandem.delivery.services.schedule import plan_compute, plan_load, plan_save
+
+    project = make_project()
+    tasks = [make_task(project=project, constraint_type="snet", constraint_date=utc(6, 13)) for _ in range(3)]
+    make_dependency(tasks[0], tasks[1], lag_minutes=-120)
+    plan = plan_load(project)
+    # Everything was saved when the plan changed: the stored dates read back as the
+    # database holds them compare equal to the new ones, so no row is written again.
+    assert plan_save(project, plan, plan_compute(plan)) == 0
+    Task.objects.filter(pk=tasks[2].pk).update(early_start=None)
+    plan = plan_load(project)
+    assert plan_save(project, plan, plan_compute(plan)) == 1
+    assert Task.objects.get(pk=tasks[2].pk).early_start == utc(6, 13)

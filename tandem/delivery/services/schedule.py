@@ -7,8 +7,9 @@ the same transaction, so the stored dates are always the schedule of the stored 
 cycle raises :class:`django.core.exceptions.ValidationError` naming the tasks in it and
 the transaction rolls back.
 
-Loading reads plain tuples (two queries: tasks and dependencies); saving writes only
-the rows whose dates moved, with one ``executemany`` UPDATE. Benchmark P6 measures load
+Loading reads plain tuples as the driver returns them (two queries: tasks and
+dependencies); saving converts each distinct date once and writes only the rows whose
+dates moved, with one ``executemany`` UPDATE. Benchmark P6 measures load
 + compute + save against the computation alone.
 """
 
@@ -54,24 +55,45 @@ class LoadedPlan:
     origin: dt.datetime
 
 
+def _raw(queryset: Any) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset as the database driver returns them, without
+    the ORM's per-value converters (a 10,000-task plan is read in one pass)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _instant(raw: Any) -> dt.datetime | None:
+    """A raw datetime column as an aware UTC instant (SQLite answers naive UTC)."""
+    if raw is None:
+        return None
+    value = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(raw)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
 def plan_load(project: Project) -> LoadedPlan:
+    """The plan as the scheduler's values; ``stored`` keeps each task's saved schedule
+    as the database holds it, to write only what moves."""
     calendar, zone = project_calendar(project)
     tasks: list[TaskInput] = []
-    stored: dict[int, tuple[object, ...]] = {}
-    rows = Task.objects.filter(project=project).order_by("outline_index", "id").values_list(*_TASK_COLUMNS)
+    stored: dict[Any, tuple[object, ...]] = {}
+    rows = _raw(Task.objects.filter(project=project).order_by("outline_index", "id").values_list(*_TASK_COLUMNS))
     for (task_id, parent_id, name, duration, constraint, constraint_date, deadline, actual_start,
          actual_finish, *saved) in rows:
         tasks.append(TaskInput(
             id=task_id, duration=duration, parent=parent_id, name=name,
             constraint=ConstraintType(constraint),
-            constraint_date=to_local(constraint_date, zone), deadline=to_local(deadline, zone),
-            actual_start=to_local(actual_start, zone), actual_finish=to_local(actual_finish, zone),
+            constraint_date=to_local(_instant(constraint_date), zone), deadline=to_local(_instant(deadline), zone),
+            actual_start=to_local(_instant(actual_start), zone), actual_finish=to_local(_instant(actual_finish), zone),
         ))
-        stored[task_id] = tuple(saved)
+        early_start, early_finish, late_start, late_finish, total_float, critical = saved
+        stored[task_id] = (_instant(early_start), _instant(early_finish), _instant(late_start),
+                           _instant(late_finish), total_float, bool(critical))
     links = [
         Link(predecessor, successor, LinkType(kind), lag)
-        for predecessor, successor, kind, lag in Dependency.objects.filter(project=project).values_list(
-            "predecessor_id", "successor_id", "kind", "lag_minutes")
+        for predecessor, successor, kind, lag in _raw(Dependency.objects.filter(project=project).values_list(
+            "predecessor_id", "successor_id", "kind", "lag_minutes"))
     ]
     origin = dt.datetime.combine(project.start_date, dt.time(0))
     return LoadedPlan(tasks=tasks, links=links, stored=stored, calendar=calendar, zone=zone, origin=origin)
@@ -85,24 +107,37 @@ def plan_compute(plan: LoadedPlan) -> ScheduleResult:
 
 
 def plan_save(project: Project, plan: LoadedPlan, result: ScheduleResult) -> int:
-    """Write the dates that moved; answer how many task rows were written."""
+    """Write the dates that moved; answer how many task rows were written. Each distinct
+    date is converted to the database's form once (a plan's tasks share few dates)."""
     zone = plan.zone
     adapt = connection.ops.adapt_datetimefield_value
+    instants: dict[dt.datetime, dt.datetime] = {}
+    columns: dict[dt.datetime, Any] = {}
+
+    def instant(local: dt.datetime) -> dt.datetime:
+        value = instants.get(local)
+        if value is None:
+            value = instants[local] = local.replace(tzinfo=zone).astimezone(dt.UTC)
+        return value
+
+    def column(value: dt.datetime) -> Any:
+        adapted = columns.get(value)
+        if adapted is None:
+            adapted = columns[value] = adapt(value)
+        return adapted
+
     changed: list[Any] = []
     for task_id, row in result.tasks.items():
         values = (
-            from_local(row.early_start, zone), from_local(row.early_finish, zone),
-            from_local(row.late_start, zone), from_local(row.late_finish, zone),
+            instant(row.early_start), instant(row.early_finish), instant(row.late_start), instant(row.late_finish),
             row.total_float, row.is_critical,
         )
         if values != plan.stored.get(task_id):
-            changed.append((
-                adapt(values[0]), adapt(values[1]), adapt(values[2]), adapt(values[3]),
-                values[4], values[5], task_id,
-            ))
+            changed.append((column(values[0]), column(values[1]), column(values[2]), column(values[3]),
+                            values[4], values[5], task_id))
     if changed:
         table = connection.ops.quote_name(Task._meta.db_table)
-        assignments = ", ".join(f"{connection.ops.quote_name(column)} = %s" for column in _SAVED)
+        assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in _SAVED)
         with connection.cursor() as cursor:
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", changed)  # noqa: S608
     start = from_local(result.start, zone) if result.tasks else None
