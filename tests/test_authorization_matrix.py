@@ -172,8 +172,9 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "commercial:contract_create": (CREATE, "commercial.Contract"),
     "/api/v1/contracts": (CREATE, "commercial.Contract"),
     "/api/v1/project-requests": (READ, None),
-    # --- delivery: the project list reads through the scoped selector.
-    "/api/v1/projects": (READ, None),
+    # --- delivery: the project list reads through the scoped selector; a new project
+    # needs the right to create one (project managers and admins).
+    "/api/v1/projects": (CREATE, "delivery.Project"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

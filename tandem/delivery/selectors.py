@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from tandem.core.permissions import get_visible, scoped
-from tandem.delivery.models import Project, Task
+from tandem.delivery.models import Dependency, Project, Task, TaskAssignment
 
 PROJECT_SORTS = ("code", "-code", "name", "-name", "start", "-start", "due", "-due")
 _SORT_FIELDS = {"code": "code", "name": "name", "start": "start_date", "due": "due_date"}
@@ -46,3 +46,30 @@ def project_get(*, actor: Any, project_id: Any) -> Project:
 def task_list(*, project: Project) -> QuerySet[Task]:
     """The plan read top to bottom (the caller has checked the project is visible)."""
     return Task.objects.filter(project=project).order_by("outline_index", "pk")
+
+
+# --- The API's writes (tasks and dependencies by id) ------------------------------------
+
+
+def task_get(*, actor: Any, task_id: Any) -> Task:
+    """One task the actor may see (its project's visibility), with its project."""
+    return get_visible(actor, Task.objects.select_related("project", "project__manager"), task_id)
+
+
+def task_assignees(*, task: Task) -> list[Any]:
+    """The people assigned to the task, by name (one query)."""
+    assignments = TaskAssignment.objects.filter(task=task).select_related("user").order_by("user__full_name", "user_id")
+    return [assignment.user for assignment in assignments]
+
+
+def dependency_list(*, project: Project) -> QuerySet[Dependency]:
+    """The project's dependencies with both tasks (the caller has checked the project is
+    visible), in the order they were made."""
+    return (Dependency.objects.filter(project=project)
+            .select_related("predecessor", "successor").order_by("pk"))
+
+
+def dependency_get(*, actor: Any, dependency_id: Any) -> Dependency:
+    return get_visible(
+        actor, Dependency.objects.select_related("project", "predecessor", "successor"), dependency_id,
+    )
