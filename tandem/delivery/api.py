@@ -131,6 +131,8 @@ REFERENCE_FIELDS = {
     "account": "account_id", "manager": "manager_id", "parent": "parent_id", "predecessor": "predecessor_id",
     "successor": "successor_id", "user": "assignee_ids",
 }
+# A create under a project answers 404 for a project the caller may not see.
+NESTED_CREATE_ERRORS = (*CREATE_ERRORS, 404)
 _LOCAL_TIMES = ("constraint_date", "deadline", "actual_start", "actual_finish")
 
 
@@ -231,7 +233,7 @@ def get_project_forecast(request: HttpRequest, query: Query[ForecastQuery], proj
 # --- Writes: tasks --------------------------------------------------------------------------------
 
 
-@router.post("/projects/{project_id}/tasks", response={201: TaskDetailOut, **error_responses(CREATE_ERRORS)})
+@router.post("/projects/{project_id}/tasks", response={201: TaskDetailOut, **error_responses(NESTED_CREATE_ERRORS)})
 def create_task(request: HttpRequest, payload: TaskCreateIn, project_id: int = ID) -> Status[dict[str, Any]]:
     """A task of the plan (the project's manager); the project is rescheduled."""
     actor = current_user(request)
@@ -330,7 +332,7 @@ def list_dependencies(request: HttpRequest, params: Query[PageParams], project_i
     return {**meta, "items": [dependency_out(link) for link in links]}
 
 
-@router.post("/projects/{project_id}/dependencies", response={201: DependencyOut, **error_responses(CREATE_ERRORS)})
+@router.post("/projects/{project_id}/dependencies", response={201: DependencyOut, **error_responses(NESTED_CREATE_ERRORS)})
 def create_dependency(request: HttpRequest, payload: DependencyCreateIn, project_id: int = ID) -> Status[dict[str, Any]]:
     """``successor_id`` depends on ``predecessor_id``; one that closes a loop is a 422
     on ``predecessor_id`` naming the tasks in the loop."""

@@ -59,6 +59,14 @@ for _literal, _choices in (
     assert set(_literal.__args__) == set(_choices), _literal  # type: ignore[attr-defined]
 
 
+# A datetime in an answer: the local time of the project's calendar, without an offset
+# (RFC 3339's "date-time" requires one, so the schema states the pattern instead).
+LocalTime = Annotated[dt.datetime, WithJsonSchema({
+    "type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$",
+    "description": "ISO 8601 local time of the project's calendar, without an offset (2027-01-04T09:00:00).",
+})]
+
+
 class ProjectListQuery(PageParams):
     status: ProjectStatusName | None = None
     manager_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
@@ -78,8 +86,8 @@ class ProjectOut(BaseModel):
     start_date: dt.date
     due_date: dt.date | None
     completed_on: dt.date | None
-    scheduled_start: dt.datetime | None = Field(description="The schedule's start, local time of the project.")
-    scheduled_finish: dt.datetime | None = Field(description="The schedule's finish, local time of the project.")
+    scheduled_start: LocalTime | None = Field(description="The schedule's start, local time of the project.")
+    scheduled_finish: LocalTime | None = Field(description="The schedule's finish, local time of the project.")
     budget: str = Field(description="Decimal string.")
     currency: str
     budget_hours: str
@@ -104,18 +112,18 @@ class ScheduleTaskOut(BaseModel):
     external_id: str
     wbs: str
     name: str
-    early_start: dt.datetime | None
-    early_finish: dt.datetime | None
-    late_start: dt.datetime | None
-    late_finish: dt.datetime | None
+    early_start: LocalTime | None
+    early_finish: LocalTime | None
+    late_start: LocalTime | None
+    late_finish: LocalTime | None
     total_float_hours: float | None
     is_critical: bool
     is_milestone: bool
 
 
 class ScheduleOut(BaseModel):
-    start: dt.datetime | None = Field(description="ISO 8601 local time of the project's calendar.")
-    finish: dt.datetime | None
+    start: LocalTime | None = Field(description="ISO 8601 local time of the project's calendar.")
+    finish: LocalTime | None
     tasks: list[ScheduleTaskOut]
 
 
@@ -136,8 +144,8 @@ class TaskOut(BaseModel):
     percent_complete: int
     priority: TaskPriorityName
     constraint_type: ConstraintName
-    early_start: dt.datetime | None
-    early_finish: dt.datetime | None
+    early_start: LocalTime | None
+    early_finish: LocalTime | None
     is_critical: bool
     external_id: str
     version: int
@@ -419,14 +427,14 @@ class TaskRef(BaseModel):
 class TaskDetailOut(TaskOut):
     project_id: int
     description: str
-    constraint_date: dt.datetime | None
-    deadline: dt.datetime | None
+    constraint_date: LocalTime | None
+    deadline: LocalTime | None
     due_date: dt.date | None
     completed_on: dt.date | None
-    actual_start: dt.datetime | None
-    actual_finish: dt.datetime | None
-    late_start: dt.datetime | None
-    late_finish: dt.datetime | None
+    actual_start: LocalTime | None
+    actual_finish: LocalTime | None
+    late_start: LocalTime | None
+    late_finish: LocalTime | None
     total_float_hours: float | None
     assignees: list[UserRef]
 
@@ -455,10 +463,10 @@ class ForecastTaskOut(BaseModel):
 class ForecastOut(BaseModel):
     runs: int
     seed: int
-    p50: dt.datetime | None = Field(description="Local time of the project's calendar; null without tasks.")
-    p80: dt.datetime | None
-    p95: dt.datetime | None
-    deterministic_finish: dt.datetime | None = Field(description="The finish with every task at its duration.")
+    p50: LocalTime | None = Field(description="Local time of the project's calendar; null without tasks.")
+    p80: LocalTime | None
+    p95: LocalTime | None
+    deterministic_finish: LocalTime | None = Field(description="The finish with every task at its duration.")
     tasks: list[ForecastTaskOut]
 
 
