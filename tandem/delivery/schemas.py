@@ -26,7 +26,7 @@ from pydantic import (
 from tandem.clients.schemas.bodies import VERSION_FIELD, StrictIn
 from tandem.clients.schemas.refs import AccountRef, UserRef, account_ref, decimal_text, user_ref
 from tandem.clients.schemas.values import Currency, Day, Money, ReferenceId, body_text, patch_text
-from tandem.core.api import MAX_ID, PageMeta, PageParams, optional
+from tandem.core.api import MAX_ID, YEAR_RANGE_PATTERN, PageMeta, PageParams, optional
 from tandem.delivery.calendars import to_local
 from tandem.delivery.forecasting import DEFAULT_RUNS, MAX_RUNS, ProjectForecast
 from tandem.delivery.models import (
@@ -235,7 +235,7 @@ LocalMoment = Annotated[
     AfterValidator(_local_in_range),
     Strict(False),
     WithJsonSchema({
-        "type": "string", "format": "date-time", "pattern": _LOCAL_DATE_TIME.pattern,
+        "type": "string", "format": "date-time", "pattern": YEAR_RANGE_PATTERN,
         "description": "ISO 8601: the project's local time (2027-01-04T09:00:00) or with an offset "
                        "(2027-01-04T08:00:00Z), years 1900 to 2999.",
     }),
