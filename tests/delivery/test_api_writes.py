@@ -212,6 +212,10 @@ def test_the_tree_moves_with_versions() -> None:
         422, {"parent_id": ["A task cannot move under itself or one of its own tasks."]})
     assert _error(_post(client, f"/tasks/{a.pk}/indent", {"version": a.version})) == (
         422, {"parent_id": ["There is no task above to indent under."]})
+    # Who may not change the plan hears so before hearing there is nothing to indent under.
+    executive = client_for(make_user(role=Role.EXECUTIVE))
+    assert _post(executive, f"/tasks/{a.pk}/indent", {"version": a.version}).status_code == 403
+    assert _post(executive, f"/tasks/{a.pk}/outdent", {"version": a.version}).status_code == 403
     elsewhere = make_task(project=make_project(manager=manager), name="Elsewhere")
     assert _error(_post(client, f"/tasks/{b.pk}/move", {"parent_id": elsewhere.pk, "version": 3})) == (
         422, {"parent_id": ["Name a task of this project."]})
