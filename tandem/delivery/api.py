@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
-from tandem.clients import selectors as clients_selectors
+from tandem.clients.api.references import account_reference, user_reference
 from tandem.core.api import (
     CREATE_ERRORS,
     DELETE_ERRORS,
@@ -68,7 +68,6 @@ from tandem.delivery.schemas import (
     task_detail_out,
     task_out,
 )
-from tandem.people import selectors as people_selectors
 
 router = Router(tags=["projects"])
 ID = Path(..., ge=1, le=MAX_ID)
@@ -136,18 +135,6 @@ NESTED_CREATE_ERRORS = (*CREATE_ERRORS, 404)
 _LOCAL_TIMES = ("constraint_date", "deadline", "actual_start", "actual_finish")
 
 
-def _user(field: str, actor: Any, user_id: int | None) -> Any:
-    if user_id is None:
-        return None
-    return resolve_reference(field, lambda: people_selectors.user_get(actor=actor, user_id=user_id))
-
-
-def _account(actor: Any, account_id: int | None) -> Any:
-    if account_id is None:
-        return None
-    return resolve_reference("account_id", lambda: clients_selectors.account_get(actor=actor, account_id=account_id))
-
-
 def _task(field: str, actor: Any, task_id: int, project: Project) -> Task:
     """A task of ``project`` the actor sees; any other id is a 422 on ``field``."""
     task: Task = resolve_reference(field, lambda: selectors.task_get(actor=actor, task_id=task_id))
@@ -158,9 +145,10 @@ def _task(field: str, actor: Any, task_id: int, project: Project) -> Task:
 
 def _project_references(actor: Any, changes: dict[str, Any]) -> dict[str, Any]:
     if "account_id" in changes:
-        changes["account"] = _account(actor, changes.pop("account_id"))
+        account_id = changes.pop("account_id")
+        changes["account"] = None if account_id is None else account_reference(actor, account_id)
     if "manager_id" in changes:
-        changes["manager"] = _user("manager_id", actor, changes.pop("manager_id"))
+        changes["manager"] = user_reference("manager_id", actor, changes.pop("manager_id"))
     return changes
 
 
@@ -240,7 +228,7 @@ def create_task(request: HttpRequest, payload: TaskCreateIn, project_id: int = I
     project = selectors.project_get(actor=actor, project_id=project_id)
     data = _local_times(payload.model_dump(exclude={"parent_id", "position", "assignee_ids"}))
     parent = None if payload.parent_id is None else _task("parent_id", actor, payload.parent_id, project)
-    assignees = [_user("assignee_ids", actor, user_id) for user_id in payload.assignee_ids]
+    assignees = [user_reference("assignee_ids", actor, user_id) for user_id in payload.assignee_ids]
     with renamed_fields(REFERENCE_FIELDS):
         task = services.task_create(
             actor=actor, project=project, data=data, parent=parent, position=payload.position, assignees=assignees,
