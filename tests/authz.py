@@ -155,6 +155,12 @@ FK_ALIASES: dict[str, str] = {
     "assignee_id": "user_id",
     "user_ids": "user_id",
     "contact_ids": "contact_id",
+    # delivery: people and tasks named in project, task and dependency bodies
+    "manager_id": "user_id",
+    "assignee_ids": "user_id",
+    "parent_id": "task_id",
+    "predecessor_id": "task_id",
+    "successor_id": "task_id",
 }
 
 

@@ -177,9 +177,10 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # Project requests under Sales: the list reads through the scoped selector (each
     # request's page and its Decline are object routes).
     "commercial:project_request_list": (READ, None),
-    # --- delivery: the project list reads through the scoped selector.
-    "/api/v1/projects": (READ, None),
-    # --- delivery pages (dpages): the project list and "My tasks" read through the scoped
+    # --- delivery: the project list reads through the scoped selector; a new project
+    # needs the right to create one (project managers and admins).
+    "/api/v1/projects": (CREATE, "delivery.Project"),
+    # --- delivery pages: the project list and "My tasks" read through the scoped
     # selectors (every role opens them and sees only its rows).
     "delivery:project_list": (READ, None),
     "delivery:my_tasks": (READ, None),

@@ -11,6 +11,7 @@ from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, When, 
 from tandem.core.permissions import get_visible, scoped
 from tandem.delivery.models import (
     Deliverable,
+    Dependency,
     Objective,
     Project,
     ProjectMember,
@@ -132,3 +133,30 @@ def plan_window(*, project: Project, offset: int, limit: int) -> list[Task]:
         plan_total=Window(Count("pk")), plan_critical=Window(Sum(critical)),
     )
     return list(queryset[offset: offset + limit])
+
+
+# --- The API's writes (tasks and dependencies by id) ------------------------------------
+
+
+def task_get(*, actor: Any, task_id: Any) -> Task:
+    """One task the actor may see (its project's visibility), with its project."""
+    return get_visible(actor, Task.objects.select_related("project", "project__manager"), task_id)
+
+
+def task_assignees(*, task: Task) -> list[Any]:
+    """The people assigned to the task, by name (one query)."""
+    assignments = TaskAssignment.objects.filter(task=task).select_related("user").order_by("user__full_name", "user_id")
+    return [assignment.user for assignment in assignments]
+
+
+def dependency_list(*, project: Project) -> QuerySet[Dependency]:
+    """The project's dependencies with both tasks (the caller has checked the project is
+    visible), in the order they were made."""
+    return (Dependency.objects.filter(project=project)
+            .select_related("predecessor", "successor").order_by("pk"))
+
+
+def dependency_get(*, actor: Any, dependency_id: Any) -> Dependency:
+    return get_visible(
+        actor, Dependency.objects.select_related("project", "predecessor", "successor"), dependency_id,
+    )

@@ -259,7 +259,9 @@ def task_move(
 
 @transaction.atomic
 def task_indent(*, actor: SystemActor, task: Task, expected_version: int | None = None) -> Task:
-    """Make the task the last child of the sibling above it."""
+    """Make the task the last child of the sibling above it (who may not change the plan
+    is refused before being told there is nothing to indent under)."""
+    _require_plan_change(actor, task.project)
     task.refresh_from_db()
     above = (Task.objects.filter(project=task.project_id, parent=task.parent_id, position__lt=task.position)
              .order_by("-position").first())
@@ -271,6 +273,7 @@ def task_indent(*, actor: SystemActor, task: Task, expected_version: int | None 
 @transaction.atomic
 def task_outdent(*, actor: SystemActor, task: Task, expected_version: int | None = None) -> Task:
     """Move the task out of its parent, just below it."""
+    _require_plan_change(actor, task.project)
     task.refresh_from_db()
     parent = task.parent
     if parent is None:
