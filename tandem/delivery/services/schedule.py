@@ -79,19 +79,20 @@ def plan_load(project: Project) -> LoadedPlan:
     tasks: list[TaskInput] = []
     stored: dict[Any, tuple[object, ...]] = {}
     rows = _raw(Task.objects.filter(project=project).order_by("outline_index", "id").values_list(*_TASK_COLUMNS))
+    kinds = {kind.value: kind for kind in ConstraintType}
     for (task_id, parent_id, name, duration, constraint, constraint_date, deadline, actual_start,
          actual_finish, *saved) in rows:
         tasks.append(TaskInput(
             id=task_id, duration=duration, parent=parent_id, name=name,
-            constraint=ConstraintType(constraint),
+            constraint=kinds[constraint],
             constraint_date=to_local(_instant(constraint_date), zone), deadline=to_local(_instant(deadline), zone),
             actual_start=to_local(_instant(actual_start), zone), actual_finish=to_local(_instant(actual_finish), zone),
         ))
         early_start, early_finish, late_start, late_finish, total_float, critical = saved
-        stored[task_id] = (_instant(early_start), _instant(early_finish), _instant(late_start),
-                           _instant(late_finish), total_float, bool(critical))
+        stored[task_id] = (early_start, early_finish, late_start, late_finish, total_float, bool(critical))
+    link_kinds = {kind.value: kind for kind in LinkType}
     links = [
-        Link(predecessor, successor, LinkType(kind), lag)
+        Link(predecessor, successor, link_kinds[kind], lag)
         for predecessor, successor, kind, lag in _raw(Dependency.objects.filter(project=project).values_list(
             "predecessor_id", "successor_id", "kind", "lag_minutes"))
     ]
@@ -110,14 +111,22 @@ def plan_save(project: Project, plan: LoadedPlan, result: ScheduleResult) -> int
     """Write the dates that moved; answer how many task rows were written. Each distinct
     date is converted to the database's form once (a plan's tasks share few dates)."""
     zone = plan.zone
-    adapt = connection.ops.adapt_datetimefield_value
+    # The saved dates were read as the driver returns them: naive UTC on SQLite (whose
+    # connection works in UTC), aware on PostgreSQL. New dates are put in that same form
+    # to compare, and written in the form the driver takes (SQLite: the text Django
+    # writes, without the per-value settings look-ups of ``adapt_datetimefield_value``).
+    naive_utc = connection.vendor == "sqlite" and connection.timezone == dt.UTC
+    adapt = (lambda value: str(value)) if naive_utc else connection.ops.adapt_datetimefield_value
     instants: dict[dt.datetime, dt.datetime] = {}
     columns: dict[dt.datetime, Any] = {}
 
     def instant(local: dt.datetime) -> dt.datetime:
         value = instants.get(local)
         if value is None:
-            value = instants[local] = local.replace(tzinfo=zone).astimezone(dt.UTC)
+            value = local.replace(tzinfo=zone).astimezone(dt.UTC)
+            if naive_utc:
+                value = value.replace(tzinfo=None)
+            instants[local] = value
         return value
 
     def column(value: dt.datetime) -> Any:
