@@ -306,6 +306,8 @@ class ListView:
     url_name: ClassVar[str]
     title: ClassVar[str]
     noun: ClassVar[str]
+    # The noun for a total of one ("1 inquiry"); default: ``noun`` without its last "s".
+    noun_one: ClassVar[str] = ""
     template: ClassVar[str]
     results_id: ClassVar[str]
     filter_form: ClassVar[type[ListFilterForm]]
@@ -326,6 +328,14 @@ class ListView:
     def form_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of the filter form (choices read per request)."""
         return {}
+
+    @property
+    def noun_singular(self) -> str:
+        return self.noun_one or self.noun.removesuffix("s")
+
+    def noun_for(self, total: int) -> str:
+        """``noun``, or the noun for one row when ``total`` is 1 ("1 inquiry")."""
+        return self.noun_singular if total == 1 else self.noun
 
     def default_preset(self) -> str | None:
         """The preset applied when the page is opened without a query string."""
@@ -423,6 +433,7 @@ class ListView:
             "is_filtered": bool(self.request.GET) and any(values[name] for name in form.filter_names()),
             "headers": headers(params, values["sort"], columns),
             "page": page,
+            "total_noun": self.noun_for(page.total),
             "page_links": links,
             "previous_query": links.previous,
             "next_query": links.next,

@@ -458,6 +458,7 @@ class InquiryQueue(AccountScopedList):
     key = "inquiries"
     url_name = "clients:inquiry_queue"
     title, noun = "Inquiry queue", "inquiries"
+    noun_one = "inquiry"
     template = "clients/inquiry_queue.html"
     results_id = "inquiry-results"
     filter_form = InquiryFilterForm

@@ -135,6 +135,7 @@ class OpportunityList(ListView):
     key = "opportunities"
     url_name = "commercial:opportunity_list"
     title, noun = "Opportunities", "opportunities"
+    noun_one = "opportunity"
     template = "commercial/opportunities/opportunity_list.html"
     results_id = "opportunity-results"
     filter_form = OpportunityFilterForm

@@ -99,6 +99,7 @@ class RevenueList(ListView):
     key = "revenue"
     url_name = "commercial:revenue_list"
     title, noun = "Revenue", "revenue entries"
+    noun_one = "revenue entry"
     template = "commercial/revenue/revenue_list.html"
     results_id = "revenue-results"
     filter_form = RevenueFilterForm

@@ -62,6 +62,7 @@ class UserList(ListView):
     key = "people"
     url_name = "people:user_list"
     title, noun = "People", "people"
+    noun_one = "person"
     template = "people/user_list.html"
     results_id = "user-results"
     filter_form = UserListFilterForm
