@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tandem.delivery.calendars import from_local, project_calendar, to_local
@@ -159,6 +159,7 @@ def plan_save(project: Project, plan: LoadedPlan, result: ScheduleResult) -> int
     return len(changed)
 
 
+@transaction.atomic
 def project_reschedule(*, project: Project) -> ScheduleResult:
     """Recompute the project's schedule and save the dates that moved. Derived values:
     no audit entry and no version change (the change that caused it has its own)."""
