@@ -1,4 +1,10 @@
-"""Delivery's home card ("My day", :mod:`tandem.core.home`): "My tasks".
+"""Delivery's home cards ("My day", :mod:`tandem.core.home`): "My tasks" and, for
+project managers, "My active projects".
+
+"My active projects" counts the project list's selector with the filters its link
+carries (managed by me, active), so the number equals the list's total; the projects
+finishing first are listed under it, a late one (scheduled to finish after its due date)
+marked. Both numbers are counted with every other card's in one query.
 
 The number is counted with the "My tasks" list's selector (its ``for_count`` shape,
 :func:`tandem.delivery.selectors.my_task_list`), so it equals the list's total, and links
@@ -17,18 +23,61 @@ from django.utils import timezone
 
 from tandem.core import home
 from tandem.core.home import Card, Row
+from tandem.core.permissions import has_role
+from tandem.core.roles import Role
 from tandem.core.rows import DateText, UrlPattern
-from tandem.delivery.selectors import my_task_list
+from tandem.delivery.models import Project, ProjectStatus
+from tandem.delivery.selectors import ProjectFilters, my_task_list, project_list
+from tandem.delivery.views.common import ME
 
 ROWS_SHOWN = 3
 COUNT_KEY = "delivery.my_tasks"
+PROJECTS_KEY = "delivery.my_active_projects"
+
+
+def _active_projects(user: Any) -> QuerySet[Project]:
+    return project_list(actor=user, filters=ProjectFilters(status=ProjectStatus.ACTIVE, manager_id=user.pk))
 
 
 @home.count_source
 def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
-    """The "My tasks" list in its count shape, counted with every other card's number in
-    one query (:func:`tandem.core.home.counts`)."""
-    return {COUNT_KEY: my_task_list(actor=user, for_count=True)}
+    """The "My tasks" list (and, for project managers, their active projects) in the
+    count shape, counted with every other card's number in one query
+    (:func:`tandem.core.home.counts`)."""
+    numbers: dict[str, QuerySet[Any]] = {COUNT_KEY: my_task_list(actor=user, for_count=True)}
+    if has_role(user, Role.PROJECT_MANAGER):
+        numbers[PROJECTS_KEY] = _active_projects(user).select_related(None).order_by()
+    return numbers
+
+
+@home.card(key="my_active_projects", title="My active projects", order=14,
+           visible=lambda user: has_role(user, Role.PROJECT_MANAGER))
+def my_active_projects(user: Any) -> Card | None:
+    count = home.counts(user).get(PROJECTS_KEY, 0)
+    if not count:
+        return None
+    detail, dates = UrlPattern("delivery:project_detail", "project_id"), DateText()
+    first = (_active_projects(user).select_related(None).order_by("scheduled_finish", "code")
+             .values("id", "code", "name", "due_date", "scheduled_finish")[:ROWS_SHOWN])
+    rows = []
+    for row in first:
+        finish = timezone.localtime(row["scheduled_finish"]).date() if row["scheduled_finish"] else None
+        late = bool(finish and row["due_date"] and finish > row["due_date"])
+        rows.append(Row(
+            row["name"], detail(row["id"]),
+            detail=row["code"] + (f" · finishes {dates.day(row['scheduled_finish'])}" if finish else ""),
+            badge="Late" if late else "", tone="danger",
+        ))
+    late_any = any(row.badge for row in rows)
+    return Card(
+        title="My active projects",
+        count=count,
+        url=reverse("delivery:project_list") + f"?manager={ME}&status={ProjectStatus.ACTIVE}",
+        caption="you manage, active",
+        rows=rows,
+        urgent=late_any,
+        tone="danger" if late_any else "primary",
+    )
 
 
 @home.card(key="my_tasks", title="My tasks", order=15)
