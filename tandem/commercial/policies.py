@@ -46,7 +46,14 @@ from tandem.commercial.models import (
     RevenueEntry,
     Stage,
 )
-from tandem.core.permissions import Policy, has_role, is_admin, register, sees_everything
+from tandem.core.permissions import (
+    Policy,
+    has_role,
+    is_admin,
+    register,
+    related_through,
+    sees_everything,
+)
 from tandem.core.roles import Role
 
 
@@ -96,10 +103,7 @@ class AccountRecordPolicy(Policy):
     account_path = "account__"
 
     def account_of(self, obj: models.Model) -> Any:
-        target: Any = obj
-        for step in self.account_path.rstrip("_").split("__"):
-            target = getattr(target, step)
-        return target
+        return related_through(obj, self.account_path)
 
     def scope(self, user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         if sees_everything(user):

@@ -41,6 +41,15 @@ def sees_everything(user: Any) -> bool:
     return is_admin(user) or has_role(user, Role.EXECUTIVE)
 
 
+def related_through(obj: models.Model, path: str) -> Any:
+    """The record ``obj`` reaches through ``path``, a lookup prefix such as
+    ``"opportunity__account__"`` (the form policies write their filters with)."""
+    target: Any = obj
+    for step in path.rstrip("_").split("__"):
+        target = getattr(target, step)
+    return target
+
+
 class Policy:
     """Who may see, create, change and delete one model.
 

@@ -25,7 +25,14 @@ from django.db.models import Q
 
 from tandem.clients.policies import account_access_q
 from tandem.commercial.policies import may_see_costs
-from tandem.core.permissions import Policy, has_role, is_admin, register, sees_everything
+from tandem.core.permissions import (
+    Policy,
+    has_role,
+    is_admin,
+    register,
+    related_through,
+    sees_everything,
+)
 from tandem.core.roles import Role
 from tandem.delivery.models import (
     Allocation,
@@ -74,10 +81,7 @@ class ProjectRecordPolicy(Policy):
     project_path = "project__"
 
     def project_of(self, obj: models.Model) -> Project:
-        target: Any = obj
-        for step in self.project_path.rstrip("_").split("__"):
-            target = getattr(target, step)
-        return target
+        return related_through(obj, self.project_path)
 
     def scope(self, user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         if sees_everything(user):
