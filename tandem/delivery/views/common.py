@@ -64,3 +64,41 @@ def days_text(minutes: int | None, minutes_per_day: int) -> str:
 
 def is_late(finish: dt.date | None, due: dt.date | None) -> bool:
     return bool(finish and due and finish > due)
+
+
+# The project page's tabs, in order: (key, label, url name taking ``project_id``, icon).
+# Each part of the app adds its own tab here; the header (delivery/_project_header.html)
+# shows them all and marks the current one.
+PROJECT_TABS: list[tuple[str, str, str, str]] = [
+    ("overview", "Overview", "delivery:project_detail", "layout-dashboard"),
+]
+
+
+def project_tabs(project: Any, active: str) -> list[dict[str, Any]]:
+    """The tabs of ``project``'s pages, ``active`` marked (see :data:`PROJECT_TABS`)."""
+    from django.urls import reverse
+
+    return [
+        {"key": key, "label": label, "url": reverse(name, kwargs={"project_id": project.pk}), "icon": icon,
+         "active": key == active}
+        for key, label, name, icon in PROJECT_TABS
+    ]
+
+
+def project_header(project: Any, active: str, *, zone: Any = None) -> dict[str, Any]:
+    """What every project page's header (delivery/_project_header.html) shows: the
+    status badge, the scheduled finish in the project's time zone, whether it is late,
+    and the tabs with ``active`` marked. Pass ``zone`` when the page has read the
+    project's calendar already; otherwise it is read here (one or two queries)."""
+    if zone is None:
+        from tandem.delivery.calendars import project_calendar
+
+        zone = project_calendar(project)[1]
+    finish = project.scheduled_finish.astimezone(zone).date() if project.scheduled_finish else None
+    return {
+        "project": project,
+        "status_badge": PROJECT_STATUS_BADGES.get(project.status, "secondary"),
+        "scheduled_finish": finish,
+        "is_late": is_late(finish, project.due_date),
+        "tabs": project_tabs(project, active),
+    }

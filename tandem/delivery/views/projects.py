@@ -32,9 +32,8 @@ from tandem.delivery.policies import manages
 from tandem.delivery.scheduling import Timeline
 from tandem.delivery.views.common import (
     DEFAULT_MINUTES_PER_DAY,
-    PROJECT_STATUS_BADGES,
     days_text,
-    is_late,
+    project_header,
 )
 
 ACCEPTANCE_BADGES: dict[str, str] = {
@@ -178,15 +177,11 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         {"deliverable": item, "badge": ACCEPTANCE_BADGES.get(item.acceptance_state, "secondary")}
         for item in deliverable_rows
     ]
-    finish_day = _local_day(project.scheduled_finish, zone)
     total = tasks[0].plan_total if tasks else 0  # type: ignore[attr-defined]
     first = (page - 1) * PLAN_PAGE_SIZE
     context = {
-        "project": project,
-        "status_badge": PROJECT_STATUS_BADGES.get(project.status, "secondary"),
+        **project_header(project, "overview", zone=zone),
         "scheduled_start": _local_day(project.scheduled_start, zone),
-        "scheduled_finish": finish_day,
-        "is_late": is_late(finish_day, project.due_date),
         "objectives": objectives,
         "deliverables": deliverables,
         "accepted_count": sum(1 for item in deliverable_rows if item.acceptance_state == AcceptanceState.ACCEPTED),

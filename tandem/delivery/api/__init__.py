@@ -1,0 +1,18 @@
+"""The delivery API (mounted under ``/api/v1/`` by ``config/api.py``): one router per
+part of the app, each thin (parse, fetch what the caller may see, call one delivery
+service, render; see :mod:`tandem.delivery.api.projects` for the rules they share)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from tandem.delivery.api.projects import router as projects_router
+
+router = Router()
+_children: list[Router] = [
+    projects_router,
+]
+for _child in _children:
+    router.add_router("", _child)
+
+__all__ = ["router"]
