@@ -108,14 +108,15 @@ def approval_groups(*, actor: Any, limit: int = 200) -> list[ApprovalGroup]:
         approvable_entries(actor=actor)
         .annotate(week=TruncWeek("date"))
         .values("user_id", "user__full_name", "user__email", "project_id", "project__code", "project__name", "week")
-        .annotate(entries=Count("pk"), hours=Sum("hours"), billable=Sum("hours", filter=Q(is_billable=True)))
+        .annotate(entries=Count("pk"), total_hours=Sum("hours"),
+                  billable=Sum("hours", filter=Q(is_billable=True)))
         .order_by("week", "user__full_name", "project__code", "user_id", "project_id")[:limit]
     )
     return [
         ApprovalGroup(
             user_id=row["user_id"], person=row["user__full_name"] or row["user__email"],
             project_id=row["project_id"], project_code=row["project__code"], project_name=row["project__name"],
-            week=_day(row["week"]), entries=row["entries"], hours=row["hours"] or 0,
+            week=_day(row["week"]), entries=row["entries"], hours=row["total_hours"] or 0,
             billable_hours=row["billable"] or 0,
         )
         for row in rows
@@ -171,10 +172,10 @@ def unsubmitted_weeks(*, actor: Any, limit: int = 3) -> list[dict[str, Any]]:
     rows = (
         TimeEntry.objects.filter(user=actor.pk, status__in=(TimeEntryStatus.DRAFT, TimeEntryStatus.REJECTED))
         .annotate(week=TruncWeek("date")).values("week")
-        .annotate(hours=Sum("hours"), returned=Count("pk", filter=Q(status=TimeEntryStatus.REJECTED)))
+        .annotate(total_hours=Sum("hours"), returned=Count("pk", filter=Q(status=TimeEntryStatus.REJECTED)))
         .order_by("week")[:limit]
     )
-    return [{"week": _day(row["week"]), "hours": row["hours"] or 0, "returned": row["returned"]} for row in rows]
+    return [{"week": _day(row["week"]), "hours": row["total_hours"] or 0, "returned": row["returned"]} for row in rows]
 
 
 def unsubmitted_entries(*, actor: Any) -> QuerySet[TimeEntry]:

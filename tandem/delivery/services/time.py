@@ -120,7 +120,7 @@ def _clean_hours(value: Any) -> Decimal:
 
 def _lock_person(user: Any) -> None:
     """Serialise one person's time writes (the 24-hour rule reads then writes)."""
-    type(user)._default_manager.select_for_update().filter(pk=user.pk).values_list("pk").first()
+    get_user_model()._default_manager.select_for_update().filter(pk=user.pk).values_list("pk").first()
 
 
 def _check_day(user: Any, day: dt.date, hours: Decimal, *, exclude: Iterable[int] = ()) -> None:
