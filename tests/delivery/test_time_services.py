@@ -3,6 +3,7 @@ the cost rate, returns with a reason, revenue from billable time, the time cost 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 
@@ -227,10 +228,8 @@ def test_the_time_cost_source_sums_approved_time_at_its_cost_rate_in_the_base_cu
     draft = save(world, 1, "5")  # stays a draft: no cost
     for person in (world.member, usd):
         for week in (MONDAY, MONDAY + dt.timedelta(days=28)):
-            try:
+            with contextlib.suppress(ValidationError):
                 time_services.timesheet_submit(actor=person, week=week)
-            except ValidationError:
-                pass
     TimeEntry.objects.filter(pk=draft.pk).update(status="draft")
     time_services.time_entries_approve(actor=world.manager, entries=TimeEntry.objects.filter(status="submitted"))
     source = COST_SOURCES["time"]

@@ -181,3 +181,9 @@ def unsubmitted_weeks(*, actor: Any, limit: int = 3) -> list[dict[str, Any]]:
 def unsubmitted_entries(*, actor: Any) -> QuerySet[TimeEntry]:
     """The person's draft and returned entries (the home card's number)."""
     return TimeEntry.objects.filter(user=actor.pk, status__in=(TimeEntryStatus.DRAFT, TimeEntryStatus.REJECTED))
+
+
+def time_entries_by_ids(*, actor: Any, ids: list[int]) -> QuerySet[TimeEntry]:
+    """The entries of ``ids`` the actor may see, by day (one query)."""
+    return (scoped(actor, TimeEntry).filter(pk__in=ids)
+            .select_related("project", "project__account").order_by("date", "pk"))
