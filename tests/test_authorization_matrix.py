@@ -193,6 +193,10 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "delivery:timesheet_submit": (SELF, None),
     "delivery:approvals": (READ, None),
     "delivery:approvals_decide": (CREATE, "delivery.Project"),
+    "/api/v1/time-entries": (CREATE, "delivery.TimeEntry"),
+    "/api/v1/time-entries/submit": (SELF, None),
+    "/api/v1/time-entries/approve": (CREATE, "delivery.Project"),
+    "/api/v1/time-entries/return": (CREATE, "delivery.Project"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tandem.delivery.models import TimeEntry
-from tests.delivery.time_factories import MONDAY, build_time_world
+from tests.delivery.time_factories import build_time_world
 
 pytestmark = pytest.mark.django_db
 
@@ -67,12 +67,12 @@ def test_return_needs_a_reason_and_the_project_list_costs_the_same_queries() -> 
     assert [i["status"] for i in returned.json()["items"]] == ["rejected", "rejected"]
     with CaptureQueriesContext(connection) as few:
         listed = call(manager, "GET", f"/time-entries?project_id={world.project.pk}")
-    assert listed.json()["total"] == 2
+    assert listed.json()["count"] == 2
     for day in (6, 7, 8):
         call(member, "POST", "/time-entries", {"project_id": world.project.pk, "date": f"2027-01-0{day}", "hours": "1"})
     with CaptureQueriesContext(connection) as many:
         listed = call(manager, "GET", f"/time-entries?project_id={world.project.pk}")
-    assert listed.json()["total"] == 5
+    assert listed.json()["count"] == 5
     assert len(few) == len(many)
     assert sorted(TimeEntry.objects.values_list("status", "hours")) == [
         ("draft", Decimal("1.00"))] * 3 + [("rejected", Decimal("2.00"))] * 2

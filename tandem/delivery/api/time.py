@@ -86,28 +86,6 @@ def create_time_entry(request: HttpRequest, payload: TimeEntryCreateIn) -> Statu
     return Status(201, time_entry_out(time_selectors.time_entry_get(actor=actor, time_entry_id=entry.pk), actor=actor))
 
 
-@router.patch("/time-entries/{time_entry_id}", response={200: TimeEntryOut, **error_responses(UPDATE_ERRORS)})
-def update_time_entry(request: HttpRequest, payload: TimeEntryUpdateIn, time_entry_id: int = ID) -> dict[str, Any]:
-    """Change my entry while it is a draft or returned."""
-    actor = current_user(request)
-    entry = time_selectors.time_entry_get(actor=actor, time_entry_id=time_entry_id)
-    changes = payload.model_dump(exclude_unset=True)
-    expected_version = changes.pop("version")
-    if "task_id" in changes:
-        changes["task"] = _task(actor, entry.project, changes.pop("task_id"))
-    with renamed_fields(RENAMED):
-        time_services.time_entry_update(actor=actor, entry=entry, data=changes, expected_version=expected_version)
-    return time_entry_out(time_selectors.time_entry_get(actor=actor, time_entry_id=entry.pk), actor=actor)
-
-
-@router.delete("/time-entries/{time_entry_id}", response={204: None, **error_responses(DELETE_ERRORS)})
-def delete_time_entry(request: HttpRequest, query: Query[VersionQuery], time_entry_id: int = ID) -> Status[None]:
-    actor = current_user(request)
-    entry = time_selectors.time_entry_get(actor=actor, time_entry_id=time_entry_id)
-    time_services.time_entry_delete(actor=actor, entry=entry, expected_version=query.version)
-    return Status(204, None)
-
-
 @router.post("/time-entries/submit", response={200: SubmittedOut, **error_responses(CREATE_ERRORS)})
 def submit_week(request: HttpRequest, payload: WeekIn) -> dict[str, Any]:
     """Submit my draft and returned time of the week containing ``week``."""
@@ -148,3 +126,29 @@ def return_time(request: HttpRequest, payload: ReturnIn) -> dict[str, Any]:
             actor=actor, entries=_decidable(actor, payload.time_entry_ids), reason=payload.reason,
         )
     return _answer(actor, entries)
+
+
+# After the actions above: /time-entries/{id} would otherwise catch /time-entries/submit.
+
+
+@router.patch("/time-entries/{time_entry_id}", response={200: TimeEntryOut, **error_responses(UPDATE_ERRORS)})
+def update_time_entry(request: HttpRequest, payload: TimeEntryUpdateIn, time_entry_id: int = ID) -> dict[str, Any]:
+    """Change my entry while it is a draft or returned."""
+    actor = current_user(request)
+    entry = time_selectors.time_entry_get(actor=actor, time_entry_id=time_entry_id)
+    time_services.time_entry_require_owner(actor, entry)
+    changes = payload.model_dump(exclude_unset=True)
+    expected_version = changes.pop("version")
+    if "task_id" in changes:
+        changes["task"] = _task(actor, entry.project, changes.pop("task_id"))
+    with renamed_fields(RENAMED):
+        time_services.time_entry_update(actor=actor, entry=entry, data=changes, expected_version=expected_version)
+    return time_entry_out(time_selectors.time_entry_get(actor=actor, time_entry_id=entry.pk), actor=actor)
+
+
+@router.delete("/time-entries/{time_entry_id}", response={204: None, **error_responses(DELETE_ERRORS)})
+def delete_time_entry(request: HttpRequest, query: Query[VersionQuery], time_entry_id: int = ID) -> Status[None]:
+    actor = current_user(request)
+    entry = time_selectors.time_entry_get(actor=actor, time_entry_id=time_entry_id)
+    time_services.time_entry_delete(actor=actor, entry=entry, expected_version=query.version)
+    return Status(204, None)

@@ -148,7 +148,9 @@ def _require_editable(entry: TimeEntry) -> None:
         })
 
 
-def _require_owner(actor: Any, entry: TimeEntry) -> None:
+def time_entry_require_owner(actor: Any, entry: TimeEntry) -> None:
+    """People change their own entries only (the API checks this before it reads the
+    body's references, so a stranger's change is a 403 whatever it names)."""
     if entry.user_id != actor.pk:
         raise PermissionDeniedError("People change their own hours: return the time to them instead.")
 
@@ -214,7 +216,7 @@ def time_entry_update(
     unknown = sorted(set(data) - ENTRY_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
-    _require_owner(actor, entry)
+    time_entry_require_owner(actor, entry)
     _require_editable(entry)
     data = dict(data)
     if "hours" in data:
@@ -236,7 +238,7 @@ def time_entry_update(
 
 @transaction.atomic
 def time_entry_delete(*, actor: Any, entry: TimeEntry, expected_version: int | None = None) -> None:
-    _require_owner(actor, entry)
+    time_entry_require_owner(actor, entry)
     _require_editable(entry)
     model_delete(actor=actor, instance=entry, expected_version=expected_version)
 
