@@ -289,7 +289,7 @@ def _decidable(actor: Any, entries: Iterable[TimeEntry]) -> list[TimeEntry]:
     if not ids:
         raise ValidationError({"entries": "Choose the time to decide on."})
     locked = list(
-        TimeEntry.objects.select_for_update().filter(pk__in=ids)
+        TimeEntry.objects.select_for_update(of=("self",)).filter(pk__in=ids)
         .select_related("project", "project__account", "user").order_by("date", "pk")
     )
     if len(locked) != len(set(ids)):
