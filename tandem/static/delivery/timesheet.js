@@ -61,7 +61,10 @@
     if (!button || !table) { return; }
     table.dataset.day = button.dataset.tsDay;
     document.querySelectorAll("[data-ts-day]").forEach(function (other) {
-      other.setAttribute("aria-pressed", other === button ? "true" : "false");
+      var chosen = other === button;
+      other.setAttribute("aria-pressed", chosen ? "true" : "false");
+      other.classList.toggle("btn-primary", chosen);
+      other.classList.toggle("btn-outline-secondary", !chosen);
     });
   });
 })();
