@@ -184,6 +184,19 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # selectors (every role opens them and sees only its rows).
     "delivery:project_list": (READ, None),
     "delivery:my_tasks": (READ, None),
+    # --- time: everyone records their own (the services check they work on the
+    # project); a week's submit acts on the user's own entries; approvals list the
+    # submitted time of the projects one manages, and deciding needs a project manager.
+    "delivery:timesheet": (READ, None),
+    "delivery:timesheet_cell": (CREATE, "delivery.TimeEntry"),
+    "delivery:timesheet_line": (CREATE, "delivery.TimeEntry"),
+    "delivery:timesheet_submit": (SELF, None),
+    "delivery:approvals": (READ, None),
+    "delivery:approvals_decide": (CREATE, "delivery.Project"),
+    "/api/v1/time-entries": (CREATE, "delivery.TimeEntry"),
+    "/api/v1/time-entries/submit": (SELF, None),
+    "/api/v1/time-entries/approve": (CREATE, "delivery.Project"),
+    "/api/v1/time-entries/return": (CREATE, "delivery.Project"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.
@@ -192,6 +205,10 @@ POST_ONLY: dict[str, str] = {
     "core:saved_view_create": "saves the list's current view; the views show on the list page",
     "clients:account_reassign": "reassigns the accounts selected on the account list",
     "commercial:stage_add": "adds a stage from the stage settings page",
+    "delivery:timesheet_cell": "saves one cell of the timesheet page",
+    "delivery:timesheet_line": "switches a line's billable flag on the timesheet page",
+    "delivery:timesheet_submit": "submits the week shown on the timesheet page",
+    "delivery:approvals_decide": "approves or returns the time chosen on the approvals page",
 }
 
 # Object routes where acting on one's own record follows a rule other than the named

@@ -9,5 +9,6 @@ class DeliveryConfig(AppConfig):
     def ready(self) -> None:
         # Policies, the sidebar's Delivery entries, the "My tasks" home card and the
         # account page's "Projects" section.
-        from tandem.delivery import home, navigation, policies  # noqa: F401
+        # The "time" cost source of profitability (costs).
+        from tandem.delivery import costs, home, navigation, policies  # noqa: F401
         from tandem.delivery.views import account_section  # noqa: F401

@@ -28,11 +28,13 @@ from tandem.core.roles import Role
 from tandem.core.rows import DateText, UrlPattern
 from tandem.delivery.models import Project, ProjectStatus
 from tandem.delivery.selectors import ProjectFilters, my_task_list, project_list
+from tandem.delivery.selectors.time import unsubmitted_entries, unsubmitted_weeks
 from tandem.delivery.views.common import ME
 
 ROWS_SHOWN = 3
 COUNT_KEY = "delivery.my_tasks"
 PROJECTS_KEY = "delivery.my_active_projects"
+TIME_KEY = "delivery.time_to_submit"
 
 
 def _active_projects(user: Any) -> QuerySet[Project]:
@@ -45,6 +47,7 @@ def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
     count shape, counted with every other card's number in one query
     (:func:`tandem.core.home.counts`)."""
     numbers: dict[str, QuerySet[Any]] = {COUNT_KEY: my_task_list(actor=user, for_count=True)}
+    numbers[TIME_KEY] = unsubmitted_entries(actor=user)
     if has_role(user, Role.PROJECT_MANAGER):
         numbers[PROJECTS_KEY] = _active_projects(user).select_related(None).order_by()
     return numbers
@@ -107,4 +110,34 @@ def my_tasks(user: Any) -> Card | None:
         rows=rows,
         urgent=overdue,
         tone="danger" if overdue else "primary",
+    )
+
+
+@home.card(key="my_timesheet", title="My timesheet", order=16)
+def my_timesheet(user: Any) -> Card | None:
+    """"My timesheet": the person's time entries still to submit (draft or returned, any
+    week), counted with every card's number; under it the oldest such weeks with their
+    hours, "Returned" marked, each opening its week on the timesheet (one more query)."""
+    count = home.counts(user).get(TIME_KEY, 0)
+    if not count:
+        return None
+    page = reverse("delivery:timesheet")
+    rows = []
+    for week in unsubmitted_weeks(actor=user, limit=ROWS_SHOWN):
+        hours = f"{week['hours'].normalize():f} h"
+        rows.append(Row(
+            f"Week of {week['week'].day} {week['week']:%b %Y}", f"{page}?week={week['week'].isoformat()}",
+            detail=hours + (f" · {week['returned']} returned" if week["returned"] else " · not submitted"),
+            badge="Returned" if week["returned"] else "", tone="danger",
+        ))
+    returned = any(row.badge for row in rows)
+    first = rows[0].url if rows else page
+    return Card(
+        title="My timesheet",
+        count=count,
+        url=first,
+        caption="time entries to submit",
+        rows=rows,
+        urgent=returned,
+        tone="danger" if returned else "primary",
     )

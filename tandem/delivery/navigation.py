@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tandem.core import registry
-from tandem.core.permissions import has_role, sees_everything
+from tandem.core.permissions import has_role, is_admin, sees_everything
 from tandem.core.roles import Role
 
 
@@ -21,3 +21,22 @@ def sees_projects(user: Any) -> bool:
 registry.nav_entry(area="delivery", label="Projects", url_name="delivery:project_list", icon="briefcase", order=2,
                    visible=sees_projects)
 registry.nav_entry(area="delivery", label="My tasks", url_name="delivery:my_tasks", icon="checklist", order=4)
+
+
+def records_time(user: Any) -> bool:
+    """"Timesheet": whoever may work on projects (team members, project and account
+    managers, admins); executives read time, they do not record it."""
+    return is_admin(user) or has_role(user, Role.PROJECT_MANAGER, Role.ACCOUNT_MANAGER, Role.MEMBER)
+
+
+def approves_time(user: Any) -> bool:
+    """"Time approvals": project managers approve their projects' time, admins any."""
+    return is_admin(user) or has_role(user, Role.PROJECT_MANAGER)
+
+
+registry.nav_entry(area="delivery", label="Timesheet", url_name="delivery:timesheet", icon="clock-hour-4", order=5,
+                   visible=records_time)
+
+
+registry.nav_entry(area="delivery", label="Time approvals", url_name="delivery:approvals", icon="clock-check",
+                   order=6, visible=approves_time)

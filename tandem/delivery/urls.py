@@ -3,11 +3,17 @@
 
 from django.urls import path
 
-from tandem.delivery.views import my_tasks, project_list, projects
+from tandem.delivery.views import approvals, my_tasks, project_list, projects, timesheet
 
 app_name = "delivery"
 urlpatterns: list[object] = [
     path("projects/", project_list.project_list_view, name="project_list"),
     path("projects/<int:project_id>/", projects.project_detail, name="project_detail"),
     path("my-tasks/", my_tasks.my_tasks, name="my_tasks"),
+    path("timesheet/", timesheet.timesheet, name="timesheet"),
+    path("timesheet/cell/", timesheet.timesheet_cell, name="timesheet_cell"),
+    path("timesheet/line/", timesheet.timesheet_line, name="timesheet_line"),
+    path("timesheet/submit/", timesheet.timesheet_submit, name="timesheet_submit"),
+    path("approvals/", approvals.approvals, name="approvals"),
+    path("approvals/decide/", approvals.approvals_decide, name="approvals_decide"),
 ]

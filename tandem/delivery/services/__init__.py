@@ -52,3 +52,23 @@ __all__ = [
     "task_unassign",
     "task_update",
 ]
+
+from tandem.delivery.services.time import (
+    time_entries_approve,
+    time_entries_return,
+    time_entry_delete,
+    time_entry_save,
+    time_entry_update,
+    time_line_billable,
+    timesheet_submit,
+)
+
+__all__ += [
+    "time_entries_approve",
+    "time_entries_return",
+    "time_entry_delete",
+    "time_entry_save",
+    "time_entry_update",
+    "time_line_billable",
+    "timesheet_submit",
+]
