@@ -14,9 +14,10 @@ and can hang at 5,000 (frappe/gantt#486), so the server answers only the rows in
   project's latest baseline (read from ``BaselineTask``).
 
 Queries: the plan's size (1), the ``expanded`` and ``collapsed`` summaries (1 each,
-when named), the window with its count (1, a window aggregate), its links (1), the
-latest baseline (1) and its rows for the window (1): the same at 10 tasks and at
-10,000. The caller has checked that the actor may see the project.
+when named), the window (1, reading the plan in outline order only as far as the
+window's end), the visible rows' count (1, unless every row is visible: the plan's
+size), its links (1), the latest baseline (1) and its rows for the window (1): the
+same at 10 tasks and at 10,000. The caller has checked that the actor may see the project.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery, Window
+from django.db.models import OuterRef, Q, Subquery
 
 from tandem.delivery.models import Baseline, BaselineTask, Dependency, Project, Task
 
@@ -144,12 +145,9 @@ def gantt_window(
         queryset = queryset.filter(Q(outline_level__lte=depth) | Q(parent_id__in=open_ids))
     if hidden is not None:
         queryset = queryset.exclude(hidden)
-    values = list(
-        queryset.annotate(visible_count=Window(Count("pk")))
-        .order_by("outline_index", "pk").values(*_ROW_FIELDS, "visible_count")[offset: offset + limit]
-    )
-    # Past the last row the window is empty: count the rows apart (an empty plan has none).
-    visible_count = values[0]["visible_count"] if values else (queryset.count() if offset else 0)
+    values = list(queryset.order_by("outline_index", "pk").values(*_ROW_FIELDS)[offset: offset + limit])
+    # Counted apart: a window aggregate would read every visible row before the LIMIT.
+    visible_count = task_count if depth == 0 and hidden is None else queryset.count()
     ids = [row["pk"] for row in values]
     predecessors: dict[int, list[int]] = {}
     if ids:
