@@ -58,6 +58,10 @@ def _x(page: Page, task: Task) -> float:
     return float(_bar(page, task).get_attribute("x") or "nan")
 
 
+def _day(page: Page, task: Task) -> str:
+    return page.locator(f'.bar-wrapper[data-id="{task.pk}"]').get_attribute("data-start") or ""
+
+
 def _check(page: Page, url: str, axe_source: str, name: str) -> None:
     shots = os.environ.get("TANDEM_SCREENSHOTS")
     for width in (1280, 390):
@@ -90,7 +94,7 @@ def test_dragging_a_bar_moves_its_successor(page: Page, axe_source: str) -> None
     assert page.locator(".gantt-baseline").count() == 4
     assert page.locator(".gantt-diamond").count() == 1
     assert page.locator(".bar-wrapper.gantt-critical").count() == 4
-    pack_before = _x(page, pack)
+    survey_before, pack_before = _day(page, survey), _day(page, pack)
     pack_start = Task.objects.get(pk=pack.pk).early_start
     box = _bar(page, survey).bounding_box()
     assert box is not None
@@ -100,15 +104,19 @@ def test_dragging_a_bar_moves_its_successor(page: Page, axe_source: str) -> None
     column = box["width"] / 2  # the survey covers two days
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
-    for step in range(1, 11):
-        page.mouse.move(box["x"] + box["width"] / 2 + column * 3 * step / 10, box["y"] + box["height"] / 2)
+    for step in range(1, 21):
+        page.mouse.move(box["x"] + box["width"] / 2 + column * 3 * step / 20, box["y"] + box["height"] / 2)
     page.mouse.up()
     expect(page.locator('#gantt[data-answered="1"]')).to_have_count(1, timeout=60_000)
     expect(page.get_by_test_id("gantt-alert")).to_be_hidden()
     expect(page.get_by_test_id("gantt-status")).to_contain_text("Rows 1–4 of 4 shown")
-    page.screenshot(path="/tmp/shots/gantt/debug-after-drag.png")
-    print("DEBUG", list(Task.objects.filter(project=plan["project"]).values_list("name", "constraint_type", "constraint_date", "early_start", "version")), pack_before, column, page.get_by_test_id("gantt-status").text_content())
-    assert _x(page, pack) > pack_before + column * 2
+    # The chart starts at its earliest bar, so positions are read as days: the bars'
+    # own days, and the pack's offset from the survey, which now ends later.
+    survey_day, pack_day = _day(page, survey), _day(page, pack)
+    assert survey_day == (dt.date.fromisoformat(survey_before) + dt.timedelta(days=3)).isoformat()
+    assert pack_day >= (dt.date.fromisoformat(pack_before) + dt.timedelta(days=3)).isoformat()
+    assert _x(page, pack) - _x(page, survey) == pytest.approx(column * (
+        dt.date.fromisoformat(pack_day) - dt.date.fromisoformat(survey_day)).days)
     survey_row = Task.objects.get(pk=survey.pk)
     assert (survey_row.constraint_type, survey_row.version) == ("snet", 2)
     assert Task.objects.get(pk=pack.pk).early_start >= pack_start + dt.timedelta(days=3)  # type: ignore[operator]

@@ -208,7 +208,7 @@
       if (row.is_critical) {
         var badge = document.createElement('span');
         badge.className = 'badge text-bg-danger gantt-critical-badge';
-        badge.textContent = 'Critical';
+        badge.innerHTML = '<i class="ti ti-alert-triangle" aria-hidden="true"></i><span class="gantt-critical-word">Critical</span>';
         item.appendChild(badge);
       }
       list.appendChild(item);
@@ -233,6 +233,7 @@
       var wrapper = svg.querySelector('.bar-wrapper[data-id="' + row.id + '"]');
       if (!wrapper) return;
       if (row.is_critical) wrapper.classList.add('gantt-critical');
+      wrapper.setAttribute('data-start', row.start.slice(0, 10));  // the day the bar starts on
       var bar = wrapper.querySelector('.bar');
       var y = +bar.getAttribute('y');
       if (row.is_milestone) {
@@ -266,6 +267,9 @@
     }
     svg.setAttribute('role', 'img');
     svg.setAttribute('aria-label', 'Gantt chart of the rows listed beside it');
+    // Open on the first bar rather than on the padding before it.
+    var bars = Array.prototype.map.call(svg.querySelectorAll('.bar-wrapper .bar'), function (el) { return +el.getAttribute('x'); });
+    if (scroller && bars.length) scroller.scrollLeft = Math.max(0, Math.min.apply(null, bars) - width);
     var firstBar = svg.querySelector('.bar-wrapper .bar');
     if (firstBar) {
       var top = firstBar.getBoundingClientRect().top - chart.getBoundingClientRect().top - PADDING / 2;
@@ -288,7 +292,22 @@
     });
   }
 
+  // frappe-gantt reports a new date on every step of a drag; the last one is sent when
+  // the mouse is released.
+  var pending = null;
   function onDateChange(task, start, end) {
+    if (byId[task.id]) pending = { task: task, start: start, end: end };
+  }
+  document.addEventListener('mouseup', function () {
+    setTimeout(function () {
+      if (!pending) return;
+      var change = pending;
+      pending = null;
+      send(change.task, change.start, change.end);
+    }, 0);
+  });
+
+  function send(task, start, end) {
     var row = byId[task.id];
     if (!row || busy) return;
     warn('');
@@ -340,6 +359,19 @@
   scale.addEventListener('change', function () {
     if (gantt) gantt.change_view_mode(scale.value);
     decorate(rows.filter(function (row) { return row.start && row.end; }));
+  });
+  // frappe-gantt measures a drag with offsetX, which Chromium gives relative to the SVG
+  // shape under the pointer (the moving bar itself), so bars lag or jump back
+  // (frappe/gantt#76, #135). Every mouse event reaching the chart gets the offset from
+  // the chart's SVG instead.
+  ['mousedown', 'mousemove', 'mouseup'].forEach(function (type) {
+    chart.addEventListener(type, function (event) {
+      var svg = chart.querySelector('svg.gantt');
+      if (!svg) return;
+      var box = svg.getBoundingClientRect();
+      Object.defineProperty(event, 'offsetX', { value: event.clientX - box.left });
+      Object.defineProperty(event, 'offsetY', { value: event.clientY - box.top });
+    }, true);
   });
   // A summary's bar does not move: its dates come from its tasks.
   chart.addEventListener('mousedown', function (event) {
