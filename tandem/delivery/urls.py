@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from tandem.delivery.views import approvals, my_tasks, project_list, projects, timesheet
+from tandem.delivery.views import approvals, gantt, my_tasks, project_list, projects, timesheet
 
 app_name = "delivery"
 urlpatterns: list[object] = [
@@ -16,4 +16,5 @@ urlpatterns: list[object] = [
     path("timesheet/submit/", timesheet.timesheet_submit, name="timesheet_submit"),
     path("approvals/", approvals.approvals, name="approvals"),
     path("approvals/decide/", approvals.approvals_decide, name="approvals_decide"),
+    path("projects/<int:project_id>/gantt/", gantt.project_gantt, name="project_gantt"),
 ]
