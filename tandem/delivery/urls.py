@@ -3,11 +3,13 @@
 
 from django.urls import path
 
-from tandem.delivery.views import my_tasks, project_list, projects
+from tandem.delivery.views import baselines, forecast, my_tasks, project_list, projects
 
 app_name = "delivery"
 urlpatterns: list[object] = [
     path("projects/", project_list.project_list_view, name="project_list"),
     path("projects/<int:project_id>/", projects.project_detail, name="project_detail"),
     path("my-tasks/", my_tasks.my_tasks, name="my_tasks"),
+    path("projects/<int:project_id>/baselines/", baselines.project_baselines, name="project_baselines"),
+    path("projects/<int:project_id>/forecast/", forecast.project_forecast_page, name="project_forecast"),
 ]
