@@ -9,8 +9,8 @@ tasks most often critical first, each linked to its row in the plan.
 
 The page runs :data:`PAGE_RUNS` simulations with the seed fixed (:data:`PAGE_SEED`), so
 it is quick and reads the same on every visit while the plan does not change. Queries:
-the project, its calendar, the plan's tasks, links and estimates; the same for any plan
-size.
+the project, its calendar (twice: the header and the forecast), the plan's tasks, links
+and estimates; the same for any plan size.
 """
 
 from __future__ import annotations
