@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
@@ -41,6 +41,8 @@ class ProjectForecast:
     p95: dt.datetime
     deterministic_finish: dt.datetime
     tasks: list[TaskCriticality]  # the leaf tasks in plan order
+    histogram: list[tuple[dt.date, int]] = field(default_factory=list)  # finish day → runs finishing that day
+    estimated_tasks: int = 0  # tasks with all three estimates (drawn; the others keep their duration)
 
 
 def project_forecast(*, project: Project, runs: int = DEFAULT_RUNS, seed: int = 1) -> ProjectForecast | None:
@@ -70,4 +72,6 @@ def project_forecast(*, project: Project, runs: int = DEFAULT_RUNS, seed: int = 
             for task_id, wbs, name, *_estimates in rows
             if task_id in result.criticality
         ],
+        histogram=result.histogram,
+        estimated_tasks=len(estimates),
     )

@@ -3,7 +3,16 @@
 
 from django.urls import path
 
-from tandem.delivery.views import approvals, gantt, my_tasks, project_list, projects, timesheet
+from tandem.delivery.views import (
+    approvals,
+    baselines,
+    forecast,
+    gantt,
+    my_tasks,
+    project_list,
+    projects,
+    timesheet,
+)
 
 app_name = "delivery"
 urlpatterns: list[object] = [
@@ -17,4 +26,6 @@ urlpatterns: list[object] = [
     path("approvals/", approvals.approvals, name="approvals"),
     path("approvals/decide/", approvals.approvals_decide, name="approvals_decide"),
     path("projects/<int:project_id>/gantt/", gantt.project_gantt, name="project_gantt"),
+    path("projects/<int:project_id>/baselines/", baselines.project_baselines, name="project_baselines"),
+    path("projects/<int:project_id>/forecast/", forecast.project_forecast_page, name="project_forecast"),
 ]

@@ -72,6 +72,8 @@ def is_late(finish: dt.date | None, due: dt.date | None) -> bool:
 PROJECT_TABS: list[tuple[str, str, str, str]] = [
     ("overview", "Overview", "delivery:project_detail", "layout-dashboard"),
     ("gantt", "Gantt", "delivery:project_gantt", "chart-bar"),
+    ("baselines", "Baselines", "delivery:project_baselines", "flag"),
+    ("forecast", "Forecast", "delivery:project_forecast", "chart-histogram"),
 ]
 
 
