@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from ninja import Router
 
+from tandem.delivery.api.budget import router as budget_router
 from tandem.delivery.api.projects import router as projects_router
 
 router = Router()
 _children: list[Router] = [
     projects_router,
+    budget_router,
 ]
 for _child in _children:
     router.add_router("", _child)
