@@ -1,11 +1,12 @@
-"""``/projects/{id}/expenses``, ``/expenses/{id}`` (and its receipt) and
-``/projects/{id}/earned-value``.
+"""``/projects/{id}/expenses``, ``/project-expenses/{id}`` (and its receipt) and
+``/projects/{id}/earned-value``. One project expense lives under ``/project-expenses/``
+because ``/expenses/{id}`` is commercial's account expense (tandem.commercial.api).
 
 Thin, like :mod:`tandem.delivery.api.projects`: parse, fetch what the caller may see
 (404 otherwise; a ``spent_by_id`` the caller may not see is a 422 on that field), call
 one delivery service (403 / 409 / 422), render. Expenses are JSON without the file; the
 receipt is sent as ``multipart/form-data`` (one part named ``receipt``) to
-``POST /expenses/{id}/receipt`` and checked for size and type like the page's upload.
+``POST /project-expenses/{id}/receipt`` and checked for size and type like the page's upload.
 Earned value withholds actual cost and the figures made from it from those who may not
 see the project's costs (``costs_visible``: false, those figures ``null``).
 """
@@ -100,13 +101,13 @@ def create_expense(request: HttpRequest, payload: ExpenseCreateIn, project_id: i
     return Status(201, expense_out(expense, actor=actor))
 
 
-@router.get("/expenses/{project_expense_id}", response={200: ExpenseOut, **error_responses(DETAIL_ERRORS)})
+@router.get("/project-expenses/{project_expense_id}", response={200: ExpenseOut, **error_responses(DETAIL_ERRORS)})
 def get_expense(request: HttpRequest, project_expense_id: int = ID) -> dict[str, Any]:
     actor = current_user(request)
     return expense_out(expense_get(actor=actor, expense_id=project_expense_id), actor=actor)
 
 
-@router.patch("/expenses/{project_expense_id}", response={200: ExpenseOut, **error_responses(UPDATE_ERRORS)})
+@router.patch("/project-expenses/{project_expense_id}", response={200: ExpenseOut, **error_responses(UPDATE_ERRORS)})
 def update_expense(request: HttpRequest, payload: ExpenseUpdateIn, project_expense_id: int = ID) -> dict[str, Any]:
     actor = current_user(request)
     expense = expense_get(actor=actor, expense_id=project_expense_id)
@@ -117,7 +118,7 @@ def update_expense(request: HttpRequest, payload: ExpenseUpdateIn, project_expen
     return expense_out(expense, actor=actor)
 
 
-@router.delete("/expenses/{project_expense_id}", response={204: None, **error_responses(DELETE_ERRORS)})
+@router.delete("/project-expenses/{project_expense_id}", response={204: None, **error_responses(DELETE_ERRORS)})
 def delete_expense(request: HttpRequest, query: Query[VersionQuery], project_expense_id: int = ID) -> Status[None]:
     """Delete the expense and its receipt; with ``?version=`` a stale one answers 409."""
     actor = current_user(request)
@@ -126,7 +127,7 @@ def delete_expense(request: HttpRequest, query: Query[VersionQuery], project_exp
     return Status(204, None)
 
 
-@router.post("/expenses/{project_expense_id}/receipt", response={200: ExpenseOut, **error_responses(UPDATE_ERRORS)},
+@router.post("/project-expenses/{project_expense_id}/receipt", response={200: ExpenseOut, **error_responses(UPDATE_ERRORS)},
              openapi_extra=RECEIPT_BODY)
 def upload_receipt(request: HttpRequest, query: Query[VersionQuery], project_expense_id: int = ID) -> dict[str, Any]:
     """Attach or replace the receipt: ``multipart/form-data`` with one file part

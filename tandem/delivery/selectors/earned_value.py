@@ -245,6 +245,7 @@ class EarnedValue:
     currency: str
     baseline: Baseline | None
     weight: str
+    weight_total: int
     bac: Decimal
     planned_percent: Decimal | None
     done_percent: Decimal | None
@@ -340,11 +341,14 @@ def figures(
     return out, notes
 
 
-def earned_value(*, project: Project, status_date: dt.date, zone: ZoneInfo | None = None) -> EarnedValue:
+def earned_value(
+    *, project: Project, status_date: dt.date, zone: ZoneInfo | None = None, costs: DailyCosts | None = None,
+) -> EarnedValue:
     """The project's earned value at ``status_date`` (the caller has checked that the
     project is visible and whether its costs may be shown: :func:`may_see_project_costs`).
     Raises :class:`tandem.commercial.currency.MissingRateError` when an amount in another
-    currency has no rate."""
+    currency has no rate. ``costs``: :func:`daily_costs` up to the status date, when the
+    caller has read them already (the burn chart needs them too)."""
     zone = zone or project_time_zone()
     cutoff = status_cutoff(status_date, zone)
     bac = _cents(Decimal(project.budget))
@@ -365,7 +369,8 @@ def earned_value(*, project: Project, status_date: dt.date, zone: ZoneInfo | Non
         notes["done_percent"] = f"{NOT_MEASURABLE}: the plan has no estimated work or duration."
     pv = _cents(planned_fraction * Fraction(bac)) if planned_fraction is not None else Decimal("0.00")
     ev = _cents(done_fraction * Fraction(bac)) if done_fraction is not None else Decimal("0.00")
-    costs = daily_costs(project, until=status_date)
+    if costs is None:
+        costs = daily_costs(project, until=status_date)
     ac_time = sum(costs.time.values(), Decimal("0.00"))
     ac_expenses = sum(costs.expenses.values(), Decimal("0.00"))
     ac = ac_time + ac_expenses
@@ -373,7 +378,7 @@ def earned_value(*, project: Project, status_date: dt.date, zone: ZoneInfo | Non
     notes.update(derived_notes)
     return EarnedValue(
         project_id=project.pk, status_date=status_date, currency=project.currency, baseline=baseline, weight=weight,
-        bac=bac,
+        weight_total=total, bac=bac,
         planned_percent=None if planned_fraction is None else _round4(planned_fraction * 100),
         done_percent=None if done_fraction is None else _round4(done_fraction * 100),
         pv=pv, ev=ev, ac=ac, ac_time=ac_time, ac_expenses=ac_expenses,
@@ -471,7 +476,7 @@ def burn_series(
         by = "week" if (last - first).days < 26 * 7 else "month"
     ends = _period_ends(first, last, by)
     cutoffs = [status_cutoff(end, zone) for end in ends]
-    total = _total_weight(project, value.baseline, value.weight)
+    total = value.weight_total
     curve = _planned_curve(project, value.baseline, value.weight, cutoffs)
     points: list[BurnPoint] = []
     days = list(spent_days.items())
@@ -485,8 +490,4 @@ def burn_series(
         shown = spent if end - dt.timedelta(days=6 if by == "week" else end.day - 1) <= value.status_date else None
         points.append(BurnPoint(label=label, end=end, planned=pv, actual=shown))
     return by, points
-
-
-def _total_weight(project: Project, baseline: Baseline | None, weight: str) -> int:
-    return int(_plan_rows(project, baseline).order_by().aggregate(total=Coalesce(Sum(f"{weight}_minutes"), 0))["total"])
 

@@ -39,6 +39,7 @@ from tandem.delivery.calendars import project_time_zone
 from tandem.delivery.models import Project, ProjectExpense
 from tandem.delivery.policies import manages
 from tandem.delivery.selectors.earned_value import (
+    DailyCosts,
     EarnedValue,
     burn_series,
     daily_costs,
@@ -158,8 +159,9 @@ def _team_choices(project: Project) -> list[tuple[int, str]]:
             for member in selectors.project_team(project=project)]
 
 
-def _chart(project: Project, value: EarnedValue, by: str, show_costs: bool, zone: Any) -> dict[str, Any]:
-    costs = daily_costs(project, until=value.status_date) if show_costs else None
+def _chart(
+    project: Project, value: EarnedValue, costs: DailyCosts, by: str, show_costs: bool, zone: Any,
+) -> dict[str, Any]:
     period, points = burn_series(project=project, value=value, by=by, zone=zone, costs=costs)
     if not show_costs:
         points = [point.__class__(label=point.label, end=point.end, planned=point.planned, actual=None)
@@ -218,7 +220,8 @@ def project_budget(request: HttpRequest, project_id: int) -> HttpResponse:
         "form": form,
     }
     try:
-        value = earned_value(project=project, status_date=status_date, zone=zone)
+        costs = daily_costs(project, until=status_date)
+        value = earned_value(project=project, status_date=status_date, zone=zone, costs=costs)
     except MissingRateError as error:
         context["rate_error"] = error.message
     else:
@@ -227,7 +230,7 @@ def project_budget(request: HttpRequest, project_id: int) -> HttpResponse:
             value=value,
             facts=_facts(value, show_costs),
             figures=_figure_rows(value, show_costs),
-            chart=_chart(project, value, by, show_costs, zone),
+            chart=_chart(project, value, costs, by, show_costs, zone),
             expenses_total=money_text(value.ac_expenses, value.currency),
             uncosted_hours=value.uncosted_hours,
         )
