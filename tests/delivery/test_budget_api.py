@@ -172,4 +172,4 @@ def test_query_counts_are_pinned(world) -> None:
     # auth, the project, the calendar's time zone, seven for the figures.
     assert counts == [(6, 12), (6, 12)]
     assert Decimal(client.get(f"{API}/projects/{project.pk}/earned-value?status_date={STATUS}").json()["ac"]) == Decimal(
-        "75015.00")
+        "75030.00")  # two rounds of 5 × 3.00
