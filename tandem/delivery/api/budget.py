@@ -40,10 +40,10 @@ from tandem.delivery.schemas import VersionQuery
 from tandem.delivery.schemas.budget import (
     EarnedValueOut,
     EarnedValueQuery,
-    ExpenseCreateIn,
-    ExpenseOut,
-    ExpensePage,
-    ExpenseUpdateIn,
+    ProjectExpenseCreateIn,
+    ProjectExpenseOut,
+    ProjectExpensePage,
+    ProjectExpenseUpdateIn,
     earned_value_out,
     expense_out,
 )
@@ -79,7 +79,7 @@ def _spent_by(actor: Any, changes: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-@router.get("/projects/{project_id}/expenses", response={200: ExpensePage, **error_responses(DETAIL_ERRORS)})
+@router.get("/projects/{project_id}/expenses", response={200: ProjectExpensePage, **error_responses(DETAIL_ERRORS)})
 def list_expenses(request: HttpRequest, params: Query[PageParams], project_id: int = ID) -> dict[str, Any]:
     """The project's expenses, newest first, a page at a time."""
     actor = current_user(request)
@@ -88,8 +88,8 @@ def list_expenses(request: HttpRequest, params: Query[PageParams], project_id: i
     return {**meta, "items": [expense_out(expense, actor=actor) for expense in expenses]}
 
 
-@router.post("/projects/{project_id}/expenses", response={201: ExpenseOut, **error_responses(NESTED_CREATE_ERRORS)})
-def create_expense(request: HttpRequest, payload: ExpenseCreateIn, project_id: int = ID) -> Status[dict[str, Any]]:
+@router.post("/projects/{project_id}/expenses", response={201: ProjectExpenseOut, **error_responses(NESTED_CREATE_ERRORS)})
+def create_expense(request: HttpRequest, payload: ProjectExpenseCreateIn, project_id: int = ID) -> Status[dict[str, Any]]:
     """Record an expense (the project's manager); it counts in the actual cost at once."""
     actor = current_user(request)
     project = selectors.project_get(actor=actor, project_id=project_id)
@@ -101,14 +101,14 @@ def create_expense(request: HttpRequest, payload: ExpenseCreateIn, project_id: i
     return Status(201, expense_out(expense, actor=actor))
 
 
-@router.get("/project-expenses/{project_expense_id}", response={200: ExpenseOut, **error_responses(DETAIL_ERRORS)})
+@router.get("/project-expenses/{project_expense_id}", response={200: ProjectExpenseOut, **error_responses(DETAIL_ERRORS)})
 def get_expense(request: HttpRequest, project_expense_id: int = ID) -> dict[str, Any]:
     actor = current_user(request)
     return expense_out(expense_get(actor=actor, expense_id=project_expense_id), actor=actor)
 
 
-@router.patch("/project-expenses/{project_expense_id}", response={200: ExpenseOut, **error_responses(UPDATE_ERRORS)})
-def update_expense(request: HttpRequest, payload: ExpenseUpdateIn, project_expense_id: int = ID) -> dict[str, Any]:
+@router.patch("/project-expenses/{project_expense_id}", response={200: ProjectExpenseOut, **error_responses(UPDATE_ERRORS)})
+def update_expense(request: HttpRequest, payload: ProjectExpenseUpdateIn, project_expense_id: int = ID) -> dict[str, Any]:
     actor = current_user(request)
     expense = expense_get(actor=actor, expense_id=project_expense_id)
     changes = _spent_by(actor, payload.model_dump(exclude_unset=True))
@@ -127,7 +127,7 @@ def delete_expense(request: HttpRequest, query: Query[VersionQuery], project_exp
     return Status(204, None)
 
 
-@router.post("/project-expenses/{project_expense_id}/receipt", response={200: ExpenseOut, **error_responses(UPDATE_ERRORS)},
+@router.post("/project-expenses/{project_expense_id}/receipt", response={200: ProjectExpenseOut, **error_responses(UPDATE_ERRORS)},
              openapi_extra=RECEIPT_BODY)
 def upload_receipt(request: HttpRequest, query: Query[VersionQuery], project_expense_id: int = ID) -> dict[str, Any]:
     """Attach or replace the receipt: ``multipart/form-data`` with one file part

@@ -19,7 +19,7 @@ from tandem.delivery.models import ProjectExpense
 from tandem.delivery.selectors.earned_value import EarnedValue
 
 
-class ExpenseOut(BaseModel):
+class ProjectExpenseOut(BaseModel):
     id: int
     project_id: int
     date: dt.date
@@ -34,8 +34,8 @@ class ExpenseOut(BaseModel):
     version: int
 
 
-class ExpensePage(PageMeta):
-    items: list[ExpenseOut]
+class ProjectExpensePage(PageMeta):
+    items: list[ProjectExpenseOut]
 
 
 def expense_out(expense: ProjectExpense, *, actor: Any) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def expense_out(expense: ProjectExpense, *, actor: Any) -> dict[str, Any]:
     }
 
 
-class ExpenseCreateIn(StrictIn):
+class ProjectExpenseCreateIn(StrictIn):
     """A project expense (the project's manager). ``currency`` defaults to the project's;
     ``spent_by_id`` names someone on the project's team."""
 
@@ -63,7 +63,7 @@ class ExpenseCreateIn(StrictIn):
     spent_by_id: ReferenceId | None = Field(default=None, description="Someone on the project's team.")
 
 
-class ExpenseUpdateIn(StrictIn):
+class ProjectExpenseUpdateIn(StrictIn):
     """Changes to an expense: send ``version`` and only the fields to change."""
 
     version: int = VERSION_FIELD

@@ -23,6 +23,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.commercial.currency import MissingRateError
 from tandem.commercial.formatting import money_text, percent_text
-from tandem.core.errors import NotFoundError, PermissionDeniedError
+from tandem.core.errors import PermissionDeniedError
 from tandem.core.forms import DateInput, StyledForm
 from tandem.core.uploads import megabytes, upload_refusal
 from tandem.core.web import form_save
@@ -261,12 +262,13 @@ def _create(actor: Any, project: Project, form: ExpenseForm) -> ProjectExpense:
 
 @login_required
 @require_GET
-def expense_receipt(request: HttpRequest, project_expense_id: int) -> FileResponse:
+def expense_receipt(request: HttpRequest, project_expense_id: int) -> HttpResponseBase:
     """The expense's receipt, for those who may see its project (404 otherwise), as the
-    type its first bytes show; never run as a page (``nosniff``, a sandbox policy)."""
+    type its first bytes show; never run as a page (``nosniff``, a sandbox policy). An
+    expense without a receipt answers a page saying so (404 stays "not yours to see")."""
     expense = expense_get(actor=request.user, expense_id=project_expense_id)
     if not expense.receipt:
-        raise NotFoundError("This expense has no receipt.")
+        return render(request, "delivery/budget/no_receipt.html", {"expense": expense})
     handle = expense.receipt.open("rb")
     kind = receipt_kind(handle.read(16)) or ""
     handle.seek(0)
