@@ -6,6 +6,7 @@ from django.urls import path
 from tandem.delivery.views import (
     approvals,
     baselines,
+    budget,
     forecast,
     gantt,
     my_tasks,
@@ -28,4 +29,7 @@ urlpatterns: list[object] = [
     path("projects/<int:project_id>/gantt/", gantt.project_gantt, name="project_gantt"),
     path("projects/<int:project_id>/baselines/", baselines.project_baselines, name="project_baselines"),
     path("projects/<int:project_id>/forecast/", forecast.project_forecast_page, name="project_forecast"),
+    path("projects/<int:project_id>/budget/", budget.project_budget, name="project_budget"),
+    path("expenses/<int:project_expense_id>/receipt/", budget.expense_receipt, name="expense_receipt"),
+    path("expenses/<int:project_expense_id>/delete/", budget.expense_delete, name="expense_delete"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ninja import Router
 
 from tandem.delivery.api.baselines import router as baselines_router
+from tandem.delivery.api.budget import router as budget_router
 from tandem.delivery.api.gantt import router as gantt_router
 from tandem.delivery.api.projects import router as projects_router
 from tandem.delivery.api.time import router as time_router
@@ -17,6 +18,7 @@ _children: list[Router] = [
     time_router,
     gantt_router,
     baselines_router,
+    budget_router,
 ]
 for _child in _children:
     router.add_router("", _child)

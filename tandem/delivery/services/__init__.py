@@ -1,6 +1,12 @@
 """Delivery's writes. Pages, the API, imports, jobs and the demo call these, and only
 these, to change delivery records."""
 
+from tandem.delivery.services.expenses import (
+    project_expense_attach_receipt,
+    project_expense_create,
+    project_expense_delete,
+    project_expense_update,
+)
 from tandem.delivery.services.interchange import PlanImportResult, plan_export, plan_import
 from tandem.delivery.services.plan import (
     dependency_create,
@@ -36,6 +42,10 @@ __all__ = [
     "plan_export",
     "plan_import",
     "project_create",
+    "project_expense_attach_receipt",
+    "project_expense_create",
+    "project_expense_delete",
+    "project_expense_update",
     "project_member_add",
     "project_member_remove",
     "project_move_status",

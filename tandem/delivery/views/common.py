@@ -74,6 +74,7 @@ PROJECT_TABS: list[tuple[str, str, str, str]] = [
     ("gantt", "Gantt", "delivery:project_gantt", "chart-bar"),
     ("baselines", "Baselines", "delivery:project_baselines", "flag"),
     ("forecast", "Forecast", "delivery:project_forecast", "chart-histogram"),
+    ("budget", "Budget", "delivery:project_budget", "coin"),
 ]
 
 
