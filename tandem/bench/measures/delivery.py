@@ -78,9 +78,10 @@ def _require() -> None:
 @measure("P2D", title="delivery pages (projects, a plan, my tasks, timesheet) / minimal logged-in view", target=Target(6))
 def delivery_pages(ctx: BenchContext) -> Result:
     _require()
-    users = {role: ctx.user(role) for role in {Role.PROJECT_MANAGER, Role.MEMBER}}
-    clients = {role: ctx.client(user) for role, user in users.items()}
-    largest = (_projects_of(users[Role.PROJECT_MANAGER]) or [None])[-1]
+    users: dict[str, Any] = {role: ctx.user(role) for role in (Role.PROJECT_MANAGER, Role.MEMBER)}
+    clients: dict[str, Any] = {role: ctx.client(user) for role, user in users.items()}
+    plans = _projects_of(users[Role.PROJECT_MANAGER])
+    largest = plans[-1] if plans else None
     baseline = _url("bench_baseline")
     candidates: dict[str, Callable[[], Any]] = {"baseline": partial(clients[Role.MEMBER].get, baseline)}
     skipped: list[str] = []
