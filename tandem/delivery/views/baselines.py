@@ -52,12 +52,13 @@ def days_words(days: Decimal | None) -> str:
     return f"{size:f} {unit} {'late' if days > 0 else 'early'}"
 
 
-def _days_badge(days: Decimal | None) -> str:
+def _days_badge(days: Decimal | None) -> SafeString:
+    """The variance in words on a coloured badge (red late, green early, grey on time)."""
     words = esc(days_words(days))
     if days is None:
-        return '<span class="text-body-secondary">—</span>'
+        return SafeString('<span class="text-body-secondary">—</span>')
     colour = "danger" if days > 0 else ("success" if days < 0 else "secondary")
-    return f'<span class="badge text-bg-{colour}">{words}</span>'
+    return SafeString(f'<span class="badge text-bg-{colour}">{words}</span>')
 
 
 def hours_text(minutes: int | None, *, signed: bool = False) -> str:
