@@ -3,11 +3,34 @@
 
 from django.urls import path
 
-from tandem.delivery.views import my_tasks, project_list, projects
+from tandem.delivery.views import (
+    board,
+    interchange,
+    my_tasks,
+    plan_edit,
+    project_create,
+    project_list,
+    projects,
+)
 
 app_name = "delivery"
 urlpatterns: list[object] = [
     path("projects/", project_list.project_list_view, name="project_list"),
     path("projects/<int:project_id>/", projects.project_detail, name="project_detail"),
     path("my-tasks/", my_tasks.my_tasks, name="my_tasks"),
+    # Editing the plan in place, the board, a new project (from a template), import / export.
+    path("projects/new/", project_create.project_create, name="project_create"),
+    path("projects/<int:project_id>/board/", board.project_board, name="project_board"),
+    path("projects/<int:project_id>/plan/", plan_edit.plan_section, name="plan_section"),
+    path("projects/<int:project_id>/plan/tasks/", plan_edit.task_add, name="plan_task_add"),
+    path("projects/<int:project_id>/import/", interchange.project_import, name="project_import"),
+    path("projects/<int:project_id>/export/msproject/", interchange.project_export_msproject,
+         name="project_export_msproject"),
+    path("tasks/<int:task_id>/edit/", plan_edit.task_edit, name="plan_task_edit"),
+    path("tasks/<int:task_id>/indent/", plan_edit.task_indent, name="plan_task_indent"),
+    path("tasks/<int:task_id>/outdent/", plan_edit.task_outdent, name="plan_task_outdent"),
+    path("tasks/<int:task_id>/move-up/", plan_edit.task_move_up, name="plan_task_move_up"),
+    path("tasks/<int:task_id>/move-down/", plan_edit.task_move_down, name="plan_task_move_down"),
+    path("tasks/<int:task_id>/delete/", plan_edit.task_delete, name="plan_task_delete"),
+    path("tasks/<int:task_id>/status/", board.task_status, name="task_status"),
 ]

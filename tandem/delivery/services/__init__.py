@@ -8,12 +8,14 @@ from tandem.delivery.services.plan import (
     dependency_update,
     outline_refresh,
     task_assign,
+    task_assignees_set,
     task_create,
     task_delete,
     task_indent,
     task_move,
     task_outdent,
     task_progress,
+    task_shift,
     task_unassign,
     task_update,
 )
@@ -26,6 +28,7 @@ from tandem.delivery.services.projects import (
     project_update,
 )
 from tandem.delivery.services.schedule import project_reschedule
+from tandem.delivery.services.templates import project_create_from_template
 
 __all__ = [
     "PlanImportResult",
@@ -36,6 +39,7 @@ __all__ = [
     "plan_export",
     "plan_import",
     "project_create",
+    "project_create_from_template",
     "project_member_add",
     "project_member_remove",
     "project_move_status",
@@ -43,12 +47,14 @@ __all__ = [
     "project_start_from_request",
     "project_update",
     "task_assign",
+    "task_assignees_set",
     "task_create",
     "task_delete",
     "task_indent",
     "task_move",
     "task_outdent",
     "task_progress",
+    "task_shift",
     "task_unassign",
     "task_update",
 ]
