@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tandem.core.audit import record_created_many
-from tandem.core.permissions import get_visible
+from tandem.core.permissions import get_visible, require_create
 from tandem.core.types import SystemActor
 from tandem.delivery.models import Dependency, Project, Task
 from tandem.delivery.services.projects import project_create
@@ -46,6 +46,7 @@ def project_create_from_template(*, actor: SystemActor, template: Project, data:
     if not template.is_template:
         raise ValidationError({"template": f"{template.code} is not a template."})
     if actor is not None:
+        require_create(actor, Project)  # who may not create projects hears that first
         get_visible(actor, Project.objects.all(), template.pk)  # a hidden template is not found
     project = project_create(actor=actor, data=data)
     days = (project.start_date - template.start_date).days
