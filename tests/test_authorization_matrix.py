@@ -184,6 +184,8 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # selectors (every role opens them and sees only its rows).
     "delivery:project_list": (READ, None),
     "delivery:my_tasks": (READ, None),
+    # A new project (blank or from a template): those who may create projects.
+    "delivery:project_create": (CREATE, "delivery.Project"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.
@@ -204,6 +206,7 @@ SELF_SERVICE: dict[str, str] = {
 # the object's full page (302), the partial itself is checked with an HTMX GET.
 PARTIAL_ONLY: dict[str, str] = {
     "clients:account_timeline": "the timeline block of the account page; a plain GET goes to that page",
+    "delivery:plan_section": "the plan section of the project page; a plain GET goes to that page",
 }
 
 ROUTES = all_routes()

@@ -259,6 +259,8 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     project = task.project
     clock = plan_clock(project)
     if request.method == "GET":
+        if not wants_partial(request):  # the row's form lives in the page
+            return redirect(_project_url(project, _plan_page(request)))
         return _row(request, "delivery/plan_edit/_edit_row.html", task, {"form": TaskEditForm(task=task, clock=clock)})
     form = TaskEditForm(request.POST, task=task, clock=clock)
     if form.is_valid():
@@ -298,6 +300,8 @@ def task_delete(request: HttpRequest, task_id: int) -> HttpResponse:
     """GET: the row asks to confirm (naming how many tasks go with it); POST: delete."""
     task = _changeable_task(request, task_id)
     if request.method == "GET":
+        if not wants_partial(request):
+            return redirect(_project_url(task.project, _plan_page(request)))
         below = Task.objects.filter(project=task.project_id, outline_index__gt=task.outline_index,
                                     outline_level__gt=task.outline_level)
         if task.is_summary:
@@ -330,7 +334,7 @@ def task_add(request: HttpRequest, project_id: int) -> HttpResponse:
     if after is not None and after.project_id != project.pk:
         after = None
     if request.method == "GET":
-        if after is None:
+        if after is None or not wants_partial(request):
             return redirect(_project_url(project, _plan_page(request)))
         response = render(request, "delivery/plan_edit/_add_row.html", {
             "after": after, "project": project, "columns": COLUMNS, "plan_page": _plan_page(request),
