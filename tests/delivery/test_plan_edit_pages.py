@@ -115,7 +115,7 @@ def test_outdent_move_up_and_down(world) -> None:
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(world) -> None:
-    design, build, _launch = world["tasks"]
+    _design, build, _launch = world["tasks"]
     before = _state(world["project"])
     response = client_for(world["manager"]).post(_url("plan_task_indent", build), {"version": build.version + 5}, **HX)
     assert response.status_code == 409

@@ -37,6 +37,7 @@ from tandem.core.web import form_add_errors, wants_partial
 from tandem.delivery import selectors, services
 from tandem.delivery.calendars import from_local, project_calendar
 from tandem.delivery.models import ConstraintKind, Project, Task, TaskPriority, TaskStatus
+from tandem.delivery.policies import manages
 from tandem.delivery.views.projects import PlanClock, _plan_page, plan_clock, plan_context
 
 SECTION = "delivery/project_detail.html#plan"
@@ -236,8 +237,6 @@ def plan_section(request: HttpRequest, project_id: int) -> HttpResponse:
     page = _plan_page(request)
     if not wants_partial(request):
         return redirect(f"{reverse('delivery:project_detail', kwargs={'project_id': project.pk})}?plan_page={page}#plan")
-    from tandem.delivery.policies import manages
-
     can_change = manages(request.user, project)
     context = plan_context(project, clock=plan_clock(project), page=page, can_change=can_change,
                            edit=request.GET.get("edit") == "1")
