@@ -197,6 +197,8 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "/api/v1/time-entries/submit": (SELF, None),
     "/api/v1/time-entries/approve": (CREATE, "delivery.Project"),
     "/api/v1/time-entries/return": (CREATE, "delivery.Project"),
+    # A new project (blank or from a template): those who may create projects.
+    "delivery:project_create": (CREATE, "delivery.Project"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.
@@ -221,6 +223,7 @@ SELF_SERVICE: dict[str, str] = {
 # the object's full page (302), the partial itself is checked with an HTMX GET.
 PARTIAL_ONLY: dict[str, str] = {
     "clients:account_timeline": "the timeline block of the account page; a plain GET goes to that page",
+    "delivery:plan_section": "the plan section of the project page; a plain GET goes to that page",
 }
 
 ROUTES = all_routes()

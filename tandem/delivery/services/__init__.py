@@ -14,12 +14,14 @@ from tandem.delivery.services.plan import (
     dependency_update,
     outline_refresh,
     task_assign,
+    task_assignees_set,
     task_create,
     task_delete,
     task_indent,
     task_move,
     task_outdent,
     task_progress,
+    task_shift,
     task_unassign,
     task_update,
 )
@@ -32,6 +34,7 @@ from tandem.delivery.services.projects import (
     project_update,
 )
 from tandem.delivery.services.schedule import project_reschedule
+from tandem.delivery.services.templates import project_create_from_template
 
 __all__ = [
     "PlanImportResult",
@@ -42,6 +45,7 @@ __all__ = [
     "plan_export",
     "plan_import",
     "project_create",
+    "project_create_from_template",
     "project_expense_attach_receipt",
     "project_expense_create",
     "project_expense_delete",
@@ -53,12 +57,14 @@ __all__ = [
     "project_start_from_request",
     "project_update",
     "task_assign",
+    "task_assignees_set",
     "task_create",
     "task_delete",
     "task_indent",
     "task_move",
     "task_outdent",
     "task_progress",
+    "task_shift",
     "task_unassign",
     "task_update",
 ]

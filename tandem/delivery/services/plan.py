@@ -360,3 +360,38 @@ def dependency_delete(*, actor: SystemActor, dependency: Dependency, expected_ve
     _require_plan_change(actor, dependency.project)
     model_delete(actor=actor, instance=dependency, expected_version=expected_version)
     project_reschedule(project=dependency.project)
+
+
+@transaction.atomic
+def task_assignees_set(*, actor: SystemActor, task: Task, users: Iterable[Any]) -> list[TaskAssignment]:
+    """Make ``users`` the task's assignees in one call: those missing are assigned and
+    the others unassigned, each through :func:`task_assign` / :func:`task_unassign` (the
+    same checks and audit). Answers the task's assignments, by user id."""
+    _require_plan_change(actor, task.project)
+    wanted = {user.pk: user for user in users}
+    current = {assignment.user_id: assignment
+               for assignment in TaskAssignment.objects.filter(task=task).select_related("task__project")}
+    for user_id, assignment in current.items():
+        if user_id not in wanted:
+            task_unassign(actor=actor, assignment=assignment)
+    kept = [assignment for user_id, assignment in current.items() if user_id in wanted]
+    added = [task_assign(actor=actor, task=task, user=user) for user_id, user in wanted.items() if user_id not in current]
+    return sorted(kept + added, key=lambda assignment: assignment.user_id)
+
+
+@transaction.atomic
+def task_shift(*, actor: SystemActor, task: Task, step: int, expected_version: int | None = None) -> Task:
+    """Move the task (with its tasks) one place up (``step=-1``) or down (``step=1``)
+    among its siblings; the first cannot go up, the last cannot go down."""
+    if step not in (-1, 1):
+        raise ValueError("step is -1 (up) or 1 (down)")
+    _require_plan_change(actor, task.project)
+    task.refresh_from_db()
+    siblings = Task.objects.filter(project=task.project_id, parent=task.parent_id)
+    if step < 0 and not siblings.filter(position__lt=task.position).exists():
+        raise ValidationError({"position": f"{task.name} is already the first of its level."})
+    if step > 0 and not siblings.filter(position__gt=task.position).exists():
+        raise ValidationError({"position": f"{task.name} is already the last of its level."})
+    position = task.position - 1 if step < 0 else task.position + 2
+    return task_move(actor=actor, task=task, parent=task.parent, position=position,
+                     expected_version=expected_version)

@@ -75,6 +75,7 @@ PROJECT_TABS: list[tuple[str, str, str, str]] = [
     ("baselines", "Baselines", "delivery:project_baselines", "flag"),
     ("forecast", "Forecast", "delivery:project_forecast", "chart-histogram"),
     ("budget", "Budget", "delivery:project_budget", "coin"),
+    ("board", "Board", "delivery:project_board", "layout-kanban"),
 ]
 
 

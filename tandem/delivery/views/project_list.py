@@ -139,6 +139,12 @@ class ProjectList(ListView):
     def form_kwargs(self) -> dict[str, Any]:
         return {"managers": self.managers}
 
+    def extra_context(self) -> dict[str, Any]:
+        from tandem.core.permissions import policy_for
+        from tandem.delivery.models import Project
+
+        return {"can_create": policy_for(Project).can_create(self.actor)}
+
     def selection(self, values: Mapping[str, Any], *, for_count: bool) -> QuerySet[Any]:
         filters = ProjectFilters(
             status=values["status"], manager_id=me_or_id(values["manager"], self.actor),

@@ -87,10 +87,62 @@ def _time(value: dt.datetime | None, zone: ZoneInfo) -> str:
     return f'<time datetime="{local.replace(tzinfo=None).isoformat(timespec="minutes")}">{local.day} {local:%b %Y}</time>'
 
 
-def plan_rows(tasks: Iterable[Task], assignees: Mapping[int, list[str]], *, clock: PlanClock) -> SafeString:
+# The buttons of a row in edit mode: (action, url suffix, icon, label). Each POSTs the
+# version the row was read at; the answer is the plan section again (plan_edit.py).
+ROW_ACTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("up", "move-up", "arrow-up", "Move up"),
+    ("down", "move-down", "arrow-down", "Move down"),
+    ("outdent", "outdent", "indent-decrease", "Outdent"),
+    ("indent", "indent", "indent-increase", "Indent"),
+)
+
+
+def _row_actions(task: Task, *, page: int, focus: tuple[int, str] | None) -> str:
+    """The edit-mode cell: edit, add below, indent / outdent, move up / down, assign,
+    delete; each a button (or link) with its label. ``focus`` names the button that was
+    just used, so the keyboard stays where it was after the section is redrawn."""
+    name = esc(task.name)
+    base = f"/delivery/tasks/{task.pk}"
+    vals = f"hx-vals='{{\"version\": {task.version}, \"plan_page\": {page}}}'"
+
+    def focused(action: str) -> str:
+        return " autofocus" if focus == (task.pk, action) else ""
+
+    buttons = [
+        f'<button type="button" class="btn btn-outline-primary" hx-get="{base}/edit/?plan_page={page}" '
+        f'hx-target="#task-{task.pk}" hx-swap="outerHTML" title="Edit" aria-label="Edit {name}" data-action="edit"{focused("edit")}>'
+        '<i class="ti ti-pencil" aria-hidden="true"></i></button>',
+        f'<button type="button" class="btn btn-outline-secondary" hx-get="/delivery/projects/{task.project_id}/plan/tasks/?after={task.pk}&amp;plan_page={page}" '
+        f'hx-target="#task-{task.pk}" hx-swap="afterend" title="Add a task below" aria-label="Add a task below {name}" data-action="add-below">'
+        '<i class="ti ti-row-insert-bottom" aria-hidden="true"></i></button>',
+    ]
+    for action, suffix, icon, label in ROW_ACTIONS:
+        buttons.append(
+            f'<button type="button" class="btn btn-outline-secondary" hx-post="{base}/{suffix}/" {vals} '
+            f'title="{label}" aria-label="{label} {name}" data-action="{action}"{focused(action)}>'
+            f'<i class="ti ti-{icon}" aria-hidden="true"></i></button>'
+        )
+    buttons.append(
+        f'<a class="btn btn-outline-secondary" href="{base}/assign/" title="Assignees" aria-label="Assign people to {name}" data-action="assign">'
+        '<i class="ti ti-user-plus" aria-hidden="true"></i></a>'
+    )
+    buttons.append(
+        f'<button type="button" class="btn btn-outline-danger" hx-get="{base}/delete/?plan_page={page}" '
+        f'hx-target="#task-{task.pk}" hx-swap="outerHTML" title="Delete" aria-label="Delete {name}" data-action="delete">'
+        '<i class="ti ti-trash" aria-hidden="true"></i></button>'
+    )
+    return (f'\n        <td class="plan-actions plan-wide text-nowrap" data-label="Change"><div class="btn-group btn-group-sm" '
+            f'role="group" aria-label="Change {name}">{"".join(buttons)}</div></td>')
+
+
+def plan_rows(
+    tasks: Iterable[Task], assignees: Mapping[int, list[str]], *, clock: PlanClock, edit: bool = False,
+    page: int = 1, focus: tuple[int, str] | None = None,
+) -> SafeString:
     """The plan's rows: WBS, the name indented by outline level (summary tasks bold, a
     diamond for milestones), duration in days, start, finish, float, the critical
-    marker, progress and assignees. On phones each row stacks (delivery.css)."""
+    marker, progress and assignees; in edit mode (``edit``) the row's buttons too. On
+    phones each row stacks (delivery.css)."""
     minutes_per_day, zone = clock.minutes_per_day, clock.zone
     out = []
     for task in tasks:
@@ -127,6 +179,7 @@ def plan_rows(tasks: Iterable[Task], assignees: Mapping[int, list[str]], *, cloc
             f' aria-valuenow="{percent}" aria-valuemin="0" aria-valuemax="100"><div class="progress-bar" style="width: {percent}%"></div></div>'
             f'<span class="small text-nowrap">{percent}%</span></div></td>'
             f'\n        <td class="plan-wide" data-label="Assignees">{people}</td>'
+            f"{_row_actions(task, page=page, focus=focus) if edit else ''}"
             "\n      </tr>"
         )
     return joined(out)
@@ -155,8 +208,45 @@ def team_rows(project: Project) -> list[dict[str, Any]]:
 
 
 def _plan_page(request: HttpRequest) -> int:
-    value = request.GET.get("plan_page", "")
+    value = request.GET.get("plan_page", "") or request.POST.get("plan_page", "")
     return max(int(value), 1) if value.isdigit() else 1
+
+
+def plan_context(
+    project: Project, *, clock: PlanClock, page: int, can_change: bool, edit: bool = False,
+    focus: tuple[int, str] | None = None, message: str = "", problem: str = "",
+) -> dict[str, Any]:
+    """What the plan section (``project_detail.html#plan``) shows: a window of the plan
+    (:data:`PLAN_PAGE_SIZE` rows of page ``page``) with its totals, in edit mode the
+    rows' buttons and the form adding a task; ``message`` says quietly what changed,
+    ``problem`` what was refused. Three queries: the window, its assignees and nothing
+    else (the project and its calendar are read by the caller)."""
+    tasks = selectors.plan_window(project=project, offset=(page - 1) * PLAN_PAGE_SIZE, limit=PLAN_PAGE_SIZE)
+    assignees = selectors.task_assignee_names(project=project, task_ids=[task.pk for task in tasks])
+    total = tasks[0].plan_total if tasks else 0  # type: ignore[attr-defined]
+    first = (page - 1) * PLAN_PAGE_SIZE
+    edit = edit and can_change
+    return {
+        "project": project,
+        "tasks_count": total,
+        "critical_count": tasks[0].plan_critical if tasks else 0,  # type: ignore[attr-defined]
+        "plan_rows": plan_rows(tasks, assignees, clock=clock, edit=edit, page=page, focus=focus),
+        "plan_page": {
+            "number": page,
+            "paged": page > 1 or total > PLAN_PAGE_SIZE,
+            "first": first + 1,
+            "last": first + len(tasks),
+            "previous": page - 1 if page > 1 else None,
+            "next": page + 1 if first + len(tasks) < total else None,
+        },
+        "can_change": can_change,
+        "edit": edit,
+        "plan_message": message,
+        "plan_problem": problem,
+        "focus_status": bool(message or problem) and focus is None,
+        "scheduled_start": _local_day(project.scheduled_start, clock.zone),
+        "scheduled_finish": _local_day(project.scheduled_finish, clock.zone),
+    }
 
 
 @login_required
@@ -167,8 +257,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     clock = plan_clock(project)
     zone = clock.zone
     page = _plan_page(request)
-    tasks = selectors.plan_window(project=project, offset=(page - 1) * PLAN_PAGE_SIZE, limit=PLAN_PAGE_SIZE)
-    assignees = selectors.task_assignee_names(project=project, task_ids=[task.pk for task in tasks])
+    can_change = manages(actor, project)
     objectives = [
         {"objective": item, "progress": objective_progress(item)} for item in selectors.objective_list(project=project)
     ]
@@ -177,25 +266,12 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         {"deliverable": item, "badge": ACCEPTANCE_BADGES.get(item.acceptance_state, "secondary")}
         for item in deliverable_rows
     ]
-    total = tasks[0].plan_total if tasks else 0  # type: ignore[attr-defined]
-    first = (page - 1) * PLAN_PAGE_SIZE
     context = {
         **project_header(project, "overview", zone=zone),
-        "scheduled_start": _local_day(project.scheduled_start, zone),
+        **plan_context(project, clock=clock, page=page, can_change=can_change, edit=request.GET.get("edit") == "1"),
         "objectives": objectives,
         "deliverables": deliverables,
         "accepted_count": sum(1 for item in deliverable_rows if item.acceptance_state == AcceptanceState.ACCEPTED),
         "team": team_rows(project),
-        "tasks_count": total,
-        "critical_count": tasks[0].plan_critical if tasks else 0,  # type: ignore[attr-defined]
-        "plan_rows": plan_rows(tasks, assignees, clock=clock),
-        "plan_page": {
-            "paged": page > 1 or total > PLAN_PAGE_SIZE,
-            "first": first + 1,
-            "last": first + len(tasks),
-            "previous": page - 1 if page > 1 else None,
-            "next": page + 1 if first + len(tasks) < total else None,
-        },
-        "can_change": manages(actor, project),
     }
     return render(request, "delivery/project_detail.html", context)
