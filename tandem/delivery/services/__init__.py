@@ -25,10 +25,19 @@ from tandem.delivery.services.projects import (
     project_start_from_request,
     project_update,
 )
+from tandem.delivery.services.resources import (
+    allocation_create,
+    allocation_delete,
+    allocation_update,
+    task_assign_person,
+)
 from tandem.delivery.services.schedule import project_reschedule
 
 __all__ = [
     "PlanImportResult",
+    "allocation_create",
+    "allocation_delete",
+    "allocation_update",
     "dependency_create",
     "dependency_delete",
     "dependency_update",
@@ -43,6 +52,7 @@ __all__ = [
     "project_start_from_request",
     "project_update",
     "task_assign",
+    "task_assign_person",
     "task_create",
     "task_delete",
     "task_indent",
