@@ -21,3 +21,10 @@ def sees_projects(user: Any) -> bool:
 registry.nav_entry(area="delivery", label="Projects", url_name="delivery:project_list", icon="briefcase", order=2,
                    visible=sees_projects)
 registry.nav_entry(area="delivery", label="My tasks", url_name="delivery:my_tasks", icon="checklist", order=4)
+
+# "Capacity" for project managers, executives and admins, who plan people's time (the grid
+# shows anyone else only themselves: tandem.delivery.selectors.capacity.sees_capacity).
+from tandem.delivery.selectors.capacity import sees_capacity  # noqa: E402
+
+registry.nav_entry(area="delivery", label="Capacity", url_name="delivery:capacity", icon="calendar-stats", order=6,
+                   visible=sees_capacity)

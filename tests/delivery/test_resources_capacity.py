@@ -205,7 +205,7 @@ def test_people_with_room_ranks_the_team_and_the_others_by_free_hours() -> None:
     project = make_project(manager=manager)
     busy = make_user(full_name="Busy Bee")
     idle = make_user(full_name="Idle Ida")
-    outsider = make_user(full_name="Out Sider")
+    make_user(full_name="Out Sider")
     half = make_user(full_name="Half Time")
     _person(half, hours="20")
     for user in (busy, idle):

@@ -108,7 +108,7 @@ class PersonCapacity:
 
     @property
     def team_name(self) -> str:
-        team = self.user.person.team  # type: ignore[attr-defined]
+        team = self.user.person.team
         return team.name if team is not None else ""
 
 
@@ -123,7 +123,7 @@ class _Person:
 
     @classmethod
     def of(cls, user: User) -> _Person:
-        person = user.person  # type: ignore[attr-defined]
+        person = user.person
         weekdays = frozenset(day for day in range(7) if int(person.working_days) & (1 << day))
         capacity = Fraction(person.weekly_capacity_hours)
         return cls(day_hours=capacity / len(weekdays) if weekdays else ZERO, weekdays=weekdays)
@@ -221,7 +221,7 @@ def capacity_grid(*, users: Sequence[User], start: dt.date, weeks: int) -> list[
                 week=monday, capacity=hours(span.capacity), holidays=hours(span.holidays),
                 time_off=hours(span.time_off), available=hours(span.available), allocated=hours(span.allocated),
             ))
-        grid.append(PersonCapacity(user=user, weekly_capacity=user.person.weekly_capacity_hours, weeks=loads))  # type: ignore[attr-defined]
+        grid.append(PersonCapacity(user=user, weekly_capacity=user.person.weekly_capacity_hours, weeks=loads))
     return grid
 
 
@@ -312,7 +312,7 @@ def people_with_room(*, project: Project, start: dt.date, finish: dt.date, other
     outside: list[Room] = []
     for user in users:
         span = _span(people[user.pk], holidays, first, last)
-        room = Room(user=user, is_member=bool(user.on_team),  # type: ignore[attr-defined]
+        room = Room(user=user, is_member=bool(user.on_team),
                     available=hours(span.available), allocated=hours(span.allocated))
         (team if room.is_member else outside).append(room)
     for rows in (team, outside):
@@ -341,3 +341,11 @@ def allocation_get(*, actor: Any, allocation_id: Any) -> Allocation:
     from tandem.core.permissions import get_visible
 
     return get_visible(actor, Allocation.objects.select_related("project", "project__manager", "user"), allocation_id)
+
+
+def task_assignment_get(*, task: Any, user: User) -> Any:
+    """The assignment of ``user`` to ``task`` (the caller has checked the task is
+    visible), or ``None``."""
+    from tandem.delivery.models import TaskAssignment
+
+    return TaskAssignment.objects.filter(task=task, user=user).select_related("task__project").first()

@@ -71,6 +71,7 @@ def is_late(finish: dt.date | None, due: dt.date | None) -> bool:
 # shows them all and marks the current one.
 PROJECT_TABS: list[tuple[str, str, str, str]] = [
     ("overview", "Overview", "delivery:project_detail", "layout-dashboard"),
+    ("resources", "Resources", "delivery:project_resources", "users"),
 ]
 
 
