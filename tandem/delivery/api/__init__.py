@@ -7,10 +7,12 @@ from __future__ import annotations
 from ninja import Router
 
 from tandem.delivery.api.projects import router as projects_router
+from tandem.delivery.api.resources import router as resources_router
 
 router = Router()
 _children: list[Router] = [
     projects_router,
+    resources_router,
 ]
 for _child in _children:
     router.add_router("", _child)
