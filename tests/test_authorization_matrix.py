@@ -184,6 +184,12 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # selectors (every role opens them and sees only its rows).
     "delivery:project_list": (READ, None),
     "delivery:my_tasks": (READ, None),
+    # --- resources: the capacity grid, a cell's allocations and /capacity read through
+    # the capacity selector (planners see everyone, anyone else themselves); allocations
+    # are written under a project (object routes).
+    "delivery:capacity": (READ, None),
+    "delivery:allocation_list": (READ, None),
+    "/api/v1/capacity": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.
