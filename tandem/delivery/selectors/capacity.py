@@ -132,17 +132,6 @@ class _Person:
         """An allocation's hours on one of the person's working days."""
         return hours_per_week / len(self.weekdays) if self.weekdays else ZERO
 
-    def day(self, day: dt.date, holidays: frozenset[dt.date]) -> tuple[Fraction, Fraction, Fraction, Fraction]:
-        """(capacity, holiday, time off, allocated) hours of one day."""
-        if day.weekday() not in self.weekdays:
-            return ZERO, ZERO, ZERO, ZERO
-        allocated = sum(
-            (self.per_week_share(per_week) for start, end, per_week in self.allocations if start <= day <= end), ZERO,
-        )
-        if day in holidays:
-            return self.day_hours, self.day_hours, ZERO, allocated
-        return self.day_hours, ZERO, self.off.get(day, ZERO), allocated
-
 
 @dataclass(frozen=True)
 class _Span:
@@ -152,10 +141,6 @@ class _Span:
     holidays: Fraction = ZERO
     time_off: Fraction = ZERO
     allocated: Fraction = ZERO
-
-    def add(self, values: tuple[Fraction, Fraction, Fraction, Fraction]) -> _Span:
-        return _Span(self.capacity + values[0], self.holidays + values[1], self.time_off + values[2],
-                     self.allocated + values[3])
 
     @property
     def available(self) -> Fraction:
@@ -197,11 +182,46 @@ def _load(users: Sequence[User], first: dt.date, last: dt.date) -> tuple[dict[in
     return people, holidays
 
 
-def _span(person: _Person, holidays: frozenset[dt.date], first: dt.date, last: dt.date) -> _Span:
-    total = _Span()
-    for day in _days(first, last):
-        total = total.add(person.day(day, holidays))
-    return total
+class _Days:
+    """Running counts over the days ``first`` … ``last`` (inclusive) for one person, so a
+    span's totals cost a few look-ups instead of a walk over its days: working days,
+    working days that are holidays, and the time off of the other working days."""
+
+    def __init__(self, person: _Person, holidays: frozenset[dt.date], first: dt.date, last: dt.date) -> None:
+        self.person, self.first = person, first
+        working = [0]
+        holiday = [0]
+        day = first
+        while day <= last:
+            is_working = day.weekday() in person.weekdays
+            working.append(working[-1] + is_working)
+            holiday.append(holiday[-1] + (is_working and day in holidays))
+            day += dt.timedelta(days=1)
+        self.working, self.holiday = working, holiday
+        self.off = sorted((day, hours) for day, hours in person.off.items()
+                          if day.weekday() in person.weekdays and day not in holidays)
+
+    def _index(self, day: dt.date) -> int:
+        return min(max((day - self.first).days, 0), len(self.working) - 1)
+
+    def working_days(self, first: dt.date, last: dt.date) -> int:
+        if last < first:
+            return 0
+        return self.working[self._index(last + dt.timedelta(days=1))] - self.working[self._index(first)]
+
+    def span(self, first: dt.date, last: dt.date) -> _Span:
+        person = self.person
+        start, stop = self._index(first), self._index(last + dt.timedelta(days=1))
+        working = self.working[stop] - self.working[start]
+        holidays = self.holiday[stop] - self.holiday[start]
+        time_off = sum((hours for day, hours in self.off if first <= day <= last), ZERO)
+        allocated = sum(
+            (person.per_week_share(per_week) * self.working_days(max(begin, first), min(end, last))
+             for begin, end, per_week in person.allocations if begin <= last and end >= first),
+            ZERO,
+        )
+        return _Span(capacity=person.day_hours * working, holidays=person.day_hours * holidays, time_off=time_off,
+                     allocated=allocated)
 
 
 def capacity_grid(*, users: Sequence[User], start: dt.date, weeks: int) -> list[PersonCapacity]:
@@ -213,10 +233,10 @@ def capacity_grid(*, users: Sequence[User], start: dt.date, weeks: int) -> list[
     people, holidays = _load(users, first, last)
     grid = []
     for user in users:
-        person = people[user.pk]
+        days = _Days(people[user.pk], holidays, first, last)
         loads = []
         for monday in mondays:
-            span = _span(person, holidays, monday, monday + dt.timedelta(days=6))
+            span = days.span(monday, monday + dt.timedelta(days=6))
             loads.append(WeekLoad(
                 week=monday, capacity=hours(span.capacity), holidays=hours(span.holidays),
                 time_off=hours(span.time_off), available=hours(span.available), allocated=hours(span.allocated),
@@ -311,7 +331,7 @@ def people_with_room(*, project: Project, start: dt.date, finish: dt.date, other
     team: list[Room] = []
     outside: list[Room] = []
     for user in users:
-        span = _span(people[user.pk], holidays, first, last)
+        span = _Days(people[user.pk], holidays, first, last).span(first, last)
         room = Room(user=user, is_member=bool(user.on_team),
                     available=hours(span.available), allocated=hours(span.allocated))
         (team if room.is_member else outside).append(room)
