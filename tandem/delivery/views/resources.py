@@ -24,11 +24,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.errors import NotFoundError, PermissionDeniedError
 from tandem.core.forms import DateInput, FastSelect, VersionedForm
 from tandem.core.permissions import scoped
+from tandem.core.rows import esc, joined
 from tandem.core.web import form_save, wants_partial
 from tandem.delivery import selectors, services
 from tandem.delivery.calendars import project_time_zone
@@ -76,12 +78,34 @@ def _cells(row: capacity.PersonCapacity) -> list[dict[str, Any]]:
     ]
 
 
+def _cells_html(name: str, cells: list[dict[str, Any]]) -> SafeString:
+    """A row's cells, written in Python (a 50 × 12 grid is 600 of them): "allocated /
+    available h" linking to the allocations behind it, an over-allocated cell marked
+    in words and colour; screen readers also hear whose cell and which week."""
+    out = []
+    for cell in cells:
+        load = cell["load"]
+        over = load.over
+        week = f"{load.week.day} {load.week:%b}"
+        out.append(
+            f'<td class="text-end text-nowrap capacity-cell{" capacity-over" if over else ""}" data-testid="capacity-cell">'
+            f'<a href="{esc(cell["url"])}">{cell["allocated"]} / {cell["available"]} h<span class="visually-hidden">'
+            f' allocated of available: {esc(name)}, week of {week}</span></a>'
+            + (f'<span class="d-block small fw-semibold text-danger-emphasis">Over by {cell["over_by"]} h</span>'
+               if over else "")
+            + "</td>"
+        )
+    return joined(out)
+
+
 def _grid_rows(grid: list[capacity.PersonCapacity]) -> list[dict[str, Any]]:
-    return [
-        {"user": row.user, "name": row.user.full_name or row.user.email, "team": row.team_name,
-         "weekly": _hours(row.weekly_capacity), "cells": _cells(row)}
-        for row in grid
-    ]
+    rows = []
+    for row in grid:
+        name = row.user.full_name or row.user.email
+        cells = _cells(row)
+        rows.append({"user": row.user, "name": name, "team": row.team_name, "weekly": _hours(row.weekly_capacity),
+                     "cells": cells, "cells_html": _cells_html(name, cells)})
+    return rows
 
 
 # --- The capacity grid ----------------------------------------------------------------------------
