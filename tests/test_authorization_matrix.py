@@ -199,6 +199,12 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "/api/v1/time-entries/return": (CREATE, "delivery.Project"),
     # A new project (blank or from a template): those who may create projects.
     "delivery:project_create": (CREATE, "delivery.Project"),
+    # --- resources: the capacity grid, a cell's allocations and /capacity read through
+    # the capacity selector (planners see everyone, anyone else themselves); allocations
+    # are written under a project (object routes).
+    "delivery:capacity": (READ, None),
+    "delivery:allocation_list": (READ, None),
+    "/api/v1/capacity": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

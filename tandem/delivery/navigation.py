@@ -10,6 +10,7 @@ from typing import Any
 from tandem.core import registry
 from tandem.core.permissions import has_role, is_admin, sees_everything
 from tandem.core.roles import Role
+from tandem.delivery.selectors.capacity import sees_capacity
 
 
 def sees_projects(user: Any) -> bool:
@@ -40,3 +41,8 @@ registry.nav_entry(area="delivery", label="Timesheet", url_name="delivery:timesh
 
 registry.nav_entry(area="delivery", label="Time approvals", url_name="delivery:approvals", icon="clock-check",
                    order=6, visible=approves_time)
+# "Capacity" for project managers, executives and admins, who plan people's time (the grid
+# shows anyone else only themselves: tandem.delivery.selectors.capacity.sees_capacity).
+
+registry.nav_entry(area="delivery", label="Capacity", url_name="delivery:capacity", icon="calendar-stats", order=7,
+                   visible=sees_capacity)

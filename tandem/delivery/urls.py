@@ -16,6 +16,7 @@ from tandem.delivery.views import (
     project_create,
     project_list,
     projects,
+    resources,
     timesheet,
 )
 
@@ -51,4 +52,10 @@ urlpatterns: list[object] = [
     path("tasks/<int:task_id>/move-down/", plan_edit.task_move_down, name="plan_task_move_down"),
     path("tasks/<int:task_id>/delete/", plan_edit.task_delete, name="plan_task_delete"),
     path("tasks/<int:task_id>/status/", board.task_status, name="task_status"),
+    path("capacity/", resources.capacity_grid, name="capacity"),
+    path("allocations/", resources.allocation_list, name="allocation_list"),
+    path("projects/<int:project_id>/resources/", resources.project_resources, name="project_resources"),
+    path("allocations/<int:allocation_id>/edit/", resources.allocation_edit, name="allocation_edit"),
+    path("allocations/<int:allocation_id>/delete/", resources.allocation_delete, name="allocation_delete"),
+    path("tasks/<int:task_id>/assign/", resources.task_assign_panel, name="task_assign"),
 ]

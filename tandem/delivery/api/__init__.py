@@ -10,6 +10,7 @@ from tandem.delivery.api.baselines import router as baselines_router
 from tandem.delivery.api.budget import router as budget_router
 from tandem.delivery.api.gantt import router as gantt_router
 from tandem.delivery.api.projects import router as projects_router
+from tandem.delivery.api.resources import router as resources_router
 from tandem.delivery.api.time import router as time_router
 
 router = Router()
@@ -19,6 +20,7 @@ _children: list[Router] = [
     gantt_router,
     baselines_router,
     budget_router,
+    resources_router,
 ]
 for _child in _children:
     router.add_router("", _child)

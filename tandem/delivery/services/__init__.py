@@ -33,11 +33,20 @@ from tandem.delivery.services.projects import (
     project_start_from_request,
     project_update,
 )
+from tandem.delivery.services.resources import (
+    allocation_create,
+    allocation_delete,
+    allocation_update,
+    task_assign_person,
+)
 from tandem.delivery.services.schedule import project_reschedule
 from tandem.delivery.services.templates import project_create_from_template
 
 __all__ = [
     "PlanImportResult",
+    "allocation_create",
+    "allocation_delete",
+    "allocation_update",
     "dependency_create",
     "dependency_delete",
     "dependency_update",
@@ -57,6 +66,7 @@ __all__ = [
     "project_start_from_request",
     "project_update",
     "task_assign",
+    "task_assign_person",
     "task_assignees_set",
     "task_create",
     "task_delete",

@@ -76,6 +76,7 @@ PROJECT_TABS: list[tuple[str, str, str, str]] = [
     ("forecast", "Forecast", "delivery:project_forecast", "chart-histogram"),
     ("budget", "Budget", "delivery:project_budget", "coin"),
     ("board", "Board", "delivery:project_board", "layout-kanban"),
+    ("resources", "Resources", "delivery:project_resources", "users"),
 ]
 
 
