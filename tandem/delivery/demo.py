@@ -14,6 +14,9 @@ the task running today is in progress. A quarter of the running projects are lat
 before their scheduled finish) and a quarter over budget. Members are allocated for the
 project's dates and have logged time on each working day of their tasks so far
 (approved up to last week, submitted last week, draft this week), at their cost rate.
+Every started project keeps its agreed plan as the baseline "Agreed plan" (a late
+project's baseline finishes a week or two earlier than its schedule now does) and has a
+few expenses (travel, licences, subcontracting) up to today.
 
 The project manager login (``pm@example.com``) runs six projects, three of them active;
 the member login (``member@example.com``) has tasks due this week on three of them.
@@ -36,10 +39,13 @@ from tandem.core.roles import Role
 from tandem.delivery.models import (
     AcceptanceState,
     Allocation,
+    Baseline,
+    BaselineTask,
     Deliverable,
     Dependency,
     Objective,
     Project,
+    ProjectExpense,
     ProjectMember,
     ProjectStatus,
     Task,
@@ -48,6 +54,7 @@ from tandem.delivery.models import (
     TimeEntry,
     TimeEntryStatus,
 )
+from tandem.delivery.services.baselines import baseline_save
 from tandem.delivery.services.schedule import project_reschedule
 
 STEP = "delivery"
@@ -272,6 +279,36 @@ def _settle(
                     acceptance_state=AcceptanceState.ACCEPTED if status == ProjectStatus.COMPLETED else AcceptanceState.PENDING)
         for name in ("Design document", "Working service", "Handover pack")])
     _time(ctx, project, today, rates)
+    if status in (ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD, ProjectStatus.COMPLETED):
+        project.refresh_from_db()
+        _baseline(project, slip_days=(finish - due).days)
+        _expenses(ctx, rng, project, min(finish, today))
+
+
+def _baseline(project: Project, *, slip_days: int) -> None:
+    """The agreed plan as the baseline (through the baseline service); a late project's
+    agreed plan ran one or two weeks earlier than its schedule does now."""
+    baseline = baseline_save(actor=None, project=project, name="Agreed plan")
+    if slip_days > 0:
+        earlier = dt.timedelta(weeks=1 if slip_days <= 10 else 2)
+        BaselineTask.objects.filter(baseline=baseline).update(start=F("start") - earlier, finish=F("finish") - earlier)
+        Baseline.objects.filter(pk=baseline.pk).update(start=F("start") - earlier, finish=F("finish") - earlier)
+
+
+def _expenses(ctx: demo.DemoContext, rng: random.Random, project: Project, last: dt.date) -> None:
+    """One to three expenses between the project's start and ``last``."""
+    span = max((last - project.start_date).days, 0)
+    kinds = (("Travel", "Workshop travel", 180, 1400), ("Software", "Licences for the test environment", 90, 900),
+             ("Subcontracting", "Specialist review", 800, 4200))
+    expenses = []
+    for _ in range(rng.randint(1, 3)):
+        category, description, low, high = rng.choice(kinds)
+        expenses.append(ProjectExpense(
+            project=project, spent_by_id=project.manager_id, date=project.start_date + dt.timedelta(days=rng.randint(0, span)),
+            category=category, description=description, amount=Decimal(rng.randint(low, high)), currency=project.currency,
+            is_billable=category == "Travel",
+        ))
+    ctx.bulk_create(ProjectExpense, expenses)
 
 
 def _time(ctx: demo.DemoContext, project: Project, today: dt.date, rates: dict[int, tuple[Decimal, str]]) -> None:
