@@ -1,4 +1,4 @@
-"""GANTT: the Gantt's data request at 10,000 tasks ÷ the same at 100 tasks.
+"""P4G: the Gantt's data request at 10,000 tasks ÷ the same at 100 tasks.
 
 Two plans built as P6's (:func:`tandem.bench.measures.schedule.build_plan`: phases of
 nine tasks with finish-to-start links, scheduled): 10 phases (100 tasks) and 1,000
@@ -46,7 +46,7 @@ def _plan(actor: Any, code: str, phases: int) -> tuple[Project, int]:
     return project, tasks
 
 
-@measure("GANTT", title="Gantt data request at 10k tasks / the same at 100 tasks", target=TARGET)
+@measure("P4G", title="Gantt data request at 10k tasks / the same at 100 tasks", target=TARGET)
 def gantt_window_request(ctx: BenchContext) -> Result:
     actor = ctx.user(Role.ADMIN)
     client = ctx.client(actor)
@@ -69,7 +69,7 @@ def gantt_window_request(ctx: BenchContext) -> Result:
         if rows["big"] == 0 or rows["small"] == 0:
             raise BenchError("the Gantt answered no rows")
         repeat = ctx.repetitions(30)
-        with ctx.progress.bar("bench: GANTT", total=repeat, unit="rounds") as bar:
+        with ctx.progress.bar("bench: P4G", total=repeat, unit="rounds") as bar:
             medians = interleaved_medians(
                 {name: partial(client.get, path) for name, path in paths.items()},
                 repeat=repeat, warmup=min(5, repeat), on_round=lambda: bar.update(1),
@@ -78,7 +78,7 @@ def gantt_window_request(ctx: BenchContext) -> Result:
     same = queries["small"] == queries["big_all_levels"] and queries["small_folded"] == queries["big"]
     check = "ok" if same else "mismatch"
     return Result(
-        name="GANTT", ratio=medians["big"] / medians["small"], target=TARGET,
+        name="P4G", ratio=medians["big"] / medians["small"], target=TARGET,
         details={
             "tasks_small": small_tasks, "tasks_big": big_tasks, "small_ms": medians["small"] * 1000,
             "big_ms": medians["big"] * 1000, "big_all_levels_ms": medians["big_all_levels"] * 1000,

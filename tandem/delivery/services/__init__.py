@@ -1,6 +1,7 @@
 """Delivery's writes. Pages, the API, imports, jobs and the demo call these, and only
 these, to change delivery records."""
 
+from tandem.delivery.services.gantt import task_set_dates
 from tandem.delivery.services.interchange import PlanImportResult, plan_export, plan_import
 from tandem.delivery.services.plan import (
     dependency_create,
@@ -49,6 +50,7 @@ __all__ = [
     "task_move",
     "task_outdent",
     "task_progress",
+    "task_set_dates",
     "task_unassign",
     "task_update",
 ]
