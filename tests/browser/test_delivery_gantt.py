@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from tandem.core.demo import DEMO_LOGINS
 from tandem.delivery import services
-from tandem.delivery.models import Baseline, BaselineTask, Task
+from tandem.delivery.models import Baseline, BaselineTask, Project, Task
 from tandem.people.models import User
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import BLOCKING_IMPACTS, RUN_AXE
@@ -62,13 +62,13 @@ def _day(page: Page, task: Task) -> str:
     return page.locator(f'.bar-wrapper[data-id="{task.pk}"]').get_attribute("data-start") or ""
 
 
-def _check(page: Page, url: str, axe_source: str, name: str) -> None:
+def _check(page: Page, url: str, axe_source: str, name: str, rows: str = "Rows 1–4 of 4 shown") -> None:
     shots = os.environ.get("TANDEM_SCREENSHOTS")
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         response = page.goto(url)
         assert response is not None and response.status == 200, url
-        expect(page.get_by_test_id("gantt-status")).to_contain_text("Rows 1–4 of 4 shown")
+        expect(page.get_by_test_id("gantt-status")).to_contain_text(rows)
         page.evaluate(axe_source)
         violations = page.evaluate(RUN_AXE, list(BLOCKING_IMPACTS))
         assert violations == [], (url, width, violations)
@@ -120,6 +120,11 @@ def test_dragging_a_bar_moves_its_successor(page: Page, axe_source: str) -> None
     survey_row = Task.objects.get(pk=survey.pk)
     assert (survey_row.constraint_type, survey_row.version) == ("snet", 2)
     assert Task.objects.get(pk=pack.pk).early_start >= pack_start + dt.timedelta(days=3)  # type: ignore[operator]
+    # A project of the demo, as pm@ sees it.
+    demo = Project.objects.filter(manager=manager, is_template=False).exclude(pk=plan["project"].pk).order_by("pk").first()
+    if demo is not None:
+        _check(page, reverse("delivery:project_gantt", kwargs={"project_id": demo.pk}), axe_source,
+               "delivery-gantt-demo", rows="Rows 1–")
     # A member reads the same chart, without drag handles.
     page.context.clear_cookies()
     log_in(page, member_email)

@@ -7,6 +7,7 @@ from tandem.delivery.services.expenses import (
     project_expense_delete,
     project_expense_update,
 )
+from tandem.delivery.services.gantt import task_set_dates
 from tandem.delivery.services.interchange import PlanImportResult, plan_export, plan_import
 from tandem.delivery.services.plan import (
     dependency_create,
@@ -74,6 +75,7 @@ __all__ = [
     "task_move",
     "task_outdent",
     "task_progress",
+    "task_set_dates",
     "task_shift",
     "task_unassign",
     "task_update",
