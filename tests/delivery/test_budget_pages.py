@@ -75,7 +75,7 @@ def test_the_manager_sees_the_key_facts_with_words(world) -> None:
     assert fact(html, "fact-eac") == "Estimate at completion (EAC) 125,000.00 EUR"
     assert fact(html, "fact-vac") == "Variance at completion (VAC) −25,000.00 EUR Over budget at completion"
     assert 'Planned against the baseline “Signed”' in html
-    rows = dict(re.findall(r'<tr data-figure="(\w+)">.*?<td class="text-end">(.*?)</td>', html, re.S))
+    rows = dict(re.findall(r'<tr data-figure="(\w+)">.*?<td class="text-end text-nowrap">(.*?)</td>', html, re.S))
     assert rows == {"BAC": "100,000.00 EUR", "PV": "90,000.00 EUR", "EV": "60,000.00 EUR", "AC": "75,000.00 EUR",
                     "CV": "−15,000.00 EUR", "SV": "−30,000.00 EUR", "CPI": "0.8000", "SPI": "0.6667",
                     "EAC": "125,000.00 EUR", "ETC": "50,000.00 EUR", "VAC": "−25,000.00 EUR", "TCPI": "1.6000"}

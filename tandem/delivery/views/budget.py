@@ -22,6 +22,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -253,8 +254,6 @@ def _create(actor: Any, project: Project, form: ExpenseForm) -> ProjectExpense:
     if spent_by is not None:
         member = selectors.project_team(project=project).filter(user_id=spent_by).first()
         if member is None:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"spent_by": "Choose someone on the project's team."})
         data["spent_by"] = member.user
     return project_expense_create(actor=actor, project=project, data=data, receipt=form.cleaned_data.get("receipt"))

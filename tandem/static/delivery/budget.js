@@ -37,7 +37,7 @@
         },
         scales: {
           x: { title: { display: true, text: data.by === "week" ? "Week starting" : "Month" } },
-          y: { beginAtZero: true, title: { display: true, text: "Cumulative cost (" + data.currency + ")" },
+          y: { beginAtZero: true, title: { display: true, text: "Cost (" + data.currency + ")" },
                ticks: { callback: function (value) { return money.format(value); } } }
         }
       }
