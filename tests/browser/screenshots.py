@@ -64,6 +64,28 @@ def test_screenshots(page: Page, demo_data: dict[str, str]) -> None:
     written += _shoot(page, "forecast")
 
     page.context.clear_cookies()
+    log_in(page, demo_data["project_manager"])
+    page.goto("/")
+    written += _shoot(page, "home-project-manager")
+    page.goto("/delivery/projects/?manager=me&status=active")
+    page.locator("[data-testid=list-table] tbody a").first.click()
+    page.wait_for_load_state()
+    written += _shoot(page, "project")
+    project = page.url.rstrip("/")
+    for tab in ("gantt", "budget", "resources"):
+        page.goto(f"{project}/{tab}/")
+        written += _shoot(page, f"project-{tab}")
+    page.goto("/delivery/capacity/")
+    written += _shoot(page, "capacity")
+
+    page.context.clear_cookies()
+    log_in(page, demo_data["member"])
+    page.goto("/")
+    written += _shoot(page, "home-member")
+    page.goto("/delivery/timesheet/")
+    written += _shoot(page, "timesheet")
+
+    page.context.clear_cookies()
     log_in(page, demo_data["executive"])
     page.goto("/")
     written += _shoot(page, "home-executive")

@@ -29,13 +29,13 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # feedback summary and latest feedback, history and the names of the people it names
 # (one query per related model: the owner); the layout's unread-notification count.
 # The sections other apps add (core.registry.record_section) come on top: commercial's
-# revenue-and-pipeline section 6 (base currency; open pipeline: its sums, the rates
-# checked in the same query; active contracts; budget; revenue: its sum; costs: their
-# sums; a second query only to name a missing rate, and one for the rates of foreign
+# revenue-and-pipeline section 7 (base currency; open pipeline: its sums, the rates
+# checked in the same query; active contracts; budget; revenue: its sum; costs: one sum
+# per cost source (expenses, delivery's time); a second query only to name a missing rate, and one for the rates of foreign
 # contracts or budget) and its cross-sell ideas 1 here (similar accounts; 3 once there
 # are two or more); commercial's timeline sources 3 (opportunities, quotes, contracts:
 # one query each) and its project requests 1; delivery's projects section 1.
-ACCOUNT_PAGE_QUERIES = 21 + 7 + 3 + 1 + 1
+ACCOUNT_PAGE_QUERIES = 21 + 8 + 3 + 1 + 1
 
 
 @pytest.fixture(autouse=True)

@@ -120,8 +120,8 @@ def test_a_registered_cost_source_adds_to_the_cost(world, users_by_role):
 
 
 def test_profitability_reads_a_fixed_number_of_queries(world, users_by_role, django_assert_num_queries):
-    # The calendar (base currency); per source (revenue, expenses) the grouped sums, which
+    # The calendar (base currency); per source (revenue, expenses, time) the grouped sums, which
     # also count the amounts that converted (the rates are read again only to name a
     # missing one); the account names; the rows and currencies do not add queries.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         account_profitability(user=users_by_role[Role.EXECUTIVE], **PERIOD)

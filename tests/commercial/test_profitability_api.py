@@ -115,9 +115,9 @@ def test_profitability_costs_the_same_queries_at_any_size_and_a_missing_rate_is_
     url = "/api/v1/profitability?start=2031-01-01&end=2031-02-28"
     client.get(url)
     # session, user, roles; the calendar (base currency, read once per request); per
-    # source (revenue, expenses) the sums, which count the amounts that converted too;
+    # source (revenue, expenses, time) the sums, which count the amounts that converted too;
     # the account names.
-    with django_assert_num_queries(7) as captured:
+    with django_assert_num_queries(8) as captured:
         client.get(url)
     for number in range(5):
         extra = make_account(name=f"Extra {number}")

@@ -45,7 +45,7 @@ def test_admin_sidebar(admin_user):
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Sales", SALES_DESK),
-        ("Delivery", ["Projects", "My tasks", "People", "Teams"]),
+        ("Delivery", ["Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Pipeline stages", "Exchange rates", "Price lists", "Rate cards", "Admin"]),
     ]
 
@@ -55,7 +55,7 @@ def test_executive_sidebar(executive):
         ("", ["Home"]),
         ("Clients", CLIENT_DESK),
         ("Sales", SALES_DESK),
-        ("Delivery", ["Projects", "My tasks", "People", "Teams"]),
+        ("Delivery", ["Projects", "My tasks", "Capacity", "People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels", "Exchange rates", "Price lists", "Rate cards"]),
     ]
 
@@ -65,7 +65,7 @@ def test_account_manager_sidebar(account_manager):
         ("", ["Home"]),
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Sales", SALES_DESK),
-        ("Delivery", ["Projects", "My tasks", "People", "Teams"]),
+        ("Delivery", ["Projects", "My tasks", "Timesheet", "People", "Teams"]),
         ("Settings", ["Working calendar", "Service levels", "Exchange rates", "Price lists", "Rate cards"]),
     ]
 
@@ -75,7 +75,7 @@ def test_project_manager_sidebar(project_manager):
         ("", ["Home"]),
         ("Clients", ["Inquiries", "Follow-ups"]),
         ("Sales", ["Catalog"]),
-        ("Delivery", ["Projects", "My tasks", "People", "Teams"]),
+        ("Delivery", ["Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams"]),
         ("Settings", ["Working calendar"]),
     ]
 
@@ -85,7 +85,7 @@ def test_member_sidebar(member):
         ("", ["Home"]),
         ("Clients", ["Inquiries", "Follow-ups"]),
         ("Sales", ["Catalog"]),
-        ("Delivery", ["Projects", "My tasks", "People", "Teams"]),
+        ("Delivery", ["Projects", "My tasks", "Timesheet", "People", "Teams"]),
         ("Settings", ["Working calendar"]),
     ]
 

@@ -246,6 +246,9 @@ def test_a_refused_drag_changes_nothing() -> None:
     assert backwards.json()["error"]["fields"] == {"finish": ["The last day cannot come before the first."]}
     weekend = _dates(client_for(manager), build, "2027-01-09", "2027-01-10", version=1)
     assert weekend.status_code == 422
+    far = _dates(client_for(manager), build, "2027-01-08", "2999-12-30", version=1)
+    assert far.json()["error"]["fields"] == {"finish": [
+        "30 December 2999 is too far from the project's start (04 January 2027): choose a day within ten years of it."]}
     assert _dates(client_for(member), build, "2027-01-08", "2027-01-10", version=1).status_code == 403
     assert _dates(client_for(make_user()), build, "2027-01-08", "2027-01-10", version=1).status_code == 404
     assert list(Task.objects.filter(project=project).order_by("pk").values()) == before

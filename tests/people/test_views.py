@@ -66,11 +66,11 @@ SALES_SETTINGS = ["Exchange rates", "Price lists", "Rate cards"]
 @pytest.mark.parametrize(
     ("role", "labels"),
     [
-        (Role.ADMIN, ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, "Projects", "My tasks", "People", "Teams", "Working calendar",
+        (Role.ADMIN, ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, "Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams", "Working calendar",
                       "Service levels", "Sign-in activity", "Pipeline stages", *SALES_SETTINGS, "Admin"]),
-        (Role.EXECUTIVE, ["Home", *CLIENT_DESK, *SALES_DESK, "Projects", "My tasks", "People", "Teams", "Working calendar", "Service levels",
+        (Role.EXECUTIVE, ["Home", *CLIENT_DESK, *SALES_DESK, "Projects", "My tasks", "Capacity", "People", "Teams", "Working calendar", "Service levels",
                           *SALES_SETTINGS]),
-        (Role.MEMBER, ["Home", "Inquiries", "Follow-ups", "Catalog", "Projects", "My tasks", "People", "Teams", "Working calendar"]),
+        (Role.MEMBER, ["Home", "Inquiries", "Follow-ups", "Catalog", "Projects", "My tasks", "Timesheet", "People", "Teams", "Working calendar"]),
     ],
 )
 def test_navigation_by_role(users_by_role, role, labels):

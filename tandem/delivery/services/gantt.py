@@ -31,6 +31,8 @@ from tandem.delivery.scheduling import Timeline
 from tandem.delivery.services.plan import task_update
 
 DAY = dt.timedelta(days=1)
+# How far from the project's start a bar may be dragged (ten years, either way).
+REACH = dt.timedelta(days=3653)
 
 
 def scheduled_days(start: dt.datetime | None, finish: dt.datetime | None) -> tuple[dt.date, dt.date] | None:
@@ -56,6 +58,12 @@ def task_set_dates(
         raise ValidationError({"start": f"{task.name} is a summary task: its dates come from its tasks, move those."})
     if finish < start:
         raise ValidationError({"finish": "The last day cannot come before the first."})
+    for field, day in (("start", start), ("finish", finish)):
+        if abs(day - project.start_date) > REACH:
+            raise ValidationError({field: (
+                f"{day:%d %B %Y} is too far from the project's start ({project.start_date:%d %B %Y}): "
+                "choose a day within ten years of it."
+            )})
     calendar, zone = project_calendar(project)
     current = scheduled_days(to_local(task.early_start, zone), to_local(task.early_finish, zone))
     old_start, old_finish = current if current is not None else (None, None)
@@ -68,8 +76,11 @@ def task_set_dates(
         data["constraint_type"] = ConstraintKind.SNET
         data["constraint_date"] = from_local(dt.datetime.combine(start, dt.time(0)), zone)
     if resized:
-        timeline = Timeline(calendar, dt.datetime.combine(start, dt.time(0)))
-        minutes = timeline.offset(finish + DAY) - timeline.offset(start)
+        try:
+            timeline = Timeline(calendar, dt.datetime.combine(start, dt.time(0)))
+            minutes = timeline.offset(finish + DAY) - timeline.offset(start)
+        except ValueError as error:  # a calendar with no working time around those days
+            raise ValidationError({"finish": f"The project's calendar has no working time around those days ({error})."}) from error
         if minutes <= 0:
             raise ValidationError({"finish": "There is no working time on those days: end the task on a working day."})
         data["duration_minutes"] = minutes
