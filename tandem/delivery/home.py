@@ -1,5 +1,6 @@
-"""Delivery's home cards ("My day", :mod:`tandem.core.home`): "My tasks" and, for
-project managers, "My active projects".
+"""Delivery's home cards ("My day", :mod:`tandem.core.home`): "My tasks", "My
+timesheet" and, for project managers, "My active projects" and "Time to approve" (the
+submitted time of their projects, the approvals page's entries).
 
 "My active projects" counts the project list's selector with the filters its link
 carries (managed by me, active), so the number equals the list's total; the projects
@@ -28,13 +29,14 @@ from tandem.core.roles import Role
 from tandem.core.rows import DateText, UrlPattern
 from tandem.delivery.models import Project, ProjectStatus
 from tandem.delivery.selectors import ProjectFilters, my_task_list, project_list
-from tandem.delivery.selectors.time import unsubmitted_entries, unsubmitted_weeks
+from tandem.delivery.selectors.time import approvable_entries, may_approve, unsubmitted_entries, unsubmitted_weeks
 from tandem.delivery.views.common import ME
 
 ROWS_SHOWN = 3
 COUNT_KEY = "delivery.my_tasks"
 PROJECTS_KEY = "delivery.my_active_projects"
 TIME_KEY = "delivery.time_to_submit"
+APPROVALS_KEY = "delivery.time_to_approve"
 
 
 def _active_projects(user: Any) -> QuerySet[Project]:
@@ -50,7 +52,27 @@ def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
     numbers[TIME_KEY] = unsubmitted_entries(actor=user)
     if has_role(user, Role.PROJECT_MANAGER):
         numbers[PROJECTS_KEY] = _active_projects(user).select_related(None).order_by()
+    if may_approve(user):
+        numbers[APPROVALS_KEY] = approvable_entries(actor=user)
     return numbers
+
+
+@home.card(key="time_to_approve", title="Time to approve", order=15, visible=may_approve)
+def time_to_approve(user: Any) -> Card | None:
+    """Submitted time waiting for the project manager (admins: any project), counted
+    with every card's number, linking to the approvals page that lists exactly those
+    entries. Shown only when some wait."""
+    count = home.counts(user).get(APPROVALS_KEY, 0)
+    if not count:
+        return None
+    return Card(
+        title="Time to approve",
+        count=count,
+        url=reverse("delivery:approvals"),
+        caption="time entries submitted to you",
+        urgent=True,
+        tone="warning",
+    )
 
 
 @home.card(key="my_active_projects", title="My active projects", order=14,

@@ -68,10 +68,9 @@ def test_screenshots(page: Page, demo_data: dict[str, str]) -> None:
     page.goto("/")
     written += _shoot(page, "home-project-manager")
     page.goto("/delivery/projects/?manager=me&status=active")
-    page.locator("[data-testid=list-table] tbody a").first.click()
-    page.wait_for_load_state()
+    project = str(page.locator("[data-testid=list-table] tbody a").first.get_attribute("href")).rstrip("/")
+    page.goto(f"{project}/")
     written += _shoot(page, "project")
-    project = page.url.rstrip("/")
     for tab in ("gantt", "budget", "resources"):
         page.goto(f"{project}/{tab}/")
         written += _shoot(page, f"project-{tab}")

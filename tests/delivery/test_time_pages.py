@@ -135,3 +135,19 @@ def test_the_home_card_counts_time_to_submit() -> None:
     time_services.time_entry_save(actor=world.member, project=world.project, task=None, date=MONDAY, hours="3")
     html = client_for(world.member).get("/").content.decode()
     assert "My timesheet" in html and "/delivery/timesheet/?week=2027-01-04" in html
+
+
+def test_the_manager_sees_the_time_waiting_for_approval_on_the_home_page() -> None:
+    world = build_time_world()
+    for day in (0, 1):
+        time_services.time_entry_save(actor=world.member, project=world.project, task=None,
+                                      date=MONDAY + dt.timedelta(days=day), hours="4")
+    manager = client_for(world.manager)
+    assert not [card for card in manager.get("/").context["cards"] if card.key == "time_to_approve"]
+    time_services.timesheet_submit(actor=world.member, week=MONDAY)
+    (card,) = [card for card in manager.get("/").context["cards"] if card.key == "time_to_approve"]
+    assert (card.count, card.url, card.urgent) == (2, "/delivery/approvals/", True)
+    groups = manager.get(card.url).context["groups"]
+    assert [item["group"].entries for item in groups] == [2]  # the page lists the same two entries
+    member_cards = [card.key for card in client_for(world.member).get("/").context["cards"]]
+    assert "time_to_approve" not in member_cards
