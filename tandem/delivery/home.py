@@ -29,7 +29,12 @@ from tandem.core.roles import Role
 from tandem.core.rows import DateText, UrlPattern
 from tandem.delivery.models import Project, ProjectStatus
 from tandem.delivery.selectors import ProjectFilters, my_task_list, project_list
-from tandem.delivery.selectors.time import approvable_entries, may_approve, unsubmitted_entries, unsubmitted_weeks
+from tandem.delivery.selectors.time import (
+    approvable_entries,
+    may_approve,
+    unsubmitted_entries,
+    unsubmitted_weeks,
+)
 from tandem.delivery.views.common import ME
 
 ROWS_SHOWN = 3
