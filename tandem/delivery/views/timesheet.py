@@ -12,6 +12,7 @@ once to answer its totals. Writes go through :mod:`tandem.delivery.services.time
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,9 +24,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.errors import DomainError
+from tandem.core.rows import esc, joined
 from tandem.delivery.models import Project, Task, TimeEntry, TimeEntryStatus
 from tandem.delivery.selectors import time as time_selectors
 from tandem.delivery.services import time as time_services
@@ -113,6 +116,42 @@ class Line:
     @property
     def label(self) -> str:
         return f"{self.project.code} {self.task.name}" if self.task else self.project.code
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The line's day cells (``<td>`` each), written in Python: a week of a dozen
+        lines is some ninety cells, too many for a template include each."""
+        url = reverse("delivery:timesheet_cell")
+        return joined(f'<td class="ts-day ts-day-{cell.col}">{cell_html(self, cell, url)}</td>' for cell in self.cells)
+
+
+def cell_html(line: Line, cell: Cell, url: str | None = None) -> SafeString:
+    """One cell: its input (read-only once its entry is approved or waits for approval),
+    saving on change by an HTMX POST, and its error under it."""
+    label = esc(f"{line.label}, {cell.day_label}")
+    value = esc(cell.value)
+    common = f'id="{cell.id}-input" data-row="{cell.row}" data-col="{cell.col}"'
+    if cell.locked:
+        status = esc(cell.status_label)
+        field_html = (
+            f'<input {common} class="form-control form-control-sm text-end ts-input" type="text" value="{value}" readonly'
+            f' aria-label="{label} ({status.lower()}, locked)" title="{status}: locked">'
+        )
+    else:
+        invalid = (f' aria-invalid="true" aria-describedby="{cell.id}-error"' if cell.error else "")
+        vals = json.dumps({
+            "project": str(line.project.pk), "task": str(line.task.pk) if line.task else "",
+            "date": cell.day.isoformat(), "version": str(cell.entry.version) if cell.entry is not None else "",
+            "billable_sent": "1",
+        })
+        field_html = (
+            f'<input {common} class="form-control form-control-sm text-end ts-input{" is-invalid" if cell.error else ""}"'
+            f' type="text" name="hours" inputmode="decimal" autocomplete="off" maxlength="6" value="{value}"'
+            f' aria-label="{label}"{invalid} hx-post="{url or reverse("delivery:timesheet_cell")}" hx-trigger="change"'
+            f' hx-target="#{cell.id}" hx-swap="outerHTML" hx-include="#billable-{line.key}" hx-vals=\'{esc(vals)}\'>'
+        )
+    error = f'<div id="{cell.id}-error" class="invalid-feedback d-block ts-error">{esc(cell.error)}</div>' if cell.error else ""
+    return SafeString(f'<div id="{cell.id}" class="ts-cell">{field_html}{error}</div>')
 
 
 @dataclass
@@ -202,6 +241,18 @@ def _line_choices(actor: Any) -> list[dict[str, Any]]:
     return [{"project": project, "tasks": tasks.get(project.pk, [])} for project in projects]
 
 
+def choices_html(choices: list[dict[str, Any]]) -> SafeString:
+    """The "Add a line" options: a group per project, the whole project then its tasks."""
+    out = []
+    for choice in choices:
+        project = choice["project"]
+        code = esc(project.code)
+        out.append(f'<optgroup label="{code} · {esc(project.name)}"><option value="{project.pk}">{code} (whole project)</option>')
+        out.extend(f'<option value="{project.pk}-{task.pk}">{code} · {esc(task.name)}</option>' for task in choice["tasks"])
+        out.append("</optgroup>")
+    return joined(out)
+
+
 def _added(actor: Any, values: list[str], choices: list[dict[str, Any]]) -> list[tuple[Project, Task | None]]:
     """``?add=<project id>`` or ``<project id>-<task id>``, limited to the offered choices."""
     offered: dict[str, tuple[Project, Task | None]] = {}
@@ -221,7 +272,7 @@ def timesheet(request: HttpRequest) -> HttpResponse:
     week = build_week(actor=actor, start=start, added=_added(actor, request.GET.getlist("add"), choices))
     today = timezone.localdate()
     return render(request, "delivery/timesheet/timesheet.html", {
-        "week": week, "choices": choices, "day_names": DAY_NAMES,
+        "week": week, "choices": choices, "choices_html": choices_html(choices), "day_names": DAY_NAMES,
         "previous": start - dt.timedelta(days=7), "next": start + dt.timedelta(days=7),
         "this_week": week_start(today), "today_col": (today - start).days if 0 <= (today - start).days < 7 else 0,
         "added": request.GET.getlist("add"),
@@ -287,7 +338,7 @@ def timesheet_cell(request: HttpRequest) -> HttpResponse:
     if error:
         cell.value, cell.error = raw, error
     return render(request, "delivery/timesheet/_cell_response.html", {
-        "cell": cell, "line": line, "week": week, "oob": True, **_totals_context(week),
+        "cell": cell, "cell_html": cell_html(line, cell), "line": line, "week": week, "oob": True, **_totals_context(week),
     })
 
 
