@@ -26,11 +26,14 @@ WEEK = dt.timedelta(days=7)
 
 
 def week_entries(*, actor: Any, week: dt.date) -> QuerySet[TimeEntry]:
-    """``actor``'s own entries of the week starting ``week`` (a Monday), with their project
-    and task (one query)."""
+    """``actor``'s own entries of the week starting ``week`` (a Monday), with what the
+    timesheet shows of their project and task (one query)."""
     return (
         TimeEntry.objects.filter(user=actor.pk, date__gte=week, date__lt=week + WEEK)
-        .select_related("project", "task", "decided_by")
+        .select_related("project", "task")
+        .only(*(f.name for f in TimeEntry._meta.concrete_fields),
+              "project__id", "project__code", "project__name", "project__account_id", "project__billing_type",
+              "task__id", "task__name", "task__outline_index", "task__project_id")
         .order_by("project__code", "task__outline_index", "task_id", "date", "pk")
     )
 
