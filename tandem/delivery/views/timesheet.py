@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.errors import DomainError
-from tandem.core.rows import esc, joined
+from tandem.core.rows import UrlPattern, esc, joined
 from tandem.delivery.models import Project, Task, TimeEntry, TimeEntryStatus
 from tandem.delivery.selectors import time as time_selectors
 from tandem.delivery.services import time as time_services
@@ -117,12 +117,41 @@ class Line:
     def label(self) -> str:
         return f"{self.project.code} {self.task.name}" if self.task else self.project.code
 
-    @property
-    def cells_html(self) -> SafeString:
-        """The line's day cells (``<td>`` each), written in Python: a week of a dozen
-        lines is some ninety cells, too many for a template include each."""
-        url = reverse("delivery:timesheet_cell")
-        return joined(f'<td class="ts-day ts-day-{cell.col}">{cell_html(self, cell, url)}</td>' for cell in self.cells)
+
+def billable_html(line: Line, start: dt.date, url: str | None = None) -> SafeString:
+    """The line's billable switch (disabled once all its time is locked), saving on change."""
+    key = line.key
+    vals = json.dumps({"project": str(line.project.pk), "task": str(line.task.pk) if line.task else "",
+                       "date": start.isoformat()})
+    invalid = f' aria-invalid="true" aria-describedby="billable-error-{key}"' if line.error else ""
+    error = f'<div id="billable-error-{key}" class="invalid-feedback d-block">{esc(line.error)}</div>' if line.error else ""
+    return SafeString(
+        f'<div id="billable-wrap-{key}" class="form-check form-switch m-0 d-inline-block">'
+        f'<input class="form-check-input" type="checkbox" role="switch" id="billable-{key}" name="is_billable"'
+        f'{" checked" if line.billable else ""}{" disabled" if line.locked else ""} aria-label="Billable: {esc(line.label)}"'
+        f' hx-post="{url or reverse("delivery:timesheet_line")}" hx-trigger="change" hx-target="#billable-wrap-{key}"'
+        f' hx-swap="outerHTML" hx-vals=\'{esc(vals)}\'{invalid}>{error}</div>'
+    )
+
+
+def lines_html(week: Week) -> SafeString:
+    """The week's lines (``<tr>`` each): the project (and task), the billable switch, a
+    cell per day and the line's total, written in Python (one reverse() for all)."""
+    project_url = UrlPattern("delivery:project_detail", "project_id")
+    line_url, cell_url = reverse("delivery:timesheet_line"), reverse("delivery:timesheet_cell")
+    out = []
+    for line in week.lines:
+        what = esc(line.task.name if line.task else line.project.name)
+        cells = "".join(f'<td class="ts-day ts-day-{cell.col}">{cell_html(line, cell, cell_url)}</td>' for cell in line.cells)
+        out.append(
+            f'\n      <tr id="line-{line.key}" data-testid="timesheet-line">'
+            f'<th scope="row" class="ts-line"><a href="{project_url(line.project.pk)}" class="fw-medium">{esc(line.project.code)}</a>'
+            f'<div class="small text-body-secondary text-truncate">{what}</div></th>'
+            f'<td class="text-center ts-billable">{billable_html(line, week.start, line_url)}</td>{cells}'
+            f'<td class="text-end text-nowrap fw-medium"><span id="row-total-{line.key}" data-testid="row-total">{esc(line.total_text)}</span></td>'
+            "</tr>"
+        )
+    return joined(out)
 
 
 def cell_html(line: Line, cell: Cell, url: str | None = None) -> SafeString:
@@ -233,11 +262,12 @@ def build_week(*, actor: Any, start: dt.date, added: list[tuple[Project, Task | 
 
 
 def _line_choices(actor: Any) -> list[dict[str, Any]]:
-    """"Add a line": each project one may record on, then its tasks assigned to one."""
+    """"Add a line": each project one may record on, then its tasks assigned to one (as
+    ``(id, name)`` pairs: a hundred tasks offered cost no model objects)."""
     projects = list(time_selectors.recordable_projects(actor=actor))
-    tasks: dict[int, list[Task]] = {}
-    for task in time_selectors.my_open_tasks(actor=actor):
-        tasks.setdefault(task.project_id, []).append(task)
+    tasks: dict[int, list[tuple[int, str]]] = {}
+    for task_id, name, project_id in time_selectors.my_open_tasks(actor=actor).values_list("id", "name", "project_id"):
+        tasks.setdefault(project_id, []).append((task_id, name))
     return [{"project": project, "tasks": tasks.get(project.pk, [])} for project in projects]
 
 
@@ -248,19 +278,24 @@ def choices_html(choices: list[dict[str, Any]]) -> SafeString:
         project = choice["project"]
         code = esc(project.code)
         out.append(f'<optgroup label="{code} · {esc(project.name)}"><option value="{project.pk}">{code} (whole project)</option>')
-        out.extend(f'<option value="{project.pk}-{task.pk}">{code} · {esc(task.name)}</option>' for task in choice["tasks"])
+        out.extend(f'<option value="{project.pk}-{task_id}">{code} · {esc(name)}</option>' for task_id, name in choice["tasks"])
         out.append("</optgroup>")
     return joined(out)
 
 
 def _added(actor: Any, values: list[str], choices: list[dict[str, Any]]) -> list[tuple[Project, Task | None]]:
-    """``?add=<project id>`` or ``<project id>-<task id>``, limited to the offered choices."""
-    offered: dict[str, tuple[Project, Task | None]] = {}
+    """``?add=<project id>`` or ``<project id>-<task id>``, limited to the offered choices
+    (the chosen tasks read in one query, only when some are chosen)."""
+    offered: dict[str, tuple[Project, int | None]] = {}
     for choice in choices:
         offered[f"{choice['project'].pk}"] = (choice["project"], None)
-        for task in choice["tasks"]:
-            offered[f"{choice['project'].pk}-{task.pk}"] = (choice["project"], task)
-    return [offered[value] for value in values if value in offered]
+        for task_id, _name in choice["tasks"]:
+            offered[f"{choice['project'].pk}-{task_id}"] = (choice["project"], task_id)
+    chosen = [offered[value] for value in values if value in offered]
+    wanted = {task_id for _project, task_id in chosen if task_id is not None}
+    found = {task.pk: task for task in time_selectors.my_open_tasks(actor=actor).filter(pk__in=wanted)} if wanted else {}
+    return [(project, found.get(task_id) if task_id is not None else None) for project, task_id in chosen
+            if task_id is None or task_id in found]
 
 
 @login_required
@@ -272,7 +307,7 @@ def timesheet(request: HttpRequest) -> HttpResponse:
     week = build_week(actor=actor, start=start, added=_added(actor, request.GET.getlist("add"), choices))
     today = timezone.localdate()
     return render(request, "delivery/timesheet/timesheet.html", {
-        "week": week, "choices": choices, "choices_html": choices_html(choices), "day_names": DAY_NAMES,
+        "week": week, "choices": choices, "choices_html": choices_html(choices), "lines_html": lines_html(week), "day_names": DAY_NAMES,
         "previous": start - dt.timedelta(days=7), "next": start + dt.timedelta(days=7),
         "this_week": week_start(today), "today_col": (today - start).days if 0 <= (today - start).days < 7 else 0,
         "added": request.GET.getlist("add"),
@@ -363,7 +398,7 @@ def timesheet_line(request: HttpRequest) -> HttpResponse:
     if not error:
         line.billable = wanted
     line.error = error
-    return render(request, "delivery/timesheet/_billable.html", {"line": line, "week": week})
+    return HttpResponse(billable_html(line, week.start))
 
 
 @login_required
