@@ -93,6 +93,7 @@ def create_expense(request: HttpRequest, payload: ProjectExpenseCreateIn, projec
     """Record an expense (the project's manager); it counts in the actual cost at once."""
     actor = current_user(request)
     project = selectors.project_get(actor=actor, project_id=project_id)
+    require_expense_writer(actor, project)  # who may not record here hears 403 before any reference is read
     data = _spent_by(actor, payload.model_dump())
     if data["currency"] is None:
         del data["currency"]
@@ -111,6 +112,7 @@ def get_expense(request: HttpRequest, project_expense_id: int = ID) -> dict[str,
 def update_expense(request: HttpRequest, payload: ProjectExpenseUpdateIn, project_expense_id: int = ID) -> dict[str, Any]:
     actor = current_user(request)
     expense = expense_get(actor=actor, expense_id=project_expense_id)
+    require_expense_writer(actor, expense.project)  # 403 before any reference is read
     changes = _spent_by(actor, payload.model_dump(exclude_unset=True))
     expected_version = changes.pop("version")
     with renamed_fields(REFERENCE_FIELDS):

@@ -30,6 +30,7 @@ from tandem.core.api import (
     paginate,
     renamed_fields,
 )
+from tandem.core.permissions import require_change
 from tandem.delivery import selectors, services
 from tandem.delivery.schemas import VersionQuery
 from tandem.delivery.schemas.resources import (
@@ -65,6 +66,7 @@ def create_allocation(request: HttpRequest, payload: AllocationCreateIn, project
     """Allocate a person to the project (its manager, admins); they join its team."""
     actor = current_user(request)
     project = selectors.project_get(actor=actor, project_id=project_id)
+    require_change(actor, project)  # who may not allocate here hears 403 before the person is looked up
     data = payload.model_dump(exclude={"user_id"})
     data["user"] = user_reference("user_id", actor, payload.user_id)
     with renamed_fields(REFERENCE_FIELDS):
@@ -83,6 +85,7 @@ def update_allocation(request: HttpRequest, payload: AllocationUpdateIn, allocat
     """Change the person, dates, hours or note; a stale ``version`` answers 409."""
     actor = current_user(request)
     allocation = capacity.allocation_get(actor=actor, allocation_id=allocation_id)
+    require_change(actor, allocation)  # 403 before the person is looked up
     changes = payload.model_dump(exclude_unset=True)
     expected_version = changes.pop("version")
     if "user_id" in changes:
