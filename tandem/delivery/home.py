@@ -150,7 +150,8 @@ def my_timesheet(user: Any) -> Card | None:
         return None
     page = reverse("delivery:timesheet")
     rows = []
-    for week in unsubmitted_weeks(actor=user, limit=ROWS_SHOWN):
+    weeks = unsubmitted_weeks(actor=user, limit=ROWS_SHOWN)
+    for week in weeks:
         hours = f"{week['hours'].normalize():f} h"
         rows.append(Row(
             f"Week of {week['week'].day} {week['week']:%b %Y}", f"{page}?week={week['week'].isoformat()}",
@@ -161,9 +162,11 @@ def my_timesheet(user: Any) -> Card | None:
     first = rows[0].url if rows else page
     return Card(
         title="My timesheet",
-        count=count,
+        # The number is the oldest week's entries to submit: the week its link opens, which
+        # shows the same number ("n to submit"); the weeks after it are listed below.
+        count=weeks[0]["entries"] if weeks else count,
         url=first,
-        caption="time entries to submit",
+        caption="time entries to submit in your oldest open week",
         rows=rows,
         urgent=returned,
         tone="danger" if returned else "primary",

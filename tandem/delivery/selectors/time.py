@@ -175,10 +175,11 @@ def unsubmitted_weeks(*, actor: Any, limit: int = 3) -> list[dict[str, Any]]:
     rows = (
         TimeEntry.objects.filter(user=actor.pk, status__in=(TimeEntryStatus.DRAFT, TimeEntryStatus.REJECTED))
         .annotate(week=TruncWeek("date")).values("week")
-        .annotate(total_hours=Sum("hours"), returned=Count("pk", filter=Q(status=TimeEntryStatus.REJECTED)))
+        .annotate(total_hours=Sum("hours"), entries=Count("pk"), returned=Count("pk", filter=Q(status=TimeEntryStatus.REJECTED)))
         .order_by("week")[:limit]
     )
-    return [{"week": _day(row["week"]), "hours": row["total_hours"] or 0, "returned": row["returned"]} for row in rows]
+    return [{"week": _day(row["week"]), "hours": row["total_hours"] or 0, "entries": row["entries"],
+             "returned": row["returned"]} for row in rows]
 
 
 def unsubmitted_entries(*, actor: Any) -> QuerySet[TimeEntry]:

@@ -56,6 +56,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
         ))
     return render(request, "delivery/approvals/approvals.html", {
         "allowed": allowed,
+        "entries_total": sum(group.entries for group in groups),
         "groups": [
             {"group": group, "key": f"{group.user_id}:{group.project_id}:{group.week.isoformat()}",
              "hours": hours_display(group.hours) or "0", "billable": hours_display(group.billable_hours) or "0",
