@@ -18,18 +18,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The sidebar each role sees, in order (registered by each app's navigation.py).
 # Written out rather than computed from the registry so that a change to who sees what
 # is a deliberate edit here too. Later capabilities add their entries to both.
-DIRECTORY = ["Projects", "My tasks", "People", "Teams"]
+# Delivery's time and capacity entries, between "My tasks" and "People", by who records,
+# approves and plans time.
+RECORDS = ["Projects", "My tasks", "Timesheet", "People", "Teams"]
+PLANS = ["Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams"]
+READS = ["Projects", "My tasks", "Capacity", "People", "Teams"]
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
 SALES_DESK = ["Pipeline", "Opportunities", "Quotes", "Contracts", "Forecast", "Revenue", "Budgets", "Profitability", "Expenses", "Catalog"]
 SALES_SETTINGS = ["Exchange rates", "Price lists", "Rate cards"]
 EXPECTED_NAVIGATION = {
-    Role.ADMIN: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels",
+    Role.ADMIN: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *PLANS, "Working calendar", "Service levels",
                  "Sign-in activity", "Pipeline stages", *SALES_SETTINGS, "Admin"],
-    Role.EXECUTIVE: ["Home", *CLIENT_DESK, *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels", *SALES_SETTINGS],
-    Role.ACCOUNT_MANAGER: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *DIRECTORY, "Working calendar", "Service levels",
+    Role.EXECUTIVE: ["Home", *CLIENT_DESK, *SALES_DESK, *READS, "Working calendar", "Service levels", *SALES_SETTINGS],
+    Role.ACCOUNT_MANAGER: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *RECORDS, "Working calendar", "Service levels",
                            *SALES_SETTINGS],
-    Role.PROJECT_MANAGER: ["Home", "Inquiries", "Follow-ups", "Catalog", *DIRECTORY, "Working calendar"],
-    Role.MEMBER: ["Home", "Inquiries", "Follow-ups", "Catalog", *DIRECTORY, "Working calendar"],
+    Role.PROJECT_MANAGER: ["Home", "Inquiries", "Follow-ups", "Catalog", *PLANS, "Working calendar"],
+    Role.MEMBER: ["Home", "Inquiries", "Follow-ups", "Catalog", *RECORDS, "Working calendar"],
 }
 
 
