@@ -27,6 +27,7 @@ from tandem.commercial.api import router as commercial_router
 from tandem.core.api import API_AUTH, UserRateThrottle, error_body, install_error_handlers
 from tandem.core.api_docs import TandemDocs
 from tandem.delivery.api import router as delivery_router
+from tandem.governance.api import router as governance_router
 from tandem.people.api import router as people_router
 
 
@@ -97,3 +98,4 @@ api.add_router("", people_router)
 api.add_router("", clients_router)
 api.add_router("", commercial_router)
 api.add_router("", delivery_router)
+api.add_router("", governance_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tandem.clients",
     "tandem.commercial",
     "tandem.delivery",
+    "tandem.governance",
     "tandem.integrations",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("clients/", include("tandem.clients.urls")),
     path("sales/", include("tandem.commercial.urls")),
     path("delivery/", include("tandem.delivery.urls")),
+    path("governance/", include("tandem.governance.urls")),
     path("imports/", include("tandem.integrations.urls")),
     path("", include("tandem.core.urls")),
     path("admin/", admin.site.urls),

@@ -378,6 +378,7 @@ def build_records(world: World) -> None:
     _build_clients(world)
     _build_commercial(world)
     _build_delivery(world)
+    _build_governance(world)
     _build_imports(world)
     _build_notifications(world)
     _build_saved_views(world)
@@ -566,6 +567,90 @@ def _build_delivery(world: World) -> None:
     world.extra["projects"] = projects
 
 
+def _build_governance(world: World) -> None:
+    """Governance and outbound records for each project of :func:`_build_delivery` (so
+    each role meets one hidden, one readable and one of its own), plus account-only
+    ones for North Star (hidden from the account manager) and Delivery Co (theirs).
+    Written with ``model_create``: the matrix needs rows, not the services' rules."""
+    from tandem.core.roles import Role
+    from tandem.core.services import model_create
+    from tandem.governance.models import (
+        ActionItem,
+        Comment,
+        Meeting,
+        MeetingSeries,
+        RaciCell,
+        RaciRow,
+        Risk,
+        RiskExposure,
+        Stakeholder,
+        StatusReport,
+        SwotAnalysis,
+        SwotItem,
+    )
+    from tandem.integrations.models import (
+        CalendarFeed,
+        ChatChannel,
+        OutboundAttempt,
+        OutboundMessage,
+        WebhookEndpoint,
+    )
+
+    member = world.users[Role.MEMBER]
+    accounts = world.extra["accounts"]
+    start = dt.datetime(2031, 1, 13, 9, 0, tzinfo=dt.UTC)
+    for key, project in world.extra["projects"].items():
+        manager = project.manager
+        task = project.tasks.order_by("pk").first()
+        deliverable = project.deliverables.first()
+        model_create(actor=None, model=StatusReport, data={
+            "project": project, "period_start": dt.date(2031, 1, 6), "period_end": dt.date(2031, 1, 10),
+            "author": manager, "accomplishments": f"{project.name} design under way"})
+        model_create(actor=None, model=Stakeholder, data={"project": project, "user": member, "role": "Developer"})
+        row = model_create(actor=None, model=RaciRow, data={"project": project, "kind": "task", "task": task})
+        model_create(actor=None, model=RaciRow, data={
+            "project": project, "kind": "deliverable", "deliverable": deliverable, "position": 1})
+        RaciCell.objects.create(row=row, user=manager, letter="A")
+        RaciCell.objects.create(row=row, user=member, letter="R")
+        risk = model_create(actor=None, model=Risk, data={
+            "project": project, "title": f"{project.name} supplier late", "probability": 3, "impact": 4,
+            "owner": manager, "contingency_plan": "Call the backup supplier"})
+        RiskExposure.objects.create(project=project, day=dt.date(2031, 1, 6), exposure=12, open_risks=1)
+        swot = model_create(actor=None, model=SwotAnalysis, data={"project": project, "title": f"{project.name} SWOT"})
+        model_create(actor=None, model=SwotItem, data={"analysis": swot, "quadrant": "threat", "text": "New rules"})
+        series = model_create(actor=None, model=MeetingSeries, data={
+            "project": project, "account": project.account, "title": f"{project.name} weekly",
+            "rrule": "FREQ=WEEKLY;BYDAY=MO", "first_starts_at": start, "organizer": manager})
+        meeting = model_create(actor=None, model=Meeting, data={
+            "series": series, "recurrence_id": start, "project": project, "account": project.account,
+            "title": f"{project.name} weekly", "starts_at": start, "ends_at": start + dt.timedelta(minutes=30),
+            "organizer": manager})
+        model_create(actor=None, model=ActionItem, data={
+            "meeting": meeting, "description": "Send the minutes", "owner": manager, "due_date": dt.date(2031, 1, 14)})
+        model_create(actor=None, model=Comment, data={"project": project, "author": manager, "body": "Kickoff done"})
+        model_create(actor=None, model=Comment, data={"risk": risk, "author": manager, "body": "Watching it"})
+        model_create(actor=None, model=ChatChannel, data={
+            "kind": "slack", "name": f"#{key}", "url": f"http://127.0.0.1:9/{key}", "project": project,
+            "created_by": manager})
+        CalendarFeed.objects.create(owner=manager, project=project, token_hash=f"{key:0<64}"[:64], token_hint=key[:4])
+    for key in ("north", "delivery"):
+        account = accounts[key]
+        model_create(actor=None, model=Risk, data={
+            "account": account, "title": f"{account.name} sponsor leaving", "probability": 2, "impact": 5,
+            "category": "client"})
+        model_create(actor=None, model=SwotAnalysis, data={"account": account, "title": f"{account.name} review"})
+        model_create(actor=None, model=Meeting, data={
+            "account": account, "kind": "qbr", "title": f"{account.name} QBR", "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=1), "organizer": account.owner})
+    CalendarFeed.objects.create(owner=member, token_hash="m" * 64, token_hint="mmmm")
+    admin = world.users[Role.ADMIN]
+    endpoint = model_create(actor=None, model=WebhookEndpoint, data={
+        "url": "http://127.0.0.1:9/hook", "secret": "whsec_" + "A" * 32, "owner": admin})
+    message = OutboundMessage.objects.create(
+        message_id="msg_matrix", endpoint=endpoint, event_type="risk.raised", body="{}", status="failed", attempts=1)
+    OutboundAttempt.objects.create(message=message, number=1, at=start, status_code=500)
+
+
 def _build_imports(world: World) -> None:
     """Import jobs of Nora (hidden from the account manager), of the account manager and
     of the admin (dry runs, as the import page leaves them)."""
@@ -654,7 +739,18 @@ POOLS: dict[str, Callable[[World], list[models.Model]]] = {
             "Baseline", "Calendar", "CalendarException", "Allocation", "TimeEntry", "ProjectExpense",
         )
     },
+    **{
+        f"governance.{name}": _all(f"governance.{name}")
+        for name in (
+            "StatusReport", "Meeting", "MeetingSeries", "ActionItem", "Risk", "RiskExposure", "SwotAnalysis",
+            "SwotItem", "Stakeholder", "RaciRow", "RaciCell", "Comment",
+        )
+    },
     "integrations.ImportJob": _all("integrations.ImportJob"),
+    **{
+        f"integrations.{name}": _all(f"integrations.{name}")
+        for name in ("WebhookEndpoint", "ChatChannel", "OutboundMessage", "OutboundAttempt", "CalendarFeed")
+    },
     "core.Notification": _all("core.Notification"),
     "core.SavedView": _all("core.SavedView"),
 }

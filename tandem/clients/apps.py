@@ -7,4 +7,4 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients"
 
     def ready(self) -> None:
-        from tandem.clients import home, navigation, policies, search  # noqa: F401  (home cards, navigation, policies, search types)
+        from tandem.clients import events, home, navigation, policies, search  # noqa: F401  (event types, home cards, navigation, policies, search types)

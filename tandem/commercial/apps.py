@@ -11,6 +11,7 @@ class CommercialConfig(AppConfig):
         # contracts, products), the account timeline's sources and the account page's
         # sections.
         from tandem.commercial import (  # noqa: F401
+            events,
             home,
             home_contracts,
             navigation,

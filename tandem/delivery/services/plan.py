@@ -21,12 +21,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.errors import PermissionDeniedError
+from tandem.core.events import event_publish
 from tandem.core.permissions import require_change
 from tandem.core.services import model_create, model_delete, model_update
 from tandem.core.types import SystemActor
+from tandem.delivery.events import project_event_scope
 from tandem.delivery.models import Dependency, LinkKind, Project, Task, TaskAssignment, TaskStatus
 from tandem.delivery.policies import manages
 from tandem.delivery.services.schedule import project_reschedule
@@ -98,6 +101,25 @@ def _settle_progress(data: dict[str, Any], task: Task | None) -> None:
         data.setdefault("completed_on", None)
         if data.get("percent_complete") == 100 or (percent is None and task.percent_complete == 100):
             data["percent_complete"] = 90
+
+
+def _announce_status(*, actor: SystemActor, task: Task, before: str) -> None:
+    """Publish ``task.status_changed`` (and ``milestone.done`` for a milestone that is
+    now done) when the status moved; sinks (webhooks, chat, the RACI matrix's Informed)
+    hear it in this transaction."""
+    if task.status == before:
+        return
+    project = task.project
+    data = {
+        "task": {"id": task.pk, "name": task.name, "wbs": task.wbs, "status": task.status, "previous_status": before,
+                 "is_milestone": task.is_milestone, "completed_on": task.completed_on},
+        "project": {"id": project.pk, "name": project.name, "code": project.code},
+        "url": reverse("delivery:project_detail", args=[project.pk]),
+    }
+    scope = project_event_scope(project)
+    event_publish(type="task.status_changed", actor=actor, data=data, **scope)
+    if task.is_milestone and task.status == TaskStatus.DONE:
+        event_publish(type="milestone.done", actor=actor, data=data, **scope)
 
 
 # --- The tree ---------------------------------------------------------------------
@@ -207,10 +229,12 @@ def task_update(
     data = _clean_task(data, task=task)
     if task.is_summary and "duration_minutes" in data:
         raise ValidationError({"duration_minutes": "A summary task's duration comes from its tasks."})
+    before = task.status
     updated = model_update(actor=actor, instance=task, data=data, expected_version=expected_version)
     if _SCHEDULE_FIELDS & set(data):
         project_reschedule(project=task.project)
         updated.refresh_from_db()
+    _announce_status(actor=actor, task=updated, before=before)
     return updated
 
 
@@ -226,10 +250,12 @@ def task_progress(
             and not TaskAssignment.objects.filter(task=task, user=actor.pk).exists()):
         raise PermissionDeniedError("Only the project manager and the task's assignees report its progress.")
     data = _clean_task(data, task=task)
+    before = task.status
     updated = model_update(actor=actor, instance=task, data=data, expected_version=expected_version)
     if _SCHEDULE_FIELDS & set(data):
         project_reschedule(project=task.project)
         updated.refresh_from_db()
+    _announce_status(actor=actor, task=updated, before=before)
     return updated
 
 

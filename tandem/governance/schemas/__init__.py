@@ -1,0 +1,1 @@
+"""API schemas of governance, one module per part."""

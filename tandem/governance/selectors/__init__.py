@@ -1,0 +1,1 @@
+"""Governance's reads, scoped to the acting user, one module per part."""
