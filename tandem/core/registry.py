@@ -14,6 +14,9 @@ reads them back here:
 - **Timeline sources** (:func:`timeline_source`): functions that yield the entries of a
   record's timeline, keyed by the record's model (the account page reads
   ``timeline_sources(Account)``); later apps add their own for the same model.
+- **Record tabs** (:func:`record_tab`): the tabs of a record's pages (the project's
+  Overview, Gantt, … from delivery; Status, Meetings, Risks, RACI, … from governance),
+  read back in order by :func:`record_tabs`.
 - **Record sections** (:func:`record_section`): parts of a record's page that later
   apps add (the account page shows a section for each one registered for ``Account``),
   each a template with its context worked out for the viewer; ``context`` answering
@@ -237,6 +240,41 @@ def timeline_source(model: type) -> Callable[[TimelineSource], TimelineSource]:
 
 def timeline_sources(model: type) -> list[TimelineSource]:
     return list(TIMELINE_SOURCES.get(model, ()))
+
+
+# --- Record tabs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordTab:
+    """A tab of a record's pages: ``url_name`` takes the record's ``<model>_id`` kwarg."""
+
+    model: type
+    key: str
+    label: str
+    url_name: str
+    icon: str
+    order: int = 100
+    visible: Callable[[Any, Any], bool] | None = None  # (viewer, record) -> shown
+
+
+RECORD_TABS: dict[type, dict[str, RecordTab]] = {}
+
+
+def record_tab(
+    model: type, *, key: str, label: str, url_name: str, icon: str, order: int = 100,
+    visible: Callable[[Any, Any], bool] | None = None,
+) -> RecordTab:
+    """Register (or replace, by ``key``) a tab of ``model``'s record pages."""
+    tab = RecordTab(model, key, label, url_name, icon, order, visible)
+    RECORD_TABS.setdefault(model, {})[key] = tab
+    return tab
+
+
+def record_tabs(model: type, viewer: Any = None, record: Any = None) -> list[RecordTab]:
+    """``model``'s tabs in order, those ``viewer`` may see of ``record``."""
+    tabs = sorted(RECORD_TABS.get(model, {}).values(), key=lambda tab: (tab.order, tab.key))
+    return [tab for tab in tabs if tab.visible is None or viewer is None or tab.visible(viewer, record)]
 
 
 # --- Record sections ------------------------------------------------------------------------

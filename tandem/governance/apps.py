@@ -8,4 +8,4 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         # Policies and the event types governance publishes.
-        from tandem.governance import events, navigation, policies  # noqa: F401
+        from tandem.governance import events, navigation, policies, tabs  # noqa: F401

@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from tandem.core import registry
 from tandem.core.rows import esc
-from tandem.delivery.models import ProjectStatus, TaskStatus
+from tandem.delivery.models import Project, ProjectStatus, TaskStatus
 
 ME = "me"
 
@@ -66,9 +67,10 @@ def is_late(finish: dt.date | None, due: dt.date | None) -> bool:
     return bool(finish and due and finish > due)
 
 
-# The project page's tabs, in order: (key, label, url name taking ``project_id``, icon).
-# Each part of the app adds its own tab here; the header (delivery/_project_header.html)
-# shows them all and marks the current one.
+# The project page's tabs from delivery, in order: (key, label, url name taking
+# ``project_id``, icon). They are registered with core (``registry.record_tab``), where
+# later apps add theirs (governance's Status, Meetings, Risks, …); the header
+# (delivery/_project_header.html) shows them all and marks the current one.
 PROJECT_TABS: list[tuple[str, str, str, str]] = [
     ("overview", "Overview", "delivery:project_detail", "layout-dashboard"),
     ("gantt", "Gantt", "delivery:project_gantt", "chart-bar"),
@@ -78,16 +80,18 @@ PROJECT_TABS: list[tuple[str, str, str, str]] = [
     ("board", "Board", "delivery:project_board", "layout-kanban"),
     ("resources", "Resources", "delivery:project_resources", "users"),
 ]
+for _order, (_key, _label, _name, _icon) in enumerate(PROJECT_TABS):
+    registry.record_tab(Project, key=_key, label=_label, url_name=_name, icon=_icon, order=10 * (_order + 1))
 
 
-def project_tabs(project: Any, active: str) -> list[dict[str, Any]]:
-    """The tabs of ``project``'s pages, ``active`` marked (see :data:`PROJECT_TABS`)."""
+def project_tabs(project: Any, active: str, viewer: Any = None) -> list[dict[str, Any]]:
+    """The tabs of ``project``'s pages, ``active`` marked (see ``registry.record_tabs``)."""
     from django.urls import reverse
 
     return [
-        {"key": key, "label": label, "url": reverse(name, kwargs={"project_id": project.pk}), "icon": icon,
-         "active": key == active}
-        for key, label, name, icon in PROJECT_TABS
+        {"key": tab.key, "label": tab.label, "url": reverse(tab.url_name, kwargs={"project_id": project.pk}),
+         "icon": tab.icon, "active": tab.key == active}
+        for tab in registry.record_tabs(Project, viewer, project)
     ]
 
 
