@@ -310,7 +310,7 @@ def test_bench_rejects_an_unknown_measure_naming_it(capsys):
     code, out, err = run(capsys, "bench", "--use-current-db", "--only", "P2,P99")
     assert (code, out) == (1, "")
     assert err.startswith(
-        "tandem bench: error: --only: unknown measure(s) P99; known: P2, P3, P4, P5, P6, P7, P2C, P2D, P2H, P2S, P3C, P3D, P3H, P3S, P4D, P4G, P4S, P5O, P6M"
+        "tandem bench: error: --only: unknown measure(s) P99; known: P2, P3, P4, P5, P6, P7, P2C, P2D, P2H, P2R, P2S, P3C, P3D, P3H, P3R, P3S, P4D, P4G, P4S, P5O, P6M"
     )
 
 

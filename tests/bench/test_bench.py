@@ -84,7 +84,7 @@ def test_select_measures_in_order_and_by_name():
     assert [item.name for item in runner.select_measures()][:6] == ["P2", "P3", "P4", "P5", "P6", "P7"]
     assert [item.name for item in runner.select_measures(["P7", "P2", "P7"])] == ["P7", "P2"]
     with pytest.raises(
-        LookupError, match="unknown measure\\(s\\) P99, X; known: P2, P3, P4, P5, P6, P7, P2C, P2D, P2H, P2S, P3C, P3D, P3H, P3S, P4D, P4G, P4S, P5O, P6M"
+        LookupError, match="unknown measure\\(s\\) P99, X; known: P2, P3, P4, P5, P6, P7, P2C, P2D, P2H, P2R, P2S, P3C, P3D, P3H, P3R, P3S, P4D, P4G, P4S, P5O, P6M"
     ):
         runner.select_measures(["P2", "P99", "X"])
 

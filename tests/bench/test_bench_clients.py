@@ -62,7 +62,7 @@ def run(names: list[str], repeat: int = 2) -> list[dict[str, str]]:
 
 def test_the_client_measures_are_registered_in_order():
     names = [item.name for item in runner.select_measures()]
-    assert names == ["P2", "P3", "P4", "P5", "P6", "P7", "P2C", "P2D", "P2H", "P2S", "P3C", "P3D", "P3H", "P3S", "P4D", "P4G", "P4S", "P5O", "P6M"]
+    assert names == ["P2", "P3", "P4", "P5", "P6", "P7", "P2C", "P2D", "P2H", "P2R", "P2S", "P3C", "P3D", "P3H", "P3R", "P3S", "P4D", "P4G", "P4S", "P5O", "P6M"]
     assert runner.discover()["P5"].target.at_most is False
 
 
