@@ -27,12 +27,12 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 # Session, user, roles, unread count (4); the project (1); the organisation calendar
-# (1); time and expenses by day (2); earned value: baseline, weight, plan totals,
-# running rows, done totals (5); the burn chart's leaf rows (1); the team for the
-# form (1); the expenses window (1).
-MANAGER_QUERIES = 16
+# (1); time and expenses by day (1, both grouped in one); the latest baseline and the
+# plan's leaf rows, read once for the figures and the burn chart (2); the done totals
+# (1); the team for the form (1); the expenses window (1).
+MANAGER_QUERIES = 12
 # A member: the same without the form.
-MEMBER_QUERIES = 15
+MEMBER_QUERIES = 11
 
 
 @pytest.fixture(autouse=True)

@@ -38,13 +38,23 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import DecimalField, ExpressionWrapper, F, IntegerField, Q, QuerySet, Sum
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from tandem.commercial.currency import RateTable
@@ -148,6 +158,41 @@ def _weight(project: Project, baseline: Baseline | None) -> str:
     return "work" if rows.filter(work_minutes__gt=0).exists() else "duration"
 
 
+@dataclass(frozen=True)
+class PlanLeaves:
+    """The plan's leaf rows (the latest baseline's, else the current plan's) read once:
+    (start, finish, minutes of the weight) each; what a page that shows both the figures
+    and the burn chart reads instead of the aggregates (:func:`plan_leaves`)."""
+
+    baseline: Baseline | None
+    weight: str
+    rows: list[tuple[dt.datetime | None, dt.datetime | None, int]]
+    total: int
+
+    def planned_share(self, cutoff: dt.datetime) -> Fraction:
+        """The planned weight done by ``cutoff`` (as :func:`_planned_share`)."""
+        planned = Fraction(0)
+        for start, finish, minutes in self.rows:
+            if finish is None or not minutes:
+                continue
+            if finish <= cutoff:
+                planned += minutes
+            elif start is not None and start < cutoff:
+                planned += _prorated(minutes, start, finish, cutoff)
+        return planned
+
+
+def plan_leaves(project: Project) -> PlanLeaves:
+    """The latest baseline and the plan's leaf rows, in two queries."""
+    baseline = latest_baseline(project)
+    start, finish = _date_fields(baseline)
+    rows = list(_plan_rows(project, baseline).order_by().values_list(start, finish, "work_minutes", "duration_minutes"))
+    weight = "work" if any(work for _start, _finish, work, _duration in rows if work) else "duration"
+    chosen = [(row_start, row_finish, int((work if weight == "work" else duration) or 0))
+              for row_start, row_finish, work, duration in rows]
+    return PlanLeaves(baseline=baseline, weight=weight, rows=chosen, total=sum(minutes for *_dates, minutes in chosen))
+
+
 def _done_share(project: Project) -> tuple[int, int, str]:
     """(Σ weight × percent complete, Σ weight × 100, weight) over the current leaf tasks."""
     totals = Task.objects.filter(project=project, is_summary=False).order_by().aggregate(
@@ -193,22 +238,29 @@ def _convert(amount: Decimal, currency: str, day: dt.date, target: str, rates: R
 
 def daily_costs(project: Project, *, until: dt.date | None = None) -> DailyCosts:
     """Approved time × its cost rate and expenses, per day, in the project's currency
-    (two grouped queries, the base currency and the rates)."""
+    (one grouped query of both, then the base currency and the rates when another
+    currency appears)."""
     time = TimeEntry.objects.filter(project=project, status=TimeEntryStatus.APPROVED)
     expenses = ProjectExpense.objects.filter(project=project)
     if until is not None:
         time = time.filter(date__lte=until)
         expenses = expenses.filter(date__lte=until)
-    time_rows = list(
-        time.order_by().values("date", "cost_currency").annotate(
-            cost=Sum(ExpressionWrapper(F("hours") * F("cost_rate"), output_field=_COST)),
-            hours_total=Sum("hours"),
-            uncosted=Sum("hours", filter=Q(cost_rate__isnull=True)),
-        ).order_by("date", "cost_currency")
-    )
-    expense_rows = list(
-        expenses.order_by().values("date", "currency").annotate(total=Sum("amount")).order_by("date", "currency")
-    )
+    amount = DecimalField(max_digits=24, decimal_places=6)
+    zero = Value(Decimal(0), output_field=amount)
+    grouped_time = time.order_by().values("date", "cost_currency").annotate(
+        cost=Sum(ExpressionWrapper(F("hours") * F("cost_rate"), output_field=_COST)),
+        hours_total=Coalesce(Sum("hours"), zero, output_field=amount),
+        uncosted=Coalesce(Sum("hours", filter=Q(cost_rate__isnull=True)), zero, output_field=amount),
+        source=Value(1),
+    ).values_list("date", "cost_currency", "cost", "hours_total", "uncosted", "source").order_by()
+    grouped_expenses = expenses.order_by().values("date", "currency").annotate(
+        total=Sum("amount"), none_hours=zero, none_uncosted=zero, source=Value(2),
+    ).values_list("date", "currency", "total", "none_hours", "none_uncosted", "source").order_by()
+    rows = sorted(grouped_time.union(grouped_expenses, all=True).order_by(), key=lambda row: (row[5], row[0], row[1] or ""))
+    time_rows = [{"date": day, "cost_currency": currency, "cost": cost, "hours_total": hours, "uncosted": uncosted}
+                 for day, currency, cost, hours, uncosted, source in rows if source == 1]
+    expense_rows = [{"date": day, "currency": currency, "total": total}
+                    for day, currency, total, _hours, _uncosted, source in rows if source == 2]
     result = DailyCosts()
     currencies = {row["cost_currency"] for row in time_rows if row["cost"] is not None}
     currencies |= {row["currency"] for row in expense_rows}
@@ -343,18 +395,23 @@ def figures(
 
 def earned_value(
     *, project: Project, status_date: dt.date, zone: ZoneInfo | None = None, costs: DailyCosts | None = None,
+    plan: PlanLeaves | None = None,
 ) -> EarnedValue:
     """The project's earned value at ``status_date`` (the caller has checked that the
     project is visible and whether its costs may be shown: :func:`may_see_project_costs`).
     Raises :class:`tandem.commercial.currency.MissingRateError` when an amount in another
     currency has no rate. ``costs``: :func:`daily_costs` up to the status date, when the
-    caller has read them already (the burn chart needs them too)."""
+    caller has read them already (the burn chart needs them too); ``plan``: the leaf
+    rows of :func:`plan_leaves` (the same figures, from the rows the chart reads)."""
     zone = zone or project_time_zone()
     cutoff = status_cutoff(status_date, zone)
     bac = _cents(Decimal(project.budget))
-    baseline = latest_baseline(project)
-    weight = _weight(project, baseline)
-    planned, total = _planned_share(_plan_rows(project, baseline), baseline, weight, cutoff)
+    if plan is not None:
+        baseline, weight, planned, total = plan.baseline, plan.weight, plan.planned_share(cutoff), plan.total
+    else:
+        baseline = latest_baseline(project)
+        weight = _weight(project, baseline)
+        planned, total = _planned_share(_plan_rows(project, baseline), baseline, weight, cutoff)
     done, done_total, _done_weight = _done_share(project)
     notes: dict[str, str] = {}
     if total:
@@ -426,16 +483,22 @@ def _period_ends(first: dt.date, last: dt.date, by: str) -> list[dt.date]:
 
 def _planned_curve(
     project: Project, baseline: Baseline | None, weight: str, cutoffs: list[dt.datetime],
+    plan: PlanLeaves | None = None,
 ) -> list[Fraction]:
     """The planned weight done by each of ``cutoffs`` (sorted), from one read of the
-    leaf rows: a finished task adds its weight from the first cutoff after its finish
-    (a running sum), a running one its prorated part at the cutoffs inside it."""
-    start_field, finish_field = _date_fields(baseline)
+    leaf rows (none when ``plan`` has them): a finished task adds its weight from the
+    first cutoff after its finish (a running sum), a running one its prorated part at
+    the cutoffs inside it."""
     full = [Fraction(0)] * (len(cutoffs) + 1)
     partial = [Fraction(0)] * len(cutoffs)
-    rows = _plan_rows(project, baseline).exclude(**{f"{weight}_minutes": 0}).exclude(
-        **{f"{finish_field}__isnull": True}).order_by()
-    for start, finish, minutes in rows.values_list(start_field, finish_field, f"{weight}_minutes"):
+    if plan is not None:
+        leaves: Iterable[tuple[Any, Any, int]] = plan.rows
+    else:
+        start_field, finish_field = _date_fields(baseline)
+        leaves = _plan_rows(project, baseline).order_by().values_list(start_field, finish_field, f"{weight}_minutes")
+    for start, finish, minutes in leaves:
+        if finish is None or not minutes:
+            continue
         done_at = bisect.bisect_left(cutoffs, finish)
         full[done_at] += minutes
         if start is None:
@@ -453,7 +516,7 @@ def _planned_curve(
 
 def burn_series(
     *, project: Project, value: EarnedValue, by: str = "", zone: ZoneInfo | None = None,
-    costs: DailyCosts | None = None,
+    costs: DailyCosts | None = None, plan: PlanLeaves | None = None,
 ) -> tuple[str, list[BurnPoint]]:
     """(``week`` or ``month``, the periods) from the project's start to the later of the
     status date, the planned finish and the due date: cumulative PV and cumulative AC
@@ -477,7 +540,7 @@ def burn_series(
     ends = _period_ends(first, last, by)
     cutoffs = [status_cutoff(end, zone) for end in ends]
     total = value.weight_total
-    curve = _planned_curve(project, value.baseline, value.weight, cutoffs)
+    curve = _planned_curve(project, value.baseline, value.weight, cutoffs, plan)
     points: list[BurnPoint] = []
     days = list(spent_days.items())
     position, spent = 0, Decimal("0.00")

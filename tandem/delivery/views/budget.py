@@ -43,10 +43,12 @@ from tandem.delivery.policies import manages
 from tandem.delivery.selectors.earned_value import (
     DailyCosts,
     EarnedValue,
+    PlanLeaves,
     burn_series,
     daily_costs,
     earned_value,
     may_see_project_costs,
+    plan_leaves,
 )
 from tandem.delivery.selectors.expenses import expense_get, expense_list
 from tandem.delivery.services.expenses import (
@@ -163,8 +165,9 @@ def _team_choices(project: Project) -> list[tuple[int, str]]:
 
 def _chart(
     project: Project, value: EarnedValue, costs: DailyCosts, by: str, show_costs: bool, zone: Any,
+    plan: PlanLeaves | None = None,
 ) -> dict[str, Any]:
-    period, points = burn_series(project=project, value=value, by=by, zone=zone, costs=costs)
+    period, points = burn_series(project=project, value=value, by=by, zone=zone, costs=costs, plan=plan)
     if not show_costs:
         points = [point.__class__(label=point.label, end=point.end, planned=point.planned, actual=None)
                   for point in points]
@@ -223,7 +226,8 @@ def project_budget(request: HttpRequest, project_id: int) -> HttpResponse:
     }
     try:
         costs = daily_costs(project, until=status_date)
-        value = earned_value(project=project, status_date=status_date, zone=zone, costs=costs)
+        plan = plan_leaves(project)
+        value = earned_value(project=project, status_date=status_date, zone=zone, costs=costs, plan=plan)
     except MissingRateError as error:
         context["rate_error"] = error.message
     else:
@@ -232,7 +236,7 @@ def project_budget(request: HttpRequest, project_id: int) -> HttpResponse:
             value=value,
             facts=_facts(value, show_costs),
             figures=_figure_rows(value, show_costs),
-            chart=_chart(project, value, costs, by, show_costs, zone),
+            chart=_chart(project, value, costs, by, show_costs, zone, plan),
             expenses_total=money_text(value.ac_expenses, value.currency),
             uncosted_hours=value.uncosted_hours,
         )
