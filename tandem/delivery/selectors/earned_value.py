@@ -245,12 +245,12 @@ def daily_costs(project: Project, *, until: dt.date | None = None) -> DailyCosts
     if until is not None:
         time = time.filter(date__lte=until)
         expenses = expenses.filter(date__lte=until)
-    amount = DecimalField(max_digits=24, decimal_places=6)
-    zero = Value(Decimal(0), output_field=amount)
+    exact = DecimalField(max_digits=24, decimal_places=6)
+    zero = Value(Decimal(0), output_field=exact)
     grouped_time = time.order_by().values("date", "cost_currency").annotate(
         cost=Sum(ExpressionWrapper(F("hours") * F("cost_rate"), output_field=_COST)),
-        hours_total=Coalesce(Sum("hours"), zero, output_field=amount),
-        uncosted=Coalesce(Sum("hours", filter=Q(cost_rate__isnull=True)), zero, output_field=amount),
+        hours_total=Coalesce(Sum("hours"), zero, output_field=exact),
+        uncosted=Coalesce(Sum("hours", filter=Q(cost_rate__isnull=True)), zero, output_field=exact),
         source=Value(1),
     ).values_list("date", "cost_currency", "cost", "hours_total", "uncosted", "source").order_by()
     grouped_expenses = expenses.order_by().values("date", "currency").annotate(
