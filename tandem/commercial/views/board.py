@@ -2,7 +2,7 @@
 with its count and base-currency totals, and the opportunities as cards.
 
 Moving a card is the edit: a POST to ``commercial:opportunity_move`` with the ``stage``
-and the ``version`` the card was read at, from a drag and drop (``pipeline.js``) or
+and the ``version`` the card was read at, from a drag and drop (``tandem/board-dnd.js``) or
 the "Move to" select on each card (keyboard, no script). The move is checked by the
 service (permission: 403; stale version: 409 with the board reloaded and a message);
 moving to a lost stage asks why first. The board takes the list's filters.

@@ -5,7 +5,7 @@ due date, assignees' initials), at most :data:`BOARD_COLUMN_LIMIT` cards a colum
 
 Moving a card is the edit, as on the pipeline board: a POST to
 ``delivery:task_status`` with the ``status`` and the ``version`` the card was read at,
-from a drag and drop (``delivery/board.js``) or the "Move to" select on each card
+from a drag and drop (``tandem/board-dnd.js``, shared with the pipeline) or the "Move to" select on each card
 (keyboard, no script). :func:`tandem.delivery.services.task_update` checks it: who does
 not manage the project gets 403, a stale version 409 with the board redrawn and a
 message.
