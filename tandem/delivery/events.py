@@ -3,6 +3,7 @@
 from typing import Any
 
 from tandem.core.events import event_type
+from tandem.people.models import Person
 
 event_type("milestone.done", "Milestone done", "A project's milestone was completed.")
 event_type("task.status_changed", "Task status changed", "A task moved to another status (to do, in progress, done…).")
@@ -12,8 +13,6 @@ event_type("project.status_changed", "Project status changed", "A project moved 
 def project_event_scope(project: Any) -> dict[str, Any]:
     """The routing of a project's events: the project, its account, and the team of its
     manager (chat channels are configured per project or per team)."""
-    from tandem.people.models import Person
-
     team_id = None
     if project.manager_id is not None:
         team_id = Person.objects.filter(user_id=project.manager_id).values_list("team_id", flat=True).first()
