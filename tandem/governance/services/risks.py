@@ -222,7 +222,7 @@ def contingency_follow_ups(risk: Risk) -> Any:
     """The account follow-ups an account risk's contingency plan became."""
     from tandem.clients.models import FollowUp
 
-    return FollowUp.objects.filter(account_id=risk.account_id, description__startswith=_follow_up_prefix(risk))
+    return FollowUp.objects.filter(account=risk.account, description__startswith=_follow_up_prefix(risk))
 
 
 def contingency_done(risk: Risk) -> bool:
@@ -252,6 +252,7 @@ def risk_contingency_to_tasks(*, actor: SystemActor, risk: Risk) -> list[Any]:
         if risk.owner is None or not risk.owner.is_active:
             raise ValidationError({"owner": "Give the risk an active owner first: the steps become their follow-ups."})
         prefix = _follow_up_prefix(risk)
+        assert risk.account is not None  # a risk without a project has an account (constraint)
         return [follow_up_create(actor=actor, account=risk.account, owner=risk.owner, due_date=timezone.localdate(),
                                  description=f"{prefix}{step}"[:500]) for step in steps]
     project = risk.project
@@ -272,8 +273,8 @@ def risk_contingency_to_tasks(*, actor: SystemActor, risk: Risk) -> list[Any]:
 
 def subjects_with_risks() -> tuple[list[int], list[int]]:
     """Ids of the projects and accounts (account risks) that have risks."""
-    projects = list(Risk.objects.filter(project__isnull=False).values_list("project_id", flat=True).distinct())
-    accounts = list(Risk.objects.filter(project__isnull=True).values_list("account_id", flat=True).distinct())
+    projects = list(Risk.objects.filter(project__isnull=False).values_list("project_id", flat=True).order_by().distinct())
+    accounts = list(Risk.objects.filter(project__isnull=True).values_list("account_id", flat=True).order_by().distinct())
     return projects, accounts
 
 
