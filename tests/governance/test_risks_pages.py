@@ -173,3 +173,18 @@ def test_query_counts_do_not_grow_with_risks(name):
 
 
 QUERY_LIMITS = {"register": 13, "list": 12}
+
+
+def test_heat_map_is_one_query_at_1_and_30_risks(django_assert_num_queries):
+    from tandem.governance.selectors.risks import heat_map
+
+    project = make_project()
+    make_risk(project=project, probability=5, impact=1)
+    with django_assert_num_queries(1):
+        grid = heat_map(risks=Risk.objects.filter(project=project))
+    assert grid[0] == [1, 0, 0, 0, 0] and sum(map(sum, grid)) == 1
+    for number in range(29):
+        make_risk(project=project, title=f"R{number}", probability=2, impact=4)
+    with django_assert_num_queries(1):
+        grid = heat_map(risks=Risk.objects.filter(project=project))
+    assert grid[3][3] == 29 and sum(map(sum, grid)) == 30
