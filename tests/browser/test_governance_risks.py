@@ -71,3 +71,34 @@ def test_occurred_risk_contingency_becomes_tasks_in_the_plan(page: Page, axe_sou
     expect(page.get_by_text("Contingency: Scanner supplier misses delivery").first).to_be_visible()
     expect(page.get_by_text("Rent scanners from the local reseller").first).to_be_visible()
     expect(page.get_by_text("Phase the go-live by site").first).to_be_visible()
+
+
+def test_swot_quadrants_in_place_and_a_threat_made_a_risk(page: Page, axe_source: str) -> None:
+    from tandem.governance.services.swot import swot_analysis_create
+
+    pm_email, manager = _login("project_manager")
+    project = services.project_create(actor=manager, data={
+        "code": "SWT-1", "name": "Portal relaunch", "manager": manager, "start_date": dt.date.today()})
+    analysis = swot_analysis_create(actor=manager, project=project, data={"title": "Mid-project review"})
+    url = reverse("governance:swot_detail", kwargs={"swot_analysis_id": analysis.pk})
+    log_in(page, pm_email)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url)
+    for text in ("Design system reused", "Fast feedback from users"):
+        page.get_by_label("New item in Strengths").fill(text)
+        page.get_by_test_id("quadrant-strength").get_by_role("button", name="Add").click()
+        expect(page.get_by_test_id("quadrant-strength")).to_contain_text(text)
+    page.get_by_role("button", name="Move “Fast feedback from users” up").click()
+    expect(page.get_by_test_id("quadrant-strength").get_by_test_id("swot-item").first).to_contain_text(
+        "Fast feedback from users")
+    page.get_by_label("New item in Threats").fill("Vendor ends support for the CMS")
+    page.get_by_test_id("quadrant-threat").get_by_role("button", name="Add").click()
+    expect(page.get_by_test_id("quadrant-threat")).to_contain_text("Vendor ends support for the CMS")
+    _check(page, url, axe_source, "governance-swot")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_test_id("quadrant-threat").get_by_role("button", name="Make it a risk").click()
+    expect(page.get_by_test_id("risk-title")).to_have_text("Vendor ends support for the CMS")
+    expect(page.locator("#edit-risk")).to_have_attribute("open", "")
+    expect(page.get_by_test_id("risk-edit-form")).to_be_visible()
+    _check(page, reverse("governance:swot_print", kwargs={"swot_analysis_id": analysis.pk}), axe_source,
+           "governance-swot-print")
