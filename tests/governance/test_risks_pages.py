@@ -188,3 +188,18 @@ def test_heat_map_is_one_query_at_1_and_30_risks(django_assert_num_queries):
     with django_assert_num_queries(1):
         grid = heat_map(risks=Risk.objects.filter(project=project))
     assert grid[3][3] == 29 and sum(map(sum, grid)) == 30
+
+
+def test_risk_list_exports_xlsx():
+    import io
+
+    from openpyxl import load_workbook
+
+    project = make_project()
+    make_risk(project=project, title="Alpha", review_date=dt.date(2031, 5, 2))
+    response = client_for(project.manager).get(reverse("governance:risk_list"), {"format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Risk", "Project", "Account")
+    assert rows[1][0] == "Alpha" and rows[1][6] == 12
