@@ -205,6 +205,9 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "delivery:capacity": (READ, None),
     "delivery:allocation_list": (READ, None),
     "/api/v1/capacity": (READ, None),
+    # --- governance risks: the organisation-wide risk list reads through the scoped selector.
+    "governance:risk_list": (READ, None),
+    "/api/v1/risks": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

@@ -3,4 +3,14 @@
 
 from __future__ import annotations
 
-from tandem.core import registry  # noqa: F401
+from tandem.core import registry
+
+# Risks and SWOT: the organisation-wide risk list, for whoever sees projects or accounts
+# (everyone with a role: executives and admins, project and account managers, members);
+# the account page's section and the "Risks to review" home card come with it.
+from tandem.delivery.navigation import sees_projects
+from tandem.governance import home_risks  # noqa: F401
+from tandem.governance.views import risks as _risk_views  # noqa: F401  (the account section)
+
+registry.nav_entry(area="governance", label="Risks", url_name="governance:risk_list", icon="alert-triangle", order=30,
+                   visible=sees_projects)

@@ -3,5 +3,9 @@ each part appends its own."""
 
 from __future__ import annotations
 
-from tandem.core import registry  # noqa: F401
-from tandem.delivery.models import Project  # noqa: F401
+from tandem.core import registry
+from tandem.delivery.models import Project
+
+# Risks and SWOT
+registry.record_tab(Project, key="risks", label="Risks", url_name="governance:project_risks", icon="alert-triangle",
+                    order=84)

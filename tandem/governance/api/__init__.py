@@ -6,8 +6,13 @@ from __future__ import annotations
 
 from ninja import Router
 
+from tandem.governance.api import risks as _risks
+from tandem.governance.api import swot as _swot
+
 router = Router()
 _children: list[Router] = [
+    _risks.router,
+    _swot.router,
 ]
 for _child in _children:
     router.add_router("", _child)
