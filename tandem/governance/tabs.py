@@ -3,5 +3,9 @@ each part appends its own."""
 
 from __future__ import annotations
 
-from tandem.core import registry  # noqa: F401
-from tandem.delivery.models import Project  # noqa: F401
+from tandem.core import registry
+from tandem.delivery.models import Project
+
+# Status reports: the RAG trend and the reports of the project.
+registry.record_tab(Project, key="status", label="Status", url_name="governance:project_status", icon="traffic-lights",
+                    order=80)
