@@ -10,7 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from tandem.core.services import model_create
-from tandem.delivery.models import Baseline, BaselineTask, Deliverable, ProjectExpense, Task, TimeEntry
+from tandem.delivery.models import (
+    Baseline,
+    BaselineTask,
+    Deliverable,
+    ProjectExpense,
+    Task,
+    TimeEntry,
+)
 from tandem.governance.models import Risk
 from tests.delivery.factories import make_manager, make_project, make_task
 from tests.factories import make_user

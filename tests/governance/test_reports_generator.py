@@ -115,7 +115,8 @@ def test_schedule_rag_rule(spi, missed, expected):
     (None, "80", "60", "amber"), (None, "80.01", "60", "red"), ("1.1", "90", "60", "red"),
 ])
 def test_budget_rag_rule(cpi, burn, complete, expected):
-    value = (lambda text: None if text is None else Decimal(text))
+    def value(text):
+        return (None if text is None else Decimal(text))
     assert budget_rag(cpi=value(cpi), burn=value(burn), complete=value(complete)) == expected
 
 
