@@ -205,6 +205,9 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "delivery:capacity": (READ, None),
     "delivery:allocation_list": (READ, None),
     "/api/v1/capacity": (READ, None),
+    # Status reports (governance): the portfolio reads only.
+    "governance:report_list": (READ, None),
+    "/api/v1/status-reports": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

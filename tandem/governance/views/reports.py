@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.errors import ConflictError
 from tandem.core.pagination import page_links, paginate
-from tandem.core.permissions import policy_for
+from tandem.core.permissions import policy_for, require_change
 from tandem.delivery import selectors as delivery_selectors
 from tandem.delivery.models import Project, ProjectStatus
 from tandem.delivery.policies import manages
@@ -130,6 +130,7 @@ def status_report_detail(request: HttpRequest, status_report_id: int) -> HttpRes
     typed text)."""
     report = selectors.status_report_get(actor=request.user, status_report_id=status_report_id)
     if request.method == "POST":
+        require_change(request.user, report)  # 403 before the form is read
         form = StatusReportForm(request.POST)
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
