@@ -35,7 +35,7 @@ CPI_BY_RAG = {Rag.GREEN: (0.96, 1.08), Rag.AMBER: (0.86, 0.94), Rag.RED: (0.76, 
 
 def _history(rng: random.Random, count: int, late: bool) -> list[str]:
     """A schedule RAG per report, oldest first."""
-    rags = [Rag.GREEN] * count
+    rags: list[str] = [Rag.GREEN] * count
     if late:
         # Slipping over the last third: amber, then red at the end for most.
         turn = max(0, count - max(2, count // 3))
