@@ -71,6 +71,7 @@ def test_write_edit_and_publish_in_the_browser():
     page = client.get(response["Location"]).content.decode()
     assert "Publishing sends it to Sam Sponsor." in page
     assert f'<a href="/delivery/projects/{project.pk}/board/?status=blocked">1 task blocked: Build.</a>' in page
+    assert f'<a href="/delivery/projects/{project.pk}/#plan">60.0 %</a>' in page  # the figures link too
     form = {"version": 1, "overall_rag": "amber", "schedule_rag": "amber", "budget_rag": "red", "scope_rag": "green",
             "summary": "Recovering", "accomplishments": "Design", "next_steps": "Build", "blockers": ""}
     assert client.post(f"/governance/status-reports/{report.pk}/", form).status_code == 302

@@ -109,6 +109,14 @@ def _detail_context(request: HttpRequest, report: StatusReport, form: StatusRepo
         form = StatusReportForm(initial={"version": report.version, **{
             name: getattr(report, name) for name in services.EDITABLE_FIELDS}})
     metrics = report.metrics or {}
+    pid = project.pk
+    budget = services.safe_reverse("delivery:project_budget", project_id=pid,
+                                   query={"on": report.period_end.isoformat()})
+    gantt = services.safe_reverse("delivery:project_gantt", project_id=pid)
+    risks = services.safe_reverse("governance:risk_list", query={
+        "project": pid, "status": "open", "min_score": services.HIGH_RISK_SCORE})
+    metric_links = {"plan": services.safe_reverse("delivery:project_detail", project_id=pid, fragment="plan"),
+                    "budget": budget, "gantt": gantt, "risks": risks}
     return {
         **project_header(project, "status"),
         "report": report,
@@ -116,6 +124,7 @@ def _detail_context(request: HttpRequest, report: StatusReport, form: StatusRepo
                  (("overall_rag", "Overall"), *RAG_ROWS[:3])],
         "fact_sections": list(sections.items()),
         "metrics": metrics,
+        "metric_links": metric_links,
         "form": form,
         "can_change": can_change,
         "recipients": recipients,
