@@ -136,3 +136,15 @@ def test_home_card_counts_exactly_the_due_list():
     html = client_for(manager).get(card.url).content.decode()
     assert html.count('data-testid="portfolio-row"') == 2
     assert fresh.code not in html and stale.code in html and never.code in html
+
+
+def test_writing_again_when_the_last_report_covers_today_says_so():
+    world = report_project()
+    project = world["project"]
+    published(project, 1, published_at=timezone.now())
+    StatusReport.objects.filter(project=project).update(period_end=timezone.localdate())
+    client = client_for(world["manager"])
+    response = client.post(f"/governance/projects/{project.pk}/status/", follow=True)
+    assert response.redirect_chain == [(f"/governance/projects/{project.pk}/status/", 302)]
+    assert "choose a later end for this one" in response.content.decode()
+    assert StatusReport.objects.filter(project=project).count() == 1

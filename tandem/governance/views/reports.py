@@ -78,7 +78,11 @@ def project_status(request: HttpRequest, project_id: int) -> HttpResponse:
     """The Status tab; POST makes (or opens) this period's draft."""
     project = delivery_selectors.project_page_get(actor=request.user, project_id=project_id)
     if request.method == "POST":
-        report = services.status_report_draft(actor=request.user, project=project)
+        try:
+            report = services.status_report_draft(actor=request.user, project=project)
+        except ValidationError as error:  # the last report already covers today
+            messages.warning(request, " ".join(error.messages))
+            return redirect("governance:project_status", project_id=project.pk)
         return redirect("governance:status_report_detail", status_report_id=report.pk)
     reports = selectors.status_report_list(project=project)
     page = paginate(reports, request.GET.get("page"), PAGE_SIZE)
