@@ -208,6 +208,9 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # --- governance risks: the organisation-wide risk list reads through the scoped selector.
     "governance:risk_list": (READ, None),
     "/api/v1/risks": (READ, None),
+    # Status reports (governance): the portfolio reads only.
+    "governance:report_list": (READ, None),
+    "/api/v1/status-reports": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

@@ -34,4 +34,15 @@ urlpatterns += [
     path("swot-items/<int:swot_item_id>/delete/", swot_views.swot_item_delete, name="swot_item_delete"),
     path("swot-items/<int:swot_item_id>/risk/", swot_views.swot_item_risk, name="swot_item_risk"),
     path("swot-items/<int:swot_item_id>/opportunity/", swot_views.swot_item_opportunity, name="swot_item_opportunity"),
+# Status reports (issue 10, point 1).
+from tandem.governance.views import reports as _reports  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:project_id>/status/", _reports.project_status, name="project_status"),
+    path("status-reports/", _reports.report_list, name="report_list"),
+    path("status-reports/<int:status_report_id>/", _reports.status_report_detail, name="status_report_detail"),
+    path("status-reports/<int:status_report_id>/publish/", _reports.status_report_publish_view,
+         name="status_report_publish"),
+    path("status-reports/<int:status_report_id>/delete/", _reports.status_report_delete_view,
+         name="status_report_delete"),
 ]

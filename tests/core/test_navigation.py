@@ -46,6 +46,7 @@ def test_admin_sidebar(admin_user):
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Sales", SALES_DESK),
         ("Delivery", ["Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams"]),
+        ("Governance", ["Status reports"]),
         ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Pipeline stages", "Exchange rates", "Price lists", "Rate cards", "Admin"]),
     ]
 
@@ -56,6 +57,7 @@ def test_executive_sidebar(executive):
         ("Clients", CLIENT_DESK),
         ("Sales", SALES_DESK),
         ("Delivery", ["Projects", "My tasks", "Capacity", "People", "Teams"]),
+        ("Governance", ["Status reports"]),
         ("Settings", ["Working calendar", "Service levels", "Exchange rates", "Price lists", "Rate cards"]),
     ]
 
@@ -76,6 +78,7 @@ def test_project_manager_sidebar(project_manager):
         ("Clients", ["Inquiries", "Follow-ups"]),
         ("Sales", ["Catalog"]),
         ("Delivery", ["Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams"]),
+        ("Governance", ["Status reports"]),
         ("Settings", ["Working calendar"]),
     ]
 

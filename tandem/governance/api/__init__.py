@@ -13,6 +13,11 @@ router = Router()
 _children: list[Router] = [
     _risks.router,
     _swot.router,
+from tandem.governance.api import reports as _reports  # status reports
+
+router = Router()
+_children: list[Router] = [
+    _reports.router,
 ]
 for _child in _children:
     router.add_router("", _child)
