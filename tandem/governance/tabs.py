@@ -3,5 +3,11 @@ each part appends its own."""
 
 from __future__ import annotations
 
-from tandem.core import registry  # noqa: F401
-from tandem.delivery.models import Project  # noqa: F401
+from tandem.core import registry
+from tandem.delivery.models import Project
+
+# --- comments: the project's Activity tab; the account's Discussion section, the
+# account timeline's comments and the "Mentions" home card register with it.
+registry.record_tab(Project, key="activity", label="Activity", url_name="governance:project_activity",
+                    icon="message-circle", order=90)
+from tandem.governance import comment_hooks  # noqa: E402, F401

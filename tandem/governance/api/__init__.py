@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from ninja import Router
 
+from tandem.governance.api import comments
+
 router = Router()
 _children: list[Router] = [
+    comments.router,
 ]
 for _child in _children:
     router.add_router("", _child)
