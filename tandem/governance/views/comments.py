@@ -25,6 +25,7 @@ from tandem.core.errors import ConflictError
 from tandem.core.htmx import is_htmx
 from tandem.core.permissions import get_visible, require_change, require_create
 from tandem.delivery import selectors as delivery_selectors
+from tandem.delivery.calendars import project_time_zone
 from tandem.delivery.views.common import project_header
 from tandem.governance.models import Comment
 from tandem.governance.selectors.comments import (
@@ -179,7 +180,7 @@ def project_activity(request: HttpRequest, project_id: int) -> HttpResponse:
     project = delivery_selectors.project_page_get(actor=actor, project_id=project_id)
     page = _page_number(request)
     return render(request, "governance/comments/project_activity.html", {
-        **project_header(project, "activity"),
+        **project_header(project, "activity", zone=project_time_zone()),
         "thread": comment_thread(actor, project),
         "feed": project_feed(viewer=actor, project=project, page=page),
     })
