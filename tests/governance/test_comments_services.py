@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from tandem.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from tandem.core.events import Event, _SINKS
+from tandem.core.events import _SINKS, Event
 from tandem.core.models import Notification
 from tandem.core.roles import Role
 from tandem.governance.models import Comment
