@@ -282,9 +282,11 @@ def _publish(actor: Any, comment: Comment, target: models.Model, mentioned: list
 
 
 @transaction.atomic
-def comment_post(*, actor: Any, target: models.Model, body: str) -> CommentResult:
+def comment_post(*, actor: Any, target: models.Model, body: str, quiet: bool = False) -> CommentResult:
     """Post ``body`` on ``target`` (a record the actor sees): mentions notified (in-app
-    and e-mail), the record's owners told, ``comment.posted`` published."""
+    and e-mail), the record's owners told, ``comment.posted`` published. ``quiet``
+    (the demo loader writing past threads) records the comment and its mentions only:
+    no notifications, e-mails or event for what is history, not news."""
     kind = target_kind(target)
     if not may_see(actor, target):
         raise NotFoundError(f"No {kind} with id {target.pk!r}.")
@@ -293,6 +295,8 @@ def comment_post(*, actor: Any, target: models.Model, body: str) -> CommentResul
     mentioned, messages = _mentionable(actor, target, text)
     comment = model_create(actor=actor, model=Comment, data={kind: target, "author": actor, "body": text})
     comment.mentions.set(mentioned)
+    if quiet:
+        return CommentResult(comment=comment, messages=messages)
     notified = _notify(actor, comment, target, mentioned, owners=True)
     _publish(actor, comment, target, mentioned)
     return CommentResult(comment=comment, messages=messages, notified=notified)
