@@ -30,6 +30,8 @@ urlpatterns += [
     path("comments/<int:comment_id>/edit/", _comments.comment_edit_view, name="comment_edit"),
     path("comments/<int:comment_id>/delete/", _comments.comment_delete_view, name="comment_delete"),
     path("projects/<int:project_id>/activity/", _comments.project_activity, name="project_activity"),
+    path("projects/<int:project_id>/task-discussions/", _comments.project_task_discussions,
+         name="project_task_discussions"),
     path("tasks/<int:task_id>/discussion/", _comments.task_discussion, name="task_discussion"),
     path("people/<int:user_id>/activity/", _comments.person_activity, name="person_activity"),
 ]

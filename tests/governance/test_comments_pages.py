@@ -251,3 +251,24 @@ def test_mention_candidates_only_people_who_see_the_record(scene: Scene) -> None
     assert people == [{"id": scene.member.pk, "name": "Mel Member", "token": f"@[Mel Member](user:{scene.member.pk})"}]
     assert _client(scene.manager).get(url, {"q": "nad"}).json() == {"people": []}
     assert _client(scene.outsider).get(url, {"q": "m"}).status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_task_discussions_list_counts_comments(scene: Scene, extra: int, django_assert_num_queries: Any) -> None:
+    first = make_task(project=scene.project, name="Wireframes")
+    make_task(project=scene.project, name="Copy")
+    for number in range(3 + extra):
+        comment_post(actor=scene.manager, target=first, body=f"c{number}")
+    for number in range(extra):
+        make_task(project=scene.project, name=f"Extra {number}")
+    client = _client(scene.member)
+    url = reverse("governance:project_task_discussions", kwargs={"project_id": scene.project.pk})
+    client.get(url)
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    text = response.content.decode()
+    assert text.count('data-testid="task-discussion-row"') == 2 + extra
+    discussion = reverse("governance:task_discussion", kwargs={"task_id": first.pk})
+    assert f'<a href="{discussion}">{3 + extra}</a>' in text
+    activity = client.get(reverse("governance:project_activity", kwargs={"project_id": scene.project.pk}))
+    assert url.encode() in activity.content

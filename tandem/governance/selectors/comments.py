@@ -300,3 +300,21 @@ def recent_mentions(user: Any) -> QuerySet[Comment]:
 def may_post(user: Any) -> bool:
     return is_admin(user) or has_role(user, Role.PROJECT_MANAGER, Role.ACCOUNT_MANAGER, Role.MEMBER)
 
+
+
+def task_discussions(*, viewer: Any, project: Project, page: Any = 1) -> Any:
+    """The project's tasks in plan order with the number of comments the viewer sees
+    on each, a page of :data:`FEED_PAGE` (two queries: count and rows)."""
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from tandem.core.pagination import paginate
+    from tandem.delivery.models import Task
+
+    counted = (scoped(viewer, Comment).filter(task=OuterRef("pk")).order_by().values("task")
+               .annotate(total=Count("pk")).values("total"))
+    tasks = (Task.objects.filter(project=project)
+             .annotate(comment_count=Coalesce(Subquery(counted), 0))
+             .only("id", "name", "wbs", "outline_level", "project_id")
+             .order_by("outline_index", "id"))
+    return paginate(tasks, page, FEED_PAGE)

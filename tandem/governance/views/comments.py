@@ -33,6 +33,7 @@ from tandem.governance.selectors.comments import (
     mention_candidates,
     person_feed,
     project_feed,
+    task_discussions,
 )
 from tandem.governance.services.comments import (
     comment_delete,
@@ -183,6 +184,19 @@ def project_activity(request: HttpRequest, project_id: int) -> HttpResponse:
         **project_header(project, "activity", zone=project_time_zone()),
         "thread": comment_thread(actor, project),
         "feed": project_feed(viewer=actor, project=project, page=page),
+    })
+
+
+@login_required
+@require_GET
+def project_task_discussions(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The project's tasks with their comment counts, each opening its discussion
+    (delivery's plan rows are drawn in Python, so the way in is from the Activity tab)."""
+    actor = request.user
+    project = delivery_selectors.project_page_get(actor=actor, project_id=project_id)
+    return render(request, "governance/comments/task_discussions.html", {
+        **project_header(project, "activity", zone=project_time_zone()),
+        "tasks": task_discussions(viewer=actor, project=project, page=request.GET.get("page")),
     })
 
 
