@@ -113,7 +113,8 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
         context = comment_thread(actor, target)
         context.update(errors=error.message_dict, body=body)
         if is_htmx(request):
-            return _render_thread(request, context, status=422)
+            # 200: htmx swaps only success answers (base.html), and the message belongs in place.
+            return _render_thread(request, context)
         return render(request, "governance/comments/thread_page.html", {"thread": context}, status=422)
     if not is_htmx(request):
         return HttpResponseRedirect(comment_url(result.comment, target))
@@ -156,7 +157,7 @@ def comment_edit_view(request: HttpRequest, comment_id: int) -> HttpResponse:
             return _render_thread(request, context)
     context = {"comment": comment, "body": body, "error": error, "thread": comment_thread(actor, target)}
     template = "governance/comments/_edit.html" if is_htmx(request) else "governance/comments/edit_page.html"
-    return render(request, template, context, status=422 if error else 200)
+    return render(request, template, context, status=422 if error and not is_htmx(request) else 200)
 
 
 @login_required
