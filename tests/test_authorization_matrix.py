@@ -211,6 +211,10 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # Status reports (governance): the portfolio reads only.
     "governance:report_list": (READ, None),
     "/api/v1/status-reports": (READ, None),
+    # --- governance comments: posting names the record in the body (whoever sees a record
+    # may comment on it without changing it); the service checks the record is visible.
+    "governance:comment_post": (CREATE, "governance.Comment"),
+    "/api/v1/comments": (CREATE, "governance.Comment"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.
@@ -223,6 +227,7 @@ POST_ONLY: dict[str, str] = {
     "delivery:timesheet_line": "switches a line's billable flag on the timesheet page",
     "delivery:timesheet_submit": "submits the week shown on the timesheet page",
     "delivery:approvals_decide": "approves or returns the time chosen on the approvals page",
+    "governance:comment_post": "posts a comment from a record's discussion thread",
 }
 
 # Object routes where acting on one's own record follows a rule other than the named

@@ -12,3 +12,8 @@ registry.record_tab(Project, key="risks", label="Risks", url_name="governance:pr
 # Status reports: the RAG trend and the reports of the project.
 registry.record_tab(Project, key="status", label="Status", url_name="governance:project_status", icon="traffic-lights",
                     order=80)
+# --- comments: the project's Activity tab; the account's Discussion section, the
+# account timeline's comments and the "Mentions" home card register with it.
+registry.record_tab(Project, key="activity", label="Activity", url_name="governance:project_activity",
+                    icon="message-circle", order=90)
+from tandem.governance import comment_hooks  # noqa: E402, F401

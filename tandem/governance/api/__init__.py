@@ -18,6 +18,11 @@ from tandem.governance.api import reports as _reports  # status reports
 router = Router()
 _children: list[Router] = [
     _reports.router,
+from tandem.governance.api import comments
+
+router = Router()
+_children: list[Router] = [
+    comments.router,
 ]
 for _child in _children:
     router.add_router("", _child)
