@@ -8,3 +8,4 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.integrations import navigation, policies  # noqa: F401  (navigation and policies)
+        from tandem.integrations.outbound import events, home, sinks  # noqa: F401
