@@ -46,7 +46,7 @@ def test_admin_sidebar(admin_user):
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Sales", SALES_DESK),
         ("Delivery", ["Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams"]),
-        ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Pipeline stages", "Exchange rates", "Price lists", "Rate cards", "Admin"]),
+        ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Pipeline stages", "Exchange rates", "Price lists", "Rate cards", "Webhooks", "Chat channels", "Delivery failures", "Admin"]),
     ]
 
 
@@ -76,7 +76,7 @@ def test_project_manager_sidebar(project_manager):
         ("Clients", ["Inquiries", "Follow-ups"]),
         ("Sales", ["Catalog"]),
         ("Delivery", ["Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams"]),
-        ("Settings", ["Working calendar"]),
+        ("Settings", ["Working calendar", "Chat channels"]),
     ]
 
 

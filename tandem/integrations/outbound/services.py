@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from tandem.core.errors import PermissionDeniedError
 from tandem.core.events import Event, event_types
-from tandem.core.permissions import is_admin, require_change, require_create
+from tandem.core.permissions import is_admin, policy_for, require_change, require_create
 from tandem.core.services import model_create, model_delete, model_update
 from tandem.delivery.models import Project
 from tandem.delivery.policies import manages
@@ -174,6 +174,8 @@ def may_add_channel(actor: Any, *, project: Project | None, team: Team | None) -
 @transaction.atomic
 def chat_channel_create(*, actor: Any, kind: str, name: str, url: str, project: Project | None = None,
                         team: Team | None = None, event_types: list[str] | None = None) -> ChatChannel:
+    if not policy_for(ChatChannel).can_create(actor) and not Team.objects.filter(lead=actor.pk).exists():
+        raise PermissionDeniedError("Only project managers, team leads and administrators add chat channels.")
     if (project is None) == (team is None):
         raise ValidationError({"project": "Choose a project or a team (one of them)."})
     if not may_add_channel(actor, project=project, team=team):
