@@ -90,7 +90,7 @@ class WebhookEndpointUpdateIn(StrictIn):
     disabled endpoint again (its failure count starts over)."""
 
     version: int = Field(ge=1, le=MAX_ID)
-    url: str = URL_FIELD
+    url: str = Field(default="", min_length=1, max_length=500, description="http(s) address of the receiver.")
     description: str = Field(default="", max_length=200)
     event_types: list[str] = EVENTS_FIELD
     is_active: bool = True
@@ -159,7 +159,7 @@ class ChatChannelUpdateIn(StrictIn):
     version: int = Field(ge=1, le=MAX_ID)
     kind: Literal["slack", "teams"] = "slack"
     name: str = Field(default="", min_length=1, max_length=120)
-    url: str = URL_FIELD
+    url: str = Field(default="", min_length=1, max_length=500, description="The incoming webhook URL.")
     event_types: list[str] = EVENTS_FIELD
     is_active: bool = True
 
