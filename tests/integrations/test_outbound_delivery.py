@@ -340,3 +340,21 @@ def test_the_backoff_schedule_and_its_end() -> None:
 def test_report_figures() -> None:
     """Runs last in the module: prints the receiver figures for the note."""
     print(f"\nRECEIVER FIGURES: {FIGURES}")
+
+
+def test_the_sweep_enqueues_due_retries_and_is_scheduled_every_minute(admin_user: Any, settings: Any) -> None:
+    from tandem.core import schedule
+    from tandem.integrations.outbound import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    endpoint = services.webhook_endpoint_create(actor=admin_user, url="http://127.0.0.1:9/never").endpoint
+    now = timezone.now()
+    for key, status, due in (("due", OutboundStatus.RETRYING, now - dt.timedelta(seconds=1)),
+                             ("later", OutboundStatus.RETRYING, now + dt.timedelta(minutes=5)),
+                             ("lost", OutboundStatus.PENDING, now - dt.timedelta(minutes=1)),
+                             ("done", OutboundStatus.DELIVERED, None)):
+        OutboundMessage.objects.create(message_id=key, endpoint=endpoint, event_type="milestone.done", body="{}",
+                                       status=status, next_attempt_at=due)
+    assert tasks.outbound_sweep.call() == 2
+    schedule.discover()
+    assert schedule.PERIODIC_JOBS["tandem.integrations.outbound.tasks.outbound_sweep"].minutes == 1

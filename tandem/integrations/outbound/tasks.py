@@ -20,7 +20,15 @@ SWEEP_BATCH = 500
 def outbound_deliver(message_pk: int, once: bool = False) -> str:
     """Make the message's due attempt; answers its status afterwards."""
     delivery.deliver(message_pk, once=once)
-    return OutboundMessage.objects.filter(pk=message_pk).values_list("status", flat=True).first() or "gone"
+    state = OutboundMessage.objects.filter(pk=message_pk).values_list("status", "next_attempt_at").first()
+    if state is None:
+        return "gone"
+    status, next_attempt_at = state
+    if status == OutboundStatus.RETRYING and next_attempt_at is not None and outbound_deliver.get_backend().supports_defer:
+        # The retry is queued for its time (the sweep is the safety net: an attempt is
+        # claimed once, so both finding it is harmless).
+        outbound_deliver.using(run_after=next_attempt_at).enqueue(message_pk, False)
+    return str(status)
 
 
 def enqueue_delivery(message_pks: list[int], *, once: bool = False) -> None:
