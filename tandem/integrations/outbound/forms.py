@@ -15,11 +15,10 @@ def _event_choices() -> list[tuple[str, str]]:
 
 
 class EventTypesField(forms.MultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             choices=_event_choices, required=False, label="Events",
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
             help_text="Leave all unticked to receive every event.", **kwargs,
         )
 
