@@ -192,3 +192,26 @@ def test_a_team_lead_adds_a_channel_for_their_team(admin_user: Any) -> None:
     assert [item["name"] for item in listed["items"]] == ["Design news"]
     # Admins see every channel.
     assert client_for(admin_user).get(f"{API}/chat-channels").json()["count"] == 1
+
+
+def _queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_failures_page_and_the_chat_list_cost_the_same_at_1_and_40_rows(admin_user: Any) -> None:
+    client = client_for(admin_user)
+    endpoint = webhook_endpoint_create(actor=admin_user, url="https://receiver.example.test/hook").endpoint
+    projects = [make_project() for _ in range(2)]
+    ChatChannel.objects.create(kind=ChatKind.SLACK, name="#c0", url="https://hooks.slack.com/x", project=projects[0])
+    _messages(endpoint, 1, status=OutboundStatus.FAILED)
+    failures_one = _queries(client, reverse("integrations:outbound_failures"))
+    chat_one = _queries(client, reverse("integrations:chat_channel_list"))
+    _messages(endpoint, 39, status=OutboundStatus.FAILED, start=1)
+    ChatChannel.objects.bulk_create([
+        ChatChannel(kind=ChatKind.TEAMS, name=f"#c{n}", url="https://example.test/w", project=projects[n % 2])
+        for n in range(1, 40)
+    ])
+    assert _queries(client, reverse("integrations:outbound_failures")) == failures_one == 6
+    assert _queries(client, reverse("integrations:chat_channel_list")) == chat_one == 8
