@@ -14,7 +14,13 @@ from playwright.sync_api import Page, expect
 
 from tandem.core.roles import Role
 from tandem.delivery.models import Project
-from tandem.integrations.models import ChatChannel, OutboundAttempt, OutboundMessage, OutboundStatus, WebhookEndpoint
+from tandem.integrations.models import (
+    ChatChannel,
+    OutboundAttempt,
+    OutboundMessage,
+    OutboundStatus,
+    WebhookEndpoint,
+)
 from tandem.people.models import User
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import BLOCKING_IMPACTS, RUN_AXE
