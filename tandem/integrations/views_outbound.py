@@ -284,7 +284,8 @@ def chat_channel_action(request: HttpRequest, chat_channel_id: int) -> HttpRespo
         services.chat_channel_delete(actor=request.user, channel=channel)
         messages.success(request, f"{channel.name} removed.")
         return redirect("integrations:chat_channel_list")
+    elif not policy_for(channel).can_change(request.user, channel):
+        raise PermissionDeniedError("Only the project's manager, the team's lead or an administrator changes it.")
     else:
-        services.chat_channel_update(actor=request.user, channel=channel, data={})  # permission check only
         messages.error(request, "Choose test, enable, disable or delete.")
     return redirect("integrations:chat_channel_detail", chat_channel_id=channel.pk)
