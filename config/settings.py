@@ -231,6 +231,14 @@ TASKS = {
     }
 }
 
+# --- Outbound webhooks and chat messages (tandem.integrations.outbound) ----------------
+# The site's address, for absolute links in webhook bodies and chat messages.
+TANDEM_BASE_URL = env_str("TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
+# Failed messages in a row after which an endpoint or chat channel is disabled.
+TANDEM_OUTBOUND_DISABLE_AFTER = env_int("TANDEM_OUTBOUND_DISABLE_AFTER", 20)
+# Seconds a receiver has to answer one delivery attempt.
+TANDEM_OUTBOUND_TIMEOUT_SECONDS = env_int("TANDEM_OUTBOUND_TIMEOUT_SECONDS", 10)
+
 # --- Cache: Redis when configured (several app servers), local memory otherwise -------
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {

@@ -215,6 +215,15 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     # may comment on it without changing it); the service checks the record is visible.
     "governance:comment_post": (CREATE, "governance.Comment"),
     "/api/v1/comments": (CREATE, "governance.Comment"),
+    # --- outbound webhooks and chat channels (issue 10): webhooks are administrators'
+    # (the models' can_create); chat channels are listed for everyone who sees them and
+    # added by admins and project managers (the service then checks the project / team).
+    "integrations:webhook_endpoint_list": (CREATE, "integrations.WebhookEndpoint"),
+    "integrations:outbound_failures": (ADMIN, None),
+    "integrations:chat_channel_list": (READ_CREATE, "integrations.ChatChannel"),
+    "/api/v1/webhooks": (CREATE, "integrations.WebhookEndpoint"),
+    "/api/v1/event-types": (READ, None),
+    "/api/v1/chat-channels": (CREATE, "integrations.ChatChannel"),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

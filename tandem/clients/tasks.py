@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
@@ -29,7 +30,8 @@ from django.utils import timezone
 from tandem.clients import rules
 from tandem.clients.models import Account, FollowUp, Inquiry, InquiryStatus
 from tandem.clients.selectors import Attention, needs_attention
-from tandem.core.models import Notification
+from tandem.core.events import event_publish
+from tandem.core.models import Notification, ScheduledRun
 from tandem.core.notifications import notification_send
 from tandem.core.permissions import scoped
 from tandem.core.roles import Role
@@ -180,9 +182,11 @@ def notify_inquiries(*, now: dt.datetime | None = None) -> int:
         .select_related("account", "account__owner", "assignee")
         .order_by("sla_due_at", "id")
     )
+    rows = list(inquiries)
+    announce_breaches(rows, now)
     pending = [
         (recipient, inquiry)
-        for inquiry in inquiries
+        for inquiry in rows
         if (recipient := inquiry.assignee or inquiry.account.owner) is not None
     ]
     # One query for what was sent already, rather than one refused insert per inquiry
@@ -197,6 +201,28 @@ def notify_inquiries(*, now: dt.datetime | None = None) -> int:
         if (recipient.pk, f"inquiry-sla:{inquiry.pk}:{_inquiry_state(inquiry, now)}") not in sent:
             created += _notify_inquiry(recipient, inquiry, now)
     return created
+
+
+def announce_breaches(inquiries: Iterable[Inquiry], now: dt.datetime) -> int:
+    """Publish ``inquiry.sla_breached`` the first time an inquiry is seen past its SLA:
+    once per inquiry, whatever the number of runs and workers (claimed with a unique
+    :class:`~tandem.core.models.ScheduledRun` key). Answers how many were published."""
+    announced = 0
+    for inquiry in inquiries:
+        if _inquiry_state(inquiry, now) != rules.BREACHED:
+            continue
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(key=f"inquiry.sla_breached:{inquiry.pk}")
+                event_publish(type="inquiry.sla_breached", actor=None, account_id=inquiry.account_id, data={
+                    "inquiry": {"id": inquiry.pk, "subject": inquiry.subject, "sla_due_at": inquiry.sla_due_at},
+                    "account": {"id": inquiry.account_id, "name": inquiry.account.name},
+                    "url": reverse("clients:inquiry_detail", kwargs={"inquiry_id": inquiry.pk}),
+                })
+        except IntegrityError:
+            continue
+        announced += 1
+    return announced
 
 
 @daily(at="07:00")

@@ -48,6 +48,7 @@ def test_admin_sidebar(admin_user):
         ("Delivery", ["Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams"]),
         ("Governance", ["Status reports"]),
         ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Pipeline stages", "Exchange rates", "Price lists", "Rate cards", "Admin"]),
+        ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Pipeline stages", "Exchange rates", "Price lists", "Rate cards", "Webhooks", "Chat channels", "Delivery failures", "Admin"]),
     ]
 
 
@@ -80,6 +81,7 @@ def test_project_manager_sidebar(project_manager):
         ("Delivery", ["Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams"]),
         ("Governance", ["Status reports"]),
         ("Settings", ["Working calendar"]),
+        ("Settings", ["Working calendar", "Chat channels"]),
     ]
 
 

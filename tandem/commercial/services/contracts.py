@@ -31,6 +31,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.clients.models import Account
@@ -46,6 +47,7 @@ from tandem.commercial.models import (
     RoundOutcome,
 )
 from tandem.core.errors import PermissionDeniedError
+from tandem.core.events import event_publish
 from tandem.core.permissions import is_admin, require_change, require_delete
 from tandem.core.roles import Role
 from tandem.core.sequences import formatted
@@ -216,10 +218,17 @@ def contract_activate(
     _require_change(actor, contract)
     if contract.status == ContractStatus.NEGOTIATION and contract.rounds.filter(outcome=RoundOutcome.PENDING).exists():
         raise ValidationError({"status": "A proposal is still waiting for an answer: accept or reject it first."})
-    return _move(
+    contract = _move(
         actor=actor, contract=contract, target=ContractStatus.ACTIVE, fields={"signed_on": signed_on or _today()},
         expected_version=expected_version,
     )
+    event_publish(type="contract.signed", actor=actor, account_id=contract.account_id, data={
+        "contract": {"id": contract.pk, "number": contract.number, "title": contract.title,
+                     "signed_on": contract.signed_on, "start_date": contract.start_date, "end_date": contract.end_date},
+        "account": {"id": contract.account_id, "name": contract.account.name},
+        "url": reverse("commercial:contract_detail", args=[contract.pk]),
+    })
+    return contract
 
 
 @transaction.atomic

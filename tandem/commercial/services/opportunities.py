@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.clients.models import Account
@@ -34,6 +35,7 @@ from tandem.commercial.models import (
     StageOutcome,
 )
 from tandem.core.errors import PermissionDeniedError
+from tandem.core.events import event_publish
 from tandem.core.permissions import has_role, require_change, require_delete
 from tandem.core.roles import Role
 from tandem.core.services import model_create, model_delete, model_update
@@ -164,7 +166,27 @@ def opportunity_move(
         fields["lost_reason"] = lost_reason.strip()
     elif lost_reason.strip():
         raise ValidationError({"lost_reason": "Only a lost opportunity has a lost reason."})
-    return model_update(actor=actor, instance=opportunity, data=fields, expected_version=expected_version)
+    before = opportunity.status
+    updated = model_update(actor=actor, instance=opportunity, data=fields, expected_version=expected_version)
+    if stage.outcome != StageOutcome.OPEN and before != stage.outcome:
+        _announce_outcome(actor=actor, opportunity=updated)
+    return updated
+
+
+def _announce_outcome(*, actor: SystemActor, opportunity: Opportunity) -> None:
+    """Publish ``opportunity.won`` / ``opportunity.lost`` when the outcome is set (in the
+    move's transaction; webhooks and chat hear it after the commit)."""
+    won = opportunity.status == OpportunityStatus.WON
+    event_publish(
+        type="opportunity.won" if won else "opportunity.lost", actor=actor, account_id=opportunity.account_id,
+        data={
+            "opportunity": {"id": opportunity.pk, "name": opportunity.name, "amount": opportunity.amount,
+                            "currency": opportunity.currency, "closed_on": opportunity.closed_on,
+                            "lost_reason": opportunity.lost_reason},
+            "account": {"id": opportunity.account_id, "name": opportunity.account.name},
+            "url": reverse("commercial:opportunity_detail", args=[opportunity.pk]),
+        },
+    )
 
 
 def opportunity_mark_won(
