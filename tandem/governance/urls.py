@@ -3,8 +3,19 @@
 
 from typing import Any
 
-from django.urls import path  # noqa: F401  (each part appends its routes below)
+from django.urls import path
 
 app_name = "governance"
 
 urlpatterns: list[Any] = []
+
+# --- Meetings (issue 10, point 2) ---
+from tandem.governance.views import meetings as _meetings  # noqa: E402
+
+urlpatterns += [
+    path("meetings/", _meetings.meeting_list, name="meeting_list"),
+    path("meetings/new/", _meetings.meeting_create, name="meeting_create"),
+    path("meetings/<int:meeting_id>/", _meetings.meeting_detail, name="meeting_detail"),
+    path("action-items/mine/", _meetings.my_action_items, name="my_action_items"),
+    path("projects/<int:project_id>/meetings/", _meetings.project_meetings, name="project_meetings"),
+]
