@@ -7,7 +7,7 @@ record seen but not changeable, 409 on a stale ``version``, 422 naming the field
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -30,7 +30,7 @@ from tandem.core.api import (
     paginate,
     resolve_reference,
 )
-from tandem.core.permissions import scoped
+from tandem.core.permissions import require_change, require_create, scoped
 from tandem.delivery import selectors as delivery_selectors
 from tandem.delivery.schemas import VersionQuery
 from tandem.governance.models import ActionItem, Meeting, MeetingKind, MeetingSeries
@@ -40,6 +40,7 @@ from tandem.governance.services import meetings as services
 router = Router(tags=["meetings"])
 ID = Path(..., ge=1, le=MAX_ID)
 NESTED_CREATE_ERRORS = (*CREATE_ERRORS, 404)
+Kind = Literal["status", "kickoff", "qbr", "retrospective", "steering", "other"]
 
 
 class Reference(BaseModel):
@@ -94,17 +95,17 @@ class ActionItemPage(PageMeta):
 
 
 class MeetingFilterQuery(PageParams):
-    when: str = Field(default="all", pattern="^(upcoming|past|all)$")
+    when: Literal["upcoming", "past", "all"] = "all"
     mine: bool = False
     project_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     account_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    kind: str = Field(default="", pattern="^(|status|kickoff|qbr|retrospective|steering|other)$")
+    kind: Kind | None = None
 
 
 class MeetingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, max_length=200)
-    kind: str = MeetingKind.STATUS
+    kind: Kind = MeetingKind.STATUS
     starts_at: dt.datetime
     ends_at: dt.datetime
     project_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -120,14 +121,14 @@ class MeetingPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: int = Field(ge=1, le=MAX_ID)
     title: str | None = Field(default=None, max_length=200)
-    kind: str | None = None
+    kind: Kind | None = None
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
     location: str | None = Field(default=None, max_length=200)
     video_link: str | None = Field(default=None, max_length=500)
     agenda: str | None = None
     notes: str | None = None
-    status: str | None = Field(default=None, pattern="^cancelled$", description="Send cancelled to cancel.")
+    status: Literal["cancelled"] | None = Field(default=None, description="Send cancelled to cancel.")
     user_ids: list[int] | None = None
     contact_ids: list[int] | None = None
 
@@ -141,11 +142,11 @@ class HeldIn(BaseModel):
 class SeriesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, max_length=200)
-    kind: str = MeetingKind.STATUS
+    kind: Kind = MeetingKind.STATUS
     first_starts_at: dt.datetime
     duration_minutes: int = Field(default=30, ge=1, le=1440)
     time_zone: str = "UTC"
-    recurrence: str = Field(default="weekly", pattern="^(weekly|biweekly|monthly|custom)$")
+    recurrence: Literal["weekly", "biweekly", "monthly", "custom"] = "weekly"
     rrule: str = Field(default="", max_length=500)
     project_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     account_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -160,7 +161,7 @@ class SeriesPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: int = Field(ge=1, le=MAX_ID)
     title: str | None = Field(default=None, max_length=200)
-    kind: str | None = None
+    kind: Kind | None = None
     rrule: str | None = Field(default=None, max_length=500)
     first_starts_at: dt.datetime | None = None
     duration_minutes: int | None = Field(default=None, ge=1, le=1440)
@@ -199,7 +200,7 @@ class ActionItemPatch(BaseModel):
     description: str | None = Field(default=None, max_length=300)
     owner_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     due_date: dt.date | None = None
-    status: str | None = Field(default=None, pattern="^(open|done)$")
+    status: Literal["open", "done"] | None = None
 
 
 def _ref(obj: Any, name: str | None = None) -> dict[str, Any] | None:
@@ -280,7 +281,7 @@ def list_meetings(request: HttpRequest, query: Query[MeetingFilterQuery]) -> dic
     or attended), ``project_id``, ``account_id``, ``kind``."""
     actor = current_user(request)
     filters = selectors.MeetingFilters(when=query.when, mine=query.mine, project_id=query.project_id,
-                                       account_id=query.account_id, kind=query.kind)
+                                       account_id=query.account_id, kind=query.kind or "")
     rows, meta = paginate(selectors.meeting_list(actor=actor, filters=filters), query)
     return {**meta, "items": [meeting_out(row) for row in rows]}
 
@@ -288,6 +289,7 @@ def list_meetings(request: HttpRequest, query: Query[MeetingFilterQuery]) -> dic
 @router.post("/meetings", response={201: MeetingDetailOut, **error_responses(CREATE_ERRORS)})
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status[dict[str, Any]]:
     actor = current_user(request)
+    require_create(actor, Meeting)
     project, account = _subjects(actor, payload.project_id, payload.account_id)
     meeting = services.meeting_create(
         actor=actor, project=project, account=account, users=_users(actor, payload.user_ids) or [],
@@ -307,6 +309,7 @@ def update_meeting(request: HttpRequest, payload: MeetingPatch, meeting_id: int 
     ``status: cancelled`` cancels it."""
     actor = current_user(request)
     meeting = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
+    require_change(actor, meeting)
     data = payload.model_dump(exclude_unset=True, exclude={"version", "status", "user_ids", "contact_ids"})
     users, contacts = _users(actor, payload.user_ids), _contacts(actor, payload.contact_ids)
     if data or users is not None or contacts is not None:
@@ -341,6 +344,7 @@ def mark_held(request: HttpRequest, payload: HeldIn, meeting_id: int = ID) -> di
 @router.post("/meeting-series", response={201: SeriesOut, **error_responses(CREATE_ERRORS)})
 def create_series(request: HttpRequest, payload: SeriesIn) -> Status[dict[str, Any]]:
     actor = current_user(request)
+    require_create(actor, MeetingSeries)
     project, account = _subjects(actor, payload.project_id, payload.account_id)
     data = payload.model_dump(include={"title", "kind", "first_starts_at", "duration_minutes", "time_zone",
                                        "recurrence", "location", "video_link", "agenda"})
@@ -358,6 +362,7 @@ def update_series(request: HttpRequest, payload: SeriesPatch, meeting_series_id:
     stops it."""
     actor = current_user(request)
     series = selectors.meeting_series_get(actor=actor, meeting_series_id=meeting_series_id)
+    require_change(actor, series)
     data = payload.model_dump(exclude_unset=True, exclude={"version", "ends_on"})
     version = payload.version
     if data:
@@ -381,6 +386,7 @@ def list_action_items(request: HttpRequest, params: Query[PageParams], meeting_i
 def create_action_item(request: HttpRequest, payload: ActionItemIn, meeting_id: int = ID) -> Status[dict[str, Any]]:
     actor = current_user(request)
     meeting = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
+    require_change(actor, meeting)
     item = services.action_item_create(
         actor=actor, meeting=meeting, description=payload.description,
         owner=user_reference("owner_id", actor, payload.owner_id), due_date=payload.due_date)
@@ -392,6 +398,7 @@ def update_action_item(request: HttpRequest, payload: ActionItemPatch, action_it
     """Edit; ``status: done`` completes it, ``open`` reopens it."""
     actor = current_user(request)
     item = selectors.action_item_get(actor=actor, action_item_id=action_item_id)
+    require_change(actor, item)
     data = payload.model_dump(exclude_unset=True, exclude={"version", "status", "owner_id"})
     if "owner_id" in payload.model_fields_set:
         data["owner"] = user_reference("owner_id", actor, payload.owner_id)

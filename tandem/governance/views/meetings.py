@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tandem.clients.models import Account, Contact
-from tandem.core.errors import ConflictError, NotFoundError
+from tandem.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from tandem.core.history import viewer_time_zone
 from tandem.core.permissions import policy_for, scoped
 from tandem.delivery import selectors as delivery_selectors
@@ -135,6 +135,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
+        if action not in ("complete", "reopen") and not policy_for(meeting).can_change(actor, meeting):
+            raise PermissionDeniedError("You may not change this meeting.")
         try:
             _apply(actor, meeting, action, request.POST)
         except ValidationError as error:
@@ -204,6 +206,8 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     """The form: a single meeting or a series (weekly, every two weeks, monthly, custom
     rule), times in the organizer's zone."""
     actor = request.user
+    if not policy_for(Meeting).can_create(actor):
+        raise PermissionDeniedError("You may not plan meetings.")
     zone = viewer_time_zone(actor)
     projects = list(scoped(actor, Project).filter(is_template=False).order_by("code")[:300])
     accounts = list(scoped(actor, Account).order_by("name")[:300])
