@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tandem.clients.models import FollowUp, Interaction
-from tandem.core.errors import ConflictError, PermissionDeniedError
 from tandem.core import events as core_events
+from tandem.core.errors import ConflictError, PermissionDeniedError
 from tandem.delivery.models import Task
 from tandem.governance.models import ActionItem, Meeting, MeetingSeries
 from tandem.governance.services import meetings as services

@@ -33,7 +33,7 @@ from tandem.core.api import (
 from tandem.core.permissions import require_change, require_create, scoped
 from tandem.delivery import selectors as delivery_selectors
 from tandem.delivery.schemas import VersionQuery
-from tandem.governance.models import ActionItem, Meeting, MeetingKind, MeetingSeries
+from tandem.governance.models import ActionItem, Meeting, MeetingSeries
 from tandem.governance.selectors import meetings as selectors
 from tandem.governance.services import meetings as services
 
@@ -105,7 +105,7 @@ class MeetingFilterQuery(PageParams):
 class MeetingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, max_length=200)
-    kind: Kind = MeetingKind.STATUS
+    kind: Kind = "status"
     starts_at: dt.datetime
     ends_at: dt.datetime
     project_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -142,7 +142,7 @@ class HeldIn(BaseModel):
 class SeriesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, max_length=200)
-    kind: Kind = MeetingKind.STATUS
+    kind: Kind = "status"
     first_starts_at: dt.datetime
     duration_minutes: int = Field(default=30, ge=1, le=1440)
     time_zone: str = "UTC"
