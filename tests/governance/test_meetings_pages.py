@@ -163,3 +163,31 @@ def test_api_meeting_roundtrip(w: dict) -> None:
     assert series.status_code == 201 and series.json()["rrule"] == "FREQ=WEEKLY;BYDAY=MO"
     hidden = _client(w["member"]).get(f"/api/v1/meetings/{meeting_id}")
     assert hidden.status_code == 404
+
+
+def test_edit_this_occurrence_or_the_whole_series(w: dict) -> None:
+    start = (timezone.now() + dt.timedelta(days=1)).replace(second=0, microsecond=0)
+    series = services.meeting_series_create(actor=w["pm"], project=w["project"], data={
+        "title": "Weekly", "first_starts_at": start, "time_zone": "UTC", "recurrence": "weekly"})
+    first, second = list(series.meetings.order_by("starts_at")[:2])
+    client = _client(w["pm"])
+    page = client.get(f"/governance/meetings/{first.pk}/").content.decode()
+    assert "Edit the series" in page
+    response = client.post(f"/governance/meetings/{first.pk}/edit/", {
+        "version": str(first.version), "scope": "this", "title": "Weekly (moved)", "kind": "status",
+        "starts_at": (first.starts_at + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "duration": "30",
+        "location": "", "video_link": "", "rrule": series.rrule, "users": [str(w["pm"].pk)]})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert (first.title, first.starts_at - first.recurrence_id) == ("Weekly (moved)", dt.timedelta(hours=2))
+    assert Meeting.objects.get(pk=second.pk).title == "Weekly"
+    count = series.meetings.count()
+    response = client.post(f"/governance/meetings/{second.pk}/edit/", {
+        "scope": "series", "title": "Weekly sync", "kind": "status",
+        "starts_at": second.starts_at.strftime("%Y-%m-%dT%H:%M"), "duration": "45", "location": "", "video_link": "",
+        "rrule": series.rrule, "users": [str(w["pm"].pk)]})
+    assert response.status_code == 302
+    titles = set(series.meetings.exclude(pk=first.pk).values_list("title", flat=True))
+    assert titles == {"Weekly sync"}
+    assert series.meetings.count() == count
+    assert Meeting.objects.get(pk=first.pk).title == "Weekly (moved)"  # edited on its own: kept

@@ -128,7 +128,6 @@ class MeetingPatch(BaseModel):
     video_link: str | None = Field(default=None, max_length=500)
     agenda: str | None = None
     notes: str | None = None
-    status: Literal["cancelled"] | None = Field(default=None, description="Send cancelled to cancel.")
     user_ids: list[int] | None = None
     contact_ids: list[int] | None = None
 
@@ -305,20 +304,15 @@ def get_meeting(request: HttpRequest, meeting_id: int = ID) -> dict[str, Any]:
 
 @router.patch("/meetings/{meeting_id}", response={200: MeetingDetailOut, **error_responses(UPDATE_ERRORS)})
 def update_meeting(request: HttpRequest, payload: MeetingPatch, meeting_id: int = ID) -> dict[str, Any]:
-    """Edit this meeting (for an occurrence of a series: this occurrence only);
-    ``status: cancelled`` cancels it."""
+    """Edit this meeting (for an occurrence of a series: this occurrence only); DELETE
+    cancels it."""
     actor = current_user(request)
     meeting = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
     require_change(actor, meeting)
-    data = payload.model_dump(exclude_unset=True, exclude={"version", "status", "user_ids", "contact_ids"})
+    data = payload.model_dump(exclude_unset=True, exclude={"version", "user_ids", "contact_ids"})
     users, contacts = _users(actor, payload.user_ids), _contacts(actor, payload.contact_ids)
-    if data or users is not None or contacts is not None:
-        meeting = services.meeting_update(actor=actor, meeting=meeting, data=data, expected_version=payload.version,
-                                          users=users, contacts=contacts)
-        if payload.status == "cancelled":
-            meeting = services.meeting_cancel(actor=actor, meeting=meeting)
-    elif payload.status == "cancelled":
-        meeting = services.meeting_cancel(actor=actor, meeting=meeting, expected_version=payload.version)
+    meeting = services.meeting_update(actor=actor, meeting=meeting, data=data, expected_version=payload.version,
+                                      users=users, contacts=contacts)
     return meeting_detail_out(meeting)
 
 

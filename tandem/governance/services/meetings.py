@@ -405,7 +405,7 @@ def meeting_series_update(
 ) -> MeetingSeries:
     """Edit "the whole series": the future occurrences not yet held are made again
     from the new rule and details (past and held ones are kept, with their notes and
-    action items; a future one with action items is kept too)."""
+    action items; so is a future one with action items or edited on its own)."""
     require_change(actor, series)
     now = now or timezone.now()
     data = dict(data)
@@ -422,6 +422,7 @@ def meeting_series_update(
     update.update(_clean(data, SERIES_FIELDS))
     if "duration_minutes" in update and not 1 <= int(update["duration_minutes"] or 0) <= MAX_DURATION_MINUTES:
         raise ValidationError({"duration_minutes": "A meeting lasts between a minute and a day."})
+    untouched = _untouched_occurrences(series)
     series = model_update(actor=actor, instance=series, data=update, expected_version=expected_version)
     if users is not None or contacts is not None:
         user_list, contact_list = _attendees(
@@ -429,12 +430,24 @@ def meeting_series_update(
             contacts=contacts if contacts is not None else series.contacts.all())
         series.users.set(user_list)
         series.contacts.set(contact_list)
-    _regenerate_future(series, now=now)
+    _regenerate_future(series, now=now, untouched=untouched)
     return series
 
 
-def _regenerate_future(series: MeetingSeries, *, now: dt.datetime) -> None:
-    future = series.meetings.filter(starts_at__gt=now, status=MeetingStatus.SCHEDULED, action_items__isnull=True)
+def _untouched_occurrences(series: MeetingSeries) -> list[int]:
+    """Occurrences still as the series made them (not moved, renamed or re-timed one
+    by one): the ones a whole-series edit may plan again."""
+    duration = dt.timedelta(minutes=series.duration_minutes)
+    return [
+        meeting.pk for meeting in series.meetings.filter(status=MeetingStatus.SCHEDULED).only(
+            "pk", "starts_at", "ends_at", "recurrence_id", "title", "location")
+        if meeting.starts_at == meeting.recurrence_id and meeting.ends_at - meeting.starts_at == duration
+        and meeting.title == series.title and meeting.location == series.location
+    ]
+
+
+def _regenerate_future(series: MeetingSeries, *, now: dt.datetime, untouched: list[int]) -> None:
+    future = series.meetings.filter(pk__in=untouched, starts_at__gt=now, action_items__isnull=True)
     future.delete()
     kept = series.meetings.filter(starts_at__gt=now).values_list("recurrence_id", flat=True)
     kept_set = set(kept)

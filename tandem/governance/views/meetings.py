@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -223,13 +224,13 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
             account = next((a for a in accounts if a.pk == _int(values["account"])), None)
             starts = _local(values["starts_at"], zone, "starts_at")
             duration = _int(values["duration"]) or 30
-            contacts = list(Contact.objects.filter(account=account, pk__in=[
-                pk for pk in map(_int, request.POST.getlist("contacts")) if pk])) if account else []
+            contacts = _chosen_contacts(actor, request.POST.getlist("contacts"))
+            users = _chosen_users(request.POST.getlist("users"), actor)
             common = {"title": values["title"], "kind": values["kind"] or MeetingKind.STATUS,
                       "location": values["location"], "video_link": values["video_link"], "agenda": values["agenda"]}
             if values["recurrence"] in ("weekly", "biweekly", "monthly", "custom"):
                 series = services.meeting_series_create(
-                    actor=actor, project=project, account=account, users=[actor], contacts=contacts, data={
+                    actor=actor, project=project, account=account, users=users, contacts=contacts, data={
                         **common, "first_starts_at": starts, "duration_minutes": duration, "time_zone": str(zone),
                         "recurrence": values["recurrence"], "custom_rrule": values["rrule"]})
                 first = series.meetings.order_by("starts_at").first()
@@ -237,14 +238,16 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                     reverse("governance:meeting_list"))
                 return HttpResponseRedirect(target)
             meeting = services.meeting_create(
-                actor=actor, project=project, account=account, users=[actor], contacts=contacts, data={
+                actor=actor, project=project, account=account, users=users, contacts=contacts, data={
                     **common, "starts_at": starts, "ends_at": starts + dt.timedelta(minutes=duration)})
             return HttpResponseRedirect(reverse("governance:meeting_detail", kwargs={"meeting_id": meeting.pk}))
         except ValidationError as error:
             errors = _errors(error)
     return render(request, "governance/meetings/meeting_form.html", {
         "values": values, "errors": errors, "projects": projects, "accounts": accounts,
-        "kinds": MeetingKind.choices, "zone_name": str(zone),
+        "kinds": MeetingKind.choices, "zone_name": str(zone), **_attendee_choices(actor),
+        "chosen_users": set(request.POST.getlist("users")) if request.method == "POST" else {str(actor.pk)},
+        "chosen_contacts": set(request.POST.getlist("contacts")),
         "recurrences": [("none", "Does not repeat"), ("weekly", "Every week"), ("biweekly", "Every two weeks"),
                         ("monthly", "Every month"), ("custom", "Custom rule")],
     }, status=422 if errors else 200)
@@ -279,3 +282,90 @@ def project_holder(project: Project) -> Any:
 def my_action_items(request: HttpRequest) -> HttpResponse:
     items = list(selectors.my_action_items(actor=request.user)[:200])
     return render(request, "governance/meetings/my_action_items.html", {"items": items})
+
+
+def _attendee_choices(actor: Any) -> dict[str, Any]:
+    from tandem.people.models import User
+
+    return {
+        "user_choices": list(User.objects.filter(is_active=True).order_by("full_name", "pk")[:300]),
+        "contact_choices": list(scoped(actor, Contact).select_related("account").order_by("account__name", "pk")[:300]),
+    }
+
+
+def _chosen_users(values: list[str], actor: Any) -> list[Any]:
+    from tandem.people.models import User
+
+    ids = [pk for pk in map(_int, values) if pk]
+    return list(User.objects.filter(pk__in=ids, is_active=True)) if ids else [actor]
+
+
+def _chosen_contacts(actor: Any, values: list[str]) -> list[Contact]:
+    ids = [pk for pk in map(_int, values) if pk]
+    return list(scoped(actor, Contact).filter(pk__in=ids)) if ids else []
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Edit "this meeting" or, for an occurrence, "the whole series" (future
+    occurrences made again, past ones kept), or stop the series after a day."""
+    actor = request.user
+    meeting = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
+    if not policy_for(meeting).can_change(actor, meeting):
+        raise PermissionDeniedError("You may not change this meeting.")
+    zone = viewer_time_zone(actor)
+    series = meeting.series
+    errors: dict[str, str] = {}
+    starts_local = meeting.starts_at.astimezone(zone)
+    values = {
+        "title": meeting.title, "kind": meeting.kind, "starts_at": starts_local.strftime("%Y-%m-%dT%H:%M"),
+        "duration": str(int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)),
+        "location": meeting.location, "video_link": meeting.video_link, "scope": "this", "ends_on": "",
+        "rrule": series.rrule if series is not None else "",
+    }
+    if request.method == "POST":
+        values.update({key: request.POST.get(key, "") for key in values})
+        try:
+            users = _chosen_users(request.POST.getlist("users"), actor)
+            contacts = _chosen_contacts(actor, request.POST.getlist("contacts"))
+            version = _int(request.POST.get("version"))
+            common = {"title": values["title"], "kind": values["kind"], "location": values["location"],
+                      "video_link": values["video_link"]}
+            duration = _int(values["duration"]) or 30
+            if series is not None and values["scope"] == "stop":
+                try:
+                    ends_on = dt.date.fromisoformat(values["ends_on"])
+                except ValueError as exc:
+                    raise ValidationError({"ends_on": "Give the last day of the series."}) from exc
+                services.meeting_series_stop(actor=actor, series=series, ends_on=ends_on)
+            elif series is not None and values["scope"] == "series":
+                starts = _local(values["starts_at"], zone, "starts_at")
+                first = series.first_starts_at.astimezone(ZoneInfo(series.time_zone))
+                moved_first = dt.datetime.combine(first.date(), starts.astimezone(ZoneInfo(series.time_zone)).time(),
+                                                  tzinfo=ZoneInfo(series.time_zone))
+                services.meeting_series_update(actor=actor, series=series, users=users, contacts=contacts, data={
+                    **common, "duration_minutes": duration, "rrule": values["rrule"], "first_starts_at": moved_first})
+            else:
+                starts = _local(values["starts_at"], zone, "starts_at")
+                services.meeting_update(actor=actor, meeting=meeting, expected_version=version, users=users,
+                                        contacts=contacts, data={
+                                            **common, "starts_at": starts, "ends_at": starts + dt.timedelta(minutes=duration)})
+        except ValidationError as error:
+            errors = _errors(error)
+        except ConflictError:
+            errors = {"__all__": "Someone changed this meeting meanwhile: reload the page to see their change."}
+        if not errors:
+            target = meeting.pk if Meeting.objects.filter(pk=meeting.pk).exists() else None
+            if target is None:
+                return HttpResponseRedirect(reverse("governance:meeting_list"))
+            return HttpResponseRedirect(reverse("governance:meeting_detail", kwargs={"meeting_id": target}))
+    return render(request, "governance/meetings/meeting_edit.html", {
+        "meeting": meeting, "series": series, "values": values, "errors": errors, "zone_name": str(zone),
+        "kinds": MeetingKind.choices, **_attendee_choices(actor),
+        "chosen_users": set(request.POST.getlist("users")) if request.method == "POST" else {
+            str(u.pk) for u in meeting.users.all()},
+        "chosen_contacts": set(request.POST.getlist("contacts")) if request.method == "POST" else {
+            str(c.pk) for c in meeting.contacts.all()},
+        "series_words": series_words(series, zone) if series is not None else "",
+    }, status=422 if errors else 200)
