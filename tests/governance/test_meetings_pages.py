@@ -191,3 +191,12 @@ def test_edit_this_occurrence_or_the_whole_series(w: dict) -> None:
     assert titles == {"Weekly sync"}
     assert series.meetings.count() == count
     assert Meeting.objects.get(pk=first.pk).title == "Weekly (moved)"  # edited on its own: kept
+
+
+def test_project_tab_and_account_section(w: dict) -> None:
+    make_meeting(actor=w["pm"], project=w["project"], account=w["account"], title="Kickoff with the client",
+                 starts_at=timezone.now() + dt.timedelta(days=2))
+    tab = _client(w["pm"]).get(f"/governance/projects/{w['project'].pk}/meetings/").content.decode()
+    assert "Kickoff with the client" in tab and "New meeting" in tab
+    section = _client(w["am"]).get(f"/clients/accounts/{w['account'].pk}/").content.decode()
+    assert 'data-testid="account-meetings"' in section and "Kickoff with the client" in section
