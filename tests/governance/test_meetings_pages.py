@@ -49,8 +49,7 @@ def test_meeting_list_queries_same_at_1_and_60(w: dict, django_assert_max_num_qu
     one = _queries(django_assert_max_num_queries, client, "/governance/meetings/")
     _many(w, 59)
     sixty = _queries(django_assert_max_num_queries, client, "/governance/meetings/")
-    assert one == sixty
-    assert sixty <= 12
+    assert (one, sixty) == (6, 6)  # session, user, roles, the count, the page of rows, the nav
     response = client.get("/governance/meetings/")
     assert response.content.count(b'data-testid="meeting-row"') == 50
     assert b"1\xe2\x80\x9350 of 60" in response.content
@@ -66,8 +65,7 @@ def test_meeting_page_queries_same_at_1_and_15_items(w: dict) -> None:
     for index in range(14):
         services.action_item_create(actor=w["pm"], meeting=meeting, description=f"Item {index}", owner=w["member"])
     fifteen = _queries(None, client, url)
-    assert one == fifteen
-    assert fifteen <= 12
+    assert (one, fifteen) == (8, 8)
     body = client.get(url).content.decode()
     assert body.count('data-testid="action-item"') == 15
     assert "Join (Zoom)" in body and "{# comments #}" not in body
