@@ -49,7 +49,7 @@ def test_meeting_list_queries_same_at_1_and_60(w: dict, django_assert_max_num_qu
     one = _queries(django_assert_max_num_queries, client, "/governance/meetings/")
     _many(w, 59)
     sixty = _queries(django_assert_max_num_queries, client, "/governance/meetings/")
-    assert (one, sixty) == (6, 6)  # session, user, roles, the count, the page of rows, the nav
+    assert (one, sixty) == (6, 6)
     response = client.get("/governance/meetings/")
     assert response.content.count(b'data-testid="meeting-row"') == 50
     assert b"1\xe2\x80\x9350 of 60" in response.content
