@@ -32,7 +32,6 @@ from django.utils import timezone
 
 from tandem.clients.models import Account, Contact, InteractionKind
 from tandem.clients.services import follow_up_create, interaction_create
-from tandem.core import audit
 from tandem.core.errors import PermissionDeniedError
 from tandem.core.events import event_publish
 from tandem.core.permissions import policy_for, require_change, require_create
@@ -624,7 +623,7 @@ def action_item_to_follow_up(*, actor: Actor, action_item: ActionItem) -> Action
 
 __all__ = [
     "HORIZON_DAYS", "MAX_MATERIALISED", "action_item_complete", "action_item_create", "action_item_reopen",
-    "action_item_to_follow_up", "action_item_to_task", "action_item_update", "audit", "local_to_utc",
+    "action_item_to_follow_up", "action_item_to_task", "action_item_update", "local_to_utc",
     "meeting_cancel", "meeting_create", "meeting_mark_held", "meeting_series_create", "meeting_series_extend_all",
     "meeting_series_stop", "meeting_series_update", "meeting_update", "rrule_clean", "series_local_starts",
     "video_link_clean", "video_provider",
