@@ -13,6 +13,7 @@ urlpatterns = [
     path("delivery/", include("tandem.delivery.urls")),
     path("governance/", include("tandem.governance.urls")),
     path("imports/", include("tandem.integrations.urls")),
+    path("calendar/", include("tandem.integrations.feed_urls")),
     path("", include("tandem.core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -68,6 +68,7 @@ PUBLIC: dict[str, str] = {
     "password_reset_confirm": "guarded by the signed one-time token in its URL",
     "password_reset_complete": "a static 'password changed' page",
     "healthz": "load-balancer probe: database check, no data",
+    "calendar_feed": "guarded by the secret token in its URL (stored hashed, revocable; 404 otherwise)",
 }
 # The API schema and docs describe the API and hold no data (see config/api.py).
 PUBLIC_API_PAGES = ("/api/v1/openapi.json", "/api/v1/docs")
@@ -83,6 +84,14 @@ READ_CREATE = "read_create"
 
 # Routes without object kwargs and the permission that governs their unsafe methods.
 COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
+    # Meetings and calendar feeds (issue 10): lists read through scoped selectors.
+    "governance:meeting_list": (READ, None),
+    "governance:meeting_create": (CREATE, "governance.Meeting"),
+    "governance:my_action_items": (READ, None),
+    "integrations:calendar_feeds": (CREATE, "integrations.CalendarFeed"),
+    "/api/v1/meetings": (CREATE, "governance.Meeting"),
+    "/api/v1/meeting-series": (CREATE, "governance.MeetingSeries"),
+    "/api/v1/calendar-feeds": (CREATE, "integrations.CalendarFeed"),
     "home": (READ, None),
     "password_change": (SELF, None),
     "people:user_list": (READ, None),

@@ -28,3 +28,9 @@ registry.nav_entry(area="governance", label="Status reports", url_name="governan
 
 
 from tandem.governance import home_reports  # noqa: E402,F401  (the "Status reports due" home card)
+# --- Meetings and calendar feeds (issue 10, points 2 and 9) ---
+registry.nav_entry(area="governance", label="Meetings", url_name="governance:meeting_list", icon="calendar-event",
+                   order=20)
+registry.user_menu_entry(label="Calendar feeds", url_name="integrations:calendar_feeds", icon="calendar-share",
+                         order=60)
+from tandem.governance import meetings_wiring  # noqa: E402, F401  (home cards, account section, daily job)

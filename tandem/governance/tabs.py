@@ -17,3 +17,5 @@ registry.record_tab(Project, key="status", label="Status", url_name="governance:
 registry.record_tab(Project, key="activity", label="Activity", url_name="governance:project_activity",
                     icon="message-circle", order=90)
 from tandem.governance import comment_hooks  # noqa: E402, F401
+registry.record_tab(Project, key="meetings", label="Meetings", url_name="governance:project_meetings",
+                    icon="calendar-event", order=82)

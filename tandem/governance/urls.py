@@ -70,4 +70,14 @@ urlpatterns += [
          name="project_task_discussions"),
     path("tasks/<int:task_id>/discussion/", _comments.task_discussion, name="task_discussion"),
     path("people/<int:user_id>/activity/", _comments.person_activity, name="person_activity"),
+# --- Meetings (issue 10, point 2) ---
+from tandem.governance.views import meetings as _meetings  # noqa: E402
+
+urlpatterns += [
+    path("meetings/", _meetings.meeting_list, name="meeting_list"),
+    path("meetings/new/", _meetings.meeting_create, name="meeting_create"),
+    path("meetings/<int:meeting_id>/", _meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:meeting_id>/edit/", _meetings.meeting_edit, name="meeting_edit"),
+    path("action-items/mine/", _meetings.my_action_items, name="my_action_items"),
+    path("projects/<int:project_id>/meetings/", _meetings.project_meetings, name="project_meetings"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tandem.integrations import views
+from tandem.integrations import views, views_feeds
 
 app_name = "integrations"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("new/", views.import_create, name="import_create"),
     path("<int:import_job_id>/", views.import_detail, name="import_detail"),
     path("<int:import_job_id>/run/", views.import_run, name="import_run"),
+    # Calendar feeds (issue 10)
+    path("calendar-feeds/", views_feeds.calendar_feeds, name="calendar_feeds"),
 ]
 
 # --- Outbound webhooks, chat channels and delivery failures (issue 10) ---------------

@@ -21,8 +21,13 @@ _children: list[Router] = [
 from tandem.governance.api import comments
 
 router = Router()
+from tandem.governance.api.meetings import router as _meetings_router  # noqa: E402
+from tandem.integrations.api_feeds import router as _calendar_feeds_router  # noqa: E402
+
 _children: list[Router] = [
     comments.router,
+    _meetings_router,
+    _calendar_feeds_router,
 ]
 for _child in _children:
     router.add_router("", _child)

@@ -5,3 +5,4 @@ risks and SWOT 52, meetings 53, status reports 55, comments 56, outbound 57."""
 from tandem.governance.demo import risks  # noqa: F401  (risks and SWOT, order 52)
 from tandem.governance.demo import reports  # noqa: F401  (status reports, order 55)
 from tandem.governance.demo import comments  # noqa: F401
+from tandem.governance.demo import meetings  # noqa: F401
