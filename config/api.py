@@ -29,6 +29,7 @@ from tandem.core.api_docs import TandemDocs
 from tandem.delivery.api import router as delivery_router
 from tandem.governance.api import router as governance_router
 from tandem.integrations.api import router as integrations_router
+from tandem.integrations.api_feeds import router as calendar_feeds_router
 from tandem.people.api import router as people_router
 
 
@@ -101,3 +102,4 @@ api.add_router("", commercial_router)
 api.add_router("", delivery_router)
 api.add_router("", governance_router)
 api.add_router("", integrations_router)
+api.add_router("", calendar_feeds_router)

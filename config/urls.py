@@ -12,7 +12,7 @@ urlpatterns = [
     path("sales/", include("tandem.commercial.urls")),
     path("delivery/", include("tandem.delivery.urls")),
     path("governance/", include("tandem.governance.urls")),
-    path("imports/", include("tandem.integrations.urls")),
+    path("", include("tandem.integrations.urls")),
     path("calendar/", include("tandem.integrations.feed_urls")),
     path("", include("tandem.core.urls")),
     path("admin/", admin.site.urls),

@@ -5,15 +5,16 @@ from typing import Any
 
 from django.urls import path
 
+from tandem.governance.views import comments as _comments
+from tandem.governance.views import meetings as _meetings
+from tandem.governance.views import reports as _reports
+from tandem.governance.views import risks as risk_views
+from tandem.governance.views import swot as swot_views
+
 app_name = "governance"
 
-urlpatterns: list[Any] = []
-
-# Risks and SWOT (tandem.governance.views.risks, .swot)
-from tandem.governance.views import risks as risk_views  # noqa: E402
-from tandem.governance.views import swot as swot_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns: list[Any] = [
+    # Risks and SWOT (tandem.governance.views.risks, .swot)
     path("projects/<int:project_id>/risks/", risk_views.project_risks, name="project_risks"),
     path("risks/", risk_views.risk_list_page, name="risk_list"),
     path("risks/<int:risk_id>/", risk_views.risk_detail, name="risk_detail"),
@@ -34,10 +35,7 @@ urlpatterns += [
     path("swot-items/<int:swot_item_id>/delete/", swot_views.swot_item_delete, name="swot_item_delete"),
     path("swot-items/<int:swot_item_id>/risk/", swot_views.swot_item_risk, name="swot_item_risk"),
     path("swot-items/<int:swot_item_id>/opportunity/", swot_views.swot_item_opportunity, name="swot_item_opportunity"),
-# Status reports (issue 10, point 1).
-from tandem.governance.views import reports as _reports  # noqa: E402
-
-urlpatterns += [
+    # Status reports (issue 10, point 1).
     path("projects/<int:project_id>/status/", _reports.project_status, name="project_status"),
     path("status-reports/", _reports.report_list, name="report_list"),
     path("status-reports/<int:status_report_id>/", _reports.status_report_detail, name="status_report_detail"),
@@ -45,10 +43,7 @@ urlpatterns += [
          name="status_report_publish"),
     path("status-reports/<int:status_report_id>/delete/", _reports.status_report_delete_view,
          name="status_report_delete"),
-# --- comments, mentions and activity (tandem.governance.views.comments) ---
-from tandem.governance.views import comments as _comments  # noqa: E402
-
-urlpatterns += [
+    # --- comments, mentions and activity (tandem.governance.views.comments) ---
     path("accounts/<int:account_id>/comments/", _comments.thread_views["account"], name="account_comments"),
     path("projects/<int:project_id>/comments/", _comments.thread_views["project"], name="project_comments"),
     path("tasks/<int:task_id>/comments/", _comments.thread_views["task"], name="task_comments"),
@@ -70,10 +65,7 @@ urlpatterns += [
          name="project_task_discussions"),
     path("tasks/<int:task_id>/discussion/", _comments.task_discussion, name="task_discussion"),
     path("people/<int:user_id>/activity/", _comments.person_activity, name="person_activity"),
-# --- Meetings (issue 10, point 2) ---
-from tandem.governance.views import meetings as _meetings  # noqa: E402
-
-urlpatterns += [
+    # --- Meetings (issue 10, point 2) ---
     path("meetings/", _meetings.meeting_list, name="meeting_list"),
     path("meetings/new/", _meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:meeting_id>/", _meetings.meeting_detail, name="meeting_detail"),

@@ -13,3 +13,7 @@ def may_import(user: object) -> bool:
 
 
 registry.nav_entry(area="clients", label="Imports", url_name="integrations:import_list", icon="file-import", order=60, visible=may_import)
+
+# Each person's calendar feeds (a subscription link of their meetings, tasks due and milestones).
+registry.user_menu_entry(label="Calendar feeds", url_name="integrations:calendar_feeds", icon="calendar-share",
+                         order=60)

@@ -37,7 +37,7 @@ def _axe(page: Page, axe_source: str) -> list[object]:
 def test_an_admin_adds_a_webhook_and_reads_its_log(page: Page, demo_data: dict[str, str], axe_source: str) -> None:
     admin = User.objects.get(email=demo_data[Role.ADMIN])
     log_in(page, demo_data[Role.ADMIN])
-    page.goto("/imports/webhooks/")
+    page.goto("/settings/integrations/webhooks/")
     expect(page.get_by_test_id("empty-state")).to_be_visible()
     page.get_by_label("Receiver URL").fill("https://dwh.example.test/tandem")
     page.get_by_label("Description").fill("Data warehouse")
@@ -59,11 +59,11 @@ def test_an_admin_adds_a_webhook_and_reads_its_log(page: Page, demo_data: dict[s
                                project=project, created_by=admin)
     channel = ChatChannel.objects.get()
     pages = {
-        "webhook-list": "/imports/webhooks/",
-        "webhook-detail": f"/imports/webhooks/{endpoint.pk}/",
-        "failures": "/imports/outbound/failures/?recent=7",
-        "chat-list": "/imports/chat/",
-        "chat-detail": f"/imports/chat/{channel.pk}/",
+        "webhook-list": "/settings/integrations/webhooks/",
+        "webhook-detail": f"/settings/integrations/webhooks/{endpoint.pk}/",
+        "failures": "/settings/integrations/deliveries/failures/?recent=7",
+        "chat-list": "/settings/integrations/chat/",
+        "chat-detail": f"/settings/integrations/chat/{channel.pk}/",
     }
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, url in pages.items():
@@ -73,8 +73,8 @@ def test_an_admin_adds_a_webhook_and_reads_its_log(page: Page, demo_data: dict[s
             assert _axe(page, axe_source) == [], f"{name} at {width}px"
             page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"/imports/webhooks/{endpoint.pk}/")
+    page.goto(f"/settings/integrations/webhooks/{endpoint.pk}/")
     page.get_by_test_id("log-row").locator("summary").click()
     expect(page.get_by_role("cell", name="503 The receiver answered 503.")).to_be_visible()
-    page.goto("/imports/outbound/failures/?recent=7")
+    page.goto("/settings/integrations/deliveries/failures/?recent=7")
     expect(page.get_by_test_id("failure-row")).to_have_count(1)

@@ -151,8 +151,8 @@ def test_api_create_list_revoke(w: dict) -> None:
 def test_management_page_shows_link_once(w: dict) -> None:
     client = Client()
     client.force_login(w["member"])
-    response = client.post("/imports/calendar-feeds/", data={})
+    response = client.post("/calendar-feeds/", data={})
     assert response.status_code == 200
     assert b"Copy this link now" in response.content
-    again = client.get("/imports/calendar-feeds/")
+    again = client.get("/calendar-feeds/")
     assert b"Copy this link now" not in again.content and b"My calendar" in again.content

@@ -6,28 +6,15 @@ from __future__ import annotations
 
 from ninja import Router
 
-from tandem.governance.api import risks as _risks
-from tandem.governance.api import swot as _swot
+from tandem.governance.api import comments, meetings, reports, risks, swot
 
 router = Router()
 _children: list[Router] = [
-    _risks.router,
-    _swot.router,
-from tandem.governance.api import reports as _reports  # status reports
-
-router = Router()
-_children: list[Router] = [
-    _reports.router,
-from tandem.governance.api import comments
-
-router = Router()
-from tandem.governance.api.meetings import router as _meetings_router  # noqa: E402
-from tandem.integrations.api_feeds import router as _calendar_feeds_router  # noqa: E402
-
-_children: list[Router] = [
+    risks.router,
+    swot.router,
+    reports.router,
+    meetings.router,
     comments.router,
-    _meetings_router,
-    _calendar_feeds_router,
 ]
 for _child in _children:
     router.add_router("", _child)
