@@ -205,6 +205,9 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "delivery:capacity": (READ, None),
     "delivery:allocation_list": (READ, None),
     "/api/v1/capacity": (READ, None),
+    # --- RACI: "My responsibilities" reads the user's own letters through the scoped rows.
+    "governance:my_responsibilities": (READ, None),
+    "/api/v1/me/responsibilities": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

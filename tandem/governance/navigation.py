@@ -3,4 +3,8 @@
 
 from __future__ import annotations
 
-from tandem.core import registry  # noqa: F401
+from tandem.core import registry
+
+# RACI: every signed-in person's letters across the projects they see.
+registry.nav_entry(area="governance", label="My responsibilities", url_name="governance:my_responsibilities",
+                   icon="list-check", order=20)

@@ -7,7 +7,10 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router()
+from tandem.governance.api import raci as _raci  # noqa: E402
+
 _children: list[Router] = [
+    _raci.router,
 ]
 for _child in _children:
     router.add_router("", _child)
