@@ -28,6 +28,7 @@ from tandem.core.errors import ConflictError, PermissionDeniedError
 from tandem.core.export import Column, export_response, requested_format
 from tandem.core.htmx import is_htmx
 from tandem.delivery import selectors as delivery_selectors
+from tandem.delivery.calendars import project_time_zone
 from tandem.delivery.models import Deliverable, Task
 from tandem.delivery.policies import manages
 from tandem.delivery.views.common import project_header
@@ -106,7 +107,7 @@ def project_raci(request: HttpRequest, project_id: int) -> HttpResponse:
         context["deliverable_choices"] = [
             item for item in Deliverable.objects.filter(project=project).only("id", "name").order_by("due_date", "pk")
             if item.pk not in used_deliverables]
-    context.update(project_header(project, "raci"), add_error=error, kinds=RaciRowKind.choices)
+    context.update(project_header(project, "raci", zone=project_time_zone()), add_error=error, kinds=RaciRowKind.choices)
     return render(request, "governance/raci/raci.html", context, status=status)
 
 
@@ -302,7 +303,7 @@ def project_stakeholders(request: HttpRequest, project_id: int) -> HttpResponse:
     }
     if can_change:
         context["user_choices"], context["contact_choices"] = _candidates(project)
-    context.update(project_header(project, "stakeholders"))
+    context.update(project_header(project, "stakeholders", zone=project_time_zone()))
     return render(request, "governance/raci/stakeholders.html", context, status=status)
 
 
