@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
-from tandem.clients.api.references import contact_reference, user_reference
+from tandem.clients.api.references import user_reference
+from tandem.clients.models import Contact
 from tandem.core.api import (
     CREATE_ERRORS,
     DELETE_ERRORS,
@@ -98,9 +99,13 @@ def create_stakeholder(request: HttpRequest, payload: StakeholderCreateIn, proje
     _require_manager(actor, project)
     data = payload.model_dump()
     user = user_reference("user_id", actor, data.pop("user_id"))
-    contact = contact_reference(actor, data.pop("contact_id"))
-    if contact is not None and contact.account_id != project.account_id:
-        raise ValidationError({"contact_id": "Choose a contact of the project's client."})
+    contact_id = data.pop("contact_id")
+    contact = None
+    if contact_id is not None:
+        # Who manages the project may name its client's contacts (and only those).
+        contact = Contact.objects.filter(pk=contact_id, account_id=project.account_id).first()
+        if contact is None or project.account_id is None:
+            raise ValidationError({"contact_id": "Choose a contact of the project's client."})
     try:
         item = stakeholder_add(actor=actor, project=project, user=user, contact=contact, data=data)
     except ValidationError as error:
