@@ -103,8 +103,8 @@ def create_stakeholder(request: HttpRequest, payload: StakeholderCreateIn, proje
     contact = None
     if contact_id is not None:
         # Who manages the project may name its client's contacts (and only those).
-        contact = Contact.objects.filter(pk=contact_id, account_id=project.account_id).first()
-        if contact is None or project.account_id is None:
+        contact = Contact.objects.filter(pk=contact_id, account_id=project.account_id or 0).first()
+        if contact is None:
             raise ValidationError({"contact_id": "Choose a contact of the project's client."})
     try:
         item = stakeholder_add(actor=actor, project=project, user=user, contact=contact, data=data)
