@@ -147,8 +147,13 @@ def test_a_deliverable_status_event_notifies_its_row_informed() -> None:
     deliverable = Deliverable.objects.create(project=world["project"], name="Handbook")
     row = services.raci_row_add(actor=manager, project=world["project"], kind="deliverable", deliverable=deliverable)
     set_letters(row, manager, {member: "I"})
-    events.event_publish(type="deliverable.status_changed", actor=manager, data={
-        "deliverable": {"id": deliverable.pk, "name": "Handbook", "status": "accepted"},
-        "project": {"id": world["project"].pk, "name": world["project"].name, "code": world["project"].code}})
+    from tandem.delivery.services.projects import deliverable_set_acceptance
+
+    deliverable_set_acceptance(actor=manager, deliverable=deliverable, state="accepted", accepted_by="Ann Client")
+    deliverable_set_acceptance(actor=manager, deliverable=deliverable, state="accepted")  # no move: no news
+    with pytest.raises(PermissionDeniedError):
+        deliverable_set_acceptance(actor=member, deliverable=deliverable, state="rejected")
+    deliverable.refresh_from_db()
+    assert (deliverable.acceptance_state, deliverable.accepted_by) == ("accepted", "Ann Client")
     assert list(Notification.objects.filter(kind="raci_informed").values_list("recipient_id", "title")) == [
         (member.pk, "Handbook is now accepted")]
