@@ -26,7 +26,15 @@
     if (select.disabled) return;
     if (select.value === value) return;
     select.value = value;
-    select.dispatchEvent(new Event("change", { bubbles: true }));
+    var form = select.form;
+    if (window.htmx && form && form.getAttribute("hx-post")) {
+      // Sent directly rather than through the form's change trigger: the row was just
+      // redrawn and its new forms may not be wired yet when the next key comes.
+      window.htmx.ajax("POST", form.getAttribute("hx-post"),
+        { source: form, target: form.getAttribute("hx-target"), swap: "outerHTML" });
+    } else if (form) {
+      form.submit();
+    }
   }
 
   document.addEventListener("focusin", function (event) {
@@ -59,7 +67,7 @@
     }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:load", function () {
     if (!lastFocused) return;
     var again = document.getElementById(lastFocused);
     if (again && document.activeElement !== again) again.focus();
