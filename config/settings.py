@@ -326,3 +326,6 @@ LOGGING = {
 # --- Tandem ---------------------------------------------------------------------------
 TANDEM_PAGE_SIZE = 50
 TANDEM_MAX_PAGE_SIZE = 200
+
+# RACI: a person Accountable for more rows than this is warned about (governance).
+TANDEM_RACI_MAX_ACCOUNTABLE = env_int("TANDEM_RACI_MAX_ACCOUNTABLE", 8)

@@ -233,6 +233,9 @@ COLLECTION_RULES: dict[str, tuple[str, str | None]] = {
     "/api/v1/webhooks": (CREATE, "integrations.WebhookEndpoint"),
     "/api/v1/event-types": (READ, None),
     "/api/v1/chat-channels": (CREATE, "integrations.ChatChannel"),
+    # --- RACI: "My responsibilities" reads the user's own letters through the scoped rows.
+    "governance:my_responsibilities": (READ, None),
+    "/api/v1/me/responsibilities": (READ, None),
 }
 
 # Collection pages that only act (POST) and show nothing: GET answers 405.

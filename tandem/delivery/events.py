@@ -17,3 +17,7 @@ def project_event_scope(project: Any) -> dict[str, Any]:
     if project.manager_id is not None:
         team_id = Person.objects.filter(user_id=project.manager_id).values_list("team_id", flat=True).first()
     return {"project_id": project.pk, "account_id": project.account_id, "team_ids": [team_id] if team_id else []}
+
+
+event_type("deliverable.status_changed", "Deliverable status changed",
+           "A deliverable's acceptance state changed (delivered, accepted, rejected…).")

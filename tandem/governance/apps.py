@@ -14,6 +14,7 @@ class GovernanceConfig(AppConfig):
             comment_hooks,
             events,
             home_reports,
+            home_raci,
             home_risks,
             meetings_wiring,
             navigation,

@@ -9,3 +9,6 @@ event_type("meeting.scheduled", "Meeting scheduled", "A meeting or a meeting ser
 event_type("action_item.assigned", "Action item assigned", "A meeting's action item was given an owner.")
 event_type("comment.posted", "Comment posted", "Someone commented on a record (mentions included).")
 event_type("raci.updated", "RACI matrix changed", "A letter of a project's RACI matrix was set or cleared.")
+
+# RACI: the Informed of a row hear of its status changes (sink in services.raci).
+from tandem.governance.services import raci as _raci_sinks  # noqa: E402,F401

@@ -21,6 +21,9 @@ registry.nav_entry(area="governance", label="Status reports", url_name="governan
 # Meetings: everyone signed in has some (as attendee or organizer).
 registry.nav_entry(area="governance", label="Meetings", url_name="governance:meeting_list", icon="calendar-event",
                    order=20)
+# RACI: every signed-in person's letters across the projects they see.
+registry.nav_entry(area="governance", label="My responsibilities", url_name="governance:my_responsibilities",
+                   icon="list-check", order=25)
 # The organisation-wide risk list, for whoever sees projects or accounts.
 registry.nav_entry(area="governance", label="Risks", url_name="governance:risk_list", icon="alert-triangle", order=30,
                    visible=sees_projects)

@@ -12,5 +12,8 @@ registry.record_tab(Project, key="meetings", label="Meetings", url_name="governa
                     icon="calendar-event", order=82)
 registry.record_tab(Project, key="risks", label="Risks", url_name="governance:project_risks",
                     icon="alert-triangle", order=84)
+registry.record_tab(Project, key="raci", label="RACI", url_name="governance:project_raci", icon="table", order=86)
+registry.record_tab(Project, key="stakeholders", label="Stakeholders", url_name="governance:project_stakeholders",
+                    icon="users-group", order=88)
 registry.record_tab(Project, key="activity", label="Activity", url_name="governance:project_activity",
                     icon="message-circle", order=90)

@@ -7,6 +7,7 @@ from django.urls import path
 
 from tandem.governance.views import comments as _comments
 from tandem.governance.views import meetings as _meetings
+from tandem.governance.views import raci as _raci
 from tandem.governance.views import reports as _reports
 from tandem.governance.views import risks as risk_views
 from tandem.governance.views import swot as swot_views
@@ -14,6 +15,15 @@ from tandem.governance.views import swot as swot_views
 app_name = "governance"
 
 urlpatterns: list[Any] = [
+    # RACI and stakeholders (views/raci.py)
+    path("projects/<int:project_id>/raci/", _raci.project_raci, name="project_raci"),
+    path("projects/<int:project_id>/raci/export/", _raci.project_raci_export, name="project_raci_export"),
+    path("raci-rows/<int:raci_row_id>/cell/", _raci.raci_cell_set, name="raci_cell_set"),
+    path("raci-rows/<int:raci_row_id>/", _raci.raci_row_action, name="raci_row_action"),
+    path("my-responsibilities/", _raci.my_responsibilities, name="my_responsibilities"),
+    path("projects/<int:project_id>/stakeholders/", _raci.project_stakeholders, name="project_stakeholders"),
+    path("stakeholders/<int:stakeholder_id>/edit/", _raci.stakeholder_edit, name="stakeholder_edit"),
+    path("stakeholders/<int:stakeholder_id>/delete/", _raci.stakeholder_delete, name="stakeholder_delete"),
     # Risks and SWOT (tandem.governance.views.risks, .swot)
     path("projects/<int:project_id>/risks/", risk_views.project_risks, name="project_risks"),
     path("risks/", risk_views.risk_list_page, name="risk_list"),

@@ -460,6 +460,20 @@ def _delivery_builders() -> dict[str, Builder]:
     return {f"delivery.{name}": builder for name, builder in builders.items()}
 
 
+def _raci_builders() -> dict[str, Builder]:
+    """Governance's stakeholders and RACI rows."""
+    from tests.delivery import factories as f
+
+    def stakeholder(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "user": make_user(), "role": "Sponsor"}, {"influence": 5}
+
+    def raci_row(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "kind": "activity", "activity": "Steering committee"}, {
+            "activity": "Steering board"}
+
+    return {"governance.Stakeholder": stakeholder, "governance.RaciRow": raci_row}
+
+
 BUILDERS: dict[str, Builder] = {
     "core.SavedView": _saved_view,
     "people.User": _user,
@@ -480,6 +494,7 @@ BUILDERS: dict[str, Builder] = {
     "clients.SlaRule": _sla_rule,
     **_commercial_builders(),
     **_delivery_builders(),
+    **_raci_builders(),
 }
 
 

@@ -192,3 +192,38 @@ def project_start_from_request(
     project = project_create(actor=actor, data=values, project_request=project_request)
     project_request_accept(actor=actor, project_request=project_request, expected_version=expected_version)
     return project
+
+
+# --- Deliverables: acceptance (publishes deliverable.status_changed) -------------------
+
+@transaction.atomic
+def deliverable_set_acceptance(
+    *, actor: SystemActor, deliverable: Any, state: str, accepted_by: str = "", expected_version: int | None = None,
+) -> Any:
+    """Move a deliverable's acceptance state (the project's manager); accepting records
+    the day and who accepted it for the client. Publishes ``deliverable.status_changed``
+    when the state moved (the RACI matrix's Informed hear it)."""
+    from django.urls import reverse
+
+    from tandem.core.events import event_publish
+    from tandem.delivery.events import project_event_scope
+    from tandem.delivery.models import AcceptanceState
+
+    if actor is not None:
+        require_change(actor, deliverable.project)
+    if state not in AcceptanceState.values:
+        raise ValidationError({"acceptance_state": "Choose not yet delivered, waiting for acceptance, accepted or rejected."})
+    before = deliverable.acceptance_state
+    data: dict[str, Any] = {"acceptance_state": state}
+    if state == AcceptanceState.ACCEPTED:
+        data["accepted_on"] = deliverable.accepted_on or timezone.localdate()
+        data["accepted_by"] = accepted_by or deliverable.accepted_by
+    updated = model_update(actor=actor, instance=deliverable, data=data, expected_version=expected_version)
+    if state != before:
+        project = updated.project
+        event_publish(type="deliverable.status_changed", actor=actor, data={
+            "deliverable": {"id": updated.pk, "name": updated.name, "status": state, "previous_status": before},
+            "project": {"id": project.pk, "name": project.name, "code": project.code},
+            "url": reverse("delivery:project_detail", args=[project.pk]),
+        }, **project_event_scope(project))
+    return updated

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from ninja import Router
 
-from tandem.governance.api import comments, meetings, reports, risks, swot
+from tandem.governance.api import comments, meetings, raci, reports, risks, swot
 
 router = Router()
 _children: list[Router] = [
     risks.router,
     swot.router,
+    raci.router,
     reports.router,
     meetings.router,
     comments.router,
