@@ -13,8 +13,8 @@ class GovernanceConfig(AppConfig):
         from tandem.governance import (  # noqa: F401
             comment_hooks,
             events,
-            home_reports,
             home_raci,
+            home_reports,
             home_risks,
             meetings_wiring,
             navigation,
