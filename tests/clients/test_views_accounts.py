@@ -35,11 +35,10 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # contracts or budget) and its cross-sell ideas 1 here (similar accounts; 3 once there
 # are two or more); commercial's timeline sources 3 (opportunities, quotes, contracts:
 # one query each) and its project requests 1; delivery's projects section 1;
-# governance's relationship risks section 2 (its risks; its SWOT analyses).
-# one query each) and its project requests 1; delivery's projects section 1; governance's
-# discussion section 1 (its comments; their mentions 1 more once there are comments) and
+# governance's sections: relationship risks 2 (its risks; its SWOT analyses), meetings
+# 1, discussion 1 (its comments; their mentions 1 more once there are comments) and
 # the comments on the timeline 1.
-ACCOUNT_PAGE_QUERIES = 21 + 8 + 3 + 1 + 1 + 2
+ACCOUNT_PAGE_QUERIES = 21 + 8 + 3 + 1 + 1 + 2 + 1 + 1 + 1
 
 
 @pytest.fixture(autouse=True)

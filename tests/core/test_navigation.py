@@ -46,8 +46,7 @@ def test_admin_sidebar(admin_user):
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Sales", SALES_DESK),
         ("Delivery", ["Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams"]),
-        ("Governance", ["Status reports"]),
-        ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Pipeline stages", "Exchange rates", "Price lists", "Rate cards", "Admin"]),
+        ("Governance", ["Status reports", "Meetings", "My responsibilities", "Risks"]),
         ("Settings", ["Working calendar", "Service levels", "Sign-in activity", "Pipeline stages", "Exchange rates", "Price lists", "Rate cards", "Webhooks", "Chat channels", "Delivery failures", "Admin"]),
     ]
 
@@ -58,7 +57,7 @@ def test_executive_sidebar(executive):
         ("Clients", CLIENT_DESK),
         ("Sales", SALES_DESK),
         ("Delivery", ["Projects", "My tasks", "Capacity", "People", "Teams"]),
-        ("Governance", ["Status reports"]),
+        ("Governance", ["Status reports", "Meetings", "My responsibilities", "Risks"]),
         ("Settings", ["Working calendar", "Service levels", "Exchange rates", "Price lists", "Rate cards"]),
     ]
 
@@ -69,6 +68,7 @@ def test_account_manager_sidebar(account_manager):
         ("Clients", [*CLIENT_DESK, "Imports"]),
         ("Sales", SALES_DESK),
         ("Delivery", ["Projects", "My tasks", "Timesheet", "People", "Teams"]),
+        ("Governance", ["Meetings", "My responsibilities", "Risks"]),
         ("Settings", ["Working calendar", "Service levels", "Exchange rates", "Price lists", "Rate cards"]),
     ]
 
@@ -79,8 +79,7 @@ def test_project_manager_sidebar(project_manager):
         ("Clients", ["Inquiries", "Follow-ups"]),
         ("Sales", ["Catalog"]),
         ("Delivery", ["Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams"]),
-        ("Governance", ["Status reports"]),
-        ("Settings", ["Working calendar"]),
+        ("Governance", ["Status reports", "Meetings", "My responsibilities", "Risks"]),
         ("Settings", ["Working calendar", "Chat channels"]),
     ]
 
@@ -91,13 +90,14 @@ def test_member_sidebar(member):
         ("Clients", ["Inquiries", "Follow-ups"]),
         ("Sales", ["Catalog"]),
         ("Delivery", ["Projects", "My tasks", "Timesheet", "People", "Teams"]),
+        ("Governance", ["Meetings", "My responsibilities", "Risks"]),
         ("Settings", ["Working calendar"]),
     ]
 
 
 def test_every_role_has_the_user_menu_and_its_profile_is_their_own_page(users_by_role):
     for role, user in users_by_role.items():
-        assert user_menu(user) == ["Profile", "API tokens", "Change password", "Log out"], role
+        assert user_menu(user) == ["Profile", "API tokens", "Change password", "Calendar feeds", "Log out"], role
         html = client_for(user).get(reverse("home")).content.decode()
         assert f'href="{reverse("people:user_detail", kwargs={"user_id": user.pk})}"' in html
         assert '<form method="post" action="/logout/">' in html
@@ -122,7 +122,7 @@ def test_sidebar_costs_no_query_once_the_roles_are_loaded(django_assert_num_quer
             areas = registry.navigation_for(fresh, "/people/users/")
             menu = registry.user_menu_for(fresh, "/")
         assert [link.label for area in areas for link in area.links if link.active] == ["People"]
-        assert [link.label for link in menu] == ["Profile", "API tokens", "Change password"]
+        assert [link.label for link in menu] == ["Profile", "API tokens", "Change password", "Calendar feeds"]
 
 
 def test_anonymous_pages_show_the_brand_only(client):

@@ -474,6 +474,62 @@ def _raci_builders() -> dict[str, Builder]:
     return {"governance.Stakeholder": stakeholder, "governance.RaciRow": raci_row}
 
 
+def _governance_builders() -> dict[str, Builder]:
+    """Governance's reports, meetings, risks, SWOT and comments; integrations' outbound
+    endpoints and chat channels."""
+    from tandem.governance.models import Meeting, SwotAnalysis
+    from tests.delivery import factories as f
+
+    start = dt.datetime(2031, 1, 13, 9, 0, tzinfo=dt.UTC)
+
+    def report(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "period_start": dt.date(2031, 1, 6), "period_end": dt.date(2031, 1, 17)}, {
+            "schedule_rag": "amber"}
+
+    def series(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "title": "Weekly status", "rrule": "FREQ=WEEKLY;BYDAY=MO",
+                "first_starts_at": start}, {"duration_minutes": 45}
+
+    def meeting(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "title": "Kickoff", "starts_at": start,
+                "ends_at": start + dt.timedelta(hours=1)}, {"notes": "Scope agreed"}
+
+    def action_item(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        held = Meeting.objects.create(project=f.make_project(), title="Review", starts_at=start,
+                                      ends_at=start + dt.timedelta(hours=1))
+        return {"meeting": held, "description": "Send the minutes"}, {"due_date": dt.date(2031, 1, 20)}
+
+    def risk(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "title": "Supplier late", "probability": 3, "impact": 4}, {
+            "probability": 4}
+
+    def swot(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "title": "Renewal review"}, {"title": "Renewal review 2031"}
+
+    def swot_item(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        analysis = SwotAnalysis.objects.create(project=f.make_project(), title="Review")
+        return {"analysis": analysis, "quadrant": "strength", "text": "Strong sponsor"}, {"position": 2}
+
+    def comment(author: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"project": f.make_project(), "author": author, "body": "Kickoff went well"}, {
+            "body": "Kickoff went very well"}
+
+    def webhook(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"url": "https://hooks.example.test/tandem", "secret": "whsec_" + "A" * 32}, {
+            "description": "Finance system"}
+
+    def chat(_: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"kind": "slack", "name": "#rollout", "url": "https://hooks.slack.test/T0/B0/x",
+                "project": f.make_project()}, {"name": "#rollout-team"}
+
+    return {
+        "governance.StatusReport": report, "governance.MeetingSeries": series, "governance.Meeting": meeting,
+        "governance.ActionItem": action_item, "governance.Risk": risk, "governance.SwotAnalysis": swot,
+        "governance.SwotItem": swot_item, "governance.Comment": comment, "integrations.WebhookEndpoint": webhook,
+        "integrations.ChatChannel": chat,
+    }
+
+
 BUILDERS: dict[str, Builder] = {
     "core.SavedView": _saved_view,
     "people.User": _user,
@@ -495,6 +551,7 @@ BUILDERS: dict[str, Builder] = {
     **_commercial_builders(),
     **_delivery_builders(),
     **_raci_builders(),
+    **_governance_builders(),
 }
 
 
