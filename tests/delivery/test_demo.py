@@ -45,8 +45,11 @@ def test_projects_in_every_state_with_scheduled_plans(demo_db) -> None:  # type:
     # Every plan is scheduled: each task has its dates, each project its finish.
     assert not Task.objects.filter(early_start__isnull=True).exists()
     assert not projects.filter(scheduled_finish__isnull=True).exists()
-    # Three-point estimates in order; links inside one project.
-    assert not Task.objects.filter(is_summary=False, is_milestone=False, optimistic_minutes__isnull=True).exists()
+    # Three-point estimates in order (on the plans delivery made: the steps of an occurred
+    # risk's contingency plan, made later by governance's demo, carry none); links inside
+    # one project.
+    assert not Task.objects.filter(is_summary=False, is_milestone=False, optimistic_minutes__isnull=True).exclude(
+        parent__contingency_for__isnull=False).exists()
     assert not Dependency.objects.exclude(predecessor__project=F("successor__project")).exists()
     # Some parallel work: not every task is critical.
     assert Task.objects.filter(is_critical=False).exists()

@@ -174,7 +174,7 @@ def test_query_counts_do_not_grow_with_risks(name):
 
 # register: session, user, roles, project, team (the add form), exposure trend, calendar and
 # holidays (the header), count, rows, heat map, SWOT analyses, unread notifications.
-QUERY_LIMITS = {"register": 13, "list": 6}
+QUERY_LIMITS = {"register": 12, "list": 6}
 
 
 def test_heat_map_is_one_query_at_1_and_30_risks(django_assert_num_queries):

@@ -6,8 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
+
 from tandem.core import registry
 from tandem.core.rows import esc
+from tandem.delivery.calendars import project_time_zone
 from tandem.delivery.models import Project, ProjectStatus, TaskStatus
 
 ME = "me"
@@ -86,8 +89,6 @@ for _order, (_key, _label, _name, _icon) in enumerate(PROJECT_TABS):
 
 def project_tabs(project: Any, active: str, viewer: Any = None) -> list[dict[str, Any]]:
     """The tabs of ``project``'s pages, ``active`` marked (see ``registry.record_tabs``)."""
-    from django.urls import reverse
-
     return [
         {"key": tab.key, "label": tab.label, "url": reverse(tab.url_name, kwargs={"project_id": project.pk}),
          "icon": tab.icon, "active": tab.key == active}
@@ -99,11 +100,10 @@ def project_header(project: Any, active: str, *, zone: Any = None) -> dict[str, 
     """What every project page's header (delivery/_project_header.html) shows: the
     status badge, the scheduled finish in the project's time zone, whether it is late,
     and the tabs with ``active`` marked. Pass ``zone`` when the page has read the
-    project's calendar already; otherwise it is read here (one or two queries)."""
+    project's calendar already; otherwise the organisation's time zone (every project's
+    times are in it) is read here, one query."""
     if zone is None:
-        from tandem.delivery.calendars import project_calendar
-
-        zone = project_calendar(project)[1]
+        zone = project_time_zone()
     finish = project.scheduled_finish.astimezone(zone).date() if project.scheduled_finish else None
     return {
         "project": project,

@@ -29,6 +29,7 @@ from tandem.delivery.models import Project
 from tandem.delivery.views.common import project_header
 from tandem.governance.models import ActionItemStatus, Meeting, MeetingKind, MeetingStatus
 from tandem.governance.selectors import meetings as selectors
+from tandem.governance.selectors.comments import comment_thread
 from tandem.governance.services import meetings as services
 
 PAGE_SIZE = 50
@@ -121,7 +122,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dic
         "owners": owners, "video_provider": services.video_provider(meeting.video_link) if meeting.video_link else "",
         "series_words": series_words(meeting.series, zone) if meeting.series is not None else "",
         "is_held": meeting.status == MeetingStatus.HELD, "is_cancelled": meeting.status == MeetingStatus.CANCELLED,
-        "errors": {}, **extra,
+        "thread": comment_thread(actor, meeting), "errors": {}, **extra,
     }
 
 

@@ -38,6 +38,7 @@ from tandem.delivery import selectors as delivery_selectors
 from tandem.delivery.models import Project, Task
 from tandem.delivery.views.common import me_or_id, project_header
 from tandem.governance.models import Risk, RiskCategory, RiskResponse, RiskStatus
+from tandem.governance.selectors.comments import comment_thread
 from tandem.governance.selectors.risks import (
     SORTS,
     RiskFilters,
@@ -312,6 +313,7 @@ def risk_detail(request: HttpRequest, risk_id: int) -> HttpResponse:
         "subject_url": _subject_url(risk),
         "history": history_rows(risk, viewer=actor),
         "edit_open": request.GET.get("edit") == "1" or (form is not None and form.is_bound),
+        "thread": comment_thread(actor, risk),
     }
     return render(request, "governance/risks/risk_detail.html", context, status=status)
 
