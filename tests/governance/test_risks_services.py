@@ -124,6 +124,11 @@ def test_account_risk_steps_become_follow_ups_of_the_owner_once():
     risk_contingency_to_tasks(actor=None, risk=risk)
     assert sorted(FollowUp.objects.filter(account=account, owner=owner).values_list("description", flat=True)) == [
         "Contingency (Sponsor leaves): Meet the new sponsor", "Contingency (Sponsor leaves): Send a QBR deck"]
+    # The risk keeps them: renaming the risk does not lose them.
+    assert sorted(risk.contingency_follow_ups.values_list("description", flat=True)) == [
+        "Contingency (Sponsor leaves): Meet the new sponsor", "Contingency (Sponsor leaves): Send a QBR deck"]
+    risk.title = "Sponsor retires"
+    risk.save(update_fields=["title"])
     with pytest.raises(ValidationError):
         risk_contingency_to_tasks(actor=None, risk=risk)
     assert FollowUp.objects.filter(account=account).count() == 2

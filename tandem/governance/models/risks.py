@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from tandem.clients.models import Account
+from tandem.clients.models import Account, FollowUp
 from tandem.commercial.models import Opportunity
 from tandem.core.models import BusinessModel
 from tandem.delivery.models import Project, Task
@@ -69,6 +69,10 @@ class Risk(BusinessModel):
     contingency_task = models.ForeignKey(
         Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="contingency_for",
         help_text="The summary task its contingency plan became.",
+    )
+    contingency_follow_ups = models.ManyToManyField(
+        FollowUp, blank=True, related_name="contingency_for",
+        help_text="The account follow-ups an account risk's contingency plan became.",
     )
 
     class Meta:

@@ -19,15 +19,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
+from tandem.clients.models import Account
+from tandem.clients.services import follow_up_create
 from tandem.core.errors import PermissionDeniedError
 from tandem.core.events import event_publish
+from tandem.core.notifications import notification_send
 from tandem.core.permissions import policy_for, require_change, require_create
 from tandem.core.services import model_create, model_delete, model_update
 from tandem.core.types import SystemActor
 from tandem.delivery.events import project_event_scope
 from tandem.delivery.models import Project, ProjectMember, Task
+from tandem.delivery.services import task_assign, task_create
 from tandem.governance.models import Risk, RiskExposure, RiskStatus
 
 RISK_FIELDS = (
@@ -214,15 +219,9 @@ def risk_reopen(*, actor: SystemActor, risk: Risk, expected_version: int | None 
     return risk
 
 
-def _follow_up_prefix(risk: Risk) -> str:
-    return f"Contingency ({risk.title[:120]}): "
-
-
 def contingency_follow_ups(risk: Risk) -> Any:
-    """The account follow-ups an account risk's contingency plan became."""
-    from tandem.clients.models import FollowUp
-
-    return FollowUp.objects.filter(account=risk.account, description__startswith=_follow_up_prefix(risk))
+    """The account follow-ups an account risk's contingency plan became, in order."""
+    return risk.contingency_follow_ups.order_by("pk")
 
 
 def contingency_done(risk: Risk) -> bool:
@@ -237,9 +236,6 @@ def risk_contingency_to_tasks(*, actor: SystemActor, risk: Risk) -> list[Any]:
     "Contingency: <title>" with one task a step, assigned to the risk's owner when on
     the team (``risk.contingency_task`` is the summary task); for an account risk one
     follow-up a step, owned by the risk's owner, due today. Answers what was made."""
-    from tandem.clients.services import follow_up_create
-    from tandem.delivery.services import task_assign, task_create
-
     _require_subject_change(actor, risk)
     risk = Risk.objects.select_for_update().select_related("project", "account", "owner").get(pk=risk.pk)
     if contingency_done(risk):
@@ -251,10 +247,13 @@ def risk_contingency_to_tasks(*, actor: SystemActor, risk: Risk) -> list[Any]:
     if risk.project is None:
         if risk.owner is None or not risk.owner.is_active:
             raise ValidationError({"owner": "Give the risk an active owner first: the steps become their follow-ups."})
-        prefix = _follow_up_prefix(risk)
         assert risk.account is not None  # a risk without a project has an account (constraint)
-        return [follow_up_create(actor=actor, account=risk.account, owner=risk.owner, due_date=timezone.localdate(),
-                                 description=f"{prefix}{step}"[:500]) for step in steps]
+        prefix = f"Contingency ({risk.title[:120]}): "
+        follow_ups = [follow_up_create(actor=actor, account=risk.account, owner=risk.owner,
+                                       due_date=timezone.localdate(), description=f"{prefix}{step}"[:300])
+                      for step in steps]
+        risk.contingency_follow_ups.add(*follow_ups)
+        return follow_ups
     project = risk.project
     on_team = risk.owner is not None and risk.owner.is_active and ProjectMember.objects.filter(
         project=project, user=risk.owner).exists()
@@ -282,11 +281,6 @@ def risks_daily(*, today: dt.date | None = None) -> dict[str, int]:
     """The daily job: today's exposure point of every subject with risks, and a review
     reminder (in-app, once per risk and day) to the owner of each open risk whose review
     date has come."""
-    from django.urls import reverse
-
-    from tandem.clients.models import Account
-    from tandem.core.notifications import notification_send
-
     today = today or timezone.localdate()
     project_ids, account_ids = subjects_with_risks()
     for project in Project.objects.filter(pk__in=project_ids):
