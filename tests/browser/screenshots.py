@@ -76,6 +76,14 @@ def test_screenshots(page: Page, demo_data: dict[str, str]) -> None:
         written += _shoot(page, f"project-{tab}")
     page.goto("/delivery/capacity/")
     written += _shoot(page, "capacity")
+    project_id = project.rstrip("/").rsplit("/", 1)[-1]
+    for tab in ("status", "meetings", "risks", "raci", "stakeholders", "activity"):
+        page.goto(f"/governance/projects/{project_id}/{tab}/")
+        written += _shoot(page, f"project-{tab}")
+    page.goto("/governance/status-reports/")
+    written += _shoot(page, "status-reports")
+    page.goto("/governance/meetings/")
+    written += _shoot(page, "meetings")
 
     page.context.clear_cookies()
     log_in(page, demo_data["member"])
@@ -83,6 +91,8 @@ def test_screenshots(page: Page, demo_data: dict[str, str]) -> None:
     written += _shoot(page, "home-member")
     page.goto("/delivery/timesheet/")
     written += _shoot(page, "timesheet")
+    page.goto("/governance/my-responsibilities/")
+    written += _shoot(page, "my-responsibilities")
 
     page.context.clear_cookies()
     log_in(page, demo_data["executive"])
