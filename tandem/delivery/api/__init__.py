@@ -8,6 +8,7 @@ from ninja import Router
 
 from tandem.delivery.api.baselines import router as baselines_router
 from tandem.delivery.api.budget import router as budget_router
+from tandem.delivery.api.deliverables import router as deliverables_router
 from tandem.delivery.api.gantt import router as gantt_router
 from tandem.delivery.api.projects import router as projects_router
 from tandem.delivery.api.resources import router as resources_router
@@ -21,6 +22,7 @@ _children: list[Router] = [
     baselines_router,
     budget_router,
     resources_router,
+    deliverables_router,
 ]
 for _child in _children:
     router.add_router("", _child)

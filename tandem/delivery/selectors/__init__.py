@@ -138,6 +138,11 @@ def plan_window(*, project: Project, offset: int, limit: int) -> list[Task]:
 # --- The API's writes (tasks and dependencies by id) ------------------------------------
 
 
+def deliverable_get(*, actor: Any, deliverable_id: Any) -> Deliverable:
+    """One deliverable the actor may see (its project's visibility), with its project."""
+    return get_visible(actor, Deliverable.objects.select_related("project", "project__manager"), deliverable_id)
+
+
 def task_get(*, actor: Any, task_id: Any) -> Task:
     """One task the actor may see (its project's visibility), with its project."""
     return get_visible(actor, Task.objects.select_related("project", "project__manager"), task_id)

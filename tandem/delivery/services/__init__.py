@@ -27,6 +27,7 @@ from tandem.delivery.services.plan import (
     task_update,
 )
 from tandem.delivery.services.projects import (
+    deliverable_set_acceptance,
     project_create,
     project_member_add,
     project_member_remove,
@@ -48,6 +49,7 @@ __all__ = [
     "allocation_create",
     "allocation_delete",
     "allocation_update",
+    "deliverable_set_acceptance",
     "dependency_create",
     "dependency_delete",
     "dependency_update",

@@ -17,15 +17,24 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.commercial.services import project_request_accept
 from tandem.commercial.services.project_requests import settled_message
+from tandem.core.events import event_publish
 from tandem.core.permissions import has_role, require_change, require_create
 from tandem.core.roles import Role
 from tandem.core.services import model_create, model_delete, model_update
 from tandem.core.types import SystemActor
-from tandem.delivery.models import Project, ProjectMember, ProjectStatus
+from tandem.delivery.events import project_event_scope
+from tandem.delivery.models import (
+    AcceptanceState,
+    Deliverable,
+    Project,
+    ProjectMember,
+    ProjectStatus,
+)
 from tandem.delivery.models.projects import STATUS_MOVES
 from tandem.delivery.services.schedule import project_reschedule
 
@@ -198,17 +207,12 @@ def project_start_from_request(
 
 @transaction.atomic
 def deliverable_set_acceptance(
-    *, actor: SystemActor, deliverable: Any, state: str, accepted_by: str = "", expected_version: int | None = None,
-) -> Any:
+    *, actor: SystemActor, deliverable: Deliverable, state: str, accepted_by: str = "",
+    expected_version: int | None = None,
+) -> Deliverable:
     """Move a deliverable's acceptance state (the project's manager); accepting records
     the day and who accepted it for the client. Publishes ``deliverable.status_changed``
     when the state moved (the RACI matrix's Informed hear it)."""
-    from django.urls import reverse
-
-    from tandem.core.events import event_publish
-    from tandem.delivery.events import project_event_scope
-    from tandem.delivery.models import AcceptanceState
-
     if actor is not None:
         require_change(actor, deliverable.project)
     if state not in AcceptanceState.values:

@@ -249,6 +249,23 @@ def plan_context(
     }
 
 
+def deliverables_context(project: Project, *, can_change: bool, message: str = "", problem: str = "") -> dict[str, Any]:
+    """The deliverables section (one query): each deliverable with its badge, how many
+    are accepted, and for the project's manager the acceptance form's choices."""
+    rows = list(selectors.deliverable_list(project=project))
+    return {
+        "project": project,
+        "deliverables": [
+            {"deliverable": item, "badge": ACCEPTANCE_BADGES.get(item.acceptance_state, "secondary")} for item in rows
+        ],
+        "accepted_count": sum(1 for item in rows if item.acceptance_state == AcceptanceState.ACCEPTED),
+        "acceptance_choices": AcceptanceState.choices,
+        "can_change": can_change,
+        "deliverables_message": message,
+        "deliverables_problem": problem,
+    }
+
+
 @login_required
 @require_GET
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -261,17 +278,11 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     objectives = [
         {"objective": item, "progress": objective_progress(item)} for item in selectors.objective_list(project=project)
     ]
-    deliverable_rows = list(selectors.deliverable_list(project=project))
-    deliverables = [
-        {"deliverable": item, "badge": ACCEPTANCE_BADGES.get(item.acceptance_state, "secondary")}
-        for item in deliverable_rows
-    ]
     context = {
         **project_header(project, "overview", zone=zone),
         **plan_context(project, clock=clock, page=page, can_change=can_change, edit=request.GET.get("edit") == "1"),
+        **deliverables_context(project, can_change=can_change),
         "objectives": objectives,
-        "deliverables": deliverables,
-        "accepted_count": sum(1 for item in deliverable_rows if item.acceptance_state == AcceptanceState.ACCEPTED),
         "team": team_rows(project),
     }
     return render(request, "delivery/project_detail.html", context)
