@@ -165,3 +165,15 @@ def test_the_rows_informed_are_notified_once_per_move(world) -> None:
     assert list(Notification.objects.filter(kind="raci_informed").order_by("pk").values_list(
         "recipient_id", "title")) == [
         (member.pk, "Handbook is now waiting for acceptance"), (member.pk, "Handbook is now accepted")]
+
+
+def test_leaving_accepted_clears_the_day_and_the_name(world) -> None:
+    deliverable = world["deliverable"]
+    services.deliverable_set_acceptance(actor=world["manager"], deliverable=deliverable, state="accepted",
+                                        accepted_by="Ann Client")
+    deliverable.refresh_from_db()
+    response = _api(world["manager"], deliverable, {"acceptance_state": "rejected", "version": deliverable.version})
+    assert response.status_code == 200
+    assert (response.json()["acceptance_state"], response.json()["accepted_on"], response.json()["accepted_by"]) == (
+        "rejected", None, "")
+    assert _state(deliverable) == ("rejected", None, "", deliverable.version + 1)

@@ -211,7 +211,7 @@ def deliverable_set_acceptance(
     expected_version: int | None = None,
 ) -> Deliverable:
     """Move a deliverable's acceptance state (the project's manager); accepting records
-    the day and who accepted it for the client. Publishes ``deliverable.status_changed``
+    the day and who accepted it for the client, any other state clears them. Publishes ``deliverable.status_changed``
     when the state moved (the RACI matrix's Informed hear it)."""
     if actor is not None:
         require_change(actor, deliverable.project)
@@ -222,6 +222,8 @@ def deliverable_set_acceptance(
     if state == AcceptanceState.ACCEPTED:
         data["accepted_on"] = deliverable.accepted_on or timezone.localdate()
         data["accepted_by"] = accepted_by or deliverable.accepted_by
+    else:  # no longer accepted: no day nor name of an acceptance (the audit keeps them)
+        data["accepted_on"], data["accepted_by"] = None, ""
     updated = model_update(actor=actor, instance=deliverable, data=data, expected_version=expected_version)
     if state != before:
         project = updated.project
