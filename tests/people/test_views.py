@@ -61,16 +61,20 @@ def test_layout_wires_htmx_with_csrf_and_landmarks(member_client):
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
 SALES_DESK = ["Pipeline", "Opportunities", "Quotes", "Contracts", "Forecast", "Revenue", "Budgets", "Profitability", "Expenses", "Catalog"]
 SALES_SETTINGS = ["Exchange rates", "Price lists", "Rate cards"]
+GOVERNANCE_DESK = ["Status reports", "Meetings", "My responsibilities", "Risks"]
+OUTBOUND_SETTINGS = ["Webhooks", "Chat channels", "Delivery failures"]
 
 
 @pytest.mark.parametrize(
     ("role", "labels"),
     [
-        (Role.ADMIN, ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, "Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams", "Working calendar",
-                      "Service levels", "Sign-in activity", "Pipeline stages", *SALES_SETTINGS, "Admin"]),
-        (Role.EXECUTIVE, ["Home", *CLIENT_DESK, *SALES_DESK, "Projects", "My tasks", "Capacity", "People", "Teams", "Working calendar", "Service levels",
-                          *SALES_SETTINGS]),
-        (Role.MEMBER, ["Home", "Inquiries", "Follow-ups", "Catalog", "Projects", "My tasks", "Timesheet", "People", "Teams", "Working calendar"]),
+        (Role.ADMIN, ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, "Projects", "My tasks", "Timesheet", "Time approvals", "Capacity", "People", "Teams",
+                      *GOVERNANCE_DESK, "Working calendar", "Service levels", "Sign-in activity", "Pipeline stages",
+                      *SALES_SETTINGS, *OUTBOUND_SETTINGS, "Admin"]),
+        (Role.EXECUTIVE, ["Home", *CLIENT_DESK, *SALES_DESK, "Projects", "My tasks", "Capacity", "People", "Teams", *GOVERNANCE_DESK,
+                          "Working calendar", "Service levels", *SALES_SETTINGS]),
+        (Role.MEMBER, ["Home", "Inquiries", "Follow-ups", "Catalog", "Projects", "My tasks", "Timesheet", "People", "Teams",
+                      *GOVERNANCE_DESK[1:], "Working calendar"]),
     ],
 )
 def test_navigation_by_role(users_by_role, role, labels):

@@ -42,6 +42,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tandem.bench.import_ratio import Getter, ImportRatio, account_export, import_ratio
+from tandem.bench.measures.governance_rows import shrink_governance
 from tandem.bench.registry import BenchError, Result, Target, measure
 from tandem.bench.runner import BenchContext
 from tandem.bench.timing import interleaved_medians
@@ -223,6 +224,7 @@ def _shrink(keep_one_in: int) -> None:
     """Delete all but one account in ``keep_one_in`` (by id) and every row of theirs
     that the list pages read, with set-based deletes (the caller rolls back; foreign
     keys are deferred, so rows of other apps that point at them are never checked)."""
+    shrink_governance(keep_one_in)
     quote = connection.ops.quote_name
 
     def table(model: type[Any]) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import connection
 
+from tandem.bench.measures.governance_rows import shrink_governance
 from tandem.clients.models import Account
 from tandem.delivery.models import (
     Allocation,
@@ -26,7 +27,8 @@ from tandem.delivery.models import (
 
 def shrink_projects(keep_one_in: int) -> None:
     """Delete the projects of every account whose id is not a multiple of
-    ``keep_one_in``, and their rows."""
+    ``keep_one_in``, and their rows (governance's first)."""
+    shrink_governance(keep_one_in)
     quote = connection.ops.quote_name
 
     def table(model: type[Any]) -> str:

@@ -587,7 +587,7 @@ def action_item_to_task(*, actor: Actor, action_item: ActionItem) -> ActionItem:
     """A task in the meeting's project, assigned to the owner, the due date its
     deadline (a finish-no-later-than constraint); refused without a project."""
     require_change(actor, action_item)
-    item = ActionItem.objects.select_for_update().select_related("meeting__project").get(pk=action_item.pk)
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("meeting__project").get(pk=action_item.pk)
     _not_converted(item)
     project = item.meeting.project
     if project is None:
@@ -610,7 +610,7 @@ def action_item_to_follow_up(*, actor: Actor, action_item: ActionItem) -> Action
     """An account follow-up for the owner (the actor when none), due on the due date
     (today when none); refused without an account."""
     require_change(actor, action_item)
-    item = ActionItem.objects.select_for_update().select_related("meeting__account").get(pk=action_item.pk)
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("meeting__account").get(pk=action_item.pk)
     _not_converted(item)
     account = item.meeting.account
     if account is None:

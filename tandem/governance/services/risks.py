@@ -237,7 +237,7 @@ def risk_contingency_to_tasks(*, actor: SystemActor, risk: Risk) -> list[Any]:
     the team (``risk.contingency_task`` is the summary task); for an account risk one
     follow-up a step, owned by the risk's owner, due today. Answers what was made."""
     _require_subject_change(actor, risk)
-    risk = Risk.objects.select_for_update().select_related("project", "account", "owner").get(pk=risk.pk)
+    risk = Risk.objects.select_for_update(of=("self",)).select_related("project", "account", "owner").get(pk=risk.pk)
     if contingency_done(risk):
         raise ValidationError({"contingency_plan": "The contingency plan was turned into tasks already; "
                                                    "change those tasks instead."})

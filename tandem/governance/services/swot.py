@@ -132,7 +132,7 @@ def swot_item_to_risk(*, actor: SystemActor, item: SwotItem) -> Risk:
     """A weakness or threat becomes an open risk of the analysis's project or account
     (probability and impact 3 until someone rates it), linked to the item; once."""
     _require(actor, item)
-    item = SwotItem.objects.select_for_update().select_related("analysis__project", "analysis__account").get(pk=item.pk)
+    item = SwotItem.objects.select_for_update(of=("self",)).select_related("analysis__project", "analysis__account").get(pk=item.pk)
     if item.quadrant not in (SwotQuadrant.WEAKNESS, SwotQuadrant.THREAT):
         raise ValidationError({"quadrant": "Only a weakness or a threat becomes a risk."})
     if item.risk_id is not None:
@@ -155,7 +155,7 @@ def swot_item_to_opportunity(*, actor: SystemActor, item: SwotItem) -> Any:
     from tandem.commercial.services import opportunity_create
 
     _require(actor, item)
-    item = SwotItem.objects.select_for_update().select_related("analysis__project__account", "analysis__account").get(
+    item = SwotItem.objects.select_for_update(of=("self",)).select_related("analysis__project__account", "analysis__account").get(
         pk=item.pk)
     if item.quadrant != SwotQuadrant.OPPORTUNITY:
         raise ValidationError({"quadrant": "Only an opportunity becomes a sales opportunity."})
