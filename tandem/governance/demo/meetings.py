@@ -74,7 +74,7 @@ def meetings_demo(ctx: Any) -> None:
         first_day = monday - dt.timedelta(weeks=WEEKS_BACK) + dt.timedelta(days=weekday)
         first = dt.datetime.combine(first_day, dt.time(9 + index % 3, 30), tzinfo=zone)
         series_rows.append(MeetingSeries(
-            project=project, account=project.account, kind=MeetingKind.STATUS, title=f"{project.code} weekly status",
+            project=project, account=project.account, kind=MeetingKind.STATUS, title=f"Weekly status: {project.name}"[:200],
             rrule=f"FREQ=WEEKLY;BYDAY={('MO', 'TU', 'WE', 'TH')[weekday]}", first_starts_at=first,
             duration_minutes=30, time_zone=zone_name, organizer=project.manager,
             video_link=f"https://teams.microsoft.com/l/meetup-join/{project.code.lower()}-status",
@@ -99,7 +99,7 @@ def meetings_demo(ctx: Any) -> None:
         kickoff_day = project.start_date or (today - dt.timedelta(weeks=WEEKS_BACK + 2))
         kickoff = dt.datetime.combine(kickoff_day, dt.time(10, 0), tzinfo=ZoneInfo(series.time_zone))
         meetings.append(Meeting(
-            project=project, account=project.account, kind=MeetingKind.KICKOFF, title=f"{project.code} kickoff",
+            project=project, account=project.account, kind=MeetingKind.KICKOFF, title=f"Kickoff: {project.name}"[:200],
             starts_at=kickoff, ends_at=kickoff + dt.timedelta(hours=2),
             status=MeetingStatus.HELD if kickoff < now else MeetingStatus.SCHEDULED, location="Main meeting room",
             agenda="Goals, scope, team, plan, ways of working.",
@@ -109,7 +109,7 @@ def meetings_demo(ctx: Any) -> None:
         if rng.random() < 0.5:
             retro = dt.datetime.combine(monday - dt.timedelta(days=3), dt.time(15, 0), tzinfo=ZoneInfo(series.time_zone))
             meetings.append(Meeting(
-                project=project, kind=MeetingKind.RETROSPECTIVE, title=f"{project.code} retrospective",
+                project=project, kind=MeetingKind.RETROSPECTIVE, title=f"Retrospective: {project.name}"[:200],
                 starts_at=retro, ends_at=retro + dt.timedelta(hours=1), status=MeetingStatus.HELD,
                 notes="Went well: demos. To improve: estimates of the integration work.", organizer=project.manager))
             attendees.append((len(meetings) - 1, people))
