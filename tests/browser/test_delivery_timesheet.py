@@ -36,10 +36,14 @@ def test_a_timesheet_row_filled_with_the_keyboard(page: Page, axe_source: str) -
     page.goto(f"{reverse('delivery:timesheet')}?week={week.isoformat()}&add={project.pk}")
     key = f"{project.pk}-0"
     page.locator(f"#cell-{key}-0-input").focus()
+    # Each cell saves as the focus leaves it; the row's total says when it has, before
+    # the next one is typed (a loaded machine answers slower than a person types).
     page.keyboard.type("7.5")
     page.keyboard.press("ArrowRight")
+    expect(page.locator(f"#row-total-{key}")).to_have_text("7.5 h")
     page.keyboard.type("8")
     page.keyboard.press("ArrowRight")
+    expect(page.locator(f"#row-total-{key}")).to_have_text("15.5 h")
     page.keyboard.type("6")
     page.keyboard.press("Enter")
     expect(page.locator(f"#row-total-{key}")).to_have_text("21.5 h")

@@ -26,14 +26,22 @@ READS = ["Projects", "My tasks", "Capacity", "People", "Teams"]
 CLIENT_DESK = ["Accounts", "Contacts", "Interactions", "Inquiries", "Follow-ups", "Needs attention"]
 SALES_DESK = ["Pipeline", "Opportunities", "Quotes", "Contracts", "Forecast", "Revenue", "Budgets", "Profitability", "Expenses", "Catalog"]
 SALES_SETTINGS = ["Exchange rates", "Price lists", "Rate cards"]
+# Governance: the portfolio of status reports for those who plan or read projects; meetings,
+# one's RACI rows and the risk list for everyone. Settings: the outbound set-up (admins; chat
+# channels for project managers too).
+GOVERNS = ["Status reports", "Meetings", "My responsibilities", "Risks"]
+TAKES_PART = ["Meetings", "My responsibilities", "Risks"]
+OUTBOUND_SETTINGS = ["Webhooks", "Chat channels", "Delivery failures"]
 EXPECTED_NAVIGATION = {
-    Role.ADMIN: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *PLANS, "Working calendar", "Service levels",
-                 "Sign-in activity", "Pipeline stages", *SALES_SETTINGS, "Admin"],
-    Role.EXECUTIVE: ["Home", *CLIENT_DESK, *SALES_DESK, *READS, "Working calendar", "Service levels", *SALES_SETTINGS],
-    Role.ACCOUNT_MANAGER: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *RECORDS, "Working calendar", "Service levels",
-                           *SALES_SETTINGS],
-    Role.PROJECT_MANAGER: ["Home", "Inquiries", "Follow-ups", "Catalog", *PLANS, "Working calendar"],
-    Role.MEMBER: ["Home", "Inquiries", "Follow-ups", "Catalog", *RECORDS, "Working calendar"],
+    Role.ADMIN: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *PLANS, *GOVERNS, "Working calendar", "Service levels",
+                 "Sign-in activity", "Pipeline stages", *SALES_SETTINGS, *OUTBOUND_SETTINGS, "Admin"],
+    Role.EXECUTIVE: ["Home", *CLIENT_DESK, *SALES_DESK, *READS, *GOVERNS, "Working calendar", "Service levels",
+                     *SALES_SETTINGS],
+    Role.ACCOUNT_MANAGER: ["Home", *CLIENT_DESK, "Imports", *SALES_DESK, *RECORDS, *TAKES_PART, "Working calendar",
+                           "Service levels", *SALES_SETTINGS],
+    Role.PROJECT_MANAGER: ["Home", "Inquiries", "Follow-ups", "Catalog", *PLANS, *GOVERNS, "Working calendar",
+                           "Chat channels"],
+    Role.MEMBER: ["Home", "Inquiries", "Follow-ups", "Catalog", *RECORDS, *TAKES_PART, "Working calendar"],
 }
 
 

@@ -31,6 +31,7 @@ from tandem.governance.models import Comment
 from tandem.governance.selectors.comments import (
     comment_thread,
     mention_candidates,
+    person_comments,
     person_feed,
     project_feed,
     task_discussions,
@@ -56,7 +57,10 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def _render_thread(request: HttpRequest, thread: dict[str, Any], status: int = 200) -> HttpResponse:
-    return render(request, THREAD, {"thread": thread}, status=status)
+    """The thread as a partial for HTMX, else as a page of its own (a link opened
+    directly, "Show earlier" without script)."""
+    template = THREAD if is_htmx(request) else "governance/comments/thread_page.html"
+    return render(request, template, {"thread": thread}, status=status)
 
 
 def _before(request: HttpRequest) -> int | None:
@@ -223,5 +227,7 @@ def person_activity(request: HttpRequest, user_id: int) -> HttpResponse:
     feed = person_feed(viewer=actor, person=person, page=_page_number(request), mentions_only=mentions_only)
     return render(request, "governance/comments/person_activity.html", {
         "person": person, "feed": feed, "mentions_only": mentions_only,
+        "mentions_total": person_comments(viewer=actor, person=person, mentions_only=True).count()
+        if mentions_only else None,
         "all_url": reverse("governance:person_activity", kwargs={"user_id": person.pk}),
     })
