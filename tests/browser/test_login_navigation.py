@@ -75,7 +75,7 @@ def test_role_logs_in_sees_navigation_opens_people_and_logs_out(
 
     page.locator("#user-menu-button").click()
     menu = page.locator(".user-menu .dropdown-menu")
-    expect(menu.locator(".dropdown-item")).to_have_text(["Profile", "API tokens", "Change password", "Log out"])
+    expect(menu.locator(".dropdown-item")).to_have_text(["Profile", "API tokens", "Change password", "Calendar feeds", "Log out"])
     menu.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("login"))))
     page.goto(people_url)
