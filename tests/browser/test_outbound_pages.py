@@ -38,15 +38,18 @@ def test_an_admin_adds_a_webhook_and_reads_its_log(page: Page, demo_data: dict[s
     admin = User.objects.get(email=demo_data[Role.ADMIN])
     log_in(page, demo_data[Role.ADMIN])
     page.goto("/settings/integrations/webhooks/")
-    expect(page.get_by_test_id("empty-state")).to_be_visible()
+    # The demo's switched-off example is listed; the new endpoint joins it.
+    demo_example = WebhookEndpoint.objects.get()
+    assert not demo_example.is_active
+    expect(page.get_by_text(demo_example.description)).to_be_visible()
     page.get_by_label("Receiver URL").fill("https://dwh.example.test/tandem")
     page.get_by_label("Description").fill("Data warehouse")
     page.get_by_label("Milestone done").check()
     page.get_by_role("button", name="Add webhook").click()
     secret = page.get_by_label("Signing secret (shown once)")
-    expect(secret).to_have_value(WebhookEndpoint.objects.get().secret)
+    endpoint = WebhookEndpoint.objects.exclude(pk=demo_example.pk).get()
+    expect(secret).to_have_value(endpoint.secret)
 
-    endpoint = WebhookEndpoint.objects.get()
     now = timezone.now()
     message = OutboundMessage.objects.create(
         message_id="msg_walk", endpoint=endpoint, event_type="milestone.done", body='{"type":"milestone.done"}',
@@ -57,7 +60,7 @@ def test_an_admin_adds_a_webhook_and_reads_its_log(page: Page, demo_data: dict[s
     assert project is not None
     ChatChannel.objects.create(kind="slack", name="#rollout", url="https://hooks.slack.com/services/T/B/X",
                                project=project, created_by=admin)
-    channel = ChatChannel.objects.get()
+    channel = ChatChannel.objects.get(name="#rollout")
     pages = {
         "webhook-list": "/settings/integrations/webhooks/",
         "webhook-detail": f"/settings/integrations/webhooks/{endpoint.pk}/",
@@ -77,4 +80,5 @@ def test_an_admin_adds_a_webhook_and_reads_its_log(page: Page, demo_data: dict[s
     page.get_by_test_id("log-row").locator("summary").click()
     expect(page.get_by_role("cell", name="503 The receiver answered 503.")).to_be_visible()
     page.goto("/settings/integrations/deliveries/failures/?recent=7")
-    expect(page.get_by_test_id("failure-row")).to_have_count(1)
+    # The new endpoint's failed message and the demo example's unsent one.
+    expect(page.get_by_test_id("failure-row")).to_have_count(2)
