@@ -5,10 +5,6 @@ mention links to the person (screenshots in ``TANDEM_SCREENSHOTS`` when set)."""
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -16,26 +12,9 @@ from playwright.sync_api import Page, expect
 from tandem.delivery.models import Project, ProjectMember
 from tandem.governance.models import Comment
 from tests.browser.conftest import log_in
-from tests.browser.test_accessibility import BLOCKING_IMPACTS, RUN_AXE
-from tests.browser.test_delivery_pages import _login
+from tests.browser.test_delivery_pages import _check, _login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _check(page: Page, url: str, axe_source: str, name: str) -> None:
-    shots = os.environ.get("TANDEM_SCREENSHOTS")
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        response = page.goto(url)
-        assert response is not None and response.status == 200, url
-        page.evaluate(axe_source)
-        violations = page.evaluate(RUN_AXE, list(BLOCKING_IMPACTS))
-        if violations:
-            pytest.fail(f"{url} at {width} px: {json.dumps(violations, indent=1)}")
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, (url, width, overflow)
-        if shots:
-            page.screenshot(path=str(Path(shots) / f"{name}-{width}.png"), full_page=True)
 
 
 def test_activity_tab_and_mention_picker(page: Page, axe_source: str) -> None:
