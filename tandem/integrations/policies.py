@@ -92,17 +92,8 @@ class ChatChannelPolicy(Policy):
 
 
 @register(OutboundMessage)
-class OutboundMessagePolicy(Policy):
+class OutboundMessagePolicy(WebhookEndpointPolicy):
     """The delivery log: admins (failures are theirs to see and replay)."""
-
-    def scope(self, user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
-        return queryset if is_admin(user) else queryset.none()
-
-    def can_create(self, user: Any) -> bool:
-        return is_admin(user)
-
-    def can_change(self, user: Any, obj: models.Model) -> bool:
-        return is_admin(user)
 
 
 @register(OutboundAttempt)
