@@ -27,12 +27,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from tandem.core.notifications import notification_list
 from tandem.core.pagination import PAGE_COUNT_CAP
+from tandem.core.rows import esc, joined
 
 COUNT_CAP = PAGE_COUNT_CAP
 
@@ -43,24 +46,43 @@ def capped_count(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> int:
     return queryset.order_by()[: cap + 1].count()
 
 
-def capped_counts(querysets: Mapping[str, QuerySet[Any]], cap: int = COUNT_CAP) -> dict[str, int]:
+def capped_counts(
+    querysets: Mapping[str, QuerySet[Any]], cap: int = COUNT_CAP, *, exists: Mapping[str, QuerySet[Any]] | None = None
+) -> dict[str, int]:
     """Several :func:`capped_count` in ONE query (``SELECT (SELECT COUNT(*) FROM (<rows>
     LIMIT cap + 1)), ...``): each number is that of its queryset counted exactly as a
-    list page counts it, whatever table it reads. All querysets must use one database."""
-    if not querysets:
+    list page counts it, whatever table it reads. All querysets must use one database.
+    ``exists`` adds, in the same query, whether each of those querysets has a row (1 or 0)."""
+    exists = exists or {}
+    if not querysets and not exists:
         return {}
     parts: list[str] = []
     params: list[Any] = []
-    using = next(iter(querysets.values())).db
-    for queryset in querysets.values():
-        rows = queryset.order_by().values("pk")[: cap + 1]
-        sql, rows_params = rows.query.get_compiler(using=using).as_sql()
+    using = next(iter({**querysets, **exists}.values())).db
+    for queryset, limit in [*((item, cap + 1) for item in querysets.values()), *((item, 1) for item in exists.values())]:
+        try:
+            sql, rows_params = queryset.order_by().values("pk")[:limit].query.get_compiler(using=using).as_sql()
+        except EmptyResultSet:  # a filter that matches nothing by construction (``none()``, ``pk__in=[]``)
+            parts.append("0")
+            continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")  # noqa: S608 -- Django's compiled SQL, values as params
         params.extend(rows_params)
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
-    return {name: int(value) for name, value in zip(querysets, row, strict=True)}
+    return {name: int(value) for name, value in zip([*querysets, *exists], row, strict=True)}
+
+
+@dataclass(frozen=True)
+class Gated:
+    """A card's list that is costly to build (a permission scope over several tables),
+    with ``mine``: a cheap query of rows it cannot do without (the user's own mentions,
+    cells, assignments: the list's own filter before the scope narrows it). When ``mine``
+    has no row the list has none either, its number is 0 and it is never built; otherwise
+    ``build()`` gives the list, counted like any other. The number is exact either way."""
+
+    mine: QuerySet[Any]
+    build: Callable[[], QuerySet[Any]]
 
 
 _SHARED: ContextVar[dict[str, Any] | None] = ContextVar("home_shared", default=None)
@@ -78,31 +100,42 @@ def shared[T](key: str, compute: Callable[[], T]) -> T:
     return memo[key]
 
 
-CountSource = Callable[[Any], Mapping[str, QuerySet[Any]]]
+CountSource = Callable[[Any], Mapping[str, "QuerySet[Any] | Gated"]]
 _COUNT_SOURCES: list[CountSource] = []
 
 
 def count_source(function: CountSource) -> CountSource:
     """Register ``function(user)``: the list behind every number of an app's cards that
-    ``user`` may get (each in its ``for_count`` shape, keyed by a name unique over every
-    app: prefix it with the app). :func:`counts` counts them all, every app's together."""
+    ``user`` may get (each in its ``for_count`` shape, or :class:`Gated` when costly to
+    build, keyed by a name unique over every app: prefix it with the app). :func:`counts`
+    counts them all, every app's together."""
     _COUNT_SOURCES.append(function)
     return function
 
 
 def counts(user: Any) -> dict[str, int]:
     """The number of every card ``user`` may get, from every app's :func:`count_source`,
-    counted in ONE query (:func:`capped_counts`) by the first card that asks; each number
-    counted with the selector, filters and cap of the list it links to."""
+    counted by the first card that asks, each with the selector, filters and cap of the
+    list it links to: in ONE query, whether the :class:`Gated` lists have rows of the
+    user's in the same; a second query only counts the gated lists that do."""
 
     def compute() -> dict[str, int]:
         querysets: dict[str, QuerySet[Any]] = {}
+        gated: dict[str, Gated] = {}
         for source in _COUNT_SOURCES:
-            for key, queryset in source(user).items():
-                if key in querysets:
+            for key, value in source(user).items():
+                if key in querysets or key in gated:
                     raise ValueError(f"home count {key!r} is given twice")
-                querysets[key] = queryset
-        return capped_counts(querysets)
+                if isinstance(value, Gated):
+                    gated[key] = value
+                else:
+                    querysets[key] = value
+        found = capped_counts(querysets, exists={key: item.mine for key, item in gated.items()})
+        numbers = {key: found[key] for key in querysets}
+        present = {key: item for key, item in gated.items() if found[key]}
+        numbers.update(dict.fromkeys(gated, 0))
+        numbers.update(capped_counts({key: item.build() for key, item in present.items()}))
+        return numbers
 
     return shared("counts", compute)
 
@@ -221,6 +254,57 @@ def cards_for(user: Any) -> list[Card]:
 
 def _with_key(result: Card, key: str) -> Card:
     return result if result.key == key else replace(result, key=key)
+
+
+# --- The cards' markup ---------------------------------------------------------------------
+# Written in Python, as list rows are (tandem/core/rows.py): a dozen cards with their rows
+# and breakdowns through the template engine cost a tenth of the home page. The markup is
+# the one core/_home_cards_reference.html wrote (tests/core/test_home.py compares them).
+
+
+def _card_html(card: Card) -> str:
+    key, title = esc(card.key), esc(card.title)
+    tone = esc(card.tone) if card.count else "success"
+    caption = esc(card.caption)
+    parts = [
+        '<div class="col">\n<section class="card h-100" aria-labelledby="card-', key,
+        '-title" data-testid="home-card" data-card="', key, '">\n<div class="card-header">\n'
+        '<h2 class="card-title h6 mb-0" id="card-', key, '-title">', title, '</h2>\n</div>\n'
+        '<div class="card-body">\n<p class="mb-2">\n'
+        '<a class="card-number h2 mb-0 text-decoration-none text-', tone, '-emphasis" href="', esc(card.url),
+        '" data-testid="card-number">', esc(card.display), '<span class="visually-hidden"> ', caption, '</span></a>\n'
+        '<span class="text-body-secondary" aria-hidden="true">', caption, '</span>\n</p>\n',
+    ]
+    if not card.count and card.empty:
+        parts += ['<p class="text-body-secondary mb-2" data-testid="card-empty">', esc(card.empty), '</p>\n']
+    if card.breakdown:
+        parts += ['<ul class="list-group list-group-flush mb-2" aria-label="', title, ': breakdown">\n']
+        for item in card.breakdown:
+            label = esc(item.label)
+            badge = "text-bg-primary" if item.count else "text-bg-light"
+            parts += [
+                '<li class="list-group-item d-flex justify-content-between align-items-center px-0">\n<span>', label,
+                '</span>\n<a class="badge ', badge, '" href="', esc(item.url), '" data-testid="card-number">',
+                esc(item.display), '<span class="visually-hidden"> ', label, '</span></a>\n</li>\n',
+            ]
+        parts.append("</ul>\n")
+    if card.rows:
+        parts += ['<ul class="list-group list-group-flush" aria-label="', title, ': the first ones">\n']
+        for row in card.rows:
+            parts += ['<li class="list-group-item px-0">\n<a href="', esc(row.url), '">', esc(row.label), '</a>\n']
+            if row.badge:
+                parts += ['<span class="badge text-bg-', esc(row.tone), '">', esc(row.badge), '</span>\n']
+            if row.detail:
+                parts += ['<div class="small text-body-secondary">', esc(row.detail), '</div>\n']
+            parts.append("</li>\n")
+        parts.append("</ul>\n")
+    parts.append("</div>\n</section>\n</div>\n")
+    return "".join(parts)
+
+
+def cards_html(cards: Sequence[Card]) -> SafeString:
+    """The cards' columns of the home page's grid, as one piece of markup."""
+    return joined(_card_html(card) for card in cards)
 
 
 # --- Core's own card ---------------------------------------------------------------------

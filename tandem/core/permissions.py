@@ -17,6 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from tandem.core.errors import NotFoundError, PermissionDeniedError
+from tandem.core.request_memo import memo
 from tandem.core.roles import Role
 
 
@@ -155,6 +156,17 @@ def scoped[M: models.Model](
         return queryset.none()
     policy = policy_for(queryset.model)
     return policy.count_scope(user, queryset) if for_count else policy.scope(user, queryset)
+
+
+def visible_ids(user: Any, model: type[models.Model]) -> models.QuerySet[Any]:
+    """The primary keys of the ``model`` rows ``user`` may see, as a subquery for
+    ``<field>__in`` filters: how one policy says "its record is visible" of another
+    model's records (a comment on a visible risk, a task of a visible project) without
+    rebuilding that model's conditions. Built once per request for the same user and roles
+    (the SQL is read afresh by every query that uses it), in the policy's count shape."""
+    roles = ",".join(sorted(getattr(user, "roles", ()) or ()))
+    key = f"permissions.visible_ids:{model._meta.label}:{getattr(user, 'pk', None)}:{roles}"
+    return memo(key, lambda: scoped(user, model, for_count=True).values("pk"))
 
 
 def get_visible[M: models.Model](

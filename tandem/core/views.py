@@ -34,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "greeting": greeting(),
         "today": timezone.localdate(),
         "cards": cards,
+        "cards_html": home_cards.cards_html(cards),
         "notification_badge": UnreadBadge(request.user, count=unread),
     }
     return render(request, "core/home.html", context)

@@ -27,7 +27,7 @@ from tandem.core.home import Card, Row
 from tandem.core.permissions import has_role
 from tandem.core.roles import Role
 from tandem.core.rows import DateText, UrlPattern
-from tandem.delivery.models import Project, ProjectStatus
+from tandem.delivery.models import Project, ProjectStatus, TaskAssignment, TaskStatus
 from tandem.delivery.selectors import ProjectFilters, my_task_list, project_list
 from tandem.delivery.selectors.time import (
     approvable_entries,
@@ -49,11 +49,14 @@ def _active_projects(user: Any) -> QuerySet[Project]:
 
 
 @home.count_source
-def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
-    """The "My tasks" list (and, for project managers, their active projects) in the
-    count shape, counted with every other card's number in one query
-    (:func:`tandem.core.home.counts`)."""
-    numbers: dict[str, QuerySet[Any]] = {COUNT_KEY: my_task_list(actor=user, for_count=True)}
+def _numbers(user: Any) -> dict[str, QuerySet[Any] | home.Gated]:
+    """The "My tasks" list (built only when some task not done is assigned to me at all)
+    and, for project managers, their active projects, in the count shape, counted with
+    every other card's number (:func:`tandem.core.home.counts`)."""
+    assigned = TaskAssignment.objects.filter(user=user.pk).exclude(task__status=TaskStatus.DONE)
+    numbers: dict[str, QuerySet[Any] | home.Gated] = {
+        COUNT_KEY: home.Gated(mine=assigned, build=lambda: my_task_list(actor=user, for_count=True)),
+    }
     numbers[TIME_KEY] = unsubmitted_entries(actor=user)
     if has_role(user, Role.PROJECT_MANAGER):
         numbers[PROJECTS_KEY] = _active_projects(user).select_related(None).order_by()

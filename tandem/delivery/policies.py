@@ -32,6 +32,7 @@ from tandem.core.permissions import (
     register,
     related_through,
     sees_everything,
+    visible_ids,
 )
 from tandem.core.roles import Role
 from tandem.delivery.models import (
@@ -58,13 +59,23 @@ def _active(user: Any) -> bool:
 
 def project_access_q(user: Any, prefix: str = "") -> Q:
     """The projects ``user`` may see, as a filter on ``<prefix>``-relative fields
-    (callers check :func:`sees_everything` first)."""
+    (callers check :func:`sees_everything` first): on a project itself the conditions
+    below; on a record reached through ``prefix``, its project is one of those
+    (:func:`tandem.core.permissions.visible_ids`, one subquery built once per request)."""
+    if prefix:
+        return Q(**{f"{prefix}pk__in": visible_ids(user, Project)})
+    return _project_q(user)
+
+
+def _project_q(user: Any) -> Q:
+    """A project is seen by its manager, its members, whoever sees its account, and
+    (project managers) when it is a template."""
     member_projects = ProjectMember.objects.filter(user=user.pk).values("project_id")
-    condition = Q(**{f"{prefix}manager": user.pk}) | Q(**{f"{prefix}pk__in": member_projects})
+    condition = Q(manager=user.pk) | Q(pk__in=member_projects)
     if has_role(user, Role.ACCOUNT_MANAGER):
-        condition |= Q(**{f"{prefix}account__isnull": False}) & account_access_q(user, f"{prefix}account__")
+        condition |= Q(account__isnull=False) & account_access_q(user, "account__")
     if has_role(user, Role.PROJECT_MANAGER):
-        condition |= Q(**{f"{prefix}is_template": True})
+        condition |= Q(is_template=True)
     return condition
 
 

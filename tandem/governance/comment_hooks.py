@@ -4,11 +4,12 @@ the account page's "Discussion" section, the account timeline's comments, and th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.clients.models import Account
 from tandem.clients.selectors import TimelineEntry
@@ -47,8 +48,12 @@ def comments_on_timeline(actor: Any, account: Account, limit: int) -> Iterable[T
 
 
 @home.count_source
-def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
-    return {MENTIONS_KEY: recent_mentions(user)}
+def _numbers(user: Any) -> dict[str, home.Gated]:
+    """My recent mentions, built only when I have one at all (their scope reads five
+    record types): mentions of me since a moment before the list's own window."""
+    since = timezone.now() - dt.timedelta(days=MENTIONS_DAYS)
+    mine = Comment.mentions.through.objects.filter(user_id=user.pk, comment__created_at__gte=since)
+    return {MENTIONS_KEY: home.Gated(mine=mine, build=lambda: recent_mentions(user))}
 
 
 @home.card(key="mentions", title="Mentions", order=40)

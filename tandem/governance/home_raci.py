@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from tandem.core import home
 from tandem.core.home import Card, Row
+from tandem.governance.models import RaciCell
 from tandem.governance.selectors.raci import my_cells
 
 KEY = "governance.my_raci_duties"
@@ -24,8 +25,10 @@ def duties(user: Any) -> QuerySet[Any]:
 
 
 @home.count_source
-def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
-    return {KEY: duties(user).select_related(None).order_by()}
+def _numbers(user: Any) -> dict[str, home.Gated]:
+    """My duties, built only when I hold an R or an A anywhere."""
+    mine = RaciCell.objects.filter(user=user.pk, letter__in=list(DUTY_LETTERS))
+    return {KEY: home.Gated(mine=mine, build=lambda: duties(user).select_related(None).order_by())}
 
 
 @home.card(key="my_raci_duties", title="My RACI duties", order=40)

@@ -8,9 +8,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.core import home
 from tandem.core.home import Card, Row
+from tandem.governance.models import Risk, RiskStatus
 from tandem.governance.selectors.risks import RiskFilters, risk_list
 
 KEY = "governance.risks_to_review"
@@ -23,8 +25,10 @@ def _due(user: Any, *, for_count: bool = False) -> QuerySet[Any]:
 
 
 @home.count_source
-def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
-    return {KEY: _due(user, for_count=True)}
+def _numbers(user: Any) -> dict[str, home.Gated]:
+    """My risks to review, built only when I own an open risk whose review is due at all."""
+    mine = Risk.objects.filter(owner=user.pk, status=RiskStatus.OPEN, review_date__lte=timezone.localdate())
+    return {KEY: home.Gated(mine=mine, build=lambda: _due(user, for_count=True))}
 
 
 @home.card(key=KEY, title="Risks to review", order=40)

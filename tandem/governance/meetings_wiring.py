@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from tandem.core.history import viewer_time_zone
 from tandem.core.home import Card, Row
 from tandem.core.registry import record_section
 from tandem.core.schedule import daily
+from tandem.governance.models import ActionItem, ActionItemStatus, Meeting
 from tandem.governance.selectors import meetings as selectors
 
 MEETINGS_KEY = "governance.my_meetings"
@@ -38,10 +38,16 @@ def my_week_filters(user: Any) -> selectors.MeetingFilters:
 
 
 @home.count_source
-def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
+def _numbers(user: Any) -> dict[str, home.Gated]:
+    """My meetings this week and my open action items, each built only when I have any
+    not yet over (meetings I organise or attend) or open (items I own) at all."""
+    now = timezone.now()
+    meetings = Meeting.objects.filter(selectors.mine_q(user), ends_at__gte=now)
+    items = ActionItem.objects.filter(owner=user.pk, status=ActionItemStatus.OPEN)
     return {
-        MEETINGS_KEY: selectors.meeting_list(actor=user, filters=my_week_filters(user), for_count=True),
-        ITEMS_KEY: selectors.my_action_items(actor=user, for_count=True),
+        MEETINGS_KEY: home.Gated(mine=meetings, build=lambda: selectors.meeting_list(
+            actor=user, filters=my_week_filters(user), now=now, for_count=True)),
+        ITEMS_KEY: home.Gated(mine=items, build=lambda: selectors.my_action_items(actor=user, for_count=True)),
     }
 
 

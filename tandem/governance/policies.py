@@ -20,7 +20,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from tandem.clients.policies import account_access_q, may_change_account
+from tandem.clients.models import Account
+from tandem.clients.policies import may_change_account
 from tandem.core.permissions import (
     Policy,
     has_role,
@@ -28,8 +29,10 @@ from tandem.core.permissions import (
     register,
     related_through,
     sees_everything,
+    visible_ids,
 )
 from tandem.core.roles import Role
+from tandem.delivery.models import Project
 from tandem.delivery.policies import manages, project_access_q
 from tandem.governance.models import (
     ActionItem,
@@ -54,9 +57,8 @@ def _active(user: Any) -> bool:
 def subject_access_q(user: Any, prefix: str = "") -> Q:
     """What ``user`` may see of records linked to a project and / or an account
     (``<prefix>project`` / ``<prefix>account``); callers check ``sees_everything`` first."""
-    return (
-        (Q(**{f"{prefix}project__isnull": False}) & project_access_q(user, f"{prefix}project__"))
-        | (Q(**{f"{prefix}account__isnull": False}) & account_access_q(user, f"{prefix}account__"))
+    return Q(**{f"{prefix}project_id__in": visible_ids(user, Project)}) | Q(
+        **{f"{prefix}account_id__in": visible_ids(user, Account)}
     )
 
 
@@ -131,7 +133,7 @@ class ActionItemPolicy(SubjectRecordPolicy):
     subject_path = "meeting__"
 
     def visible_q(self, user: Any) -> Q:
-        return Q(meeting__in=Meeting.objects.filter(MeetingPolicy().visible_q(user)).values("pk")) | Q(owner=user.pk)
+        return Q(meeting_id__in=visible_ids(user, Meeting)) | Q(owner=user.pk)
 
     def can_change(self, user: Any, obj: models.Model) -> bool:
         if _active(user) and obj.owner_id == user.pk:  # type: ignore[attr-defined]
@@ -175,11 +177,11 @@ class CommentPolicy(Policy):
         if not _active(user):
             return queryset.none()
         return queryset.filter(
-            (Q(account__isnull=False) & account_access_q(user, "account__"))
-            | (Q(project__isnull=False) & project_access_q(user, "project__"))
-            | (Q(task__isnull=False) & project_access_q(user, "task__project__"))
-            | Q(risk__in=Risk.objects.filter(subject_access_q(user)).values("pk"))
-            | Q(meeting__in=Meeting.objects.filter(MeetingPolicy().visible_q(user)).values("pk"))
+            Q(account_id__in=visible_ids(user, Account))
+            | Q(project_id__in=visible_ids(user, Project))
+            | Q(task__project_id__in=visible_ids(user, Project))
+            | Q(risk_id__in=visible_ids(user, Risk))
+            | Q(meeting_id__in=visible_ids(user, Meeting))
         )
 
     def can_create(self, user: Any) -> bool:

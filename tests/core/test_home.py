@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 
 from tandem.core import home
@@ -140,6 +142,34 @@ def test_capped_counts_counts_several_lists_in_one_query(member, django_assert_n
     assert home.capped_counts({}) == {}
 
 
+def test_gated_lists_are_built_only_when_the_user_has_rows_of_their_own(member, monkeypatch, django_assert_num_queries):
+    """A Gated list whose ``mine`` is empty counts 0 without being built (one query for
+    every number); one whose ``mine`` has rows is built and counted in one more query,
+    exactly as its list counts it."""
+    for number in range(3):
+        Notification.objects.create(recipient=member, kind="t", key=f"k{number}", title="Note", read_at=None)
+    built: list[str] = []
+
+    def gated(name: str, mine: Any, rows: Any) -> home.Gated:
+        return home.Gated(mine=mine, build=lambda: built.append(name) or rows)
+
+    mine = Notification.objects.filter(recipient=member)
+    unread = Notification.objects.filter(recipient=member, read_at__isnull=True, title="Note")
+    monkeypatch.setattr(home, "_COUNT_SOURCES", [lambda user: {
+        "plain": Notification.objects.filter(recipient=user),
+        "empty": gated("empty", mine.filter(key="nothing"), unread),
+        "full": gated("full", mine, unread.exclude(key="k0")),
+    }])
+    with django_assert_num_queries(2):
+        assert home.counts(member) == {"plain": 3, "empty": 0, "full": 2}
+    assert built == ["full"]
+    built.clear()
+    monkeypatch.setattr(home, "_COUNT_SOURCES", [lambda user: {"empty": gated("empty", mine.none(), unread)}])
+    with django_assert_num_queries(1):
+        assert home.counts(member) == {"empty": 0}
+    assert built == []
+
+
 def test_shared_is_computed_once_per_cards_for_call(registry, member):
     calls: list[int] = []
 
@@ -154,3 +184,61 @@ def test_shared_is_computed_once_per_cards_for_call(registry, member):
     home.cards_for(member)
     assert len(calls) == 2  # a new call of cards_for computes again
     assert home.shared("n", numbers) == 7 and len(calls) == 3  # outside cards_for: each time
+
+
+# The markup the home page's template wrote for its cards, which home.cards_html writes now.
+CARDS_REFERENCE = """{% for card in cards %}
+  <div class="col">
+    <section class="card h-100" aria-labelledby="card-{{ card.key }}-title" data-testid="home-card" data-card="{{ card.key }}">
+      <div class="card-header">
+        <h2 class="card-title h6 mb-0" id="card-{{ card.key }}-title">{{ card.title }}</h2>
+      </div>
+      <div class="card-body">
+        <p class="mb-2">
+          <a class="card-number h2 mb-0 text-decoration-none text-{% if card.count %}{{ card.tone }}{% else %}success{% endif %}-emphasis" href="{{ card.url }}" data-testid="card-number">{{ card.display }}<span class="visually-hidden"> {{ card.caption }}</span></a>
+          <span class="text-body-secondary" aria-hidden="true">{{ card.caption }}</span>
+        </p>
+        {% if not card.count and card.empty %}<p class="text-body-secondary mb-2" data-testid="card-empty">{{ card.empty }}</p>{% endif %}
+        {% if card.breakdown %}
+        <ul class="list-group list-group-flush mb-2" aria-label="{{ card.title }}: breakdown">
+          {% for item in card.breakdown %}
+          <li class="list-group-item d-flex justify-content-between align-items-center px-0">
+            <span>{{ item.label }}</span>
+            <a class="badge {% if item.count %}text-bg-primary{% else %}text-bg-light{% endif %}" href="{{ item.url }}" data-testid="card-number">{{ item.display }}<span class="visually-hidden"> {{ item.label }}</span></a>
+          </li>
+          {% endfor %}
+        </ul>
+        {% endif %}
+        {% if card.rows %}
+        <ul class="list-group list-group-flush" aria-label="{{ card.title }}: the first ones">
+          {% for row in card.rows %}
+          <li class="list-group-item px-0">
+            <a href="{{ row.url }}">{{ row.label }}</a>
+            {% if row.badge %}<span class="badge text-bg-{{ row.tone }}">{{ row.badge }}</span>{% endif %}
+            {% if row.detail %}<div class="small text-body-secondary">{{ row.detail }}</div>{% endif %}
+          </li>
+          {% endfor %}
+        </ul>
+        {% endif %}
+      </div>
+    </section>
+  </div>
+{% endfor %}"""
+
+
+def test_cards_markup_is_the_reference_templates():
+    """cards_html writes, to the whitespace, what the template loop wrote: escaped
+    values, the tone (success at zero), the empty sentence, breakdowns and rows."""
+    cards = [
+        Card(title="R&D <b>", count=1234, url="/a/?x=1&y=<2>", caption='"quoted" & more', tone="danger", key="k<1>",
+             rows=[home.Row("Row <i>", "/r/1/", detail="O'Neil", badge="Due <today>", tone="warning"),
+                   home.Row("Plain", "/r/2/")],
+             breakdown=[Breakdown("Team & co", 3, "/t/?team=1&a=b"), Breakdown("Empty", 0, "/t/?team=2")]),
+        Card(title="Calm", count=0, url="/calm/", caption="fires", empty="All <clear>.", key="calm"),
+        Card(title="Zero, no sentence", count=0, url="/z/", caption="none", key="z"),
+    ]
+    reference = Template(CARDS_REFERENCE).render(Context({"cards": cards}))
+    written = str(home.cards_html(cards))
+    assert " ".join(written.split()) == " ".join(reference.split())
+    assert "1,000+" in written and "<b>" not in written and "text-success-emphasis" in written
+    assert str(home.cards_html([])) == ""
