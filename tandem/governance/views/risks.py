@@ -51,7 +51,13 @@ from tandem.governance.selectors.risks import (
 )
 from tandem.governance.services import risks as services
 from tandem.governance.services.risks import contingency_follow_ups, score_word
-from tandem.governance.views.rows import STATUS_BADGES, exposure_rows, heat_rows, risk_rows
+from tandem.governance.views.rows import (
+    RISK_ROW_FIELDS,
+    STATUS_BADGES,
+    exposure_rows,
+    heat_rows,
+    risk_rows,
+)
 
 PAGE_SIZE = 50
 PROBABILITY_WORDS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
@@ -135,7 +141,7 @@ def _rows(risks: Any) -> list[dict[str, Any]]:
 def _page(request: HttpRequest, queryset: Any, *, show_subject: bool = False) -> dict[str, Any]:
     """A page of :data:`PAGE_SIZE` rows (two queries: the count and the rows), its rows
     written by :func:`tandem.governance.views.rows.risk_rows`."""
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = Paginator(queryset.values(*RISK_ROW_FIELDS), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     risks = list(page.object_list)
     params = request.GET.copy()
@@ -224,7 +230,7 @@ def project_risks(request: HttpRequest, project_id: int) -> HttpResponse:
                        "exposure": [point.exposure for point in trend]},
         "form": form, "can_change": can_change,
         "filters": _filter_choices(request),
-        "swots": list(swot_list(actor=actor, project=project)[:20]),
+        "swots": list(swot_list(actor=actor, project=project).only("id", "title", "created_at")[:20]),
         "list_url": base,
     }
     return render(request, "governance/risks/project_risks.html", context, status=status)

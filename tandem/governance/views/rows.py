@@ -16,7 +16,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.safestring import SafeString
 
 from tandem.core.rows import DateText, UrlPattern, esc, joined
-from tandem.governance.models import MeetingKind, MeetingStatus, RiskStatus
+from tandem.governance.models import MeetingKind, MeetingStatus, RiskCategory, RiskStatus
 from tandem.governance.services.risks import score_word
 
 STATUS_BADGES: dict[str, str] = {RiskStatus.OPEN: "warning", RiskStatus.OCCURRED: "danger", RiskStatus.CLOSED: "secondary"}
@@ -29,41 +29,48 @@ def _day(dates: DateText, value: dt.date) -> str:
 
 # --- the risk register (governance/risks/_table.html) -----------------------------------
 
-def risk_rows(risks: Iterable[Any], *, show_subject: bool = False) -> SafeString:
-    """The register's ``<tr>`` rows of ``risks`` (read with their project, account and
-    owner); ``show_subject`` adds the "Project or account" column."""
+#: What :func:`risk_rows` reads of each risk (``risks.values(*RISK_ROW_FIELDS)``).
+RISK_ROW_FIELDS = ("id", "title", "category", "score", "probability", "impact", "status", "review_date",
+                   "owner_id", "owner__full_name", "owner__email", "project_id", "project__code", "project__name",
+                   "account__name")
+
+
+def risk_rows(risks: Iterable[dict[str, Any]], *, show_subject: bool = False) -> SafeString:
+    """The register's ``<tr>`` rows of ``risks`` (dicts of :data:`RISK_ROW_FIELDS`);
+    ``show_subject`` adds the "Project or account" column."""
     detail = UrlPattern("governance:risk_detail", "risk_id")
     dates = DateText()
+    categories = dict(RiskCategory.choices)
+    statuses = dict(RiskStatus.choices)
     rows = []
     for risk in risks:
-        word, colour = score_word(risk.score)
+        score = risk["score"]
+        word, colour = score_word(score)
         if show_subject:
-            project = risk.project
-            subject = (f"{esc(project.code)} {esc(project.name)}" if project is not None
-                       else esc(risk.account.name))
+            subject = (f"{esc(risk['project__code'])} {esc(risk['project__name'])}" if risk["project_id"] is not None
+                       else esc(risk["account__name"]))
             subject = f'<td data-label="Project or account">{subject}</td>'
         else:
             subject = ""
-        owner = risk.owner
-        owner_text = (esc(owner.full_name or owner.email) if owner is not None
+        owner_text = (esc(risk["owner__full_name"] or risk["owner__email"]) if risk["owner_id"] is not None
                       else '<span class="text-body-secondary">Nobody yet</span>')
-        review = _day(dates, risk.review_date) if risk.review_date else "—"
+        review = risk["review_date"]
+        category, status = risk["category"], risk["status"]
         rows.append(
             '\n    <tr data-testid="risk-row">'
-            f'\n      <td data-label="Risk"><a href="{detail(risk.pk)}">{esc(risk.title)}</a>'
-            f'\n        <div class="small text-body-secondary">{esc(risk.get_category_display())}</div></td>'
+            f'\n      <td data-label="Risk"><a href="{detail(risk["id"])}">{esc(risk["title"])}</a>'
+            f'\n        <div class="small text-body-secondary">{esc(categories.get(category, category))}</div></td>'
             f"\n      {subject}"
             f'\n      <td data-label="Score" class="text-end"><span class="badge text-bg-{colour}" '
-            f'data-testid="risk-score">{esc(risk.score)} · {word}</span>'
-            f'\n        <div class="small text-body-secondary">{esc(risk.probability)} × {esc(risk.impact)}</div></td>'
-            f'\n      <td data-label="Status"><span class="badge text-bg-{STATUS_BADGES.get(risk.status, "secondary")}">'
-            f"{esc(risk.get_status_display())}</span></td>"
+            f'data-testid="risk-score">{esc(score)} · {word}</span>'
+            f'\n        <div class="small text-body-secondary">{esc(risk["probability"])} × {esc(risk["impact"])}</div></td>'
+            f'\n      <td data-label="Status"><span class="badge text-bg-{STATUS_BADGES.get(status, "secondary")}">'
+            f"{esc(statuses.get(status, status))}</span></td>"
             f'\n      <td data-label="Owner">{owner_text}</td>'
-            f'\n      <td data-label="Review on">{review}</td>'
+            f'\n      <td data-label="Review on">{_day(dates, review) if review else "—"}</td>'
             "\n    </tr>\n  "
         )
     return joined(rows)
-
 
 
 def heat_rows(heat: Iterable[dict[str, Any]]) -> SafeString:
@@ -93,7 +100,7 @@ def exposure_rows(trend: Iterable[Any]) -> SafeString:
         f'<td class="text-end">{esc(point.open_risks)}</td></tr>'
         for point in trend)
 
-# --- the RACI grid (governance/raci/_row.html and _letter_select.html) ---------------
+# --- the RACI grid (what governance/raci/_row.html and _letter_select.html wrote) ---
 
 _LETTER_CLASSES = {"A": " raci-a", "R": " raci-r"}
 
