@@ -29,6 +29,7 @@ from tandem.core.errors import ConflictError, PermissionDeniedError
 from tandem.core.export import Column, export_response, requested_format
 from tandem.core.htmx import is_htmx
 from tandem.core.rows import joined
+from tandem.core.web import wants_partial
 from tandem.delivery import selectors as delivery_selectors
 from tandem.delivery.calendars import project_time_zone
 from tandem.delivery.models import Deliverable, Task
@@ -108,11 +109,11 @@ def project_raci(request: HttpRequest, project_id: int) -> HttpResponse:
         used_tasks = {row.row.task_id for row in matrix.rows}
         used_deliverables = {row.row.deliverable_id for row in matrix.rows}
         context["task_choices"] = [
-            task for task in Task.objects.filter(project=project).only("id", "name", "wbs").order_by("outline_index", "pk")
-            if task.pk not in used_tasks]
+            task for task in Task.objects.filter(project=project).order_by("outline_index", "pk").values("pk", "name", "wbs")
+            if task["pk"] not in used_tasks]
         context["deliverable_choices"] = [
-            item for item in Deliverable.objects.filter(project=project).only("id", "name").order_by("due_date", "pk")
-            if item.pk not in used_deliverables]
+            item for item in Deliverable.objects.filter(project=project).order_by("due_date", "pk").values("pk", "name")
+            if item["pk"] not in used_deliverables]
     context.update(project_header(project, "raci", zone=project_time_zone()), add_error=error, kinds=RaciRowKind.choices)
     return render(request, "governance/raci/raci.html", context, status=status)
 
@@ -337,7 +338,11 @@ def stakeholder_edit(request: HttpRequest, stakeholder_id: int) -> HttpResponseB
                     "item": stakeholder, "can_change": True, "saved": True})
             return HttpResponseRedirect(reverse("governance:project_stakeholders",
                                                 kwargs={"project_id": stakeholder.project_id}))
-    return render(request, "governance/raci/stakeholder_edit.html", {
+    # A refused in-place save answers its edit row alone, with the reason: the status stays
+    # 422 / 409 and governance/raci.js lets HTMX swap it in place of the row.
+    template = "governance/raci/_stakeholder_edit_row.html" if error and wants_partial(request) else \
+        "governance/raci/stakeholder_edit.html"
+    return render(request, template, {
         "item": stakeholder, "error": error, "channels": CommunicationChannel.choices,
         "frequencies": CommunicationFrequency.choices, "can_change": manages(actor, stakeholder.project),
     }, status=status)
