@@ -66,3 +66,35 @@ def test_a_raci_row_filled_with_the_keyboard(page: Page, axe_source: str) -> Non
     _check(page, reverse("governance:project_stakeholders", kwargs={"project_id": project.pk}), axe_source,
            "stakeholders")
     _check(page, reverse("governance:my_responsibilities"), axe_source, "my-responsibilities")
+
+
+def test_a_refused_stakeholder_edit_shows_its_reason_in_place(page: Page) -> None:
+    """The Stakeholders tab's in-place edit: a save the server refuses (422) swaps the edit
+    row back with the reason, on the tab, and nothing is saved; a valid one redraws the row."""
+    pm_email, manager = _login("project_manager")
+    _member_email, member = _login("member")
+    project = services.project_create(actor=manager, data={
+        "code": "RACI-2", "name": "Billing revamp", "manager": manager, "start_date": dt.date.today()})
+    item = stakeholder_add(actor=manager, project=project, user=member,
+                           data={"role": "End user", "influence": 2, "interest": 5})
+    url = reverse("governance:project_stakeholders", kwargs={"project_id": project.pk})
+    log_in(page, pm_email)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url)
+    page.locator(f"#stakeholder-{item.pk}").get_by_role("link", name="Edit").click()
+    influence = page.locator(f"#e-influence-{item.pk}")
+    expect(influence).to_be_visible()
+    # An out-of-range value the browser lets through (its own check switched off).
+    influence.evaluate("input => { input.removeAttribute('max'); input.form.noValidate = true; }")
+    influence.fill("9")
+    page.locator("#stakeholder-edit-row").get_by_role("button", name="Save").click()
+    expect(page.locator("#stakeholder-edit-row [role=alert]")).to_have_text("Give the influence from 1 (low) to 5 (high).")
+    assert page.url.endswith(url)
+    expect(page.locator("#htmx-alerts")).not_to_contain_text("Something went wrong")
+    item.refresh_from_db()
+    assert item.influence == 2
+    page.locator(f"#e-influence-{item.pk}").fill("4")
+    page.locator("#stakeholder-edit-row").get_by_role("button", name="Save").click()
+    expect(page.locator(f"#stakeholder-{item.pk}")).to_contain_text("Saved")
+    item.refresh_from_db()
+    assert item.influence == 4

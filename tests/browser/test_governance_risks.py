@@ -73,6 +73,34 @@ def test_occurred_risk_contingency_becomes_tasks_in_the_plan(page: Page, axe_sou
     expect(page.get_by_text("Phase the go-live by site").first).to_be_visible()
 
 
+def test_add_form_opens_in_place_and_adds_a_risk(page: Page, axe_source: str) -> None:
+    """"Add a risk" fetches its form when opened (HTMX), the form passes axe, and a risk
+    added through it opens its page; without the fetch, its link opens the form in place."""
+    pm_email, manager = _login("project_manager")
+    project = services.project_create(actor=manager, data={
+        "code": "RSK-2", "name": "Data migration", "manager": manager, "start_date": dt.date.today()})
+    url = reverse("governance:project_risks", kwargs={"project_id": project.pk})
+    log_in(page, pm_email)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url)
+    expect(page.get_by_test_id("risk-form")).to_have_count(0)
+    page.get_by_test_id("add-risk-details").locator("summary").click()
+    form = page.get_by_test_id("risk-form")
+    expect(form).to_be_visible()
+    page.evaluate(axe_source)
+    violations = page.evaluate(RUN_AXE, list(BLOCKING_IMPACTS))
+    assert not violations, json.dumps(violations, indent=1)
+    form.get_by_label("Risk").fill("Legacy data has no owner")
+    form.get_by_label("Probability").select_option("4")
+    form.get_by_label("Impact").select_option("3")
+    form.get_by_role("button", name="Add the risk").click()
+    expect(page.get_by_test_id("risk-title")).to_have_text("Legacy data has no owner")
+    page.goto(url)
+    page.get_by_role("link", name="Add a risk").click()
+    expect(page.get_by_test_id("risk-form")).to_be_visible()
+    expect(page.get_by_test_id("risk-row")).to_have_count(1)
+
+
 def test_swot_quadrants_in_place_and_a_threat_made_a_risk(page: Page, axe_source: str) -> None:
     from tandem.governance.services.swot import swot_analysis_create
 

@@ -119,6 +119,34 @@ def test_the_tab_adds_edits_in_place_and_removes() -> None:
     assert Stakeholder.objects.count() == 0
 
 
+def test_a_refused_in_place_edit_answers_its_edit_row_with_the_reason() -> None:
+    """HTMX gets the edit row alone (422, swapped in place by governance/raci.js, which
+    the tab loads); a plain POST gets the edit page; nothing is saved either way."""
+    world = make_raci_world(rows=0)
+    manager, project = world["manager"], world["project"]
+    item = services.stakeholder_add(actor=manager, project=project, user=make_user(full_name="Sam Sponsor"),
+                                    data={"role": "Sponsor", "influence": 4, "interest": 4})
+    client = client_for(manager)
+    edit = reverse("governance:stakeholder_edit", kwargs={"stakeholder_id": item.pk})
+    form = {"role": "Sponsor", "influence": "9", "interest": "4", "channel": "email", "frequency": "monthly",
+            "version": str(item.version)}
+    partial = client.post(edit, form, headers={"HX-Request": "true"})
+    html = partial.content.decode()
+    assert partial.status_code == 422
+    assert html.lstrip().startswith('<tr id="stakeholder-edit-row">') and "<html" not in html
+    assert '<div class="col-12 alert alert-danger mb-1" role="alert">Give the influence from 1 (low) to 5 (high).</div>' in html
+    assert f'hx-post="{edit}" hx-target="closest tr" hx-swap="outerHTML"' in html
+    page = client.post(edit, form)
+    assert page.status_code == 422 and "<html" in page.content.decode()
+    assert "Give the influence from 1 (low) to 5 (high)." in page.content.decode()
+    stale = client.post(edit, {**form, "influence": "2", "version": "99"}, headers={"HX-Request": "true"})
+    assert stale.status_code == 409 and stale.content.decode().lstrip().startswith('<tr id="stakeholder-edit-row">')
+    item.refresh_from_db()
+    assert (item.influence, item.version) == (4, 1)
+    tab = client.get(reverse("governance:project_stakeholders", kwargs={"project_id": project.pk})).content.decode()
+    assert "governance/raci" in tab and "raci.js" in tab
+
+
 def test_the_api_lists_creates_updates_and_deletes() -> None:
     world = make_raci_world(rows=0)
     manager, project = world["manager"], world["project"]

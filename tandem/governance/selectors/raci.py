@@ -179,10 +179,14 @@ def matrix_people(project: Project) -> list[Person]:
     if project.manager_id is not None:
         add(Person(key=person_key(project.manager_id, None), name=user_name(project.manager), kind="user",
                    pk=project.manager_id, role="Project manager"))
-    for member in ProjectMember.objects.filter(project=project).select_related("user").order_by("user__full_name", "pk"):
+    members = (ProjectMember.objects.filter(project=project).select_related("user")
+               .only("user_id", "role", "user__full_name", "user__email").order_by("user__full_name", "pk"))
+    stakeholders = stakeholder_list(project=project).only(
+        "user_id", "contact_id", "role", "user__full_name", "user__email", "contact__first_name", "contact__last_name")
+    for member in members:
         add(Person(key=person_key(member.user_id, None), name=user_name(member.user), kind="user",
                    pk=member.user_id, role=member.role or "Team"))
-    for stakeholder in stakeholder_list(project=project):
+    for stakeholder in stakeholders:
         if stakeholder.user_id is not None:
             add(Person(key=person_key(stakeholder.user_id, None), name=user_name(stakeholder.user), kind="user",
                        pk=stakeholder.user_id, role=stakeholder.role or "Stakeholder"))
@@ -192,11 +196,19 @@ def matrix_people(project: Project) -> list[Person]:
     return people
 
 
-def _letters(cells: Iterable[RaciCell]) -> dict[int, dict[str, str]]:
+def _letters(cells: Iterable[tuple[int, int | None, int | None, str]]) -> dict[int, dict[str, str]]:
+    """``{row id: {person key: letter}}`` of ``(row id, user id, contact id, letter)`` cells."""
     letters: dict[int, dict[str, str]] = {}
-    for cell in cells:
-        letters.setdefault(cell.row_id, {})[person_key(cell.user_id, cell.contact_id)] = cell.letter
+    for row_id, user_id, contact_id, letter in cells:
+        letters.setdefault(row_id, {})[person_key(user_id, contact_id)] = letter
     return letters
+
+
+#: What a matrix row reads: the row, and of its task or deliverable what its name,
+#: status and due date need (not the whole schedule of the task).
+_ROW_FIELDS = (*(field.name for field in RaciRow._meta.concrete_fields),
+               "task__name", "task__status", "task__due_date", "task__early_finish",
+               "deliverable__name", "deliverable__acceptance_state", "deliverable__due_date")
 
 
 def raci_matrix(*, project: Project) -> Matrix:
@@ -204,8 +216,9 @@ def raci_matrix(*, project: Project) -> Matrix:
     is visible and read it with its manager)."""
     people = matrix_people(project)
     names = {person.key: person.name for person in people}
-    rows = list(RaciRow.objects.filter(project=project).select_related("task", "deliverable"))
-    letters = _letters(RaciCell.objects.filter(row__project=project))
+    rows = list(RaciRow.objects.filter(project=project).select_related("task", "deliverable").only(*_ROW_FIELDS))
+    letters = _letters(RaciCell.objects.filter(row__project=project).order_by("row_id", "id")
+                       .values_list("row_id", "user_id", "contact_id", "letter"))
     checks = raci_check([(row.pk, letters.get(row.pk, {})) for row in rows], names=names)
     return Matrix(project=project, people=people,
                   rows=[MatrixRow(row=row, letters=letters.get(row.pk, {}), check=checks[row.pk],

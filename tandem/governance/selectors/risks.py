@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -73,12 +73,22 @@ def heat_map(*, risks: QuerySet[Risk]) -> list[list[int]]:
     return grid
 
 
+class ExposurePoint(NamedTuple):
+    """One day of a subject's exposure (:class:`RiskExposure` without the model)."""
+
+    day: dt.date
+    exposure: int
+    open_risks: int
+
+
 def exposure_trend(*, project: Any = None, account: Any = None, days: int = 90,
-                   today: dt.date | None = None) -> list[RiskExposure]:
+                   today: dt.date | None = None) -> list[ExposurePoint]:
+    """The subject's exposure by day over the last ``days`` days, oldest first."""
     today = today or timezone.localdate()
     subject = Q(project=project) if project is not None else Q(account=account)
-    return list(RiskExposure.objects.filter(subject, day__gt=today - dt.timedelta(days=days), day__lte=today)
-                .order_by("day"))
+    return [ExposurePoint(*point) for point in
+            RiskExposure.objects.filter(subject, day__gt=today - dt.timedelta(days=days), day__lte=today)
+            .order_by("day").values_list("day", "exposure", "open_risks")]
 
 
 def swot_list(*, actor: Any, project: Any = None, account: Any = None) -> QuerySet[SwotAnalysis]:

@@ -31,6 +31,7 @@ from tandem.governance.models import ActionItemStatus, Meeting, MeetingKind, Mee
 from tandem.governance.selectors import meetings as selectors
 from tandem.governance.selectors.comments import comment_thread
 from tandem.governance.services import meetings as services
+from tandem.governance.views.rows import MEETING_ROW_FIELDS, meeting_rows
 
 PAGE_SIZE = 50
 _WEEKDAY_NAMES = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
@@ -89,13 +90,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.MeetingFilters(when=when, mine=mine, project_id=project_id, account_id=account_id,
                                        kind=kind, starts_before=week_end)
     queryset = selectors.meeting_list(actor=actor, filters=filters)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"meeting": meeting, "starts": meeting.starts_at.astimezone(zone),
-             "ends": meeting.ends_at.astimezone(zone)} for meeting in page.object_list]
+    page = Paginator(queryset.values(*MEETING_ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     base = {"when": when, "kind": kind, "mine": "1" if mine else "", "project": project_id or "",
             "account": account_id or "", "range": request.GET.get("range", "")}
     return render(request, "governance/meetings/meeting_list.html", {
-        "rows": rows, "page": page, "when": when, "kind": kind, "mine": mine,
+        "rows": rows, "meeting_rows": meeting_rows(rows), "page": page, "when": when, "kind": kind, "mine": mine,
         "kinds": MeetingKind.choices, "zone_name": str(zone),
         "tabs": [{"label": label, "url": _list_url(**{**base, "when": key}), "active": when == key}
                  for key, label in (("upcoming", "Upcoming"), ("past", "Past"), ("all", "All"))],

@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +28,8 @@ from tandem.clients.models import Contact
 from tandem.core.errors import ConflictError, PermissionDeniedError
 from tandem.core.export import Column, export_response, requested_format
 from tandem.core.htmx import is_htmx
+from tandem.core.rows import joined
+from tandem.core.web import wants_partial
 from tandem.delivery import selectors as delivery_selectors
 from tandem.delivery.calendars import project_time_zone
 from tandem.delivery.models import Deliverable, Task
@@ -59,6 +62,7 @@ from tandem.governance.services.raci import (
     stakeholder_remove,
     stakeholder_update,
 )
+from tandem.governance.views.rows import RaciRowWriter
 
 LETTERS = [("", "—"), *[(value, f"{value} · {label}") for value, label in RaciLetter.choices]]
 STAKEHOLDERS_PAGE_SIZE = 50
@@ -71,8 +75,10 @@ def _messages(error: ValidationError) -> str:
 
 def _grid_context(request: HttpRequest, matrix: Matrix) -> dict[str, Any]:
     attention = matrix.attention
-    return {"matrix": matrix, "letters": LETTERS, "can_change": manages(request.user, matrix.project),
-            "attention": attention, "first_attention": attention[0] if attention else None}
+    can_change = manages(request.user, matrix.project)
+    return {"matrix": matrix, "letters": LETTERS, "can_change": can_change,
+            "attention": attention, "first_attention": attention[0] if attention else None,
+            "raci_writer": RaciRowWriter(letters=LETTERS, can_change=can_change, csrf_token=get_token(request))}
 
 
 @login_required
@@ -98,15 +104,16 @@ def project_raci(request: HttpRequest, project_id: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("governance:project_raci", kwargs={"project_id": project.pk}))
     matrix = raci_matrix(project=project)
     context = _grid_context(request, matrix)
+    context["raci_rows"] = context["raci_writer"].rows(matrix.rows)
     if context["can_change"]:
         used_tasks = {row.row.task_id for row in matrix.rows}
         used_deliverables = {row.row.deliverable_id for row in matrix.rows}
         context["task_choices"] = [
-            task for task in Task.objects.filter(project=project).only("id", "name", "wbs").order_by("outline_index", "pk")
-            if task.pk not in used_tasks]
+            task for task in Task.objects.filter(project=project).order_by("outline_index", "pk").values("pk", "name", "wbs")
+            if task["pk"] not in used_tasks]
         context["deliverable_choices"] = [
-            item for item in Deliverable.objects.filter(project=project).only("id", "name").order_by("due_date", "pk")
-            if item.pk not in used_deliverables]
+            item for item in Deliverable.objects.filter(project=project).order_by("due_date", "pk").values("pk", "name")
+            if item["pk"] not in used_deliverables]
     context.update(project_header(project, "raci", zone=project_time_zone()), add_error=error, kinds=RaciRowKind.choices)
     return render(request, "governance/raci/raci.html", context, status=status)
 
@@ -145,7 +152,8 @@ def raci_cell_set(request: HttpRequest, raci_row_id: int) -> HttpResponseBase:
     if line is None:
         raise Http404("This row was removed.")
     context = _grid_context(request, matrix)
-    context.update(line=line, cell_error=error, error_person=person, oob=True)
+    context.update(line=line, cell_error=error, error_person=person, oob=True,
+                   raci_row=joined([context["raci_writer"].row(line, cell_error=error)]))
     return render(request, "governance/raci/_cell_response.html", context, status=status)
 
 
@@ -330,7 +338,11 @@ def stakeholder_edit(request: HttpRequest, stakeholder_id: int) -> HttpResponseB
                     "item": stakeholder, "can_change": True, "saved": True})
             return HttpResponseRedirect(reverse("governance:project_stakeholders",
                                                 kwargs={"project_id": stakeholder.project_id}))
-    return render(request, "governance/raci/stakeholder_edit.html", {
+    # A refused in-place save answers its edit row alone, with the reason: the status stays
+    # 422 / 409 and governance/raci.js lets HTMX swap it in place of the row.
+    template = "governance/raci/_stakeholder_edit_row.html" if error and wants_partial(request) else \
+        "governance/raci/stakeholder_edit.html"
+    return render(request, template, {
         "item": stakeholder, "error": error, "channels": CommunicationChannel.choices,
         "frequencies": CommunicationFrequency.choices, "can_change": manages(actor, stakeholder.project),
     }, status=status)

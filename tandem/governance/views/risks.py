@@ -31,6 +31,7 @@ from tandem.core import export
 from tandem.core.errors import ConflictError, PermissionDeniedError
 from tandem.core.forms import DateInput, VersionedForm
 from tandem.core.history import history_rows
+from tandem.core.htmx import is_htmx
 from tandem.core.permissions import policy_for, require_change
 from tandem.core.registry import record_section
 from tandem.core.web import form_save
@@ -50,9 +51,15 @@ from tandem.governance.selectors.risks import (
 )
 from tandem.governance.services import risks as services
 from tandem.governance.services.risks import contingency_follow_ups, score_word
+from tandem.governance.views.rows import (
+    RISK_ROW_FIELDS,
+    STATUS_BADGES,
+    exposure_rows,
+    heat_rows,
+    risk_rows,
+)
 
 PAGE_SIZE = 50
-STATUS_BADGES: dict[str, str] = {RiskStatus.OPEN: "warning", RiskStatus.OCCURRED: "danger", RiskStatus.CLOSED: "secondary"}
 PROBABILITY_WORDS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
 IMPACT_WORDS = {1: "Minor", 2: "Moderate", 3: "Significant", 4: "Major", 5: "Severe"}
 FORM_FIELDS = ("title", "description", "category", "probability", "impact", "owner", "response",
@@ -131,10 +138,12 @@ def _rows(risks: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _page(request: HttpRequest, queryset: Any) -> dict[str, Any]:
-    """A page of :data:`PAGE_SIZE` rows (two queries: the count and the rows)."""
-    paginator = Paginator(queryset, PAGE_SIZE)
+def _page(request: HttpRequest, queryset: Any, *, show_subject: bool = False) -> dict[str, Any]:
+    """A page of :data:`PAGE_SIZE` rows (two queries: the count and the rows), its rows
+    written by :func:`tandem.governance.views.rows.risk_rows`."""
+    paginator = Paginator(queryset.values(*RISK_ROW_FIELDS), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    risks = list(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
 
@@ -143,7 +152,7 @@ def _page(request: HttpRequest, queryset: Any) -> dict[str, Any]:
         return params.urlencode()
 
     return {
-        "page": page, "rows": _rows(page.object_list),
+        "page": page, "rows": risks, "risk_rows": risk_rows(risks, show_subject=show_subject),
         "previous_query": link(page.previous_page_number()) if page.has_previous() else "",
         "next_query": link(page.next_page_number()) if page.has_next() else "",
     }
@@ -182,7 +191,12 @@ def _subject_url(risk: Risk) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_risks(request: HttpRequest, project_id: int) -> HttpResponse:
-    """The project's register, heat map, exposure trend, add form and SWOT analyses."""
+    """The project's register, heat map, exposure trend, add form and SWOT analyses.
+
+    The add form is built only when asked for (``?add=1``): opening "Add a risk" fetches
+    it with HTMX (the form alone); without JavaScript its link opens this page with the
+    form in place. A POST that fails answers the page with the form and its errors (422).
+    """
     actor = request.user
     project = delivery_selectors.project_page_get(actor=actor, project_id=project_id)
     can_change = policy_for(Risk).can_change(actor, Risk(project=project))
@@ -196,8 +210,10 @@ def project_risks(request: HttpRequest, project_id: int) -> HttpResponse:
         if saved.saved:
             return HttpResponseRedirect(reverse("governance:risk_detail", kwargs={"risk_id": saved.returned.pk}))  # type: ignore[union-attr]
         status = 422 if saved.status == 200 else saved.status
-    elif can_change:
+    elif can_change and request.GET.get("add") == "1":
         form = RiskForm(people=_people(project))
+        if is_htmx(request):
+            return render(request, "governance/risks/_add_form.html", {"form": form, "list_url": request.path})
     sort = request.GET.get("sort", "score")
     sort = sort if sort in SORTS else "score"
     risks = risk_list(actor=actor, filters=_filters(request, project_id=project.pk), sort=sort)
@@ -207,14 +223,14 @@ def project_risks(request: HttpRequest, project_id: int) -> HttpResponse:
         **project_header(project, "risks"),
         **_page(request, risks),
         "sort": sort, "sort_links": _sort_links(request, sort),
-        "heat": _heat(heat_map(risks=Risk.objects.filter(project=project)), base),
+        "heat_rows": heat_rows(_heat(heat_map(risks=Risk.objects.filter(project=project)), base)),
         "impact_words": IMPACT_WORDS,
-        "trend": trend,
+        "trend": trend, "exposure_rows": exposure_rows(trend),
         "trend_data": {"labels": [point.day.isoformat() for point in trend],
                        "exposure": [point.exposure for point in trend]},
         "form": form, "can_change": can_change,
         "filters": _filter_choices(request),
-        "swots": list(swot_list(actor=actor, project=project)[:20]),
+        "swots": list(swot_list(actor=actor, project=project).only("id", "title", "created_at")[:20]),
         "list_url": base,
     }
     return render(request, "governance/risks/project_risks.html", context, status=status)
@@ -264,7 +280,7 @@ def risk_list_page(request: HttpRequest) -> HttpResponseBase:
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        **_page(request, risks), "sort": sort, "sort_links": _sort_links(request, sort),
+        **_page(request, risks, show_subject=True), "sort": sort, "sort_links": _sort_links(request, sort),
         "filters": {**_filter_choices(request), "account": account if extra else ""},
         "list_url": reverse("governance:risk_list"),
         "export_query": params.urlencode(),

@@ -72,10 +72,12 @@
     var again = document.getElementById(lastFocused);
     if (again && document.activeElement !== again) again.focus();
   });
-  // A refused letter (422) still redraws the row, with the reason next to it.
+  // A refused letter (422) still redraws the row, with the reason next to it; so does a
+  // refused in-place edit of a stakeholder (the Stakeholders tab loads this file too).
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr && event.detail.xhr.status === 422 && event.detail.target &&
-        event.detail.target.id && event.detail.target.id.indexOf("raci-row-") === 0) {
+    var id = event.detail.target && event.detail.target.id;
+    if (event.detail.xhr && event.detail.xhr.status === 422 && id &&
+        (id.indexOf("raci-row-") === 0 || id === "stakeholder-edit-row")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
