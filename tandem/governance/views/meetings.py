@@ -1,6 +1,6 @@
 """Meeting pages: the list (upcoming / past / mine, project, account, kind; 50 a
 page, times in the viewer's zone), a meeting's page (agenda and notes edited in place,
-"Mark as held", action items inline), the create / edit form with the recurrence
+"Mark as held", action items added and changed in place), the create / edit form with the recurrence
 choice, and the project's "Meetings" tab. Every write goes through
 :mod:`tandem.governance.services.meetings`."""
 
@@ -106,25 +106,6 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "filter_project": project_id, "filter_account": account_id,
         "can_create": policy_for(Meeting).can_create(actor),
     })
-
-
-def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
-    actor = request.user
-    zone = viewer_time_zone(actor)
-    items = list(selectors.meeting_action_items(meeting))
-    can_change = policy_for(meeting).can_change(actor, meeting)
-    people = list(meeting.users.all())
-    owners = people if not can_change else list({u.pk: u for u in [*people, actor]}.values())
-    return {
-        "meeting": meeting, "starts": meeting.starts_at.astimezone(zone), "ends": meeting.ends_at.astimezone(zone),
-        "zone_name": str(zone), "can_change": can_change, "users": people,
-        "contacts": list(meeting.contacts.all()), "items": items,
-        "open_count": sum(1 for item in items if item.status == ActionItemStatus.OPEN),
-        "owners": owners, "video_provider": services.video_provider(meeting.video_link) if meeting.video_link else "",
-        "series_words": series_words(meeting.series, zone) if meeting.series is not None else "",
-        "is_held": meeting.status == MeetingStatus.HELD, "is_cancelled": meeting.status == MeetingStatus.CANCELLED,
-        "thread": comment_thread(actor, meeting), "errors": {}, **extra,
-    }
 
 
 ITEM_ACTIONS = ("add_item", "complete", "reopen", "task", "follow_up")
