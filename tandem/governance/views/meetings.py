@@ -1,6 +1,6 @@
 """Meeting pages: the list (upcoming / past / mine, project, account, kind; 50 a
 page, times in the viewer's zone), a meeting's page (agenda and notes edited in place,
-"Mark as held", action items inline), the create / edit form with the recurrence
+"Mark as held", action items added and changed in place), the create / edit form with the recurrence
 choice, and the project's "Meetings" tab. Every write goes through
 :mod:`tandem.governance.services.meetings`."""
 
@@ -24,6 +24,7 @@ from tandem.clients.models import Account, Contact
 from tandem.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from tandem.core.history import viewer_time_zone
 from tandem.core.permissions import policy_for, scoped
+from tandem.core.web import wants_partial
 from tandem.delivery import selectors as delivery_selectors
 from tandem.delivery.models import Project
 from tandem.delivery.views.common import project_header
@@ -107,23 +108,49 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
+ITEM_ACTIONS = ("add_item", "complete", "reopen", "task", "follow_up")
+_ITEM_FIELDS = ("description", "owner", "due_date")
+
+
+def _items_context(request: HttpRequest, meeting: Meeting, *, can_change: bool, **extra: Any) -> dict[str, Any]:
+    """What the action-items section needs (the whole page and the HTMX answer)."""
     actor = request.user
-    zone = viewer_time_zone(actor)
     items = list(selectors.meeting_action_items(meeting))
-    can_change = policy_for(meeting).can_change(actor, meeting)
     people = list(meeting.users.all())
     owners = people if not can_change else list({u.pk: u for u in [*people, actor]}.values())
     return {
-        "meeting": meeting, "starts": meeting.starts_at.astimezone(zone), "ends": meeting.ends_at.astimezone(zone),
-        "zone_name": str(zone), "can_change": can_change, "users": people,
-        "contacts": list(meeting.contacts.all()), "items": items,
-        "open_count": sum(1 for item in items if item.status == ActionItemStatus.OPEN),
-        "owners": owners, "video_provider": services.video_provider(meeting.video_link) if meeting.video_link else "",
+        "meeting": meeting, "can_change": can_change, "users": people, "items": items,
+        "open_count": sum(1 for item in items if item.status == ActionItemStatus.OPEN), "owners": owners,
+        "item_errors": {}, "item_problem": "", "item_values": {}, "item_message": "", "focus_item": None, "focus": "", **extra,
+    }
+
+
+def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
+    actor = request.user
+    zone = viewer_time_zone(actor)
+    can_change = policy_for(meeting).can_change(actor, meeting)
+    return {
+        **_items_context(request, meeting, can_change=can_change),
+        "starts": meeting.starts_at.astimezone(zone), "ends": meeting.ends_at.astimezone(zone),
+        "zone_name": str(zone), "contacts": list(meeting.contacts.all()),
+        "video_provider": services.video_provider(meeting.video_link) if meeting.video_link else "",
         "series_words": series_words(meeting.series, zone) if meeting.series is not None else "",
         "is_held": meeting.status == MeetingStatus.HELD, "is_cancelled": meeting.status == MeetingStatus.CANCELLED,
         "thread": comment_thread(actor, meeting), "errors": {}, **extra,
     }
+
+
+def _item_outcome(action: str, item: Any) -> tuple[str, str]:
+    """The quiet message after an action item changed, and which control takes the focus."""
+    if action == "add_item":
+        return f"Added \u201c{item.description}\u201d.", "add"
+    if action == "complete":
+        return f"\u201c{item.description}\u201d is done.", "status"
+    if action == "reopen":
+        return f"\u201c{item.description}\u201d is open again.", "status"
+    if action == "task":
+        return f"\u201c{item.description}\u201d is now a task in the plan.", "task"
+    return f"\u201c{item.description}\u201d is now a follow-up.", "follow_up"
 
 
 @login_required
@@ -131,7 +158,10 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dic
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting page; its POST actions: ``agenda`` / ``notes`` (in place, versioned),
     ``held``, ``cancel``, ``add_item``, ``complete`` / ``reopen`` / ``task`` / ``follow_up``
-    (an action item's id)."""
+    (an action item's id). With HTMX the action-item actions answer the action-items
+    section (``meeting_detail.html#action-items``): 200 with a quiet message and the focus
+    on the next sensible control, or 422 with the reasons in the section; without
+    JavaScript they redirect back to the page (422 with the page when refused)."""
     actor = request.user
     meeting = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
     errors: dict[str, str] = {}
@@ -139,12 +169,15 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         action = request.POST.get("action", "")
         if action not in ("complete", "reopen") and not policy_for(meeting).can_change(actor, meeting):
             raise PermissionDeniedError("You may not change this meeting.")
+        item: Any = None
         try:
-            _apply(actor, meeting, action, request.POST)
+            item = _apply(actor, meeting, action, request.POST)
         except ValidationError as error:
             errors = _errors(error)
         except ConflictError:
             errors = {"__all__": "Someone changed this meeting meanwhile: reload the page to see their change."}
+        if action in ITEM_ACTIONS:
+            return _items_answer(request, meeting, action, item, errors)
         if not errors:
             if request.headers.get("HX-Request") and action in ("agenda", "notes"):
                 meeting = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
@@ -159,7 +192,34 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "governance/meetings/meeting_detail.html", context, status=422 if errors else 200)
 
 
-def _apply(actor: Any, meeting: Meeting, action: str, post: Any) -> None:
+def _items_answer(request: HttpRequest, meeting: Meeting, action: str, item: Any,
+                  errors: dict[str, str]) -> HttpResponse:
+    """After an action-item action: the section again (HTMX) or the page (no JavaScript)."""
+    extra: dict[str, Any] = {"item_errors": errors, "item_problem": " ".join(
+        message for key, message in errors.items() if key not in _ITEM_FIELDS)}
+    if errors:
+        if action == "add_item":
+            extra["item_values"] = {key: request.POST.get(key, "") for key in _ITEM_FIELDS}
+            extra["focus"] = next((f"add_{key}" for key in _ITEM_FIELDS if key in errors), "alert")
+        else:
+            extra["focus"] = "alert"
+    elif wants_partial(request):
+        extra["item_message"], extra["focus"] = _item_outcome(action, item)
+        extra["focus_item"] = item.pk
+    else:
+        return HttpResponseRedirect(reverse("governance:meeting_detail", kwargs={"meeting_id": meeting.pk})
+                                    + "#action-items")
+    status = 422 if errors else 200
+    if wants_partial(request):
+        can_change = policy_for(meeting).can_change(request.user, meeting)
+        return render(request, "governance/meetings/meeting_detail.html#action-items",
+                      _items_context(request, meeting, can_change=can_change, **extra), status=status)
+    return render(request, "governance/meetings/meeting_detail.html", _detail_context(request, meeting, **extra),
+                  status=status)
+
+
+def _apply(actor: Any, meeting: Meeting, action: str, post: Any) -> Any:
+    """Runs the action through its service; answers the action item for item actions."""
     version = _int(post.get("version"))
     if action in ("agenda", "notes"):
         services.meeting_update(actor=actor, meeting=meeting, data={action: post.get(action, "")},
@@ -173,13 +233,15 @@ def _apply(actor: Any, meeting: Meeting, action: str, post: Any) -> None:
         owner_id = _int(post.get("owner"))
         if owner_id is not None:
             owner = next((u for u in [*meeting.users.all(), actor] if u.pk == owner_id), None)
+            if owner is None:
+                raise ValidationError({"owner": "Choose the owner among the meeting's attendees."})
         due = post.get("due_date") or None
         try:
             due_date = dt.date.fromisoformat(due) if due else None
         except ValueError as exc:
             raise ValidationError({"due_date": "Give the due date as a date."}) from exc
-        services.action_item_create(actor=actor, meeting=meeting, description=post.get("description", ""),
-                                    owner=owner, due_date=due_date)
+        return services.action_item_create(actor=actor, meeting=meeting, description=post.get("description", ""),
+                                           owner=owner, due_date=due_date)
     elif action in ("complete", "reopen", "task", "follow_up"):
         try:
             item = selectors.action_item_get(actor=actor, action_item_id=post.get("item"))
@@ -189,9 +251,10 @@ def _apply(actor: Any, meeting: Meeting, action: str, post: Any) -> None:
             raise ValidationError({"item": "That action item is no longer here: reload the page."})
         operation = {"complete": services.action_item_complete, "reopen": services.action_item_reopen,
                      "task": services.action_item_to_task, "follow_up": services.action_item_to_follow_up}[action]
-        operation(actor=actor, action_item=item)
+        return operation(actor=actor, action_item=item)
     else:
         raise ValidationError({"action": "Unknown action."})
+    return None
 
 
 def _local(value: str, zone: Any, field: str) -> dt.datetime:
