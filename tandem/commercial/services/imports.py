@@ -215,18 +215,17 @@ def _new_values(session: OpportunityImportSession, item: OpportunityImportRow, a
     if not item.external_id:
         raise ValidationError({"external_id": "Every imported record needs its record id."})
     stage = _stage_of(session, item)
-    fields = new_opportunity_fields(actor=session.actor, account=account, data=item.data, stage=stage)
-    if item.closed_on is not None and fields["status"] != StageOutcome.OPEN:
-        fields["closed_on"] = item.closed_on
-    _checked({**_REQUIRED, **{k: v for k, v in fields.items() if k not in ("account", "stage", "owner")},
-              "external_id": item.external_id}, session)
+    fields = new_opportunity_fields(actor=session.actor, account=account, data=item.data, stage=stage,
+                                    closed_on=item.closed_on)
     owner = fields.pop("owner", None)
-    fields.pop("account")
-    stage = fields.pop("stage")
-    return {
-        **fields, "account_id": account.pk, "stage_id": stage.pk, "owner_id": owner.pk if owner is not None else None,
-        "source": session.source, "external_id": item.external_id, "created_at": session.now, "updated_at": session.now,
-    }
+    del fields["account"]
+    del fields["stage"]
+    _checked({**_REQUIRED, **fields, "external_id": item.external_id}, session)
+    fields.update(
+        account_id=account.pk, stage_id=stage.pk, owner_id=owner.pk if owner is not None else None,
+        source=session.source, external_id=item.external_id, created_at=session.now, updated_at=session.now,
+    )
+    return fields
 
 
 def _changed_values(session: OpportunityImportSession, item: OpportunityImportRow, current: Opportunity) -> dict[str, Any]:

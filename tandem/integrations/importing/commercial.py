@@ -245,9 +245,11 @@ class OpportunityImporter(_Importer):
         stage_names, stage_outcome = self._stage_names(stage_text)
         outcome = self._outcome(is_won, is_closed, "is_won" in context.mapping) or stage_outcome
         close_date = result.get("expected_close_date")
-        account_ids = tuple(part.strip() for part in self._cell(values, "account_external_id").split(";")[:1] if part.strip())
-        if salesforce and account_ids:
-            account_ids = salesforce_id_forms(account_ids[0])
+        # HubSpot lists several associated companies separated by ";": the first is primary.
+        first_account = (values.get("account_external_id") or "").split(";", 1)[0].strip()
+        account_ids: tuple[str, ...] = (first_account,) if first_account else ()
+        if salesforce and first_account:
+            account_ids = salesforce_id_forms(first_account)
         account_name = self._cell(values, "account_name").strip()
         external_id = result.pop("external_id", "") or ""
         if salesforce:
