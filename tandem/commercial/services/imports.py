@@ -95,6 +95,8 @@ class _Stages:
     by_name: dict[str, Stage] = field(default_factory=dict)
     closing: dict[str, Stage | None] = field(default_factory=dict)
     names: str = ""
+    # (stage names, outcome) of a row -> the stage found for them.
+    found: dict[tuple[tuple[str, ...], str], Stage] = field(default_factory=dict)
 
 
 @dataclass
@@ -128,8 +130,19 @@ def _stages(session: OpportunityImportSession) -> _Stages:
 
 
 def _stage_of(session: OpportunityImportSession, item: OpportunityImportRow) -> Stage:
-    """The row's stage (see the module docstring). Raises ``ValidationError`` on ``stage``."""
+    """The row's stage (see the module docstring). Raises ``ValidationError`` on ``stage``.
+    A file repeats a few stage words: each (names, outcome) found is remembered."""
+    key = (item.stage_names, item.outcome)
     stages = _stages(session)
+    found = stages.found.get(key)
+    if found is None:
+        found = _find_stage(stages, item)
+        if len(stages.found) < 10_000:
+            stages.found[key] = found
+    return found
+
+
+def _find_stage(stages: _Stages, item: OpportunityImportRow) -> Stage:
     shown = next((name for name in item.stage_names if name), "")
     for name in item.stage_names:
         stage = stages.by_name.get(name.strip().lower()) if name else None
@@ -195,9 +208,10 @@ def _checked(values: dict[str, Any], session: OpportunityImportSession | None = 
                 pending[name] = value
                 fresh.append(key)
         errors = field_errors(Opportunity, pending)
-        if len(memo) > _MEMO_LIMIT:
-            memo.clear()
-        memo.update(key for key in fresh if key[0] not in errors)
+        if fresh:
+            if len(memo) > _MEMO_LIMIT:
+                memo.clear()
+            memo.update(key for key in fresh if key[0] not in errors)
     amount = values.get("amount")
     if isinstance(amount, Decimal) and amount < 0 and "amount" not in errors:
         errors["amount"] = [_amount_message()]

@@ -45,6 +45,7 @@ OPPORTUNITY_FIELDS = (
     "name", "type", "amount", "currency", "expected_close_date", "owner", "next_step", "forecast_category",
     "probability", "pricing_strategy", "description", "lost_reason", "renews_contract",
 )
+_SETTABLE = frozenset(OPPORTUNITY_FIELDS)
 LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_percent", "position")
 CENT = Decimal("0.01")
 
@@ -65,7 +66,7 @@ def _require_account_change(actor: SystemActor, account: Account) -> None:
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(data) - set(OPPORTUNITY_FIELDS))
+    unknown = sorted(data.keys() - _SETTABLE)
     if unknown:
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
     data = dict(data)

@@ -87,6 +87,9 @@ FORECAST_WORDS: dict[str, str] = {
 
 _SALESFORCE_ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[A-Z0-5]{3})?$")
 _CHECKSUM_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+_CAPITAL_BITS = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "1" * 26 + "0" * 36
+)
 
 
 def salesforce_id_18(value: str) -> str:
@@ -96,10 +99,9 @@ def salesforce_id_18(value: str) -> str:
     if not _SALESFORCE_ID.match(value):
         return value
     base = value[:15]
-    suffix = ""
-    for start in (0, 5, 10):
-        bits = sum(1 << position for position, char in enumerate(base[start : start + 5]) if "A" <= char <= "Z")
-        suffix += _CHECKSUM_CHARS[bits]
+    capitals = base.translate(_CAPITAL_BITS)  # "1" for each capital, "0" for the rest
+    # Each suffix character: bit i set when character i of its five is a capital.
+    suffix = "".join(_CHECKSUM_CHARS[int(capitals[start : start + 5][::-1], 2)] for start in (0, 5, 10))
     if len(value) == 18 and value[15:] != suffix:
         return value  # not a Salesforce id after all
     return base + suffix
