@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import operator
 import uuid
 from collections.abc import Sequence
@@ -132,12 +133,19 @@ def record_many(
     (imports, demo data), in the caller's transaction like every entry."""
     if not entries:
         return 0
+    return _insert_entries(actor, action, [instance for instance, _ in entries], [changes for _, changes in entries])
+
+
+def _insert_entries(actor: Any, action: str, instances: Sequence[models.Model], changes: Sequence[Any]) -> int:
+    """One entry per instance (one model) with its changes (a dict, or its JSON text)."""
     actor_id = getattr(actor, "pk", None) if actor is not None and actor.is_authenticated else None
-    content_type_id = ContentType.objects.get_for_model(entries[0][0]).pk
+    content_type_id = ContentType.objects.get_for_model(instances[0]).pk
     now = timezone.now()
+    object_ids = map(str, map(operator.attrgetter("pk"), instances))
+    reprs = (text[:200] for text in map(str, instances))
     rows = [
-        (now, actor_id, action, content_type_id, str(instance.pk), str(instance)[:200], changes, None)
-        for instance, changes in entries
+        (now, actor_id, action, content_type_id, object_id, text, entry, None)
+        for object_id, text, entry in zip(object_ids, reprs, changes, strict=True)
     ]
     return bulk.insert_plain(
         AuditEntry,
@@ -146,37 +154,53 @@ def record_many(
     )
 
 
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+_encode_text = json.encoder.encode_basestring_ascii  # what that encoder does with a str
+
+
+def _created_fragments(name: str, quantum: decimal.Decimal | None, column: Sequence[Any]) -> Sequence[str]:
+    """One audited column of new records as the JSON members of their entries
+    (``"name":[null,value]``, "" for an empty value, which the entry leaves out). Each
+    distinct value is made JSON-safe and encoded once when the column holds one type
+    (equal values of different types, ``1`` and ``True``, are not merged)."""
+    head = _encode(name) + ":[null,"
+
+    def member(value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        return head + _encode(_audit_value(value, quantum)) + "]"
+
+    types = set(map(type, column)) - {type(None)}
+    if quantum is None and types <= {str}:  # texts: as the encoder writes them
+        return [head + _encode_text(value) + "]" if value else "" for value in column]
+    if quantum is None and types <= {int}:
+        return ["" if value is None else head + int.__repr__(value) + "]" for value in column]
+    try:
+        distinct = set(column) if len(types) <= 1 else None
+    except TypeError:  # unhashable (a JSON field's value)
+        distinct = None
+    if distinct is None or len(distinct) * 2 > len(column):
+        return [member(value) for value in column]
+    members = {value: member(value) for value in distinct}
+    return list(map(members.__getitem__, column))
+
+
 def record_created_many(*, actor: Any, instances: Sequence[models.Model]) -> int:
-    """The entries :func:`record_create` would write for ``instances`` (one model)."""
+    """The entries :func:`record_create` would write for ``instances`` (one model),
+    their changes encoded column by column."""
     if not instances:
         return 0
     plan = _snapshot_plan(type(instances[0]))
-    names = [name for name, _, _ in plan]
-    quanta = [quantum for _, _, quantum in plan]
+    if not plan:
+        return _insert_entries(actor, AuditAction.CREATE, instances, [{} for _ in instances])
     fetch = operator.attrgetter(*(attname for _, attname, _ in plan))
-    # Bulk rows repeat their dates and amounts: each distinct one is made JSON-safe once.
-    made: dict[tuple[int, Any], Any] = {}
-    entries = []
-    for instance in instances:
-        fetched = fetch(instance)
-        values = (fetched,) if len(plan) == 1 else fetched
-        changes = {}
-        for index, (name, value, quantum) in enumerate(zip(names, values, quanta, strict=True)):
-            if value is None or value == "":
-                continue
-            if quantum is None and value.__class__ in _PLAIN:
-                changes[name] = [None, value]
-                continue
-            key = (index, value)
-            try:
-                audited = made.get(key, made)
-            except TypeError:  # unhashable (a JSON field's value): not remembered
-                audited = _audit_value(value, quantum)
-            if audited is made:
-                audited = made[key] = _audit_value(value, quantum)
-            changes[name] = [None, audited]
-        entries.append((instance, changes))
-    return record_many(actor=actor, action=AuditAction.CREATE, entries=entries)
+    rows = list(map(fetch, instances))
+    columns = zip(*rows, strict=True) if len(plan) > 1 else [rows]
+    member_columns = [
+        _created_fragments(name, quantum, column) for (name, _, quantum), column in zip(plan, columns, strict=True)
+    ]
+    texts = [bulk.JsonText("{" + ",".join(filter(None, members)) + "}") for members in zip(*member_columns, strict=True)]
+    return _insert_entries(actor, AuditAction.CREATE, instances, texts)
 
 
 def history_for(instance: models.Model, *, limit: int = 50) -> models.QuerySet[AuditEntry]:

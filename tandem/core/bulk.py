@@ -20,14 +20,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
 from django.db.models.base import ModelState
-
-Adapter = Callable[[Any], Any]
 
 # Field types whose cleaned Python values go to both databases unchanged.
 _PLAIN_TYPES = frozenset({
@@ -37,40 +36,6 @@ _PLAIN_TYPES = frozenset({
     "SmallIntegerField", "TextField", "URLField",
 })  # fmt: skip
 MAX_ROWS_PER_STATEMENT = 500
-
-
-_MEMO_LIMIT = 100_000
-
-
-def _memoised(prepare: Adapter) -> Adapter:
-    """``prepare`` run once per distinct value: imports repeat a few values per column
-    (the import's moment, close dates, amounts). Equal values adapt alike (a decimal's
-    column has one scale), so the first one seen stands for the others."""
-    cache: dict[Any, Any] = {}
-
-    def adapt(value: Any) -> Any:
-        if value is None:
-            return None
-        found = cache.get(value, cache)
-        if found is cache:
-            found = prepare(value)
-            if len(cache) < _MEMO_LIMIT:
-                cache[value] = found
-        return found
-
-    return adapt
-
-
-def _adapter(field: models.Field[Any, Any]) -> Adapter | None:
-    if field.get_internal_type() in _PLAIN_TYPES:
-        return None
-    if isinstance(field, models.DateField | models.DecimalField | models.TimeField | models.GenericIPAddressField):
-        return _memoised(lambda value: field.get_db_prep_save(value, connection))
-    if isinstance(field, models.JSONField):
-        # Sent as JSON text (cast to jsonb on PostgreSQL, see _placeholders).
-        encode = (field.encoder or json.JSONEncoder)(separators=(",", ":")).encode
-        return lambda value: None if value is None else encode(value)
-    return lambda value: field.get_db_prep_save(value, connection)
 
 
 def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field[Any, Any]]:
@@ -90,17 +55,54 @@ def _rows_per_statement(columns: int) -> int:
     return max(1, min(MAX_ROWS_PER_STATEMENT, limit // max(columns, 1)))
 
 
-def _prepared(fields: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    adapters = [(index, adapt) for index, field in enumerate(fields) if (adapt := _adapter(field)) is not None]
-    if not adapters:
+# Adapted dates, amounts, times and addresses by column and database (see _adapted_column).
+_ADAPTED: dict[tuple[models.Field[Any, Any], str, str], dict[Any, Any]] = {}
+_ADAPTED_LIMIT = 50_000
+
+
+def _adapted_column(field: models.Field[Any, Any], column: tuple[Any, ...]) -> Sequence[Any]:
+    """One column's values as the database takes them. A column of dates, amounts or
+    moments repeats a few values: each distinct one is adapted once (equal values adapt
+    alike: a decimal's column has one scale), and the column is mapped through them."""
+    if field.get_internal_type() in _PLAIN_TYPES:
+        return column
+    if isinstance(field, models.JSONField):
+        # Sent as JSON text (cast to jsonb on PostgreSQL, see _placeholders); a
+        # :class:`JsonText` is that text already.
+        encode = (field.encoder or json.JSONEncoder)(separators=(",", ":")).encode
+        return [None if value is None else value if value.__class__ is JsonText else encode(value) for value in column]
+    if isinstance(field, models.DateField | models.DecimalField | models.TimeField | models.GenericIPAddressField):
+        # Dates, amounts, times and addresses adapt the same way every time: their
+        # adapted values are kept across batches (per column and database). Moments are
+        # not (a naive one is read in the active time zone).
+        key = (field, connection.alias, connection.vendor)
+        kept = _ADAPTED.get(key) if not isinstance(field, models.DateTimeField) else None
+        adapted = kept if kept is not None else {}
+        missing = set(column).difference(adapted)
+        missing.discard(None)
+        adapted.update((value, field.get_db_prep_save(value, connection)) for value in missing)
+        adapted[None] = None
+        found = list(map(adapted.__getitem__, column))
+        if kept is None and not isinstance(field, models.DateTimeField):
+            _ADAPTED[key] = adapted
+        if len(adapted) > _ADAPTED_LIMIT:
+            _ADAPTED.pop(key, None)
+        return found
+    return [field.get_db_prep_save(value, connection) for value in column]
+
+
+def _prepared(fields: Sequence[models.Field[Any, Any]], rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """The rows with each column adapted (:func:`_adapted_column`), column by column."""
+    if not any(field.get_internal_type() not in _PLAIN_TYPES for field in fields):
         return [tuple(row) for row in rows]
-    prepared: list[tuple[Any, ...]] = []
-    for row in rows:
-        values = list(row)
-        for index, adapt in adapters:
-            values[index] = adapt(values[index])
-        prepared.append(tuple(values))
-    return prepared
+    if not rows:
+        return []
+    columns = list(zip(*rows, strict=True))
+    return list(zip(*(_adapted_column(field, column) for field, column in zip(fields, columns, strict=True)), strict=True))
+
+
+class JsonText(str):
+    """JSON already encoded, for a JSON column: written as it is."""
 
 
 def _placeholders(fields: Sequence[models.Field[Any, Any]]) -> str:
@@ -140,23 +142,35 @@ def complete_rows(
     model: type[models.Model], rows: Iterable[Mapping[str, Any]]
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Every concrete column but the primary key, in model order, for each row: values
-    from the row (by field name or attname), else the field's default."""
+    from the row (by field name, else attname), else the field's default. Rows built
+    alike (the same keys in the same order) share one picking plan."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = [f.get_default() if f.has_default() else (None if f.null else "") for f in fields]
-    keys = [(f.name, f.attname) for f in fields]
-    known = {name for pair in keys for name in pair}
-    # A column named alike by field name and attname is one look-up (most columns).
-    plan = [(name, None if attname == name else attname, default) for (name, attname), default in zip(keys, defaults, strict=True)]
+    defaults = tuple(f.get_default() if f.has_default() else (None if f.null else "") for f in fields)
+    known = {f.name for f in fields} | {f.attname for f in fields}
+    plans: dict[tuple[str, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]]] = {}
     completed: list[tuple[Any, ...]] = []
+    append = completed.append
     for row in rows:
-        if unknown := row.keys() - known:
-            raise ValueError(f"{model.__name__} has no column for {', '.join(sorted(unknown))}")
-        get = row.get
-        completed.append(tuple(
-            get(name, default) if attname is None else (row[name] if name in row else get(attname, default))
-            for name, attname, default in plan
-        ))  # fmt: skip
+        keys = tuple(row)
+        pick = plans.get(keys)
+        if pick is None:
+            pick = plans[keys] = _picking_plan(model, fields, keys, known)
+        append(pick((*row.values(), *defaults)))
     return [f.attname for f in fields], completed
+
+
+def _picking_plan(
+    model: type[models.Model], fields: Sequence[models.Field[Any, Any]], keys: tuple[str, ...], known: set[str]
+) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """For rows with these keys: picks each column's value from ``(*values, *defaults)``."""
+    if unknown := set(keys) - known:
+        raise ValueError(f"{model.__name__} has no column for {', '.join(sorted(unknown))}")
+    position = {key: index for index, key in enumerate(keys)}
+    picks = [position.get(f.name, position.get(f.attname, len(keys) + index)) for index, f in enumerate(fields)]
+    if len(picks) == 1:
+        only = picks[0]
+        return lambda values: (values[only],)
+    return operator.itemgetter(*picks)
 
 
 def insert_rows(

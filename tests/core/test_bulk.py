@@ -132,3 +132,23 @@ def test_insert_objects_writes_built_instances_and_sets_their_ids(django_assert_
     ]
     link = Interaction.users.through
     assert bulk.insert_objects(link, []) == 0
+
+
+def test_bulk_audit_changes_are_the_single_row_changes_as_json(admin_user):
+    """The bulk writer encodes each entry's changes column by column: the same JSON as
+    the single-row entry's dict (texts with quotes and non-ASCII letters, empty texts and
+    missing values left out, numbers, decimals, dates, moments), on every row."""
+    columns, rows = bulk.complete_rows(Account, [
+        {"name": f'Ünïcode "{number}" \\ {chr(0x1F600)}', "annual_revenue": Decimal("2.5") if number % 3 else None,
+         "employee_count": number * 7 if number % 2 else None, "city": "" if number % 2 else "Köln",
+         "customer_since": dt.date(2025, 1, number % 3 + 1), "created_at": NOW, "updated_at": NOW,
+         "lifecycle": Lifecycle.ACTIVE, "lifecycle_changed_at": NOW, "source": "salesforce",
+         "external_id": f"001J{number}"}
+        for number in range(12)
+    ])  # fmt: skip
+    created = bulk.insert_rows(Account, columns, rows)
+    assert audit.record_created_many(actor=admin_user, instances=created) == 12
+    stored = {entry.object_id: entry.changes for entry in AuditEntry.objects.filter(content_type__model="account")}
+    for instance in created:
+        expected = {name: [None, value] for name, value in audit.snapshot(instance).items() if value not in (None, "")}
+        assert stored[str(instance.pk)] == expected

@@ -95,6 +95,8 @@ class _Stages:
     by_name: dict[str, Stage] = field(default_factory=dict)
     closing: dict[str, Stage | None] = field(default_factory=dict)
     names: str = ""
+    # (stage names, outcome) of a row -> the stage found for them.
+    found: dict[tuple[tuple[str, ...], str], Stage] = field(default_factory=dict)
 
 
 @dataclass
@@ -128,8 +130,19 @@ def _stages(session: OpportunityImportSession) -> _Stages:
 
 
 def _stage_of(session: OpportunityImportSession, item: OpportunityImportRow) -> Stage:
-    """The row's stage (see the module docstring). Raises ``ValidationError`` on ``stage``."""
+    """The row's stage (see the module docstring). Raises ``ValidationError`` on ``stage``.
+    A file repeats a few stage words: each (names, outcome) found is remembered."""
+    key = (item.stage_names, item.outcome)
     stages = _stages(session)
+    found = stages.found.get(key)
+    if found is None:
+        found = _find_stage(stages, item)
+        if len(stages.found) < 10_000:
+            stages.found[key] = found
+    return found
+
+
+def _find_stage(stages: _Stages, item: OpportunityImportRow) -> Stage:
     shown = next((name for name in item.stage_names if name), "")
     for name in item.stage_names:
         stage = stages.by_name.get(name.strip().lower()) if name else None
@@ -195,9 +208,10 @@ def _checked(values: dict[str, Any], session: OpportunityImportSession | None = 
                 pending[name] = value
                 fresh.append(key)
         errors = field_errors(Opportunity, pending)
-        if len(memo) > _MEMO_LIMIT:
-            memo.clear()
-        memo.update(key for key in fresh if key[0] not in errors)
+        if fresh:
+            if len(memo) > _MEMO_LIMIT:
+                memo.clear()
+            memo.update(key for key in fresh if key[0] not in errors)
     amount = values.get("amount")
     if isinstance(amount, Decimal) and amount < 0 and "amount" not in errors:
         errors["amount"] = [_amount_message()]
@@ -215,18 +229,17 @@ def _new_values(session: OpportunityImportSession, item: OpportunityImportRow, a
     if not item.external_id:
         raise ValidationError({"external_id": "Every imported record needs its record id."})
     stage = _stage_of(session, item)
-    fields = new_opportunity_fields(actor=session.actor, account=account, data=item.data, stage=stage)
-    if item.closed_on is not None and fields["status"] != StageOutcome.OPEN:
-        fields["closed_on"] = item.closed_on
-    _checked({**_REQUIRED, **{k: v for k, v in fields.items() if k not in ("account", "stage", "owner")},
-              "external_id": item.external_id}, session)
+    fields = new_opportunity_fields(actor=session.actor, account=account, data=item.data, stage=stage,
+                                    closed_on=item.closed_on)
     owner = fields.pop("owner", None)
-    fields.pop("account")
-    stage = fields.pop("stage")
-    return {
-        **fields, "account_id": account.pk, "stage_id": stage.pk, "owner_id": owner.pk if owner is not None else None,
-        "source": session.source, "external_id": item.external_id, "created_at": session.now, "updated_at": session.now,
-    }
+    del fields["account"]
+    del fields["stage"]
+    _checked({**_REQUIRED, **fields, "external_id": item.external_id}, session)
+    fields.update(
+        account_id=account.pk, stage_id=stage.pk, owner_id=owner.pk if owner is not None else None,
+        source=session.source, external_id=item.external_id, created_at=session.now, updated_at=session.now,
+    )
+    return fields
 
 
 def _changed_values(session: OpportunityImportSession, item: OpportunityImportRow, current: Opportunity) -> dict[str, Any]:

@@ -45,6 +45,7 @@ OPPORTUNITY_FIELDS = (
     "name", "type", "amount", "currency", "expected_close_date", "owner", "next_step", "forecast_category",
     "probability", "pricing_strategy", "description", "lost_reason", "renews_contract",
 )
+_SETTABLE = frozenset(OPPORTUNITY_FIELDS)
 LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_percent", "position")
 CENT = Decimal("0.01")
 
@@ -65,7 +66,7 @@ def _require_account_change(actor: SystemActor, account: Account) -> None:
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(data) - set(OPPORTUNITY_FIELDS))
+    unknown = sorted(data.keys() - _SETTABLE)
     if unknown:
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
     data = dict(data)
@@ -109,15 +110,17 @@ def closing_stage(outcome: str) -> Stage:
     return stage
 
 
-def new_opportunity_fields(*, actor: SystemActor, account: Account, data: dict[str, Any], stage: Stage | None) -> dict[str, Any]:
+def new_opportunity_fields(
+    *, actor: SystemActor, account: Account, data: dict[str, Any], stage: Stage | None, closed_on: dt.date | None = None,
+) -> dict[str, Any]:
     """The fields of a new opportunity after every rule of :func:`opportunity_create`
-    (shared with the bulk import). Raises ``ValidationError``."""
+    (shared with the bulk import); ``closed_on`` is the closing date of a won or lost
+    stage (default today). Raises ``ValidationError``."""
     data = _clean(data)
     if "owner" not in data or data["owner"] is None:
         data["owner"] = actor if actor is not None and has_role(actor, Role.ACCOUNT_MANAGER) else account.owner
     data.setdefault("currency", account.currency)
     explicit: dict[str, Any] = {key: data.pop(key) for key in ("probability", "forecast_category") if key in data}
-    closed_on = data.pop("closed_on", None)
     fields = _stage_fields(stage or first_stage(), closed_on=closed_on)
     if fields["status"] == OpportunityStatus.OPEN:
         fields.update(explicit)
@@ -130,9 +133,7 @@ def opportunity_create(
     closed_on: dt.date | None = None, source: str = "manual", external_id: str | None = None,
 ) -> Opportunity:
     _require_account_change(actor, account)
-    fields = new_opportunity_fields(actor=actor, account=account, data=data, stage=stage)
-    if closed_on is not None and fields["status"] != OpportunityStatus.OPEN:
-        fields["closed_on"] = closed_on
+    fields = new_opportunity_fields(actor=actor, account=account, data=data, stage=stage, closed_on=closed_on)
     return model_create(actor=actor, model=Opportunity, data={**fields, "source": source, "external_id": external_id})
 
 

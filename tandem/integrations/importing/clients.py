@@ -68,6 +68,8 @@ class ImportContext:
     session: AccountImportSession | None = None
     # Rows refused while writing (their check passed, then something changed).
     late_errors: RowErrorsByRow = field(default_factory=list)
+    # (field, parser, column header) of each mapped field that has a parser.
+    cell_parsers: list[tuple[str, Callable[[str], Any], str]] | None = None
 
     def column(self, name: str) -> str:
         """The file's header for a Tandem field (or for the column it was derived from)."""
@@ -114,15 +116,18 @@ class _Importer:
     def parse_cells(self, context: ImportContext, values: dict[str, str]) -> tuple[dict[str, Any], RowErrors]:
         """Each mapped cell through its field's parser: the typed values and the
         ``(column, message)`` of every cell that does not parse."""
+        plan = context.cell_parsers
+        if plan is None:  # the mapped fields' parsers, once per import
+            mapping = context.mapping
+            plan = context.cell_parsers = [(name, parser, mapping[name]) for name, parser in self.parsers if name in mapping]
         result: dict[str, Any] = {}
         errors: RowErrors = []
-        mapping = context.mapping
-        for name, parser in self.parsers:
-            if name in mapping:
-                try:
-                    result[name] = parser(values.get(name) or "")
-                except CellError as exc:
-                    errors.append((mapping[name], str(exc)))
+        get = values.get
+        for name, parser, column in plan:
+            try:
+                result[name] = parser(get(name) or "")
+            except CellError as exc:
+                errors.append((column, str(exc)))
         return result, errors
 
     @staticmethod

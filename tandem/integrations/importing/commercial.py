@@ -87,6 +87,9 @@ FORECAST_WORDS: dict[str, str] = {
 
 _SALESFORCE_ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[A-Z0-5]{3})?$")
 _CHECKSUM_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+_CAPITAL_BITS = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "1" * 26 + "0" * 36
+)
 
 
 def salesforce_id_18(value: str) -> str:
@@ -96,10 +99,9 @@ def salesforce_id_18(value: str) -> str:
     if not _SALESFORCE_ID.match(value):
         return value
     base = value[:15]
-    suffix = ""
-    for start in (0, 5, 10):
-        bits = sum(1 << position for position, char in enumerate(base[start : start + 5]) if "A" <= char <= "Z")
-        suffix += _CHECKSUM_CHARS[bits]
+    capitals = base.translate(_CAPITAL_BITS)  # "1" for each capital, "0" for the rest
+    # Each suffix character: bit i set when character i of its five is a capital.
+    suffix = "".join(_CHECKSUM_CHARS[int(capitals[start : start + 5][::-1], 2)] for start in (0, 5, 10))
     if len(value) == 18 and value[15:] != suffix:
         return value  # not a Salesforce id after all
     return base + suffix
@@ -245,9 +247,11 @@ class OpportunityImporter(_Importer):
         stage_names, stage_outcome = self._stage_names(stage_text)
         outcome = self._outcome(is_won, is_closed, "is_won" in context.mapping) or stage_outcome
         close_date = result.get("expected_close_date")
-        account_ids = tuple(part.strip() for part in self._cell(values, "account_external_id").split(";")[:1] if part.strip())
-        if salesforce and account_ids:
-            account_ids = salesforce_id_forms(account_ids[0])
+        # HubSpot lists several associated companies separated by ";": the first is primary.
+        first_account = (values.get("account_external_id") or "").split(";", 1)[0].strip()
+        account_ids: tuple[str, ...] = (first_account,) if first_account else ()
+        if salesforce and first_account:
+            account_ids = salesforce_id_forms(first_account)
         account_name = self._cell(values, "account_name").strip()
         external_id = result.pop("external_id", "") or ""
         if salesforce:

@@ -156,7 +156,7 @@ def _parse_rows(
     positions = _positions(table.headers, effective)
     for row in table.rows:
         row_number += 1
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():  # a blank row
             continue
         cleaned, row_errors = importer.clean(context, _row_values(positions, row), row_number)
         if cleaned is not None and cleaned.external_id:
