@@ -27,9 +27,10 @@ from django.views.decorators.http import require_GET
 from tandem.core.rows import UrlPattern, esc, joined
 from tandem.delivery import selectors
 from tandem.delivery.calendars import project_calendar, to_local
-from tandem.delivery.models import AcceptanceState, Objective, Project, Task
+from tandem.delivery.models import AcceptanceState, Objective, Project
 from tandem.delivery.policies import manages
 from tandem.delivery.scheduling import Timeline
+from tandem.delivery.selectors import PlanRow
 from tandem.delivery.views.common import (
     DEFAULT_MINUTES_PER_DAY,
     days_text,
@@ -67,9 +68,12 @@ class PlanClock:
 def plan_clock(project: Project) -> PlanClock:
     """The project's calendar (its own, else the organisation's) as a :class:`PlanClock`."""
     calendar, zone = project_calendar(project)
-    start = to_local(project.scheduled_start, zone)
+    start, finish = to_local(project.scheduled_start, zone), to_local(project.scheduled_finish, zone)
+    # The summaries' dates lie within the scheduled span: lay out only those days (a day
+    # outside is laid out when asked for).
+    days = (finish.date() - start.date()).days + 2 if start is not None and finish is not None and finish >= start else 366
     try:
-        timeline = Timeline(calendar, start) if start is not None else None
+        timeline = Timeline(calendar, start, reach=(1, days)) if start is not None else None
     except ValueError:  # a calendar with no working time: durations of summaries unknown
         timeline = None
     return PlanClock(calendar.minutes_per_day or DEFAULT_MINUTES_PER_DAY, zone, timeline)
@@ -97,7 +101,7 @@ ROW_ACTIONS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def _row_actions(task: Task, *, page: int, focus: tuple[int, str] | None) -> str:
+def _row_actions(task: PlanRow, *, page: int, focus: tuple[int, str] | None) -> str:
     """The edit-mode cell: edit, add below, indent / outdent, move up / down, assign,
     delete; each a button (or link) with its label. ``focus`` names the button that was
     just used, so the keyboard stays where it was after the section is redrawn."""
@@ -136,7 +140,7 @@ def _row_actions(task: Task, *, page: int, focus: tuple[int, str] | None) -> str
 
 
 def plan_rows(
-    tasks: Iterable[Task], assignees: Mapping[int, list[str]], *, clock: PlanClock, edit: bool = False,
+    tasks: Iterable[PlanRow], assignees: Mapping[int, list[str]], *, clock: PlanClock, edit: bool = False,
     page: int = 1, focus: tuple[int, str] | None = None,
 ) -> SafeString:
     """The plan's rows: WBS, the name indented by outline level (summary tasks bold, a
@@ -197,13 +201,16 @@ def objective_progress(objective: Objective) -> int | None:
 
 def team_rows(project: Project) -> list[dict[str, Any]]:
     person = UrlPattern("people:user_detail", "user_id")
+    rows = selectors.project_team(project=project).select_related(None).values_list(
+        "user_id", "user__full_name", "user__email", "role",
+    )
     return [
         {
-            "name": member.user.full_name or member.user.email,
-            "url": person(member.user_id),
-            "role": member.role or ("Project manager" if member.user_id == project.manager_id else ""),
+            "name": full_name or email,
+            "url": person(user_id),
+            "role": role or ("Project manager" if user_id == project.manager_id else ""),
         }
-        for member in selectors.project_team(project=project)
+        for user_id, full_name, email, role in rows
     ]
 
 
@@ -223,13 +230,13 @@ def plan_context(
     else (the project and its calendar are read by the caller)."""
     tasks = selectors.plan_window(project=project, offset=(page - 1) * PLAN_PAGE_SIZE, limit=PLAN_PAGE_SIZE)
     assignees = selectors.task_assignee_names(project=project, task_ids=[task.pk for task in tasks])
-    total = tasks[0].plan_total if tasks else 0  # type: ignore[attr-defined]
+    total = tasks[0].plan_total if tasks else 0
     first = (page - 1) * PLAN_PAGE_SIZE
     edit = edit and can_change
     return {
         "project": project,
         "tasks_count": total,
-        "critical_count": tasks[0].plan_critical if tasks else 0,  # type: ignore[attr-defined]
+        "critical_count": tasks[0].plan_critical if tasks else 0,
         "plan_rows": plan_rows(tasks, assignees, clock=clock, edit=edit, page=page, focus=focus),
         "plan_page": {
             "number": page,
