@@ -4,15 +4,21 @@ the project header (every project page's) and the plan's rows read as tuples."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Template, engines
 
 from tandem.core.roles import Role
 from tandem.delivery import selectors
-from tandem.delivery.models import Project, ProjectStatus, Task
+from tandem.delivery.models import AcceptanceState, Deliverable, Project, ProjectStatus, Task
 from tandem.delivery.views.common import project_header
-from tandem.delivery.views.projects import plan_clock, plan_rows
+from tandem.delivery.views.projects import (
+    ACCEPTANCE_BADGES,
+    deliverables_context,
+    plan_clock,
+    plan_rows,
+)
 from tests.clients.factories import make_account
 from tests.delivery.factories import make_manager, make_project, make_task
 from tests.factories import make_user
@@ -92,3 +98,32 @@ def test_plan_rows_read_as_tuples_are_the_rows_of_the_tasks():
             tasks, names, clock=clock, edit=edit, page=2, focus=(tasks[1].pk, "up"),  # type: ignore[arg-type]
         )
     assert "Phase &lt;one&gt;" in plan_rows(rows, names, clock=clock)
+
+
+# The deliverables section of project_detail.html as the template engine wrote it before
+# its items were written in Python (kept here as the reference).
+DELIVERABLES_REFERENCE = Path(__file__).with_name("deliverables_reference.html").read_text(encoding="utf-8")
+
+
+def test_the_deliverables_section_is_the_markup_the_template_wrote():
+    manager = make_manager()
+    project = make_project(manager=manager, code="D-1")
+    task = make_task(project=project, name="Design")
+    Deliverable.objects.create(project=project, name="Pack <one> & two", acceptance_state="accepted",
+                               due_date=dt.date(2027, 1, 5), accepted_on=dt.date(2027, 9, 7),
+                               accepted_by='O\'Neil "client"', task=task)
+    Deliverable.objects.create(project=project, name="Live site", due_date=dt.date(2027, 1, 7), acceptance_state="submitted")
+    Deliverable.objects.create(project=project, name="Accepted, no date", acceptance_state="accepted")
+    Deliverable.objects.create(project=project, name="Rejected", acceptance_state="rejected", accepted_by="Kept")
+    engine = engines["django"]
+    reference = engine.from_string(DELIVERABLES_REFERENCE)
+    section = engine.get_template("delivery/project_detail.html#deliverables")
+    for can_change in (True, False):
+        context = deliverables_context(project, can_change=can_change, message="Saved & done")
+        old = {**context, "deliverables": [
+            {"deliverable": item, "badge": ACCEPTANCE_BADGES.get(item.acceptance_state, "secondary")}
+            for item in context["deliverables"]
+        ], "acceptance_choices": AcceptanceState.choices, "csrf_token": "the-token"}
+        new = {**context, "csrf_token": "the-token"}
+        assert section.render(new).strip() == reference.render(old).strip(), can_change
+    assert deliverables_context(Project.objects.get(pk=make_project().pk), can_change=True)["deliverable_rows"] == []
