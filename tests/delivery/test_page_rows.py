@@ -12,6 +12,7 @@ from django.template import Context, Template, engines
 from tandem.core.roles import Role
 from tandem.delivery import selectors
 from tandem.delivery.models import AcceptanceState, Deliverable, Project, ProjectStatus, Task
+from tandem.delivery.scheduling import ProjectCalendar, Timeline
 from tandem.delivery.views.common import project_header
 from tandem.delivery.views.projects import (
     ACCEPTANCE_BADGES,
@@ -127,3 +128,16 @@ def test_the_deliverables_section_is_the_markup_the_template_wrote():
         new = {**context, "csrf_token": "the-token"}
         assert section.render(new).strip() == reference.render(old).strip(), can_change
     assert deliverables_context(Project.objects.get(pk=make_project().pk), can_change=True)["deliverable_rows"] == []
+
+
+def test_a_timeline_of_a_short_reach_answers_as_the_full_one():
+    """The plan's summaries lay the calendar out over the plan's span only; a day outside
+    it (before or after) is laid out when asked for, with the same answers."""
+    holiday = dt.date(2027, 1, 6)
+    calendar = ProjectCalendar.build(week=[[(540, 1020)]] * 5 + [[], []], exceptions={holiday: []})
+    origin = dt.datetime(2027, 1, 4, 9)
+    full, short = Timeline(calendar, origin), Timeline(calendar, origin, reach=(1, 3))
+    for moment in (dt.datetime(2027, 1, 5, 12), dt.datetime(2027, 1, 7, 17), dt.datetime(2026, 3, 2, 10),
+                   dt.datetime(2029, 8, 1, 11), dt.datetime(2027, 1, 4, 9)):
+        assert short.offset(moment) == full.offset(moment), moment
+    assert short.offset(dt.datetime(2027, 1, 7, 9)) == 2 * 480  # the holiday is not worked
