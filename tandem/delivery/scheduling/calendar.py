@@ -113,15 +113,22 @@ class ProjectCalendar:
 class Timeline:
     """Working minutes from an origin, on a calendar, both ways."""
 
-    def __init__(self, calendar: ProjectCalendar, origin: dt.datetime) -> None:
+    def __init__(
+        self, calendar: ProjectCalendar, origin: dt.datetime, *, reach: tuple[int, int] = (_CHUNK_DAYS, _CHUNK_DAYS),
+    ) -> None:
+        """``reach``: the days before and after the origin laid out at once (a year each
+        way for the scheduler; a page converting a few dates of one plan asks for the
+        plan's span). Any day outside it is laid out when first asked for, a year at a
+        time, so the answers do not depend on it."""
         if calendar.minutes_per_week == 0 and not any(calendar.exceptions.values()):
             raise ValueError(f"the calendar {calendar.name!r} has no working time")
         self.calendar = calendar
         origin = origin.replace(tzinfo=None, second=0, microsecond=0)
-        self._first = origin.date() - dt.timedelta(days=_CHUNK_DAYS)
+        before, after = max(reach[0], 1), max(reach[1], 1)
+        self._first = origin.date() - dt.timedelta(days=before)
         self._days: list[DayTimes] = []
         self._cum: list[int] = [0]
-        self._extend_forward(2 * _CHUNK_DAYS)
+        self._extend_forward(before + after)
         self._zero = 0
         self._zero = self.offset(origin)
         self._start_cache: dict[int, dt.datetime] = {}

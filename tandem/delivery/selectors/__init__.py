@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, When, Window
 
@@ -124,7 +125,32 @@ def project_page_get(*, actor: Any, project_id: Any) -> Project:
     return get_visible(actor, Project.objects.select_related("account", "manager", "calendar"), project_id)
 
 
-def plan_window(*, project: Project, offset: int, limit: int) -> list[Task]:
+class PlanRow(NamedTuple):
+    """A task of the plan as its row shows it (no model object: a 500-row window of a
+    plan costs one tuple a row), with the plan's totals the window query counts."""
+
+    pk: int
+    project_id: int
+    version: int
+    wbs: str
+    name: str
+    outline_level: int
+    is_summary: bool
+    is_milestone: bool
+    is_critical: bool
+    duration_minutes: int
+    total_float_minutes: int | None
+    percent_complete: int
+    early_start: dt.datetime | None
+    early_finish: dt.datetime | None
+    plan_total: int
+    plan_critical: int
+
+
+PLAN_ROW_FIELDS = tuple(name if name != "pk" else "id" for name in PlanRow._fields[:-2])
+
+
+def plan_window(*, project: Project, offset: int, limit: int) -> list[PlanRow]:
     """``limit`` tasks of the plan from ``offset`` (outline order), each carrying
     ``plan_total`` (the plan's tasks) and ``plan_critical`` (its critical work tasks),
     counted over the whole plan in the same query (window aggregates)."""
@@ -132,7 +158,8 @@ def plan_window(*, project: Project, offset: int, limit: int) -> list[Task]:
     queryset = task_list(project=project).annotate(
         plan_total=Window(Count("pk")), plan_critical=Window(Sum(critical)),
     )
-    return list(queryset[offset: offset + limit])
+    rows = queryset.values_list(*PLAN_ROW_FIELDS, "plan_total", "plan_critical")[offset: offset + limit]
+    return [PlanRow._make(row) for row in rows]
 
 
 # --- The API's writes (tasks and dependencies by id) ------------------------------------

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Any
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString
 
 from tandem.core import registry
-from tandem.core.rows import esc
+from tandem.core.rows import DateText, UrlPattern, esc, joined
 from tandem.delivery.calendars import project_time_zone
 from tandem.delivery.models import Project, ProjectStatus, TaskStatus
 
@@ -87,10 +90,18 @@ for _order, (_key, _label, _name, _icon) in enumerate(PROJECT_TABS):
     registry.record_tab(Project, key=_key, label=_label, url_name=_name, icon=_icon, order=10 * (_order + 1))
 
 
+@functools.lru_cache(maxsize=64)
+def _tab_pattern(url_name: str, prefix: str, urlconf: Any) -> UrlPattern:
+    """A tab's URL around the project id: the same on every project page, so reversed
+    once per URL configuration (like the layout's links, ``registry._reverse_plain``)."""
+    return UrlPattern(url_name, "project_id")
+
+
 def project_tabs(project: Any, active: str, viewer: Any = None) -> list[dict[str, Any]]:
     """The tabs of ``project``'s pages, ``active`` marked (see ``registry.record_tabs``)."""
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     return [
-        {"key": tab.key, "label": tab.label, "url": reverse(tab.url_name, kwargs={"project_id": project.pk}),
+        {"key": tab.key, "label": tab.label, "url": _tab_pattern(tab.url_name, prefix, urlconf)(project.pk),
          "icon": tab.icon, "active": tab.key == active}
         for tab in registry.record_tabs(Project, viewer, project)
     ]
@@ -99,16 +110,69 @@ def project_tabs(project: Any, active: str, viewer: Any = None) -> list[dict[str
 def project_header(project: Any, active: str, *, zone: Any = None) -> dict[str, Any]:
     """What every project page's header (delivery/_project_header.html) shows: the
     status badge, the scheduled finish in the project's time zone, whether it is late,
-    and the tabs with ``active`` marked. Pass ``zone`` when the page has read the
-    project's calendar already; otherwise the organisation's time zone (every project's
-    times are in it) is read here, one query."""
+    and the tabs with ``active`` marked; ``project_header_html`` is the header written
+    (:func:`header_html`). Pass ``zone`` when the page has read the project's calendar
+    already; otherwise the organisation's time zone (every project's times are in it) is
+    read here, one query."""
     if zone is None:
         zone = project_time_zone()
     finish = project.scheduled_finish.astimezone(zone).date() if project.scheduled_finish else None
-    return {
+    context = {
         "project": project,
         "status_badge": PROJECT_STATUS_BADGES.get(project.status, "secondary"),
         "scheduled_finish": finish,
         "is_late": is_late(finish, project.due_date),
         "tabs": project_tabs(project, active),
     }
+    context["project_header_html"] = header_html(context)
+    return context
+
+
+def header_html(context: dict[str, Any]) -> SafeString:
+    """The project header (breadcrumb, code, name, status, key facts, tabs) written in
+    Python; the markup is what delivery/_project_header.html wrote with the template
+    engine (pinned in tests/delivery/test_pages.py)."""
+    project = context["project"]
+    months = DateText().months
+
+    def day(value: dt.date | None) -> str:  # |date:"j M Y"
+        return "" if value is None else f"{value.day} {months[value.month]} {value.year:04d}"
+
+    code = esc(project.code)
+    if project.account_id is not None:
+        account = project.account
+        account_html = f'<a href="{UrlPattern("clients:account_detail", "account_id")(account.pk)}">{esc(account.name)}</a>'
+    else:
+        account_html = "Internal project"
+    if project.manager_id is not None:
+        manager = project.manager
+        manager_html = (f'<a href="{UrlPattern("people:user_detail", "user_id")(manager.pk)}">'
+                        f"{esc(manager.full_name or manager.email)}</a>")
+    else:
+        manager_html = "Nobody"
+    due = day(project.due_date) if project.due_date else "no due date"
+    finish = day(context["scheduled_finish"]) if context["scheduled_finish"] else "Not scheduled yet"
+    late = ('<span class="badge text-bg-danger" data-testid="project-late">Late: finishes after its due date</span>'
+            if context["is_late"] else "")
+    tabs = []
+    for tab in context["tabs"]:
+        active, current = (" active", ' aria-current="page"') if tab["active"] else ("", "")
+        tabs.append(
+            f'<li class="nav-item"><a class="nav-link{active}" href="{esc(tab["url"])}"{current}>'
+            f'<i class="ti ti-{esc(tab["icon"])} me-1" aria-hidden="true"></i>{esc(tab["label"])}</a></li>'
+        )
+    return joined([
+        f'<nav aria-label="Breadcrumb"><ol class="breadcrumb small mb-2"><li class="breadcrumb-item"><a href="{esc(reverse("delivery:project_list"))}">Projects</a></li>'
+        f'<li class="breadcrumb-item active" aria-current="page">{code}</li></ol></nav>\n',
+        '<div class="d-flex flex-wrap justify-content-between align-items-start gap-2 mb-2">\n  <div class="min-w-0">\n',
+        f'    <div class="text-body-secondary small" data-testid="project-code">Project {code}{" · Template" if project.is_template else ""}</div>\n',
+        f'    <h1 class="h2 mb-1">{esc(project.name)}</h1>\n',
+        f'    <p class="mb-0"><span class="badge text-bg-{esc(context["status_badge"])}" data-testid="project-status">{esc(project.get_status_display())}</span>\n',
+        f"      {late}</p>\n  </div>\n</div>\n",
+        '<dl class="row key-facts" data-testid="project-facts">\n',
+        f'  <div class="col-6 col-lg-3"><dt>Account</dt><dd>{account_html}</dd></div>\n',
+        f'  <div class="col-6 col-lg-3"><dt>Project manager</dt><dd>{manager_html}</dd></div>\n',
+        f'  <div class="col-6 col-lg-3"><dt>Agreed dates</dt><dd>{day(project.start_date)} – {due}</dd></div>\n',
+        f'  <div class="col-6 col-lg-3"><dt>Scheduled finish</dt><dd>{finish}</dd></div>\n</dl>\n',
+        f'<ul class="nav nav-tabs mb-3 project-tabs list-views-tabs" data-testid="project-tabs">\n  {"".join(tabs)}\n</ul>\n',
+    ])

@@ -24,12 +24,13 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
-from tandem.core.rows import UrlPattern, esc, joined
+from tandem.core.rows import DateText, UrlPattern, esc, joined
 from tandem.delivery import selectors
 from tandem.delivery.calendars import project_calendar, to_local
-from tandem.delivery.models import AcceptanceState, Objective, Project, Task
+from tandem.delivery.models import AcceptanceState, Deliverable, Objective, Project
 from tandem.delivery.policies import manages
 from tandem.delivery.scheduling import Timeline
+from tandem.delivery.selectors import PlanRow
 from tandem.delivery.views.common import (
     DEFAULT_MINUTES_PER_DAY,
     days_text,
@@ -67,9 +68,12 @@ class PlanClock:
 def plan_clock(project: Project) -> PlanClock:
     """The project's calendar (its own, else the organisation's) as a :class:`PlanClock`."""
     calendar, zone = project_calendar(project)
-    start = to_local(project.scheduled_start, zone)
+    start, finish = to_local(project.scheduled_start, zone), to_local(project.scheduled_finish, zone)
+    # The summaries' dates lie within the scheduled span: lay out only those days (a day
+    # outside is laid out when asked for).
+    days = (finish.date() - start.date()).days + 2 if start is not None and finish is not None and finish >= start else 366
     try:
-        timeline = Timeline(calendar, start) if start is not None else None
+        timeline = Timeline(calendar, start, reach=(1, days)) if start is not None else None
     except ValueError:  # a calendar with no working time: durations of summaries unknown
         timeline = None
     return PlanClock(calendar.minutes_per_day or DEFAULT_MINUTES_PER_DAY, zone, timeline)
@@ -97,7 +101,7 @@ ROW_ACTIONS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def _row_actions(task: Task, *, page: int, focus: tuple[int, str] | None) -> str:
+def _row_actions(task: PlanRow, *, page: int, focus: tuple[int, str] | None) -> str:
     """The edit-mode cell: edit, add below, indent / outdent, move up / down, assign,
     delete; each a button (or link) with its label. ``focus`` names the button that was
     just used, so the keyboard stays where it was after the section is redrawn."""
@@ -136,7 +140,7 @@ def _row_actions(task: Task, *, page: int, focus: tuple[int, str] | None) -> str
 
 
 def plan_rows(
-    tasks: Iterable[Task], assignees: Mapping[int, list[str]], *, clock: PlanClock, edit: bool = False,
+    tasks: Iterable[PlanRow], assignees: Mapping[int, list[str]], *, clock: PlanClock, edit: bool = False,
     page: int = 1, focus: tuple[int, str] | None = None,
 ) -> SafeString:
     """The plan's rows: WBS, the name indented by outline level (summary tasks bold, a
@@ -197,13 +201,16 @@ def objective_progress(objective: Objective) -> int | None:
 
 def team_rows(project: Project) -> list[dict[str, Any]]:
     person = UrlPattern("people:user_detail", "user_id")
+    rows = selectors.project_team(project=project).select_related(None).values_list(
+        "user_id", "user__full_name", "user__email", "role",
+    )
     return [
         {
-            "name": member.user.full_name or member.user.email,
-            "url": person(member.user_id),
-            "role": member.role or ("Project manager" if member.user_id == project.manager_id else ""),
+            "name": full_name or email,
+            "url": person(user_id),
+            "role": role or ("Project manager" if user_id == project.manager_id else ""),
         }
-        for member in selectors.project_team(project=project)
+        for user_id, full_name, email, role in rows
     ]
 
 
@@ -223,13 +230,13 @@ def plan_context(
     else (the project and its calendar are read by the caller)."""
     tasks = selectors.plan_window(project=project, offset=(page - 1) * PLAN_PAGE_SIZE, limit=PLAN_PAGE_SIZE)
     assignees = selectors.task_assignee_names(project=project, task_ids=[task.pk for task in tasks])
-    total = tasks[0].plan_total if tasks else 0  # type: ignore[attr-defined]
+    total = tasks[0].plan_total if tasks else 0
     first = (page - 1) * PLAN_PAGE_SIZE
     edit = edit and can_change
     return {
         "project": project,
         "tasks_count": total,
-        "critical_count": tasks[0].plan_critical if tasks else 0,  # type: ignore[attr-defined]
+        "critical_count": tasks[0].plan_critical if tasks else 0,
         "plan_rows": plan_rows(tasks, assignees, clock=clock, edit=edit, page=page, focus=focus),
         "plan_page": {
             "number": page,
@@ -249,17 +256,76 @@ def plan_context(
     }
 
 
+def deliverable_rows(rows: Iterable[Deliverable], *, can_change: bool) -> list[dict[str, SafeString]]:
+    """Each deliverable's item of the section, written in Python: ``head`` (name, state,
+    due date, acceptance, the link to its task) and, for the project's manager, the
+    acceptance form around the CSRF field the template writes (``form_open``,
+    ``form_rest``). The markup is what the template loop wrote (pinned in
+    tests/delivery/test_page_rows.py)."""
+    acceptance = UrlPattern("delivery:deliverable_acceptance", "deliverable_id")
+    months = DateText().months
+    out = []
+    for item in rows:
+        name, state = esc(item.name), item.acceptance_state
+        facts = f"Due {_day(item.due_date, months)}" if item.due_date else "No due date"
+        if state == AcceptanceState.ACCEPTED and item.accepted_on:
+            facts += f" · accepted {_day(item.accepted_on, months)}"
+            if item.accepted_by:
+                facts += f" by {esc(item.accepted_by)}"
+        if item.task_id:
+            facts += f' · <a href="#task-{item.task_id}">its task in the plan</a>'
+        row = {
+            "head": SafeString(
+                '\n          <li class="py-2 border-bottom" data-testid="deliverable">'
+                f'\n            <div class="d-flex flex-wrap justify-content-between gap-2"><strong>{name}</strong>'
+                f'\n              <span class="badge text-bg-{ACCEPTANCE_BADGES.get(state, "secondary")}">{esc(item.get_acceptance_state_display())}</span></div>'
+                f'\n            <div class="small text-body-secondary">{facts}</div>\n            '
+            ),
+        }
+        if can_change:
+            url, pk = acceptance(item.pk), item.pk
+            options = "".join(
+                f'<option value="{esc(value)}"{" selected" if value == state else ""}>{esc(label)}</option>'
+                for value, label in AcceptanceState.choices
+            )
+            row["form_open"] = SafeString(
+                f'\n            <form class="row g-2 align-items-end mt-1" method="post" action="{url}" hx-post="{url}" '
+                'data-testid="deliverable-acceptance-form">\n              '
+            )
+            row["form_rest"] = SafeString(
+                f'<input type="hidden" name="version" value="{item.version}">'
+                '\n              <div class="col-sm-5">'
+                f'\n                <label class="form-label small mb-1" for="deliverable-{pk}-state">Acceptance of {name}</label>'
+                f'\n                <select class="form-select form-select-sm" id="deliverable-{pk}-state" name="acceptance_state">'
+                f"\n                  {options}"
+                "\n                </select>\n              </div>"
+                '\n              <div class="col-sm-5">'
+                f'\n                <label class="form-label small mb-1" for="deliverable-{pk}-accepted-by">Accepted by <span class="text-body-secondary">(when accepting, optional)</span></label>'
+                f'\n                <input class="form-control form-control-sm" type="text" maxlength="200" id="deliverable-{pk}-accepted-by" name="accepted_by" value="{esc(item.accepted_by)}" '
+                'placeholder="e.g. the client\'s sponsor">'
+                "\n              </div>"
+                '\n              <div class="col-sm-2"><button type="submit" class="btn btn-sm btn-outline-primary w-100" data-testid="deliverable-acceptance-save">'
+                f'Save<span class="visually-hidden"> the acceptance of {name}</span></button></div>'
+                "\n            </form>\n            "
+            )
+        out.append(row)
+    return out
+
+
+def _day(value: dt.date, months: list[str]) -> str:
+    """``|date:"j M Y"`` of a date."""
+    return f"{value.day} {months[value.month]} {value.year:04d}"
+
+
 def deliverables_context(project: Project, *, can_change: bool, message: str = "", problem: str = "") -> dict[str, Any]:
     """The deliverables section (one query): each deliverable with its badge, how many
-    are accepted, and for the project's manager the acceptance form's choices."""
+    are accepted, and for the project's manager the acceptance form (:func:`deliverable_rows`)."""
     rows = list(selectors.deliverable_list(project=project))
     return {
         "project": project,
-        "deliverables": [
-            {"deliverable": item, "badge": ACCEPTANCE_BADGES.get(item.acceptance_state, "secondary")} for item in rows
-        ],
+        "deliverables": rows,
+        "deliverable_rows": deliverable_rows(rows, can_change=can_change),
         "accepted_count": sum(1 for item in rows if item.acceptance_state == AcceptanceState.ACCEPTED),
-        "acceptance_choices": AcceptanceState.choices,
         "can_change": can_change,
         "deliverables_message": message,
         "deliverables_problem": problem,

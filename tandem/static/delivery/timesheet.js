@@ -1,7 +1,13 @@
 /* The weekly timesheet grid: keyboard first. Arrow keys move between cells (left and
    right once the caret is at the edge of the value), Enter moves down (leaving a cell
    saves it: its HTMX "change" trigger), Tab works as usual. On phones one day shows at a
-   time; the day buttons choose it. */
+   time; the day buttons choose it.
+
+   A cell's save answers with the cell again (its new version, or its error), swapped in
+   place of the old one. A person typing faster than the saves answer may already be back
+   in that cell, or have typed into it and left: what they typed since the save was sent
+   is kept in the new cell (value and caret, the focus), and saved in its turn, when they
+   leave it or at once if they already have. */
 (function () {
   "use strict";
 
@@ -48,6 +54,63 @@
         if (next) { next.focus(); }
       }
     }
+  });
+
+  var sent = new WeakMap();  // input -> the value its save in flight sent
+  var kept = {};  // input id -> what was typed into it since, across the swap
+  var unsaved = [];  // ids of cells left with a value typed during their save
+
+  function isCell(element) { return element && element.classList && element.classList.contains("ts-input"); }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isCell(event.detail.elt)) { sent.set(event.detail.elt, event.detail.elt.value); }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var cell = event.detail.target;
+    var input = cell && cell.classList && cell.classList.contains("ts-cell") ? cell.querySelector("input.ts-input") : null;
+    if (!isCell(input) || !sent.has(input) || input.value === sent.get(input)) { return; }
+    var focused = document.activeElement === input;
+    kept[input.id] = {
+      value: input.value, focused: focused,
+      start: focused ? input.selectionStart : null, end: focused ? input.selectionEnd : null
+    };
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    Object.keys(kept).forEach(function (id) {
+      var typed = kept[id], input = document.getElementById(id);
+      delete kept[id];
+      if (!isCell(input) || input.readOnly) { return; }
+      input.value = typed.value;
+      if (typed.focused) {
+        input.dataset.tsUnsaved = "1";
+        input.focus();
+        input.setSelectionRange(typed.start, typed.end);
+      } else {
+        unsaved.push(id);  // they left it already: saved once the new cell is live
+      }
+    });
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    unsaved.splice(0).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (isCell(input)) { window.htmx.trigger(input, "change"); }
+    });
+  });
+
+  document.addEventListener("change", function (event) {
+    if (isCell(event.target)) { delete event.target.dataset.tsUnsaved; }
+  }, true);
+
+  document.addEventListener("focusout", function (event) {
+    // A value carried across a swap was not typed since the focus came back, so the
+    // browser may not see it as changed: save it when the cell is left.
+    var input = event.target;
+    if (!isCell(input) || input.dataset.tsUnsaved !== "1") { return; }
+    delete input.dataset.tsUnsaved;
+    if (input.value !== input.defaultValue) { window.htmx.trigger(input, "change"); }
   });
 
   document.addEventListener("focusin", function (event) {
