@@ -38,7 +38,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # governance's sections: relationship risks 2 (its risks; its SWOT analyses), meetings
 # 1, discussion 1 (its comments; their mentions 1 more once there are comments) and
 # the comments on the timeline 1.
-ACCOUNT_PAGE_QUERIES = 21 + 8 + 3 + 1 + 1 + 2 + 1 + 1 + 1
+ACCOUNT_PAGE_QUERIES = 23  # before the Overview split: the other apps now sit on their own tabs
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,13 @@ from tandem.core.permissions import (
     require_create,
     require_delete,
 )
-from tandem.core.registry import record_sections
+from tandem.core.registry import (
+    OVERVIEW,
+    record_sections,
+    record_tab,
+    record_tab_links,
+    record_tabs,
+)
 from tandem.core.web import form_add_errors, form_save, wants_partial
 
 GET_POST = ["GET", "POST"]
@@ -51,26 +57,59 @@ def account_url(account: Account | int, **query: str) -> str:
     return url
 
 
-# --- The 360° page -----------------------------------------------------------------------
+# --- The 360° page and its tabs ----------------------------------------------------------
+
+# The account's record tabs (core.registry.record_tab): the Overview here; later apps add
+# theirs (commercial's Sales, delivery's Projects, governance's Relationship), each a URL
+# of :func:`account_tab` showing the sections registered on it.
+record_tab(Account, key=OVERVIEW, label="Overview", url_name="clients:account_detail", icon="layout-dashboard", order=10)
+
+
+def _page_context(actor: Any, account: Account, tab: str) -> dict[str, Any]:
+    """What every tab's header (clients/partials/account_header.html) shows."""
+    can_change = selectors.account_can_change(actor=actor, account=account)
+    return {
+        **header_context(account),
+        "can_change": can_change,
+        "can_delete": can_change and policy_for(Account).can_delete(actor, account),
+        "tabs": record_tab_links(actor, account, tab),
+    }
+
+
+@login_required
+@require_GET
+def account_tab(request: HttpRequest, account_id: int, tab: str) -> HttpResponse:
+    """A tab of the account's record other than the Overview: the header, then the
+    sections registered on tab ``tab`` (an app mounts one URL per tab, passing ``tab``;
+    see tandem/commercial/urls.py). Its own query budget, pinned per tab in tests."""
+    actor = request.user
+    account = selectors.account_page_get(actor=actor, account_id=account_id)
+    shown = {item.key: item for item in record_tabs(Account, actor, account)}
+    if tab == OVERVIEW or tab not in shown:
+        raise Http404("No such tab.")
+    context = {
+        **_page_context(actor, account, tab),
+        "tab_key": tab,
+        "tab_label": shown[tab].label,
+        "record_sections": record_sections(actor, account, tab),
+    }
+    return render(request, "clients/account_tab.html", context)
 
 
 @login_required
 @require_GET
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
-    """The account page: a bounded number of queries whatever the account's history
-    (pinned in tests/clients/test_views_accounts.py)."""
+    """The account page (its Overview tab): a bounded number of queries whatever the
+    account's history (pinned in tests/clients/test_views_accounts.py)."""
     actor = request.user
-    account = selectors.account_get(actor=actor, account_id=account_id)
-    can_change = selectors.account_can_change(actor=actor, account=account)
+    account = selectors.account_page_get(actor=actor, account_id=account_id)
     contacts = list(
         selectors.contact_list(
             actor=actor, filters=selectors.ContactFilters(account_id=account.pk, include_inactive=True)
         )
     )
     context = {
-        **header_context(account),
-        "can_change": can_change,
-        "can_delete": can_change and policy_for(Account).can_delete(actor, account),
+        **_page_context(actor, account, OVERVIEW),
         "contacts": contacts,
         **items_context(account),
         **timeline_context(actor, account, timeline_kind(request)),
@@ -78,8 +117,8 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
         **inquiries_context(actor, account),
         **feedback_context(actor, account),
         "history": history_rows(account, viewer=actor),
-        # Sections later apps add to the page (core.registry.record_section).
-        "record_sections": record_sections(actor, account),
+        # Sections later apps add to the Overview (core.registry.record_section).
+        "record_sections": record_sections(actor, account, OVERVIEW),
     }
     return render(request, "clients/account_detail.html", context)
 

@@ -50,6 +50,7 @@ from tandem.governance.selectors.risks import (
 )
 from tandem.governance.services import risks as services
 from tandem.governance.services.risks import contingency_follow_ups, score_word
+from tandem.governance.tabs import RELATIONSHIP_TAB
 
 PAGE_SIZE = 50
 STATUS_BADGES: dict[str, str] = {RiskStatus.OPEN: "warning", RiskStatus.OCCURRED: "danger", RiskStatus.CLOSED: "secondary"}
@@ -425,5 +426,5 @@ def relationship_risks_context(viewer: Any, account: Account) -> dict[str, Any] 
 
 record_section(
     model=Account, key="governance.relationship_risks", template="governance/risks/_account_risks.html",
-    context=relationship_risks_context, slot="main", order=45,
+    context=relationship_risks_context, slot="main", order=45, tab=RELATIONSHIP_TAB,
 )
