@@ -25,6 +25,7 @@ from tandem.clients.views.common import (
     int_or_none,
     items_context,
     owner_choices,
+    profile_url,
     timeline_context,
     timeline_kind,
 )
@@ -62,7 +63,9 @@ def account_url(account: Account | int, **query: str) -> str:
 # The account's record tabs (core.registry.record_tab): the Overview here; later apps add
 # theirs (commercial's Sales, delivery's Projects, governance's Relationship), each a URL
 # of :func:`account_tab` showing the sections registered on it.
+PROFILE = "profile"
 record_tab(Account, key=OVERVIEW, label="Overview", url_name="clients:account_detail", icon="layout-dashboard", order=10)
+record_tab(Account, key=PROFILE, label="Profile", url_name="clients:account_profile", icon="address-book", order=15)
 
 
 def _page_context(actor: Any, account: Account, tab: str) -> dict[str, Any]:
@@ -85,7 +88,7 @@ def account_tab(request: HttpRequest, account_id: int, tab: str) -> HttpResponse
     actor = request.user
     account = selectors.account_page_get(actor=actor, account_id=account_id)
     shown = {item.key: item for item in record_tabs(Account, actor, account)}
-    if tab == OVERVIEW or tab not in shown:
+    if tab in (OVERVIEW, PROFILE) or tab not in shown:
         raise Http404("No such tab.")
     context = {
         **_page_context(actor, account, tab),
@@ -99,8 +102,28 @@ def account_tab(request: HttpRequest, account_id: int, tab: str) -> HttpResponse
 @login_required
 @require_GET
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
-    """The account page (its Overview tab): a bounded number of queries whatever the
-    account's history (pinned in tests/clients/test_views_accounts.py)."""
+    """The account page, its Overview tab: the header's key facts, the timeline (with
+    "Log interaction") and the open follow-ups; the rest of the record is on the other
+    tabs. At most 12 queries whatever the account's history (pinned in
+    tests/clients/test_views_accounts.py)."""
+    actor = request.user
+    account = selectors.account_page_get(actor=actor, account_id=account_id)
+    context = {
+        **_page_context(actor, account, OVERVIEW),
+        **timeline_context(actor, account, timeline_kind(request)),
+        **follow_ups_context(actor, account),
+        # Sections later apps add to the Overview (core.registry.record_section).
+        "record_sections": record_sections(actor, account, OVERVIEW),
+    }
+    return render(request, "clients/account_detail.html", context)
+
+
+@login_required
+@require_GET
+def account_profile(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The account's Profile tab: needs, goals and challenges, open inquiries, feedback,
+    contacts, preferences and the change history (at most 12 queries, pinned in
+    tests/clients/test_views_accounts.py)."""
     actor = request.user
     account = selectors.account_page_get(actor=actor, account_id=account_id)
     contacts = list(
@@ -109,18 +132,15 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
         )
     )
     context = {
-        **_page_context(actor, account, OVERVIEW),
+        **_page_context(actor, account, PROFILE),
         "contacts": contacts,
         **items_context(account),
-        **timeline_context(actor, account, timeline_kind(request)),
-        **follow_ups_context(actor, account),
         **inquiries_context(actor, account),
         **feedback_context(actor, account),
         "history": history_rows(account, viewer=actor),
-        # Sections later apps add to the Overview (core.registry.record_section).
-        "record_sections": record_sections(actor, account, OVERVIEW),
+        "record_sections": record_sections(actor, account, PROFILE),
     }
-    return render(request, "clients/account_detail.html", context)
+    return render(request, "clients/account_profile.html", context)
 
 
 @login_required
@@ -273,7 +293,7 @@ def account_item_create(request: HttpRequest, account_id: int) -> HttpResponse:
             if wants_partial(request):
                 return _items_response(request, account, added_item_id=item.pk)
             messages.success(request, f"{item} has been added.")
-            return redirect("clients:account_detail", account_id=account.pk)
+            return HttpResponseRedirect(profile_url(account, "account-items"))
     if wants_partial(request):
         if request.method == "POST":
             return _items_response(request, account, item_form=form, item_form_kind=kind)
@@ -301,7 +321,7 @@ def account_item_edit(request: HttpRequest, account_item_id: int) -> HttpRespons
         if wants_partial(request):
             return render(request, "clients/partials/item.html", item_context(item))
         messages.success(request, f"{item} has been saved.")
-        return redirect("clients:account_detail", account_id=account.pk)
+        return HttpResponseRedirect(profile_url(account, "account-items"))
     context = {"form": form, "account": account, "item": item, "conflict": result.conflict, "inline": wants_partial(request)}
     if wants_partial(request):
         return render(request, "clients/partials/item_form.html", context, status=result.status)
@@ -331,7 +351,7 @@ def account_item_status(request: HttpRequest, account_item_id: int) -> HttpRespo
     if not wants_partial(request):
         if error_message:
             messages.error(request, error_message)
-        return redirect("clients:account_detail", account_id=item.account_id)
+        return HttpResponseRedirect(profile_url(item.account_id, "account-items"))
     context = item_context(item, item_error=error_message)
     return render(request, "clients/partials/item.html", context, status=status)
 
@@ -349,9 +369,9 @@ def account_item_delete(request: HttpRequest, account_item_id: int) -> HttpRespo
         if wants_partial(request):
             return render(request, "clients/partials/item.html", item_context(item, item_error=error.message), status=409)
         messages.error(request, error.message)
-        return redirect("clients:account_detail", account_id=account_id)
+        return HttpResponseRedirect(profile_url(account_id, "account-items"))
     if wants_partial(request):
         return HttpResponse("")
     messages.success(request, f"{item} has been deleted.")
-    return redirect("clients:account_detail", account_id=account_id)
+    return HttpResponseRedirect(profile_url(account_id, "account-items"))
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.clients import rules, selectors
@@ -43,6 +44,12 @@ def timeline_kind(request: HttpRequest) -> str:
     """The timeline filter of the request (GET, or POST from a form that includes it)."""
     kind = request.GET.get("show") or request.POST.get("show") or ""
     return kind if kind in dict(TIMELINE_KINDS) else ""
+
+
+def profile_url(account: Account | int, anchor: str = "") -> str:
+    """The account's Profile tab (needs, inquiries, feedback, contacts), at ``anchor``."""
+    pk = account if isinstance(account, int) else account.pk
+    return reverse("clients:account_profile", kwargs={"account_id": pk}) + (f"#{anchor}" if anchor else "")
 
 
 # --- Choices for the forms -----------------------------------------------------------------
