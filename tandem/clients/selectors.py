@@ -479,7 +479,9 @@ def _client_events(actor: Any, account: Account, limit: int) -> Iterable[Timelin
     changes = account_status_history(account=account).order_by().values(**_event_columns(
         "lifecycle", "changed_at", "reason", "", "to_status", "from_status", "changed_by_id", "changed_by__full_name",
         "changed_by__email"))
-    for row in feedback.union(inquiries, changes, all=True).order_by("-t_at", "-t_id")[:limit]:
+    # The union's rows are the ``t_…`` columns (Any: the type checker knows only the first part's fields).
+    combined: Any = feedback.union(inquiries, changes, all=True)
+    for row in combined.order_by("-t_at", "-t_id")[:limit]:
         yield _event_entry(account, row)
 
 

@@ -69,6 +69,7 @@ def test_tab_links_reverse_each_visible_tab_with_the_record_id_and_mark_the_acti
     links = registry.record_tab_links(None, account, "overview")
     assert [(link.key, link.url, link.active) for link in links] == [
         ("overview", "/clients/accounts/7/", True),
+        ("profile", "/clients/accounts/7/profile/", False),
         ("sales", "/sales/accounts/7/", False),
         ("projects", "/delivery/accounts/7/", False),
         ("relationship", "/governance/accounts/7/", False),

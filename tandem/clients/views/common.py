@@ -156,7 +156,7 @@ def with_sla(inquiries: list[Inquiry]) -> list[Inquiry]:
 def facts_context(account: Account) -> dict[str, Any]:
     """The header's facts: from the account's own annotations when it was read by
     :func:`tandem.clients.selectors.account_page_get` (no query), else counted."""
-    if hasattr(account, "page_contact_count"):
+    if hasattr(account, "page_contact_count") and hasattr(account, "page_open_inquiry_count"):
         counts = {"contacts": account.page_contact_count, "open_inquiries": account.page_open_inquiry_count}
     else:
         counts = selectors.account_counts(account=account)
