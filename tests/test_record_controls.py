@@ -60,8 +60,11 @@ def account_controls(records) -> list[str]:
 
 
 def test_account_page_controls_for_the_owner_only(records, account_manager, executive):
-    url = reverse("clients:account_detail", kwargs={"account_id": records["account"].pk})
-    owner_body, executive_body = body_of(account_manager, url), body_of(executive, url)
+    # The account's Overview (timeline, follow-ups) and Profile (items, feedback, contacts) tabs.
+    urls = [reverse(name, kwargs={"account_id": records["account"].pk})
+            for name in ("clients:account_detail", "clients:account_profile")]
+    owner_body = "".join(body_of(account_manager, url) for url in urls)
+    executive_body = "".join(body_of(executive, url) for url in urls)
     assert [control in owner_body for control in account_controls(records)] == [True] * 12
     assert [control in executive_body for control in account_controls(records)] == [False] * 12
 

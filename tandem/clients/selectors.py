@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from tandem.clients import rules
@@ -88,6 +90,27 @@ def account_list(*, actor: Any, filters: AccountFilters | None = None, for_count
 
 def account_get(*, actor: Any, account_id: Any) -> Account:
     return get_visible(actor, Account.objects.select_related("owner", "owner__person"), account_id)
+
+
+def _count_of(queryset: QuerySet[Any]) -> Coalesce:
+    """The number of ``queryset``'s rows as a correlated subquery (0 for none)."""
+    return Coalesce(Subquery(queryset.order_by().values("account").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def account_page_get(*, actor: Any, account_id: Any) -> Account:
+    """:func:`account_get` for the account's record pages, with what every tab's header
+    shows in the same query: ``page_contact_count`` (active contacts),
+    ``page_open_inquiry_count`` and ``page_tier_check_in_days`` (its tier's
+    ``CadenceRule``, ``None`` without one) — the figures of :func:`account_counts` and
+    :func:`tandem.clients.services.rules.cadence_days_by_tier`, one query instead of three."""
+    queryset = Account.objects.select_related("owner", "owner__person").annotate(
+        page_contact_count=_count_of(Contact.objects.filter(account=OuterRef("pk"), is_active=True)),
+        page_open_inquiry_count=_count_of(
+            Inquiry.objects.filter(account=OuterRef("pk")).exclude(status=InquiryStatus.RESOLVED)
+        ),
+        page_tier_check_in_days=Subquery(CadenceRule.objects.filter(tier=OuterRef("tier")).values("check_in_days")[:1]),
+    )
+    return get_visible(actor, queryset, account_id)
 
 
 def account_can_change(*, actor: Any, account: Account) -> bool:
@@ -356,34 +379,110 @@ class TimelineEntry:
 account_timeline_source = registry.timeline_source(Account)
 
 
+# Separators of the participants' names gathered in the interactions' own query (ASCII
+# unit and record separators: never in a name).
+_UNIT, _RECORD = "\x1f", "\x1e"
+
+
+def _gathered(through: Any, *parts: Any) -> Subquery:
+    """The rows of an interaction's participants (``through``: the many-to-many table),
+    each ``parts`` joined by the unit separator, records joined by the record separator:
+    one text column of the interaction's own row (StringAgg), no query of its own."""
+    record = Concat(*[item for part in parts for item in (part, Value(_UNIT))][:-1], output_field=CharField())
+    return Subquery(
+        through.objects.filter(interaction_id=OuterRef("pk")).order_by().values("interaction_id")
+        .annotate(gathered=StringAgg(record, Value(_RECORD))).values("gathered")[:1]
+    )
+
+
+def _records(gathered: str | None) -> list[list[str]]:
+    return [record.split(_UNIT) for record in gathered.split(_RECORD)] if gathered else []
+
+
+def _participant_names(row: Interaction) -> tuple[list[str], list[str]]:
+    """The interaction's contacts and our people, each in its model's order (contacts by
+    last name, first name, id; users by full name, id) as the page names them."""
+    contacts = sorted(_records(row.gathered_contacts), key=lambda r: (r[0], r[1], int(r[2])))  # type: ignore[attr-defined]
+    users = sorted(_records(row.gathered_users), key=lambda r: (r[0], int(r[2])))  # type: ignore[attr-defined]
+    return [f"{first} {last}".strip() for last, first, _ in contacts], [name or email for name, email, _ in users]
+
+
 @account_timeline_source
 def _interactions(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
-    # Both sides of the conversation: the client's contacts and our own people (one
-    # query each, whatever the number of rows, and whether or not a row is shown).
-    rows = interaction_list(actor=actor, filters=InteractionFilters(account_id=account.pk)).prefetch_related(
-        "contacts", "users"
+    # Both sides of the conversation, the client's contacts and our own people, come in
+    # the interactions' own query (two gathered columns), whatever the number of rows.
+    rows = interaction_list(actor=actor, filters=InteractionFilters(account_id=account.pk)).annotate(
+        gathered_contacts=_gathered(
+            Interaction.contacts.through, F("contact__last_name"), F("contact__first_name"),
+            Cast("contact_id", CharField()),
+        ),
+        gathered_users=_gathered(
+            Interaction.users.through, F("user__full_name"), F("user__email"), Cast("user_id", CharField()),
+        ),
     )[:limit]
     for row in rows:
+        row.contact_names, row.user_names = _participant_names(row)  # type: ignore[attr-defined]
         yield TimelineEntry(row.occurred_at, "interaction", str(row), row.summary, row, icon=row.kind)
 
 
-@account_timeline_source
-def _feedback(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
-    for row in feedback_list(actor=actor, account_id=account.pk)[:limit]:
-        yield TimelineEntry(row.received_at, "feedback", f"{row.get_sentiment_display()} feedback", row.text, row, icon=row.sentiment)
+def _event_columns(
+    kind: str, at: str, text: str, subject: str, code: str, code2: str, person: str, first: str, last: str
+) -> dict[str, Any]:
+    """The columns the client's feedback, inquiries and lifecycle changes share on the
+    timeline, by position (one UNION ALL), each named ``t_…`` (no model field's name)."""
+    empty = Value("", output_field=CharField())
+    return {
+        "t_kind": Value(kind, output_field=CharField()), "t_id": F("id"), "t_at": F(at), "t_text": F(text),
+        "t_subject": F(subject) if subject else empty, "t_code": F(code), "t_code2": F(code2),
+        "t_person": F(person), "t_first": F(first), "t_last": F(last),
+    }
+
+
+def _event_entry(account: Account, row: dict[str, Any]) -> TimelineEntry:
+    """A timeline entry from a row of :func:`_client_events`, its ``obj`` the record
+    built from the row (the fields the entry shows; no further query)."""
+    kind, person = row["t_kind"], row["t_person"]
+    if kind == "lifecycle":
+        change = AccountStatusChange(
+            id=row["t_id"], account=account, changed_at=row["t_at"], reason=row["t_text"],
+            to_status=row["t_code"], from_status=row["t_code2"],
+        )
+        if person is not None:
+            change.changed_by = get_user_model()(id=person, full_name=row["t_first"] or "", email=row["t_last"] or "")
+        title = f"Became {change.get_to_status_display().lower()}"
+        return TimelineEntry(change.changed_at, "lifecycle", title, change.reason, change, icon="lifecycle")
+    contact = Contact(id=person, account=account, first_name=row["t_first"] or "", last_name=row["t_last"] or "") if person else None
+    if kind == "feedback":
+        feedback = Feedback(
+            id=row["t_id"], account=account, contact=contact, received_at=row["t_at"], text=row["t_text"],
+            sentiment=row["t_code"], channel=row["t_code2"],
+        )
+        title = f"{feedback.get_sentiment_display()} feedback"
+        return TimelineEntry(feedback.received_at, "feedback", title, feedback.text, feedback, icon=feedback.sentiment)
+    inquiry = Inquiry(
+        id=row["t_id"], account=account, contact=contact, received_at=row["t_at"], body=row["t_text"],
+        subject=row["t_subject"], status=row["t_code"], priority=row["t_code2"],
+    )
+    return TimelineEntry(inquiry.received_at, "inquiry", f"Inquiry: {inquiry.subject}", inquiry.body, inquiry, icon=inquiry.status)
 
 
 @account_timeline_source
-def _inquiries(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
-    for row in inquiry_queue(actor=actor, filters=InquiryFilters(account_id=account.pk)).order_by("-received_at", "-id")[:limit]:
-        yield TimelineEntry(row.received_at, "inquiry", f"Inquiry: {row.subject}", row.body, row, icon=row.status)
-
-
-@account_timeline_source
-def _lifecycle(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
-    for row in account_status_history(account=account).order_by("-changed_at", "-id")[:limit]:
-        title = f"Became {row.get_to_status_display().lower()}"
-        yield TimelineEntry(row.changed_at, "lifecycle", title, row.reason, row, icon="lifecycle")
+def _client_events(actor: Any, account: Account, limit: int) -> Iterable[TimelineEntry]:
+    """The client's feedback and inquiries and the account's lifecycle changes, the
+    newest ``limit`` of them together: one query (UNION ALL of the three scoped reads)."""
+    feedback = feedback_list(actor=actor, account_id=account.pk).order_by().values(**_event_columns(
+        "feedback", "received_at", "text", "", "sentiment", "channel", "contact_id", "contact__first_name",
+        "contact__last_name"))
+    inquiries = inquiry_queue(actor=actor, filters=InquiryFilters(account_id=account.pk)).order_by().values(**_event_columns(
+        "inquiry", "received_at", "body", "subject", "status", "priority", "contact_id", "contact__first_name",
+        "contact__last_name"))
+    changes = account_status_history(account=account).order_by().values(**_event_columns(
+        "lifecycle", "changed_at", "reason", "", "to_status", "from_status", "changed_by_id", "changed_by__full_name",
+        "changed_by__email"))
+    # The union's rows are the ``t_…`` columns (Any: the type checker knows only the first part's fields).
+    combined: Any = feedback.union(inquiries, changes, all=True)
+    for row in combined.order_by("-t_at", "-t_id")[:limit]:
+        yield _event_entry(account, row)
 
 
 def account_timeline(*, actor: Any, account: Account, limit: int = 50, kinds: set[str] | None = None) -> list[TimelineEntry]:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/<int:account_id>/edit/", accounts.account_edit, name="account_edit"),
     path("accounts/<int:account_id>/lifecycle/", accounts.account_lifecycle, name="account_lifecycle"),
     path("accounts/<int:account_id>/delete/", accounts.account_delete, name="account_delete"),
+    path("accounts/<int:account_id>/profile/", accounts.account_profile, name="account_profile"),
     path("accounts/<int:account_id>/timeline/", accounts.account_timeline, name="account_timeline"),
     # Needs, goals and challenges
     path("accounts/<int:account_id>/items/new/", accounts.account_item_create, name="account_item_create"),

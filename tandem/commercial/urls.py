@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from tandem.clients.views.accounts import account_tab
 from tandem.commercial.views import (
     account_pricing,
     board,
@@ -34,6 +35,8 @@ urlpatterns: list[object] = [
     path("settings/rate-cards/", catalog.rate_card_list, name="rate_card_list"),
     path("settings/rate-cards/<int:rate_card_id>/", catalog.rate_card_detail, name="rate_card_detail"),
     path("settings/exchange-rates/", rates.exchange_rates, name="exchange_rates"),
+    # The account's Sales tab (its sections: tandem.commercial.views.account_section)
+    path("accounts/<int:account_id>/", account_tab, {"tab": "sales"}, name="account_sales"),
     path("accounts/<int:account_id>/pricing/", account_pricing.account_pricing, name="account_pricing"),
     path("quotes/", quote_list.quote_list, name="quote_list"),
     path("quotes/<int:quote_id>/", quotes.quote_detail, name="quote_detail"),

@@ -20,7 +20,10 @@ reads them back here:
 - **Record sections** (:func:`record_section`): parts of a record's page that later
   apps add (the account page shows a section for each one registered for ``Account``),
   each a template with its context worked out for the viewer; ``context`` answering
-  ``None`` leaves the section out.
+  ``None`` leaves the section out. A section sits on one of the record's tabs (``tab``,
+  the key of a :func:`record_tab`; ``"overview"`` by default), so that each tab reads
+  only its own sections and a record page stays within its query budget however many
+  apps add to it; :func:`record_tab_links` gives the tab strip's links.
 - **Hooks**: :func:`calendar_provider` (the organisation's time zone, for the daily-job
   scheduler) and :func:`token_authenticator` (the API's bearer tokens), each set once by
   the app that owns the data.
@@ -244,6 +247,9 @@ def timeline_sources(model: type) -> list[TimelineSource]:
 
 # --- Record tabs ----------------------------------------------------------------------------
 
+#: The key of a record's first tab, where sections go unless they name another.
+OVERVIEW = "overview"
+
 
 @dataclass(frozen=True)
 class RecordTab:
@@ -277,6 +283,25 @@ def record_tabs(model: type, viewer: Any = None, record: Any = None) -> list[Rec
     return [tab for tab in tabs if tab.visible is None or viewer is None or tab.visible(viewer, record)]
 
 
+@dataclass(frozen=True)
+class TabLink:
+    key: str
+    label: str
+    url: str
+    icon: str
+    active: bool = False
+
+
+def record_tab_links(viewer: Any, record: Any, active: str) -> list[TabLink]:
+    """The tab strip of ``record``'s pages for ``viewer``: each visible tab's link (its
+    ``url_name`` reversed with ``<model_name>_id``), ``active`` marked."""
+    kwarg = f"{type(record)._meta.model_name}_id"
+    return [
+        TabLink(tab.key, tab.label, reverse(tab.url_name, kwargs={kwarg: record.pk}), tab.icon, tab.key == active)
+        for tab in record_tabs(type(record), viewer, record)
+    ]
+
+
 # --- Record sections ------------------------------------------------------------------------
 
 SectionContext = Callable[[Any, Any], dict[str, Any] | None]
@@ -286,7 +311,7 @@ SectionContext = Callable[[Any, Any], dict[str, Any] | None]
 class RecordSection:
     """A section of a record's page: ``template`` rendered with the page's context plus
     ``section`` (what ``context(viewer, record)`` answers), in ``slot`` (``"main"``, the
-    wide column, or ``"side"``), by ``order``."""
+    wide column, or ``"side"``) of the record's tab ``tab``, by ``order``."""
 
     model: type
     key: str
@@ -294,6 +319,7 @@ class RecordSection:
     context: SectionContext
     slot: str = "main"
     order: int = 100
+    tab: str = OVERVIEW
 
 
 @dataclass(frozen=True)
@@ -309,24 +335,29 @@ SLOTS = ("main", "side")
 
 
 def record_section(
-    *, model: type, key: str, template: str, context: SectionContext, slot: str = "main", order: int = 100
+    *, model: type, key: str, template: str, context: SectionContext, slot: str = "main", order: int = 100,
+    tab: str = OVERVIEW,
 ) -> RecordSection:
     """Register a section of ``model``'s record page (registering ``key`` again
-    replaces it). ``context(viewer, record)`` answers the section's context, or ``None``
-    when the viewer has nothing to see there."""
+    replaces it), on the record's tab ``tab`` (the overview unless said).
+    ``context(viewer, record)`` answers the section's context, or ``None`` when the
+    viewer has nothing to see there."""
     if slot not in SLOTS:
         raise ValueError(f"Unknown section slot {slot!r}; the slots are {', '.join(SLOTS)}.")
-    section = RecordSection(model=model, key=key, template=template, context=context, slot=slot, order=order)
+    section = RecordSection(model=model, key=key, template=template, context=context, slot=slot, order=order, tab=tab)
     sections = RECORD_SECTIONS.setdefault(model, [])
     sections[:] = [old for old in sections if old.key != key]
     sections.append(section)
     return section
 
 
-def record_sections(viewer: Any, record: Any) -> dict[str, list[ShownSection]]:
-    """The sections of ``record``'s page that ``viewer`` sees, by slot, in order."""
+def record_sections(viewer: Any, record: Any, tab: str = OVERVIEW) -> dict[str, list[ShownSection]]:
+    """The sections of ``record``'s tab ``tab`` that ``viewer`` sees, by slot, in order
+    (only that tab's sections are worked out)."""
     shown: dict[str, list[ShownSection]] = {slot: [] for slot in SLOTS}
     for section in sorted(RECORD_SECTIONS.get(type(record), ()), key=lambda item: (item.order, item.key)):
+        if section.tab != tab:
+            continue
         context = section.context(viewer, record)
         if context is not None:
             shown[section.slot].append(ShownSection(section.key, section.template, section.slot, context))

@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from tandem.clients.views.accounts import account_tab
 from tandem.delivery.views import (
     approvals,
     baselines,
@@ -23,6 +24,8 @@ from tandem.delivery.views import (
 
 app_name = "delivery"
 urlpatterns: list[object] = [
+    # The account's Projects tab (its sections: tandem.delivery.views.account_section)
+    path("accounts/<int:account_id>/", account_tab, {"tab": "projects"}, name="account_projects"),
     path("projects/", project_list.project_list_view, name="project_list"),
     path("projects/<int:project_id>/", projects.project_detail, name="project_detail"),
     path("my-tasks/", my_tasks.my_tasks, name="my_tasks"),

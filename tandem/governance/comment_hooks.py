@@ -20,6 +20,7 @@ from tandem.core.permissions import scoped
 from tandem.governance.models import Comment
 from tandem.governance.selectors.comments import MENTIONS_DAYS, comment_thread, recent_mentions
 from tandem.governance.services.comments import comment_url, excerpt
+from tandem.governance.tabs import RELATIONSHIP_TAB
 
 MENTIONS_KEY = "governance.mentions"
 ROWS_SHOWN = 3
@@ -33,7 +34,7 @@ def discussion_section(viewer: Any, account: Account) -> dict[str, Any]:
 
 registry.record_section(
     model=Account, key="governance.discussion", template="governance/comments/_account_section.html",
-    context=discussion_section, slot="main", order=90,
+    context=discussion_section, slot="main", order=90, tab=RELATIONSHIP_TAB,
 )
 
 

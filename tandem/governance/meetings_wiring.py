@@ -19,6 +19,7 @@ from tandem.core.registry import record_section
 from tandem.core.schedule import daily
 from tandem.governance.models import ActionItem, ActionItemStatus, Meeting
 from tandem.governance.selectors import meetings as selectors
+from tandem.governance.tabs import RELATIONSHIP_TAB
 
 MEETINGS_KEY = "governance.my_meetings"
 ITEMS_KEY = "governance.my_action_items"
@@ -96,7 +97,7 @@ def meetings_section_context(viewer: Any, account: Account) -> dict[str, Any] | 
 
 record_section(
     model=Account, key="governance.meetings", template="governance/meetings/_account_meetings.html",
-    context=meetings_section_context, slot="main", order=35,
+    context=meetings_section_context, slot="main", order=35, tab=RELATIONSHIP_TAB,
 )
 
 

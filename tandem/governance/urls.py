@@ -5,6 +5,7 @@ from typing import Any
 
 from django.urls import path
 
+from tandem.clients.views.accounts import account_tab
 from tandem.governance.views import comments as _comments
 from tandem.governance.views import meetings as _meetings
 from tandem.governance.views import raci as _raci
@@ -15,6 +16,8 @@ from tandem.governance.views import swot as swot_views
 app_name = "governance"
 
 urlpatterns: list[Any] = [
+    # The account's Relationship tab (its sections: tandem.governance.comment_hooks, views.risks, meetings_wiring)
+    path("accounts/<int:account_id>/", account_tab, {"tab": "relationship"}, name="account_relationship"),
     # RACI and stakeholders (views/raci.py)
     path("projects/<int:project_id>/raci/", _raci.project_raci, name="project_raci"),
     path("projects/<int:project_id>/raci/export/", _raci.project_raci_export, name="project_raci_export"),

@@ -78,7 +78,7 @@ def test_delivery_pages_in_the_browser(page: Page, axe_source: str) -> None:
         executive_email, _ = _login("executive")
         page.context.clear_cookies()
         log_in(page, executive_email)
-        _check(page, reverse("clients:account_detail", kwargs={"account_id": project.account_id}), axe_source,  # type: ignore[attr-defined]
+        _check(page, reverse("delivery:account_projects", kwargs={"account_id": project.account_id}), axe_source,  # type: ignore[attr-defined]
                "delivery-account-projects")
     page.context.clear_cookies()
     log_in(page, member_email)

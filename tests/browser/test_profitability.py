@@ -50,7 +50,8 @@ def test_profit_pages_on_desktop_and_phone(page: Page, demo_data: dict[str, str]
     SHOTS.mkdir(parents=True, exist_ok=True)
     log_in(page, manager.email)
     pages = {
-        "account": f"/clients/accounts/{account.pk}/",
+        "account": f"/sales/accounts/{account.pk}/",  # the account's Sales tab
+        "account-projects": f"/delivery/accounts/{account.pk}/",  # its Projects tab: cross-sell ideas
         "profitability": f"/sales/profitability/?account={account.pk}",
         "profitability-all": "/sales/profitability/",
         "expenses": "/sales/expenses/",
@@ -75,4 +76,5 @@ def test_profit_pages_on_desktop_and_phone(page: Page, demo_data: dict[str, str]
     # The demo's key accounts are similar too (same tier) and buy more than these two peers,
     # so the top five ideas are the demo's; the method itself is pinned in
     # tests/commercial/test_cross_sell.py.
+    page.goto(pages["account-projects"])
     expect(page.get_by_test_id("cross-sell")).to_contain_text("similar accounts")

@@ -1046,9 +1046,9 @@ def test_account_sub_list_query_counts_are_fixed(world, django_assert_num_querie
         assert status == 200
         assert len(body["items"]) == expected, path
     # the timeline: session, user, roles, the account, then one query per source
-    # (interactions + their contacts and users, feedback, inquiries, lifecycle, opportunities,
-    # quotes, contracts, governance's comments on the account)
-    with django_assert_num_queries(14):
+    # (interactions with their contacts' and users' names; feedback, inquiries and lifecycle
+    # changes together; opportunities, quotes, contracts; governance's comments on the account)
+    with django_assert_num_queries(10):
         status, body = call(client, "get", f"{API}/accounts/{account.pk}/timeline?limit={per_page}")
     # the world's interaction, feedback, inquiry and creation, the new calls and moves
     assert len(body["items"]) == min(per_page, size + 4 + size // 10)

@@ -22,23 +22,28 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-# The account page's queries, whatever the number of interactions, contacts, items,
-# feedback and inquiries (see test_account_page_query_count_is_bounded): session, user,
-# roles; account, contacts, cadence rules, header counts, items; the timeline (4
-# sources + participants: contacts and users); open follow-ups, open inquiries,
-# feedback summary and latest feedback, history and the names of the people it names
-# (one query per related model: the owner); the layout's unread-notification count.
-# The sections other apps add (core.registry.record_section) come on top: commercial's
-# revenue-and-pipeline section 7 (base currency; open pipeline: its sums, the rates
-# checked in the same query; active contracts; budget; revenue: its sum; costs: one sum
-# per cost source (expenses, delivery's time); a second query only to name a missing rate, and one for the rates of foreign
-# contracts or budget) and its cross-sell ideas 1 here (similar accounts; 3 once there
-# are two or more); commercial's timeline sources 3 (opportunities, quotes, contracts:
-# one query each) and its project requests 1; delivery's projects section 1;
-# governance's sections: relationship risks 2 (its risks; its SWOT analyses), meetings
-# 1, discussion 1 (its comments; their mentions 1 more once there are comments) and
-# the comments on the timeline 1.
-ACCOUNT_PAGE_QUERIES = 21 + 8 + 3 + 1 + 1 + 2 + 1 + 1 + 1
+# The account's tabs each cost at most 12 queries, whatever the number of interactions,
+# contacts, items, feedback and inquiries (see test_account_tabs_query_counts_are_bounded).
+# Every tab: session, user, roles; the account with its header's counts and its tier's
+# cadence (one query); the layout's unread-notification count.
+TAB_BASE_QUERIES = 3 + 1 + 1
+# The Overview: the timeline (interactions with their participants' names; feedback,
+# inquiries and lifecycle changes in one query; commercial's opportunities, quotes and
+# contracts; governance's comments), the open follow-ups.
+ACCOUNT_PAGE_QUERIES = TAB_BASE_QUERIES + 2 + 3 + 1 + 1
+# The Profile: contacts, items, open inquiries, feedback summary and latest, history
+# and the names of the people it names (one query per related model: the owner).
+PROFILE_QUERIES = TAB_BASE_QUERIES + 1 + 1 + 1 + 2 + 2
+# The other apps' tabs (their sections: commercial, delivery, governance): Sales, the
+# revenue-and-pipeline section (base currency; open pipeline; active contracts; budget;
+# revenue; costs: expenses, delivery's time); Projects, delivery's projects, commercial's
+# project requests and cross-sell ideas (similar accounts; 3 once there are two or more);
+# Relationship, governance's meetings, relationship risks and SWOT analyses, discussion.
+OTHER_TAB_QUERIES = {
+    "commercial:account_sales": TAB_BASE_QUERIES + 7,
+    "delivery:account_projects": TAB_BASE_QUERIES + 1 + 1 + 1,
+    "governance:account_relationship": TAB_BASE_QUERIES + 1 + 2 + 1,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -81,6 +86,8 @@ def audit_count() -> int:
 def test_account_page_by_role(people, account, who, status, can_change):
     response = client_for(people[who]).get(reverse("clients:account_detail", kwargs={"account_id": account.pk}))
     assert response.status_code == status
+    for tab in ("clients:account_profile", *OTHER_TAB_QUERIES):  # every tab answers alike
+        assert client_for(people[who]).get(reverse(tab, kwargs={"account_id": account.pk})).status_code == status, tab
     if status == 404:
         assert "Acme Ltd" not in text(response)
         return
@@ -104,7 +111,9 @@ def test_account_page_content(owner, account):
 
     response = client_for(owner).get(reverse("clients:account_detail", kwargs={"account_id": account.pk}))
     body = squash(text(response))
-    assert "<h1 class=\"h2 mb-1\">Acme Ltd</h1>" in body
+    profile = client_for(owner).get(reverse("clients:account_profile", kwargs={"account_id": account.pk}))
+    profile_body = squash(text(profile))
+    assert "<h1 class=\"h2 mb-1\">Acme Ltd</h1>" in body and "<h1 class=\"h2 mb-1\">Acme Ltd</h1>" in profile_body
     assert '<span class="badge text-bg-dark">Key tier</span>' in body
     assert '<span class="badge text-bg-success">Active customer</span>' in body
     assert '<dd data-testid="owner">Alan Account</dd>' in body
@@ -113,8 +122,24 @@ def test_account_page_content(owner, account):
     assert '<a href="https://www.acme.example/about" rel="noopener noreferrer">acme.example</a>' in body
     assert '<dd data-testid="last-contact">10 days ago · check-in every 30 days </dd>' in body
     assert 'data-testid="overdue"' not in body
-    assert '<dd data-testid="contact-count">1</dd>' in body  # the one who left is not counted
-    assert '<dd data-testid="open-inquiry-count">1</dd>' in body
+    # The counts link to the Profile tab, where the contacts and inquiries are.
+    profile_url = f"/clients/accounts/{account.pk}/profile/"
+    assert f'<dd data-testid="contact-count"><a href="{profile_url}#account-contacts">1</a></dd>' in body  # the one who left is not counted
+    assert f'<dd data-testid="open-inquiry-count"><a href="{profile_url}#account-inquiries">1</a></dd>' in body
+    # The tabs: the Overview (this page), the Profile, then the other apps' tabs.
+    tabs = re.search(r'data-testid="account-tabs">(.*?)</ul>', body, re.S).group(1)
+    assert re.findall(r'href="([^"]+)"', tabs) == [
+        f"/clients/accounts/{account.pk}/", profile_url, f"/sales/accounts/{account.pk}/",
+        f"/delivery/accounts/{account.pk}/", f"/governance/accounts/{account.pk}/",
+    ]
+    assert re.findall(r'</i>([^<]+)</a>', tabs) == ["Overview", "Profile", "Sales", "Projects", "Relationship"]
+    assert 'aria-current="page"><i class="ti ti-layout-dashboard me-1" aria-hidden="true"></i>Overview' in tabs
+    # The Overview holds the timeline and the follow-ups; the Profile the rest.
+    assert 'id="timeline-heading"' in body and 'id="follow-ups"' in body
+    assert 'id="account-items"' not in body and 'id="account-contacts"' not in body and 'id="history-heading"' not in body
+    assert 'id="timeline-heading"' not in profile_body and 'id="follow-ups"' not in profile_body
+    assert 'aria-current="page"><i class="ti ti-address-book me-1" aria-hidden="true"></i>Profile' in profile_body
+    body = profile_body
     # Needs / goals / challenges with their status
     assert "<strong>Faster reporting</strong>" in body
     assert '<span class="badge text-bg-info" data-testid="item-status">In progress</span>' in body
@@ -134,8 +159,9 @@ def test_account_page_content(owner, account):
     kinds = [entry.kind for entry in response.context["timeline"]]
     assert sorted(kinds[:2]) == ["feedback", "inquiry"]
     assert kinds[2:] == ["lifecycle", "interaction"]
-    assert "Quarterly business review: Quarterly review" in body
-    assert f'<a href="/clients/inquiries/{inquiry.pk}/">Inquiry: Invoice question</a>' in body
+    overview = squash(text(response))
+    assert "Quarterly business review: Quarterly review" in overview
+    assert f'<a href="/clients/inquiries/{inquiry.pk}/">Inquiry: Invoice question</a>' in overview
     assert '<p class="mb-2" data-testid="feedback-summary">1 in all: 1 positive, 0 neutral, 0 negative.</p>' in body
     assert '<span class="badge text-bg-success" data-testid="sla-state">On track</span>' in body or \
         'data-testid="sla-state">At risk</span>' in body or 'data-testid="sla-state">Breached</span>' in body
@@ -180,10 +206,10 @@ def _history(owner, account, size):
         services.account_set_lifecycle(actor=None, account=account, lifecycle="churned" if number % 2 == 0 else "active")
 
 
-def test_account_page_query_count_is_bounded(owner, admin_user, django_assert_num_queries):
-    """The same number of queries for an account with one of everything and for one
-    with a long history (60 interactions, inquiries, feedback, items, lifecycle moves),
-    each history naming people (the owner, moved away and back)."""
+def test_account_tabs_query_counts_are_bounded(owner, admin_user, django_assert_num_queries):
+    """The same number of queries, at most 12 on each tab, for an account with one of
+    everything and for one with a long history (60 interactions, inquiries, feedback,
+    items, lifecycle moves), each history naming people (the owner, moved away and back)."""
     small = make_account(owner=owner, name="Small")
     big = make_account(owner=owner, name="Big")
     _history(owner, small, 1)
@@ -198,8 +224,16 @@ def test_account_page_query_count_is_bounded(owner, admin_user, django_assert_nu
         with django_assert_num_queries(ACCOUNT_PAGE_QUERIES):
             response = client.get(url)
         assert response.status_code == 200
+        profile_url = reverse("clients:account_profile", kwargs={"account_id": account.pk})
+        with django_assert_num_queries(PROFILE_QUERIES):
+            profile = client.get(profile_url)
+        assert profile.status_code == 200
+        for name, queries in OTHER_TAB_QUERIES.items():
+            with django_assert_num_queries(queries):
+                assert client.get(reverse(name, kwargs={"account_id": account.pk})).status_code == 200
     assert len(response.context["timeline"]) == 50
-    assert len(response.context["open_inquiries"]) == 10
+    assert len(profile.context["open_inquiries"]) == 10
+    assert max(ACCOUNT_PAGE_QUERIES, PROFILE_QUERIES, *OTHER_TAB_QUERIES.values()) <= 12
 
 
 def test_timeline_filter_by_kind_htmx_partial(owner, account):
@@ -498,7 +532,7 @@ def test_stale_item_edit_in_place_refused_with_message(owner, account):
 def test_delete_item_in_place(owner, account):
     item = services.account_item_create(actor=owner, account=account, data={"kind": "goal", "title": "Grow"})
     client = client_for(owner)
-    page = text(client.get(reverse("clients:account_detail", kwargs={"account_id": account.pk})))
+    page = text(client.get(reverse("clients:account_profile", kwargs={"account_id": account.pk})))
     assert ('<input type="hidden" name="version" value="1"><button type="submit" class="btn btn-sm btn-link link-danger px-0">'
             'Delete<span class="visually-hidden"> “Grow”</span>') in page
     response = client.post(reverse("clients:account_item_delete", kwargs={"account_item_id": item.pk}), {"version": "1"}, **HTMX)

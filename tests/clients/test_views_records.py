@@ -94,7 +94,7 @@ def test_log_interaction_refreshes_timeline_with_new_entry_on_top(owner, teammat
     interaction = Interaction.objects.get(subject="Renewal call")
     older = Interaction.objects.get(subject="Older call")
     # The timeline comes back out of band, newest first: the new entry at the top.
-    assert '<div id="timeline" class="timeline" hx-swap-oob="true">' in body
+    assert 'id="timeline"' not in body  # the section is on the Profile tab, the timeline on the Overview
     lifecycle = account.status_changes.get()
     assert entry_ids(body) == [f"interaction-{interaction.pk}", f"lifecycle-{lifecycle.pk}", f"interaction-{older.pk}"]
     assert '· with <span data-testid="interaction-contacts">Dana Decider</span>' in body
@@ -163,7 +163,7 @@ def test_log_interaction_without_javascript_redirects(owner, account):
     assert "<h1 class=\"h2 mb-3\">Log an interaction</h1>" in text(page)
     response = client.post(reverse("clients:interaction_create", kwargs={"account_id": account.pk}), interaction_post())
     assert response.status_code == 302
-    assert response["Location"] == f"/clients/accounts/{account.pk}/"
+    assert response["Location"] == f"/clients/accounts/{account.pk}/profile/#account-contacts"
     assert Interaction.objects.filter(subject="Renewal call").count() == 1
 
 
@@ -216,7 +216,7 @@ def test_stale_interaction_edit_refused_with_message(owner, account):
     assert response.status_code == 409
     body = squash(text(response))
     assert 'data-testid="conflict"' in body
-    assert f'<a href="/clients/accounts/{account.pk}/">Reload the latest version</a>' in body
+    assert f'<a href="/clients/accounts/{account.pk}/profile/">Reload the latest version</a>' in body
     interaction.refresh_from_db()
     assert (interaction.subject, interaction.summary, interaction.version) == ("Call", "Updated elsewhere", 2)
 
@@ -386,7 +386,7 @@ def test_delete_contact(owner, account):
     url = reverse("clients:contact_delete", kwargs={"contact_id": contact.pk})
     assert client.get(url).status_code == 200
     response = client.post(url, {"version": "1"})
-    assert response["Location"] == f"/clients/accounts/{account.pk}/"
+    assert response["Location"] == f"/clients/accounts/{account.pk}/profile/#account-contacts"
     assert not Contact.objects.exists()
 
 
@@ -417,11 +417,12 @@ def test_record_feedback_in_place(owner, account):
     body = squash(text(response))
     assert body.startswith('<section id="account-feedback"')
     assert '<p class="mb-2" data-testid="feedback-summary">1 in all: 0 positive, 0 neutral, 1 negative.</p>' in body
-    assert '<div id="timeline" class="timeline" hx-swap-oob="true">' in body
+    assert 'id="timeline"' not in body  # the section is on the Profile tab, the timeline on the Overview
     feedback = Feedback.objects.get()
     assert (feedback.sentiment, feedback.channel, feedback.contact, feedback.recorded_by) == ("negative", "phone", dana, owner)
     assert feedback.received_at == dt.datetime(2025, 3, 3, 10, 30, tzinfo=UTC)
-    assert entry_ids(body) == [f"lifecycle-{account.status_changes.get().pk}", f"feedback-{feedback.pk}"]
+    overview = text(client_for(owner).get(reverse("clients:account_detail", kwargs={"account_id": account.pk})))
+    assert entry_ids(overview) == [f"lifecycle-{account.status_changes.get().pk}", f"feedback-{feedback.pk}"]
 
 
 def test_feedback_errors_in_place(owner, account):
@@ -437,7 +438,7 @@ def test_feedback_errors_in_place(owner, account):
 def test_delete_feedback_in_place(owner, account):
     feedback = services.feedback_create(actor=owner, account=account, data={"sentiment": "neutral", "text": "Fine"})
     client = client_for(owner)
-    page = squash(text(client.get(reverse("clients:account_detail", kwargs={"account_id": account.pk}))))
+    page = squash(text(client.get(reverse("clients:account_profile", kwargs={"account_id": account.pk}))))
     assert (f'<form method="post" action="/clients/feedback/{feedback.pk}/delete/"' in page
             and '<input type="hidden" name="version" value="1">' in page)
     response = client.post(reverse("clients:feedback_delete", kwargs={"feedback_id": feedback.pk}), {"version": "1"}, **HTMX)
@@ -467,7 +468,7 @@ def test_edit_feedback_in_place(owner, account):
                                                                             "received_at": dt.datetime(2025, 3, 3, 10, 30, tzinfo=UTC)})
     client = client_for(owner)
     url = reverse("clients:feedback_edit", kwargs={"feedback_id": feedback.pk})
-    page = text(client.get(reverse("clients:account_detail", kwargs={"account_id": account.pk})))
+    page = text(client.get(reverse("clients:account_profile", kwargs={"account_id": account.pk})))
     assert f'hx-get="{url}" hx-target="closest li" hx-swap="outerHTML">Edit' in page
     form = squash(text(client.get(url, **HTMX))).strip()
     assert form.startswith(f'<li id="feedback-{feedback.pk}"')
@@ -480,7 +481,7 @@ def test_edit_feedback_in_place(owner, account):
     body = squash(text(response))
     assert "The feedback has been saved." in body
     assert '<p class="mb-2" data-testid="feedback-summary">1 in all: 0 positive, 0 neutral, 1 negative.</p>' in body
-    assert '<div id="timeline" class="timeline" hx-swap-oob="true">' in body
+    assert 'id="timeline"' not in body  # the section is on the Profile tab, the timeline on the Overview
     feedback.refresh_from_db()
     assert (feedback.sentiment, feedback.text, feedback.channel, feedback.contact, feedback.version) == (
         "negative", "The report was late.", "phone", dana, 2,
@@ -495,7 +496,7 @@ def test_edit_feedback_without_javascript(owner, account):
     assert page.status_code == 200 and "<h1 class=\"h2 mb-3\">Edit feedback</h1>" in text(page)
     response = client.post(url, {"sentiment": "positive", "text": "Great", "channel": "email",
                                  "contact": "", "received_at": "2025-03-03T10:30", "version": "1"})
-    assert response.status_code == 302 and response["Location"] == f"/clients/accounts/{account.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/clients/accounts/{account.pk}/profile/#account-feedback"
     feedback.refresh_from_db()
     assert (feedback.sentiment, feedback.version) == ("positive", 2)
 
@@ -512,7 +513,7 @@ def test_stale_feedback_edit_refused_with_message(owner, account):
     assert response.status_code == 409
     body = squash(text(response))
     assert 'data-testid="conflict"' in body
-    assert f'<a href="/clients/accounts/{account.pk}/">Reload the latest version</a>' in body
+    assert f'<a href="/clients/accounts/{account.pk}/profile/">Reload the latest version</a>' in body
     feedback.refresh_from_db()
     assert (feedback.sentiment, feedback.text, feedback.version, audit_count()) == ("neutral", "Changed elsewhere", 2, before)
 
@@ -571,8 +572,9 @@ def test_record_inquiry_in_place(owner, teammate, account):
     body = squash(text(response))
     assert (inquiry.priority, inquiry.assignee, inquiry.sla_hours) == ("urgent", teammate, 4)  # key tier, urgent
     assert f'<a href="/clients/inquiries/{inquiry.pk}/">Access to the portal</a>' in body
-    assert '<dd data-testid="open-inquiry-count">1</dd>' in body
-    assert entry_ids(body)[0] == f"inquiry-{inquiry.pk}"
+    assert f'<dd data-testid="open-inquiry-count"><a href="/clients/accounts/{account.pk}/profile/#account-inquiries">1</a></dd>' in body
+    overview = text(client_for(owner).get(reverse("clients:account_detail", kwargs={"account_id": account.pk})))
+    assert entry_ids(overview)[0] == f"inquiry-{inquiry.pk}"
 
 
 def test_inquiry_in_the_future_refused_next_to_field(owner, account):

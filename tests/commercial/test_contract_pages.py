@@ -188,7 +188,7 @@ def test_convert_from_the_opportunity_page_and_see_the_request_on_the_account(am
     won.refresh_from_db()
     partial = render_to_string("commercial/contracts/_from_opportunity.html", {"opportunity": won})
     assert contract.number in partial and "Create the contract" not in partial
-    page = client.get(reverse("clients:account_detail", kwargs={"account_id": account.pk})).content.decode()
+    page = client.get(reverse("delivery:account_projects", kwargs={"account_id": account.pk})).content.decode()
     assert "Project requests" in page and "Rollout" in page and "Waiting for delivery" in page and "30,000.00 EUR" in page
 
 

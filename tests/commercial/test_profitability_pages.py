@@ -107,10 +107,11 @@ def test_a_team_mate_may_not_record_on_anothers_account(world):
 
 def test_the_account_page_shows_the_revenue_section_and_margin_only_to_the_owner(world, users_by_role):
     acme = world["acme"]
-    url = reverse("clients:account_detail", kwargs={"account_id": acme.pk})
+    url = reverse("commercial:account_sales", kwargs={"account_id": acme.pk})  # the account's Sales tab
     own = _client(world["am"]).get(url).content.decode()
     assert 'data-testid="revenue-pipeline"' in own and 'data-testid="account-margin"' in own
-    assert 'data-testid="cross-sell"' in own
+    projects_tab = reverse("delivery:account_projects", kwargs={"account_id": acme.pk})
+    assert 'data-testid="cross-sell"' in _client(world["am"]).get(projects_tab).content.decode()
     from tests.factories import make_user
 
     mate = make_user(role=Role.ACCOUNT_MANAGER, team=world["am"].person.team)

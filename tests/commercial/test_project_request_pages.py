@@ -155,7 +155,7 @@ def test_the_request_is_linked_from_the_account_the_opportunity_and_the_contract
     item = _converted(am)
     client = client_for(am)
     link = f'href="{_detail_url(item)}"'
-    account_page = client.get(reverse("clients:account_detail", kwargs={"account_id": item.account_id})).content.decode()
+    account_page = client.get(reverse("delivery:account_projects", kwargs={"account_id": item.account_id})).content.decode()
     opportunity_page = client.get(reverse("commercial:opportunity_detail", kwargs={"opportunity_id": item.opportunity_id})).content.decode()
     contract_page = client.get(reverse("commercial:contract_detail", kwargs={"contract_id": item.contract_id})).content.decode()
     assert link in account_page and link in opportunity_page and link in contract_page

@@ -252,7 +252,7 @@ def test_account_page_history_queries_do_not_grow(account_manager, admin_user, d
     owner = account_manager
     acme = make_account(owner=owner, name="Acme Ltd", tier="key")
     client = client_for(owner)
-    url = reverse("clients:account_detail", kwargs={"account_id": acme.pk})
+    url = reverse("clients:account_profile", kwargs={"account_id": acme.pk})
     client.get(url)
     with CaptureQueriesContext(connection) as before:
         client.get(url)
@@ -274,7 +274,7 @@ def test_history_partial_is_folded_and_says_how_many(admin_user, account_manager
     owner = account_manager
     acme = make_account(owner=owner, name="Acme Ltd", tier="key")
     client_services.account_update(actor=admin_user, account=acme, data={"tier": "strategic"})
-    body = client_for(owner).get(reverse("clients:account_detail", kwargs={"account_id": acme.pk})).content.decode()
+    body = client_for(owner).get(reverse("clients:account_profile", kwargs={"account_id": acme.pk})).content.decode()
     assert '<h2 id="history-heading" class="h6 d-inline mb-0">History (2)</h2>' in body
     assert "<details" in body and "<summary" in body
     assert '<p class="mb-1">Ada Admin changed Tier from Key to Strategic</p>' in body

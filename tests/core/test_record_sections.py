@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tandem.clients.models import Account
 from tandem.core import registry
 
 
@@ -41,3 +42,42 @@ def test_the_context_sees_the_viewer_and_the_record():
     record = Thing()
     registry.record_sections("me", record)
     assert seen == [("me", record)]
+
+
+def test_sections_sit_on_one_tab_and_only_that_tab_works_them_out():
+    """A section names its tab (the overview by default); a tab reads only its own
+    sections, so a record page stays within its query budget whatever other apps add."""
+    worked_out = []
+
+    def context(name):
+        return lambda viewer, record: worked_out.append(name) or {"name": name}
+
+    registry.record_section(model=Thing, key="home", template="h.html", context=context("home"))
+    registry.record_section(model=Thing, key="money", template="m.html", context=context("money"), tab="sales")
+    registry.record_section(model=Thing, key="ideas", template="i.html", context=context("ideas"), slot="side", tab="sales")
+    assert [s.key for s in registry.record_sections(None, Thing())["main"]] == ["home"]
+    assert worked_out == ["home"]
+    shown = registry.record_sections(None, Thing(), "sales")
+    assert ([s.key for s in shown["main"]], [s.key for s in shown["side"]]) == (["money"], ["ideas"])
+    assert worked_out == ["home", "ideas", "money"]  # by order, then key
+    assert registry.record_sections(None, Thing(), "elsewhere") == {"main": [], "side": []}
+
+
+def test_tab_links_reverse_each_visible_tab_with_the_record_id_and_mark_the_active_one():
+    """``record_tab_links`` names the record by ``<model_name>_id`` (the account's tabs)."""
+    account = Account(pk=7, name="Seven")
+    links = registry.record_tab_links(None, account, "overview")
+    assert [(link.key, link.url, link.active) for link in links] == [
+        ("overview", "/clients/accounts/7/", True),
+        ("profile", "/clients/accounts/7/profile/", False),
+        ("sales", "/sales/accounts/7/", False),
+        ("projects", "/delivery/accounts/7/", False),
+        ("relationship", "/governance/accounts/7/", False),
+    ]
+    registry.record_tab(Account, key="hidden", label="Hidden", url_name="clients:account_detail", icon="x",
+                        visible=lambda viewer, record: viewer == "boss")
+    try:
+        assert "hidden" not in [link.key for link in registry.record_tab_links("someone", account, "overview")]
+        assert "hidden" in [link.key for link in registry.record_tab_links("boss", account, "overview")]
+    finally:
+        registry.RECORD_TABS[Account].pop("hidden")

@@ -274,14 +274,14 @@ def test_my_tasks_query_count_is_pinned_at_two_sizes(world, django_assert_num_qu
 
 
 def test_the_account_page_lists_the_account_projects_the_viewer_sees(world):
-    url = reverse("clients:account_detail", kwargs={"account_id": world["account"].pk})
+    url = reverse("delivery:account_projects", kwargs={"account_id": world["account"].pk})  # the account's Projects tab
     html = client_for(world["am"]).get(url).content.decode()
     section = re.search(r'data-testid="account-projects">(.*?)</section>', html, re.S).group(1)
     assert text(section) == "Projects Open as a list ACME-1 Website rebuild Planning Pia Manager · 4 Jan 2027 – 6 Jan 2027"
     assert f'href="/delivery/projects/?account={world["account"].pk}&amp;view=all"' in section
     # An account without projects has no section.
     other = make_account(owner=world["am"], name="Quiet Ltd")
-    quiet = client_for(world["am"]).get(reverse("clients:account_detail", kwargs={"account_id": other.pk}))
+    quiet = client_for(world["am"]).get(reverse("delivery:account_projects", kwargs={"account_id": other.pk}))
     assert 'data-testid="account-projects"' not in quiet.content.decode()
 
 

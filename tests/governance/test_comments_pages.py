@@ -242,12 +242,12 @@ def test_account_page_discussion_and_timeline(scene: Scene) -> None:
     owner = make_user(role=Role.ACCOUNT_MANAGER, full_name="Alan Account", email="alan@example.test")
     account = make_account(owner=owner, name="Northwind")
     comment_post(actor=owner, target=account, body="Renewal call booked")
-    response = _client(owner).get(reverse("clients:account_detail", kwargs={"account_id": account.pk}))
+    response = _client(owner).get(reverse("governance:account_relationship", kwargs={"account_id": account.pk}))
     text = response.content.decode()
     assert response.status_code == 200
-    assert 'id="discussion"' in text
-    assert text.count("Renewal call booked") == 2  # the thread and the timeline
-    assert "Alan Account commented" in text
+    assert 'id="discussion"' in text and text.count("Renewal call booked") == 1  # the thread, on the Relationship tab
+    timeline = _client(owner).get(reverse("clients:account_detail", kwargs={"account_id": account.pk})).content.decode()
+    assert timeline.count("Renewal call booked") == 1 and "Alan Account commented" in timeline  # and the timeline
 
 
 def test_mention_candidates_only_people_who_see_the_record(scene: Scene) -> None:

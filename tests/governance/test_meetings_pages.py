@@ -196,5 +196,5 @@ def test_project_tab_and_account_section(w: dict) -> None:
                  starts_at=timezone.now() + dt.timedelta(days=2))
     tab = _client(w["pm"]).get(f"/governance/projects/{w['project'].pk}/meetings/").content.decode()
     assert "Kickoff with the client" in tab and "New meeting" in tab
-    section = _client(w["am"]).get(f"/clients/accounts/{w['account'].pk}/").content.decode()
+    section = _client(w["am"]).get(f"/governance/accounts/{w['account'].pk}/").content.decode()  # the Relationship tab
     assert 'data-testid="account-meetings"' in section and "Kickoff with the client" in section

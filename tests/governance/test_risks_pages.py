@@ -176,7 +176,7 @@ def test_account_section_and_relationship_risk_page():
     manager = make_user(role=Role.ACCOUNT_MANAGER)
     account = make_account(owner=manager)
     client = client_for(manager)
-    page = client.get(reverse("clients:account_detail", kwargs={"account_id": account.pk})).content.decode()
+    page = client.get(reverse("governance:account_relationship", kwargs={"account_id": account.pk})).content.decode()
     assert "Relationship risks" in page
     response = client.post(reverse("governance:account_risk_create", kwargs={"account_id": account.pk}), {
         "title": "Sponsor retires", "category": "client", "probability": "2", "impact": "5", "response": "mitigate",
@@ -184,7 +184,7 @@ def test_account_section_and_relationship_risk_page():
     assert response.status_code == 302
     risk = Risk.objects.get(account=account)
     assert (risk.project_id, risk.owner, risk.score) == (None, manager, 10)
-    page = client.get(reverse("clients:account_detail", kwargs={"account_id": account.pk})).content.decode()
+    page = client.get(reverse("governance:account_relationship", kwargs={"account_id": account.pk})).content.decode()
     assert "Sponsor retires" in page
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from tandem.clients.views.common import (
     int_or_none,
     items_context,
     owner_choices,
+    profile_url,
     timeline_context,
     timeline_kind,
 )
@@ -37,7 +38,13 @@ from tandem.core.permissions import (
     require_create,
     require_delete,
 )
-from tandem.core.registry import record_sections
+from tandem.core.registry import (
+    OVERVIEW,
+    record_sections,
+    record_tab,
+    record_tab_links,
+    record_tabs,
+)
 from tandem.core.web import form_add_errors, form_save, wants_partial
 
 GET_POST = ["GET", "POST"]
@@ -51,37 +58,89 @@ def account_url(account: Account | int, **query: str) -> str:
     return url
 
 
-# --- The 360° page -----------------------------------------------------------------------
+# --- The 360° page and its tabs ----------------------------------------------------------
+
+# The account's record tabs (core.registry.record_tab): the Overview here; later apps add
+# theirs (commercial's Sales, delivery's Projects, governance's Relationship), each a URL
+# of :func:`account_tab` showing the sections registered on it.
+PROFILE = "profile"
+record_tab(Account, key=OVERVIEW, label="Overview", url_name="clients:account_detail", icon="layout-dashboard", order=10)
+record_tab(Account, key=PROFILE, label="Profile", url_name="clients:account_profile", icon="address-book", order=15)
+
+
+def _page_context(actor: Any, account: Account, tab: str) -> dict[str, Any]:
+    """What every tab's header (clients/partials/account_header.html) shows."""
+    can_change = selectors.account_can_change(actor=actor, account=account)
+    return {
+        **header_context(account),
+        "can_change": can_change,
+        "can_delete": can_change and policy_for(Account).can_delete(actor, account),
+        "tabs": record_tab_links(actor, account, tab),
+    }
+
+
+@login_required
+@require_GET
+def account_tab(request: HttpRequest, account_id: int, tab: str) -> HttpResponse:
+    """A tab of the account's record other than the Overview: the header, then the
+    sections registered on tab ``tab`` (an app mounts one URL per tab, passing ``tab``;
+    see tandem/commercial/urls.py). Its own query budget, pinned per tab in tests."""
+    actor = request.user
+    account = selectors.account_page_get(actor=actor, account_id=account_id)
+    shown = {item.key: item for item in record_tabs(Account, actor, account)}
+    if tab in (OVERVIEW, PROFILE) or tab not in shown:
+        raise Http404("No such tab.")
+    context = {
+        **_page_context(actor, account, tab),
+        "tab_key": tab,
+        "tab_label": shown[tab].label,
+        "record_sections": record_sections(actor, account, tab),
+    }
+    return render(request, "clients/account_tab.html", context)
 
 
 @login_required
 @require_GET
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
-    """The account page: a bounded number of queries whatever the account's history
-    (pinned in tests/clients/test_views_accounts.py)."""
+    """The account page, its Overview tab: the header's key facts, the timeline (with
+    "Log interaction") and the open follow-ups; the rest of the record is on the other
+    tabs. At most 12 queries whatever the account's history (pinned in
+    tests/clients/test_views_accounts.py)."""
     actor = request.user
-    account = selectors.account_get(actor=actor, account_id=account_id)
-    can_change = selectors.account_can_change(actor=actor, account=account)
+    account = selectors.account_page_get(actor=actor, account_id=account_id)
+    context = {
+        **_page_context(actor, account, OVERVIEW),
+        **timeline_context(actor, account, timeline_kind(request)),
+        **follow_ups_context(actor, account),
+        # Sections later apps add to the Overview (core.registry.record_section).
+        "record_sections": record_sections(actor, account, OVERVIEW),
+    }
+    return render(request, "clients/account_detail.html", context)
+
+
+@login_required
+@require_GET
+def account_profile(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The account's Profile tab: needs, goals and challenges, open inquiries, feedback,
+    contacts, preferences and the change history (at most 12 queries, pinned in
+    tests/clients/test_views_accounts.py)."""
+    actor = request.user
+    account = selectors.account_page_get(actor=actor, account_id=account_id)
     contacts = list(
         selectors.contact_list(
             actor=actor, filters=selectors.ContactFilters(account_id=account.pk, include_inactive=True)
         )
     )
     context = {
-        **header_context(account),
-        "can_change": can_change,
-        "can_delete": can_change and policy_for(Account).can_delete(actor, account),
+        **_page_context(actor, account, PROFILE),
         "contacts": contacts,
         **items_context(account),
-        **timeline_context(actor, account, timeline_kind(request)),
-        **follow_ups_context(actor, account),
         **inquiries_context(actor, account),
         **feedback_context(actor, account),
         "history": history_rows(account, viewer=actor),
-        # Sections later apps add to the page (core.registry.record_section).
-        "record_sections": record_sections(actor, account),
+        "record_sections": record_sections(actor, account, PROFILE),
     }
-    return render(request, "clients/account_detail.html", context)
+    return render(request, "clients/account_profile.html", context)
 
 
 @login_required
@@ -234,7 +293,7 @@ def account_item_create(request: HttpRequest, account_id: int) -> HttpResponse:
             if wants_partial(request):
                 return _items_response(request, account, added_item_id=item.pk)
             messages.success(request, f"{item} has been added.")
-            return redirect("clients:account_detail", account_id=account.pk)
+            return HttpResponseRedirect(profile_url(account, "account-items"))
     if wants_partial(request):
         if request.method == "POST":
             return _items_response(request, account, item_form=form, item_form_kind=kind)
@@ -262,7 +321,7 @@ def account_item_edit(request: HttpRequest, account_item_id: int) -> HttpRespons
         if wants_partial(request):
             return render(request, "clients/partials/item.html", item_context(item))
         messages.success(request, f"{item} has been saved.")
-        return redirect("clients:account_detail", account_id=account.pk)
+        return HttpResponseRedirect(profile_url(account, "account-items"))
     context = {"form": form, "account": account, "item": item, "conflict": result.conflict, "inline": wants_partial(request)}
     if wants_partial(request):
         return render(request, "clients/partials/item_form.html", context, status=result.status)
@@ -292,7 +351,7 @@ def account_item_status(request: HttpRequest, account_item_id: int) -> HttpRespo
     if not wants_partial(request):
         if error_message:
             messages.error(request, error_message)
-        return redirect("clients:account_detail", account_id=item.account_id)
+        return HttpResponseRedirect(profile_url(item.account_id, "account-items"))
     context = item_context(item, item_error=error_message)
     return render(request, "clients/partials/item.html", context, status=status)
 
@@ -310,9 +369,9 @@ def account_item_delete(request: HttpRequest, account_item_id: int) -> HttpRespo
         if wants_partial(request):
             return render(request, "clients/partials/item.html", item_context(item, item_error=error.message), status=409)
         messages.error(request, error.message)
-        return redirect("clients:account_detail", account_id=account_id)
+        return HttpResponseRedirect(profile_url(account_id, "account-items"))
     if wants_partial(request):
         return HttpResponse("")
     messages.success(request, f"{item} has been deleted.")
-    return redirect("clients:account_detail", account_id=account_id)
+    return HttpResponseRedirect(profile_url(account_id, "account-items"))
 

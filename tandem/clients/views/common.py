@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.clients import rules, selectors
@@ -43,6 +44,12 @@ def timeline_kind(request: HttpRequest) -> str:
     """The timeline filter of the request (GET, or POST from a form that includes it)."""
     kind = request.GET.get("show") or request.POST.get("show") or ""
     return kind if kind in dict(TIMELINE_KINDS) else ""
+
+
+def profile_url(account: Account | int, anchor: str = "") -> str:
+    """The account's Profile tab (needs, inquiries, feedback, contacts), at ``anchor``."""
+    pk = account if isinstance(account, int) else account.pk
+    return reverse("clients:account_profile", kwargs={"account_id": pk}) + (f"#{anchor}" if anchor else "")
 
 
 # --- Choices for the forms -----------------------------------------------------------------
@@ -82,12 +89,18 @@ class Cadence:
 
 
 def cadence_for(account: Account, now: dt.datetime | None = None) -> Cadence:
-    """The account's cadence facts; "overdue" is :func:`tandem.clients.rules.check_in_overdue`."""
+    """The account's cadence facts; "overdue" is :func:`tandem.clients.rules.check_in_overdue`.
+    An account read by :func:`tandem.clients.selectors.account_page_get` carries its
+    tier's rule already (no query)."""
     now = now or timezone.now()
     since = (now - account.last_contact_at).days if account.last_contact_at else None
     due = account.check_in_due_at if account.lifecycle != Lifecycle.CHURNED else None
+    by_tier: dict[str, int] | None = None
+    if hasattr(account, "page_tier_check_in_days"):
+        tier_days = account.page_tier_check_in_days
+        by_tier = {account.tier: tier_days} if tier_days is not None else {}
     return Cadence(
-        days=effective_check_in_days(account),
+        days=effective_check_in_days(account, by_tier),
         days_since_contact=since,
         due_at=due,
         overdue=rules.check_in_overdue(lifecycle=account.lifecycle, check_in_due_at=account.check_in_due_at, now=now),
@@ -141,11 +154,13 @@ def with_sla(inquiries: list[Inquiry]) -> list[Inquiry]:
 
 
 def facts_context(account: Account) -> dict[str, Any]:
-    return {
-        "account": account,
-        "cadence": cadence_for(account),
-        "counts": selectors.account_counts(account=account),
-    }
+    """The header's facts: from the account's own annotations when it was read by
+    :func:`tandem.clients.selectors.account_page_get` (no query), else counted."""
+    if hasattr(account, "page_contact_count") and hasattr(account, "page_open_inquiry_count"):
+        counts = {"contacts": account.page_contact_count, "open_inquiries": account.page_open_inquiry_count}
+    else:
+        counts = selectors.account_counts(account=account)
+    return {"account": account, "cadence": cadence_for(account), "counts": counts}
 
 
 def timeline_context(actor: Any, account: Account, kind: str = "") -> dict[str, Any]:

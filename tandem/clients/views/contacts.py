@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.clients import selectors, services
 from tandem.clients.forms import ContactForm, ContactMoveForm
 from tandem.clients.models import Contact
-from tandem.clients.views.common import int_or_none
+from tandem.clients.views.common import int_or_none, profile_url
 from tandem.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from tandem.core.history import history_rows
 from tandem.core.permissions import policy_for, require_change, require_delete
@@ -97,7 +97,7 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("clients:contact_detail", contact_id=contact_id)
     messages.success(request, f"{name} has been deleted from {account.name}.")
-    return redirect("clients:account_detail", account_id=account.pk)
+    return HttpResponseRedirect(profile_url(account, "account-contacts"))
 
 
 @login_required

@@ -11,8 +11,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.clients import selectors, services
@@ -22,7 +22,7 @@ from tandem.clients.views.common import (
     account_contacts,
     feedback_context,
     int_or_none,
-    timeline_context,
+    profile_url,
 )
 from tandem.core.errors import ConflictError
 from tandem.core.permissions import require_change
@@ -34,10 +34,10 @@ GET_POST = ["GET", "POST"]
 def feedback_refresh(
     request: HttpRequest, account: Account, message: str, *, error: str = "", status: int = 200
 ) -> HttpResponse:
-    """The feedback section (summary and latest) and, out of band, the timeline."""
+    """The feedback section (summary and latest), on the account's Profile tab."""
     actor = request.user
     context: dict[str, Any] = {
-        **feedback_context(actor, account), **timeline_context(actor, account), "can_change": True,
+        **feedback_context(actor, account), "can_change": True,
         "message": message, "feedback_error": error,
     }
     response = render(request, "clients/partials/feedback_refresh.html", context, status=status)
@@ -65,7 +65,7 @@ def feedback_create(request: HttpRequest, account_id: int) -> HttpResponse:
             if wants_partial(request):
                 return feedback_refresh(request, account, message)
             messages.success(request, message)
-            return redirect("clients:account_detail", account_id=account.pk)
+            return HttpResponseRedirect(profile_url(account, "account-feedback"))
     context = {"form": form, "account": account, "inline": wants_partial(request)}
     if wants_partial(request):
         return render(request, "clients/partials/feedback_form.html", context)
@@ -97,7 +97,7 @@ def feedback_edit(request: HttpRequest, feedback_id: int) -> HttpResponse:
         if wants_partial(request):
             return feedback_refresh(request, account, message)
         messages.success(request, message)
-        return redirect("clients:account_detail", account_id=account.pk)
+        return HttpResponseRedirect(profile_url(account, "account-feedback"))
     context = {"form": form, "account": account, "feedback": feedback, "conflict": result.conflict, "inline": wants_partial(request)}
     if wants_partial(request):
         return render(request, "clients/partials/feedback_form.html", context, status=result.status)
@@ -119,9 +119,9 @@ def feedback_delete(request: HttpRequest, feedback_id: int) -> HttpResponse:
         if wants_partial(request):
             return feedback_refresh(request, account, "", error=error.message, status=409)
         messages.error(request, error.message)
-        return redirect("clients:account_detail", account_id=account.pk)
+        return HttpResponseRedirect(profile_url(account, "account-feedback"))
     message = "The feedback has been deleted."
     if wants_partial(request):
         return feedback_refresh(request, account, message)
     messages.success(request, message)
-    return redirect("clients:account_detail", account_id=account.pk)
+    return HttpResponseRedirect(profile_url(account, "account-feedback"))

@@ -22,7 +22,6 @@ from tandem.clients.views.common import (
     inquiries_context,
     int_or_none,
     sla_state,
-    timeline_context,
 )
 from tandem.core.errors import ConflictError
 from tandem.core.history import history_rows
@@ -33,11 +32,11 @@ GET_POST = ["GET", "POST"]
 
 
 def inquiries_refresh(request: HttpRequest, account: Account, message: str) -> HttpResponse:
-    """The open-inquiries section and, out of band, the timeline and header counts."""
+    """The open-inquiries section (on the account's Profile tab) and, out of band, the
+    header's counts."""
     actor = request.user
     context = {
         **inquiries_context(actor, account),
-        **timeline_context(actor, account),
         **facts_context(account),
         "can_change": True,
         "message": message,

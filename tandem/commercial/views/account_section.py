@@ -1,11 +1,15 @@
-"""The account page's commercial sections, plugged in through the core hook
-:func:`tandem.core.registry.record_section` (registered when the app is ready):
+"""The account page's commercial sections, plugged in through the core hooks
+:func:`tandem.core.registry.record_tab` and :func:`~tandem.core.registry.record_section`
+(registered when the app is ready):
 
-* **Revenue and pipeline** (main column): open opportunities, active contracts, MRR,
-  this year's revenue against the client's budget, and the margin for those who may
-  see it (:func:`tandem.commercial.selectors.accounts.account_commercial_summary`).
-* **Cross-sell ideas** (side column): products similar accounts buy and this one does
-  not, each with its reason (:mod:`tandem.commercial.selectors.cross_sell`).
+* the **Sales** tab (``/sales/accounts/<id>/``), with **Revenue and pipeline**: open
+  opportunities, active contracts, MRR, this year's revenue against the client's
+  budget, and the margin for those who may see it
+  (:func:`tandem.commercial.selectors.accounts.account_commercial_summary`);
+* on delivery's **Projects** tab (:data:`PROJECTS_TAB`): the account's **project
+  requests** (main column) and **Cross-sell ideas** (side column): products similar
+  accounts buy and this one does not, each with its reason
+  (:mod:`tandem.commercial.selectors.cross_sell`) — what the client may ask for next.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from tandem.commercial.selectors.accounts import account_commercial_summary
 from tandem.commercial.selectors.cross_sell import cross_sell_suggestions
 from tandem.commercial.views.contracts import account_project_requests_context
 from tandem.core.permissions import is_admin
-from tandem.core.registry import record_section
+from tandem.core.registry import record_section, record_tab
 
 
 def _url(name: str, **query: Any) -> str:
@@ -63,15 +67,20 @@ def cross_sell_section_context(viewer: Any, account: Account) -> dict[str, Any] 
     return {"account": account, "suggestions": cross_sell_suggestions(user=viewer, account=account)}
 
 
+SALES_TAB = "sales"
+# The account's delivery tab, registered by the delivery app (tandem.delivery.views.account_section).
+PROJECTS_TAB = "projects"
+
+record_tab(Account, key=SALES_TAB, label="Sales", url_name="commercial:account_sales", icon="wallet", order=20)
 record_section(
     model=Account, key="commercial.revenue", template="commercial/accounts/_section.html",
-    context=revenue_section_context, slot="main", order=10,
+    context=revenue_section_context, slot="main", order=10, tab=SALES_TAB,
 )
 record_section(
     model=Account, key="commercial.cross_sell", template="commercial/accounts/_cross_sell.html",
-    context=cross_sell_section_context, slot="side", order=10,
+    context=cross_sell_section_context, slot="side", order=10, tab=PROJECTS_TAB,
 )
 record_section(
     model=Account, key="commercial.project_requests", template="commercial/contracts/_account_project_requests.html",
-    context=project_requests_section_context, slot="main", order=20,
+    context=project_requests_section_context, slot="main", order=20, tab=PROJECTS_TAB,
 )

@@ -1,5 +1,7 @@
-"""The account page's "Projects" section, plugged in through the core hook
-:func:`tandem.core.registry.record_section` (registered when the app is ready): the
+"""The account's **Projects** tab (``/delivery/accounts/<id>/``, core hook
+:func:`tandem.core.registry.record_tab`) and its "Projects" section
+(:func:`~tandem.core.registry.record_section`, registered when the app is ready; the
+tab also shows commercial's project requests and cross-sell ideas): the
 account's projects the viewer may see, the latest start first, at most
 :data:`SHOWN` with a link to the project list filtered to the account for the rest
 (one query: the first ``SHOWN + 1`` rows tell whether there are more)."""
@@ -12,7 +14,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from tandem.clients.models import Account
-from tandem.core.registry import record_section
+from tandem.core.registry import record_section, record_tab
 from tandem.delivery.selectors import account_project_list
 from tandem.delivery.views.common import PROJECT_STATUS_BADGES
 
@@ -35,7 +37,10 @@ def projects_section_context(viewer: Any, account: Account) -> dict[str, Any] | 
     }
 
 
+PROJECTS_TAB = "projects"
+
+record_tab(Account, key=PROJECTS_TAB, label="Projects", url_name="delivery:account_projects", icon="checklist", order=30)
 record_section(
     model=Account, key="delivery.projects", template="delivery/_account_projects.html",
-    context=projects_section_context, slot="main", order=30,
+    context=projects_section_context, slot="main", order=30, tab=PROJECTS_TAB,
 )

@@ -51,6 +51,7 @@ from tandem.governance.selectors.risks import (
 )
 from tandem.governance.services import risks as services
 from tandem.governance.services.risks import contingency_follow_ups, score_word
+from tandem.governance.tabs import RELATIONSHIP_TAB
 from tandem.governance.views.rows import (
     RISK_ROW_FIELDS,
     STATUS_BADGES,
@@ -441,5 +442,5 @@ def relationship_risks_context(viewer: Any, account: Account) -> dict[str, Any] 
 
 record_section(
     model=Account, key="governance.relationship_risks", template="governance/risks/_account_risks.html",
-    context=relationship_risks_context, slot="main", order=45,
+    context=relationship_risks_context, slot="main", order=45, tab=RELATIONSHIP_TAB,
 )
