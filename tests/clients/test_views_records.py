@@ -94,7 +94,7 @@ def test_log_interaction_refreshes_timeline_with_new_entry_on_top(owner, teammat
     interaction = Interaction.objects.get(subject="Renewal call")
     older = Interaction.objects.get(subject="Older call")
     # The timeline comes back out of band, newest first: the new entry at the top.
-    assert 'id="timeline"' not in body  # the section is on the Profile tab, the timeline on the Overview
+    assert '<div id="timeline" class="timeline" hx-swap-oob="true">' in body
     lifecycle = account.status_changes.get()
     assert entry_ids(body) == [f"interaction-{interaction.pk}", f"lifecycle-{lifecycle.pk}", f"interaction-{older.pk}"]
     assert '· with <span data-testid="interaction-contacts">Dana Decider</span>' in body
@@ -163,7 +163,7 @@ def test_log_interaction_without_javascript_redirects(owner, account):
     assert "<h1 class=\"h2 mb-3\">Log an interaction</h1>" in text(page)
     response = client.post(reverse("clients:interaction_create", kwargs={"account_id": account.pk}), interaction_post())
     assert response.status_code == 302
-    assert response["Location"] == f"/clients/accounts/{account.pk}/profile/#account-contacts"
+    assert response["Location"] == f"/clients/accounts/{account.pk}/"
     assert Interaction.objects.filter(subject="Renewal call").count() == 1
 
 
@@ -216,7 +216,7 @@ def test_stale_interaction_edit_refused_with_message(owner, account):
     assert response.status_code == 409
     body = squash(text(response))
     assert 'data-testid="conflict"' in body
-    assert f'<a href="/clients/accounts/{account.pk}/profile/">Reload the latest version</a>' in body
+    assert f'<a href="/clients/accounts/{account.pk}/">Reload the latest version</a>' in body
     interaction.refresh_from_db()
     assert (interaction.subject, interaction.summary, interaction.version) == ("Call", "Updated elsewhere", 2)
 
