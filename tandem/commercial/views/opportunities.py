@@ -159,7 +159,7 @@ class OpportunityList(ListView):
 
     def __init__(self, request: Any) -> None:
         super().__init__(request)
-        self.stages = list(selectors.stage_list(actor=self.actor))
+        self.stages = list(selectors.stage_list(actor=self.actor).only("id", "name"))  # the stage filter's choices
         self.owners = owner_options(self.actor)
         self._selections: dict[tuple[int, bool], QuerySet[Any]] = {}
 
