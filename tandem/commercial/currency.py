@@ -167,9 +167,14 @@ def base_sums(
     ``on_missing`` (which raises :class:`MissingRateError` naming it, e.g. through
     :func:`require_rates`: a second query, only then)."""
     rate_date = OuterRef(date) if isinstance(date, str) else date
+    # The base currency's rows look no rate up (they convert at 1).
+    rate = Case(
+        When(**{currency_field: base}, then=Value(None, output_field=MODEL_RATE_FIELD)),
+        default=rate_subquery(currency_field, rate_date), output_field=MODEL_RATE_FIELD,
+    )
     groups = (
         queryset.order_by()
-        .annotate(**{CONVERSION_RATE: rate_subquery(currency_field, rate_date)})
+        .annotate(**{CONVERSION_RATE: rate})
         .values(currency_field, CONVERSION_RATE)
         .annotate(**{GROUP_ROWS: Count("pk")}, **sums)
     )
@@ -177,15 +182,15 @@ def base_sums(
     for group in groups:
         rows += group[GROUP_ROWS]
         if group[currency_field] == base:
-            rate = Decimal(1)
+            group_rate = Decimal(1)
         elif group[CONVERSION_RATE] is None:
             missing = True
             continue
         else:
-            rate = Decimal(group[CONVERSION_RATE])
+            group_rate = Decimal(group[CONVERSION_RATE])
         for name in sums:
             if group[name] is not None:
-                totals[name] += Decimal(group[name]) * rate
+                totals[name] += Decimal(group[name]) * group_rate
     if missing:
         on_missing()
     return rows, totals
