@@ -17,7 +17,7 @@ first, so a report never sums a NULL from a missing rate.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -143,6 +143,57 @@ def base_amount(amount_field: str, currency_field: str, date_field: str | Any, *
         default=ExpressionWrapper(F(amount_field) * rate_subquery(currency_field, date), output_field=MONEY_FIELD),
         output_field=MONEY_FIELD,
     )
+
+
+CONVERSION_RATE = "conversion_rate"
+GROUP_ROWS = "group_rows"
+
+
+def base_sums(
+    queryset: models.QuerySet[Any], *, sums: Mapping[str, Any], currency_field: str, date: str | Any,
+    base: str, on_missing: Callable[[], None],
+) -> tuple[int, dict[str, Decimal]]:
+    """The rows of ``queryset`` and, for each of ``sums`` (aggregates of amounts in the
+    row's own currency, e.g. ``Sum("amount")``), their total in the base currency with
+    each row at the rate in force on its ``date`` (a column, or an expression of the
+    row's columns written with ``OuterRef``), not rounded: the same figures as summing
+    :func:`base_amount` in the database.
+
+    ONE query: the rows are grouped by currency and by the rate in force (one rate
+    subquery), so every row of a group converts at the same rate and a group's sum times
+    that rate is the sum of its rows each at its own rate; the groups returned are
+    bounded by the currencies and the rates known, not by the rows. The products are
+    summed here, in ``Decimal``. A foreign currency whose rows found no rate calls
+    ``on_missing`` (which raises :class:`MissingRateError` naming it, e.g. through
+    :func:`require_rates`: a second query, only then)."""
+    rate_date = OuterRef(date) if isinstance(date, str) else date
+    # The base currency's rows look no rate up (they convert at 1).
+    rate = Case(
+        When(**{currency_field: base}, then=Value(None, output_field=MODEL_RATE_FIELD)),
+        default=rate_subquery(currency_field, rate_date), output_field=MODEL_RATE_FIELD,
+    )
+    groups = (
+        queryset.order_by()
+        .annotate(**{CONVERSION_RATE: rate})
+        .values(currency_field, CONVERSION_RATE)
+        .annotate(**{GROUP_ROWS: Count("pk")}, **sums)
+    )
+    rows, totals, missing = 0, {name: Decimal(0) for name in sums}, False
+    for group in groups:
+        rows += group[GROUP_ROWS]
+        if group[currency_field] == base:
+            group_rate = Decimal(1)
+        elif group[CONVERSION_RATE] is None:
+            missing = True
+            continue
+        else:
+            group_rate = Decimal(group[CONVERSION_RATE])
+        for name in sums:
+            if group[name] is not None:
+                totals[name] += Decimal(group[name]) * group_rate
+    if missing:
+        on_missing()
+    return rows, totals
 
 
 def conversion_counts(converted: Any) -> dict[str, Count]:

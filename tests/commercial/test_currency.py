@@ -105,3 +105,24 @@ def test_a_sum_checked_in_its_own_query_names_a_missing_rate(usd_rates, django_a
     with django_assert_num_queries(2), pytest.raises(MissingRateError) as error:  # the sum, then the check
         total()
     assert (error.value.currency, error.value.date) == ("USD", dt.date(2030, 6, 1))
+
+
+def test_base_sums_group_by_rate_in_force_and_name_a_missing_rate(usd_rates, django_assert_num_queries):
+    """revenue_total through base_sums: one grouped query (each group's sum times the rate
+    in force on its month, added in Decimal); a missing rate is named after a second query."""
+    from tandem.commercial.models import RevenueEntry
+    from tandem.commercial.selectors.revenue import revenue_total
+    from tests.clients.factories import make_account
+    from tests.commercial.factories import make_revenue
+
+    account = make_account(name="Grouped")
+    make_revenue(account=account, month=dt.date(2031, 2, 1), amount=Decimal("100.00"), currency="USD")
+    make_revenue(account=account, month=dt.date(2031, 2, 1), amount=Decimal("0.01"), currency="USD")
+    make_revenue(account=account, month=dt.date(2031, 2, 1), amount=Decimal("5.00"), currency="EUR")
+    entries = RevenueEntry.objects.filter(account=account)
+    with django_assert_num_queries(1):
+        assert revenue_total(entries, base="EUR") == Decimal("97.01")  # 100.01 × 0.92 = 92.0092, + 5
+    make_revenue(account=account, month=dt.date(2030, 6, 1), amount=Decimal("1.00"), currency="USD")
+    with django_assert_num_queries(2), pytest.raises(MissingRateError) as error:  # the sums, then the check
+        revenue_total(entries, base="EUR")
+    assert (error.value.currency, error.value.date) == ("USD", dt.date(2030, 6, 1))

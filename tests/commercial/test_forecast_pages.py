@@ -294,3 +294,49 @@ def test_budget_list_query_count_is_fixed(book, admin_user, django_assert_num_qu
     with django_assert_num_queries(12):
         html = client.get("/sales/budgets/?year=2031").content.decode()
     assert html.count('data-testid="list-row"') == 3
+
+
+def test_forecast_rows_match_the_template_they_replace():
+    """forecast_rows writes what the month table's template loop wrote: the month, each
+    figure as money, the contracted figure linked to the contracts and the weighted
+    pipeline to the month's deals when there are links, everything escaped."""
+    from django.template import Context, Template
+
+    from tandem.commercial.selectors.forecast import ForecastMonth
+    from tandem.commercial.views.common import money, month_label
+    from tandem.commercial.views.forecast import forecast_rows
+
+    months = [
+        ForecastMonth(dt.date(2031, 1, 1), D("1000.00"), D("250.50"), D("-12.25"), D("1300.00"), D("1400.00"), D("1238.25")),
+        ForecastMonth(dt.date(2031, 2, 1), D("0.00"), D("0.00"), D("0.00"), D("0.00"), D("0.00"), D("0.00")),
+    ]
+    reference = Template(
+        "{% for row in rows %}"
+        '\n              <tr data-month="{{ row.iso }}">'
+        '\n                <th scope="row">{{ row.label }}</th>'
+        '\n                <td class="text-end text-nowrap">{% if contracts_url %}<a href="{{ contracts_url }}">{{ row.contracted }}</a>{% else %}{{ row.contracted }}{% endif %}</td>'
+        '\n                <td class="text-end text-nowrap">{{ row.milestones }}</td>'
+        '\n                <td class="text-end text-nowrap">{% if row.pipeline_url %}<a href="{{ row.pipeline_url }}">{{ row.weighted_pipeline }}</a>{% else %}{{ row.weighted_pipeline }}{% endif %}</td>'
+        '\n                <td class="text-end text-nowrap">{{ row.commit }}</td>'
+        '\n                <td class="text-end text-nowrap">{{ row.best_case }}</td>'
+        '\n                <td class="text-end text-nowrap">{{ row.worst_case }}</td>'
+        '\n                <td class="text-end text-nowrap fw-bold">{{ row.total }}</td>'
+        "\n              </tr>{% endfor %}"
+    )
+    for currency, contracts_url, link in (
+        ("EUR", "/sales/contracts/?status=active&owner=3", lambda month: f"/sales/opportunities/?close_from={month.isoformat()}&x=<'\">"),
+        ("CHF", "", lambda month: ""),
+        ("<b>", "", lambda month: "" if month.month == 1 else "/x?a=1&b=2"),
+    ):
+        rows = [
+            {
+                "label": month_label(m.month), "iso": f"{m.month:%Y-%m}",
+                "contracted": money(m.contracted, currency), "milestones": money(m.milestones, currency),
+                "weighted_pipeline": money(m.weighted_pipeline, currency), "commit": money(m.commit, currency),
+                "best_case": money(m.best_case, currency), "worst_case": money(m.worst_case, currency),
+                "total": money(m.total, currency), "pipeline_url": link(m.month),
+            }
+            for m in months
+        ]
+        expected = reference.render(Context({"rows": rows, "contracts_url": contracts_url}))
+        assert str(forecast_rows(months, currency, contracts_url=contracts_url, pipeline_link=link)) == expected

@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    DecimalField,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -35,6 +36,7 @@ from tandem.commercial.currency import (
     MissingRateError,
     base_amount,
     base_currency,
+    base_sums,
     quantize,
     require_rates,
 )
@@ -164,6 +166,10 @@ class Totals:
     currency: str = ""
 
 
+# amount × probability, in the row's currency (the amount has two decimal places).
+WEIGHTED_AMOUNT = ExpressionWrapper(F("amount") * F("probability"), output_field=DecimalField(max_digits=30, decimal_places=2))
+
+
 def _with_conversion_date(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     return queryset.annotate(**{CONVERSION_DATE: Coalesce("closed_on", "expected_close_date")})
 
@@ -198,16 +204,25 @@ def _totals(row: dict[str, Any], currency: str) -> Totals:
 
 def pipeline_totals(queryset: QuerySet[Opportunity], *, base: str | None = None) -> Totals:
     """The count, the amount and the weighted amount of ``queryset`` in the base
-    currency, in one query. :class:`~tandem.commercial.currency.MissingRateError` names
-    the first currency and date without a rate (never a silent 1.0): the same query
-    counts the amounts that converted, and only when one did not are the rates checked."""
+    currency, in one query (grouped by currency and rate in force,
+    :func:`~tandem.commercial.currency.base_sums`).
+    :class:`~tandem.commercial.currency.MissingRateError` names the first currency and
+    date without a rate (never a silent 1.0): only when some amount found no rate are
+    the rates checked, in a second query."""
     base = base or base_currency()
-    rows = _with_conversion_date(queryset.order_by().select_related(None))
-    sums = rows.aggregate(**_sums(base))
-    if sums["total_converted"] != sums["total_count"]:
-        # Some amount found no rate (one query in the usual case, this one only then).
-        require_rates(rows, currency_field="currency", date_field=CONVERSION_DATE, base=base)
-    return _totals(sums, base)
+    rows = queryset.select_related(None)
+
+    def missing() -> None:
+        require_rates(_with_conversion_date(rows.order_by()), currency_field="currency", date_field=CONVERSION_DATE, base=base)
+
+    count, sums = base_sums(
+        rows, sums={"amount_sum": Sum("amount"), "weighted_sum": Sum(WEIGHTED_AMOUNT)}, currency_field="currency",
+        date=Coalesce(OuterRef("closed_on"), OuterRef("expected_close_date")), base=base, on_missing=missing,
+    )
+    return Totals(
+        count=count, amount_base=quantize(sums["amount_sum"]), weighted_base=quantize(sums["weighted_sum"] / Decimal(100)),
+        currency=base,
+    )
 
 
 # --- The board ------------------------------------------------------------------------------

@@ -34,10 +34,10 @@ from tandem.clients.models import Account
 from tandem.commercial.currency import (
     MissingRateError,
     RateTable,
-    base_amount,
     base_currency,
-    checked_aggregate,
+    base_sums,
     quantize,
+    require_rates,
 )
 from tandem.commercial.models import (
     Budget,
@@ -103,15 +103,19 @@ def revenue_get(*, actor: Any, revenue_entry_id: Any) -> RevenueEntry:
 
 
 def revenue_total(queryset: QuerySet[RevenueEntry], *, base: str | None = None) -> Decimal:
-    """Σ of the entries in the base currency, each at its month's rate, in one query;
-    :class:`~tandem.commercial.currency.MissingRateError` names a missing rate (the same
-    query counts the amounts that converted: only when one did not are the rates checked)."""
+    """Σ of the entries in the base currency, each at its month's rate, in one query
+    (grouped by currency and rate in force, :func:`~tandem.commercial.currency.base_sums`);
+    :class:`~tandem.commercial.currency.MissingRateError` names a missing rate (only when
+    an amount found none are the rates checked, in a second query)."""
     base = base or base_currency()
-    amount = base_amount("amount", "currency", "month", base=base)
-    total = checked_aggregate(
-        queryset, converted=amount, currency_field="currency", date_field="month", base=base, total=Sum(amount)
-    )["total"]
-    return quantize(total or ZERO)
+
+    def missing() -> None:
+        require_rates(queryset.order_by(), currency_field="currency", date_field="month", base=base)
+
+    total = base_sums(
+        queryset, sums={"amount_sum": Sum("amount")}, currency_field="currency", date="month", base=base, on_missing=missing,
+    )[1]["amount_sum"]
+    return quantize(total)
 
 
 # --- Budgets -----------------------------------------------------------------------------

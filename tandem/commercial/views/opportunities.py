@@ -159,8 +159,9 @@ class OpportunityList(ListView):
 
     def __init__(self, request: Any) -> None:
         super().__init__(request)
-        self.stages = list(selectors.stage_list(actor=self.actor))
+        self.stages = list(selectors.stage_list(actor=self.actor).only("id", "name"))  # the stage filter's choices
         self.owners = owner_options(self.actor)
+        self._selections: dict[tuple[int, bool], QuerySet[Any]] = {}
 
     def default_preset(self) -> str | None:
         return "mine" if _works_pipeline(self.actor) else "all"
@@ -169,7 +170,14 @@ class OpportunityList(ListView):
         return {"stages": self.stages, "owners": self.owners}
 
     def selection(self, values: Mapping[str, Any], *, for_count: bool) -> QuerySet[Any]:
-        return selectors.opportunity_list(actor=self.actor, filters=filters_from(self.actor, values), for_count=for_count)
+        # The rows and the totals read the same selection: built once (querysets are
+        # cloned by whatever narrows them, so sharing one is safe).
+        key = (id(values), for_count)
+        if key not in self._selections:
+            self._selections[key] = selectors.opportunity_list(
+                actor=self.actor, filters=filters_from(self.actor, values), for_count=for_count
+            )
+        return self._selections[key]
 
     def write_rows(self, rows: Sequence[Any]) -> SafeString:
         return opportunity_rows.opportunity_rows(rows)

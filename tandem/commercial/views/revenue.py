@@ -117,6 +117,7 @@ class RevenueList(ListView):
     def __init__(self, request: HttpRequest) -> None:
         super().__init__(request)
         self.account = account_from_query(self.actor, request.GET.get("account"))
+        self._selections: dict[tuple[int, bool], QuerySet[Any]] = {}
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"owners": account_manager_options(self.actor), "account": self.account}
@@ -128,7 +129,12 @@ class RevenueList(ListView):
         )
 
     def selection(self, values: Mapping[str, Any], *, for_count: bool) -> QuerySet[Any]:
-        return selectors.revenue_list(actor=self.actor, filters=self.filters(values), for_count=for_count)
+        # The rows and the total read the same selection: built once (querysets are
+        # cloned by whatever narrows them, so sharing one is safe).
+        key = (id(values), for_count)
+        if key not in self._selections:
+            self._selections[key] = selectors.revenue_list(actor=self.actor, filters=self.filters(values), for_count=for_count)
+        return self._selections[key]
 
     def write_rows(self, rows: Sequence[Any]) -> SafeString:
         return revenue_rows(rows)
@@ -140,7 +146,7 @@ class RevenueList(ListView):
             "can_create": policy_for(RevenueEntry).can_create(self.actor),
         }
         try:
-            total = selectors.revenue_total(selectors.revenue_list(actor=self.actor, filters=self.filters(self.values)), base=base)
+            total = selectors.revenue_total(self.selection(self.values, for_count=False), base=base)
             context["total_text"] = money(total, base)
         except MissingRateError as error:
             context["rate_error"] = error.message
