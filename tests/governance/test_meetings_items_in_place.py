@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tandem.governance.models import ActionItem, ActionItemStatus
 from tandem.governance.services import meetings as services
+from tests.conftest import client_for
 from tests.governance.factories_meetings import make_meeting, setup_world
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +26,6 @@ def w() -> dict:
     return setup_world()
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(meeting) -> str:
@@ -43,7 +40,7 @@ def _section_only(body: str) -> None:
 
 def test_add_in_place_answers_the_section_with_the_focus_back_on_the_description(w: dict) -> None:
     meeting = make_meeting(actor=w["pm"], project=w["project"], users=[w["member"]])
-    response = _client(w["pm"]).post(_url(meeting), {
+    response = client_for(w["pm"]).post(_url(meeting), {
         "action": "add_item", "description": "Write the plan", "owner": str(w["member"].pk),
         "due_date": "2027-04-01"}, **HX)
     assert response.status_code == 200
@@ -60,7 +57,7 @@ def test_add_in_place_answers_the_section_with_the_focus_back_on_the_description
 
 def test_a_refused_add_is_422_with_the_reasons_and_the_values_kept(w: dict) -> None:
     meeting = make_meeting(actor=w["pm"], project=w["project"], users=[w["member"]])
-    client = _client(w["pm"])
+    client = client_for(w["pm"])
     response = client.post(_url(meeting), {"action": "add_item", "description": "  ", "owner": str(w["member"].pk),
                                            "due_date": "2027-04-01"}, **HX)
     assert response.status_code == 422
@@ -85,7 +82,7 @@ def test_done_reopen_and_task_in_place_move_the_focus(w: dict) -> None:
     meeting = make_meeting(actor=w["pm"], project=w["project"], users=[w["member"]])
     item = services.action_item_create(actor=w["pm"], meeting=meeting, description="Write the plan",
                                        owner=w["member"], due_date=dt.date(2027, 4, 1))
-    client = _client(w["pm"])
+    client = client_for(w["pm"])
     done = client.post(_url(meeting), {"action": "complete", "item": str(item.pk)}, **HX)
     assert done.status_code == 200
     body = done.content.decode()
@@ -114,7 +111,7 @@ def test_follow_up_in_place(w: dict) -> None:
     meeting = make_meeting(actor=w["am"], account=w["account"])
     item = services.action_item_create(actor=w["am"], meeting=meeting, description="Send the quote",
                                        due_date=dt.date(2027, 4, 2))
-    response = _client(w["am"]).post(_url(meeting), {"action": "follow_up", "item": str(item.pk)}, **HX)
+    response = client_for(w["am"]).post(_url(meeting), {"action": "follow_up", "item": str(item.pk)}, **HX)
     assert response.status_code == 200
     item.refresh_from_db()
     assert item.follow_up is not None and item.follow_up.due_date == dt.date(2027, 4, 2)
@@ -137,7 +134,7 @@ def _count(client: Client, url: str, data: dict) -> int:
 
 def test_the_section_answer_queries_are_the_same_at_1_and_15_items(w: dict) -> None:
     meeting = make_meeting(actor=w["pm"], project=w["project"], users=[w["member"]])
-    client = _client(w["pm"])
+    client = client_for(w["pm"])
     item = services.action_item_create(actor=w["pm"], meeting=meeting, description="First", owner=w["member"])
     one = _count(client, _url(meeting), {"action": "complete", "item": str(item.pk)})
     for index in range(14):
@@ -148,7 +145,7 @@ def test_the_section_answer_queries_are_the_same_at_1_and_15_items(w: dict) -> N
 
 def test_without_javascript_the_forms_post_and_redirect(w: dict) -> None:
     meeting = make_meeting(actor=w["pm"], project=w["project"], users=[w["member"]])
-    client = _client(w["pm"])
+    client = client_for(w["pm"])
     response = client.post(_url(meeting), {"action": "add_item", "description": "Write the plan"})
     assert response.status_code == 302 and response["Location"] == f"{_url(meeting)}#action-items"
     item = ActionItem.objects.get()
@@ -165,7 +162,7 @@ def test_without_javascript_the_forms_post_and_redirect(w: dict) -> None:
 def test_who_may_not_change_the_meeting_gets_403_and_nothing_changes(w: dict) -> None:
     meeting = make_meeting(actor=w["pm"], project=w["project"], users=[w["member"]])
     item = services.action_item_create(actor=w["pm"], meeting=meeting, description="Write the plan")
-    client = _client(w["member"])
+    client = client_for(w["member"])
     assert client.post(_url(meeting), {"action": "add_item", "description": "Mine"}, **HX).status_code == 403
     assert client.post(_url(meeting), {"action": "task", "item": str(item.pk)}, **HX).status_code == 403
     assert list(ActionItem.objects.values_list("description", "task_id")) == [("Write the plan", None)]
