@@ -104,7 +104,7 @@ CountSource = Callable[[Any], Mapping[str, "QuerySet[Any] | Gated"]]
 _COUNT_SOURCES: list[CountSource] = []
 
 
-def count_source(function: CountSource) -> CountSource:
+def count_source[S: CountSource](function: S) -> S:
     """Register ``function(user)``: the list behind every number of an app's cards that
     ``user`` may get (each in its ``for_count`` shape, or :class:`Gated` when costly to
     build, keyed by a name unique over every app: prefix it with the app). :func:`counts`
