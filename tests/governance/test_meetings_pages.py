@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -111,16 +112,20 @@ def test_create_form_makes_a_series(w: dict) -> None:
 
 
 def test_home_cards_numbers_match_lists(w: dict) -> None:
-    today_later = timezone.now() + dt.timedelta(minutes=30)
-    meeting = make_meeting(actor=w["pm"], project=w["project"], users=[w["member"]], starts_at=today_later)
-    services.action_item_create(actor=w["pm"], meeting=meeting, description="Do it", owner=w["member"])
-    client = _client(w["member"])
-    home = client.get("/").content.decode()
-    assert "My meetings" in home and "My action items" in home
-    listed = client.get("/governance/meetings/?when=upcoming&mine=1&range=week").content.decode()
-    assert listed.count('data-testid="meeting-row"') == 1
-    mine = client.get("/governance/action-items/mine/").content.decode()
-    assert mine.count('data-testid="my-action-item"') == 1
+    # "This week" ends on Sunday night: a Wednesday noon keeps "in half an hour" inside it
+    # whenever the suite runs (it once ran at 23:40 on a Sunday).
+    wednesday_noon = dt.datetime(2027, 3, 10, 12, 0, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=wednesday_noon):
+        meeting = make_meeting(actor=w["pm"], project=w["project"], users=[w["member"]],
+                               starts_at=wednesday_noon + dt.timedelta(minutes=30))
+        services.action_item_create(actor=w["pm"], meeting=meeting, description="Do it", owner=w["member"])
+        client = _client(w["member"])
+        home = client.get("/").content.decode()
+        assert "My meetings" in home and "My action items" in home
+        listed = client.get("/governance/meetings/?when=upcoming&mine=1&range=week").content.decode()
+        assert listed.count('data-testid="meeting-row"') == 1
+        mine = client.get("/governance/action-items/mine/").content.decode()
+        assert mine.count('data-testid="my-action-item"') == 1
 
 
 def test_api_meeting_roundtrip(w: dict) -> None:
