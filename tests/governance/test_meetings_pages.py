@@ -54,6 +54,10 @@ def test_meeting_list_queries_same_at_1_and_60(w: dict, django_assert_max_num_qu
     response = client.get("/governance/meetings/")
     assert response.content.count(b'data-testid="meeting-row"') == 50
     assert b"1\xe2\x80\x9350 of 60" in response.content
+    # The page size the reader asks for is kept by the page links; the count stays capped.
+    small = client.get("/governance/meetings/?per_page=25&page=2").content.decode()
+    assert small.count('data-testid="meeting-row"') == 25 and "26\u201350 of 60" in small
+    assert "per_page=25&amp;page=3" in small or "page=3&amp;per_page=25" in small
 
 
 def test_meeting_page_queries_same_at_1_and_15_items(w: dict) -> None:

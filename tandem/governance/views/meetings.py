@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from tandem.clients.models import Account, Contact
 from tandem.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from tandem.core.history import viewer_time_zone
+from tandem.core.pagination import paginate
 from tandem.core.permissions import policy_for, scoped
 from tandem.core.web import wants_partial
 from tandem.delivery import selectors as delivery_selectors
@@ -91,18 +91,21 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.MeetingFilters(when=when, mine=mine, project_id=project_id, account_id=account_id,
                                        kind=kind, starts_before=week_end)
     queryset = selectors.meeting_list(actor=actor, filters=filters)
-    page = Paginator(queryset.values(*MEETING_ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    per_page = request.GET.get("per_page") or ""
+    page = paginate(queryset.values(*MEETING_ROW_FIELDS), request.GET.get("page"), per_page or PAGE_SIZE,
+                    count_queryset=selectors.meeting_list(actor=actor, filters=filters, for_count=True))
+    rows = list(page.items)
     base = {"when": when, "kind": kind, "mine": "1" if mine else "", "project": project_id or "",
-            "account": account_id or "", "range": request.GET.get("range", "")}
+            "account": account_id or "", "range": request.GET.get("range", ""),
+            "per_page": page.per_page if per_page else ""}
     return render(request, "governance/meetings/meeting_list.html", {
         "rows": rows, "meeting_rows": meeting_rows(rows), "page": page, "when": when, "kind": kind, "mine": mine,
         "kinds": MeetingKind.choices, "zone_name": str(zone),
         "tabs": [{"label": label, "url": _list_url(**{**base, "when": key}), "active": when == key}
                  for key, label in (("upcoming", "Upcoming"), ("past", "Past"), ("all", "All"))],
         "mine_url": _list_url(**{**base, "mine": "" if mine else "1"}),
-        "previous_url": _list_url(**base, page=page.previous_page_number()) if page.has_previous() else None,
-        "next_url": _list_url(**base, page=page.next_page_number()) if page.has_next() else None,
+        "previous_url": _list_url(**base, page=page.previous_number) if page.has_previous else None,
+        "next_url": _list_url(**base, page=page.next_number) if page.has_next else None,
         "filter_project": project_id, "filter_account": account_id,
         "can_create": policy_for(Meeting).can_create(actor),
     })
