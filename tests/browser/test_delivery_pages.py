@@ -74,6 +74,15 @@ def test_delivery_pages_in_the_browser(page: Page, axe_source: str) -> None:
     log_in(page, pm_email)
     _check(page, reverse("delivery:project_list"), axe_source, "delivery-project-list")
     _check(page, reverse("delivery:project_detail", kwargs={"project_id": project.pk}), axe_source, "delivery-project")
+    # On a phone the project's tab strip scrolls sideways: the open tab is brought on screen.
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(reverse("delivery:project_resources", kwargs={"project_id": project.pk}))
+    strip = page.get_by_test_id("project-tabs")
+    placement = strip.evaluate(
+        "s => { const e = s.querySelector('.nav-link.active'); const a = e.getBoundingClientRect();"
+        " const b = s.getBoundingClientRect();"
+        " return [s.scrollWidth > s.clientWidth, a.left >= b.left - 1 && a.right <= b.right + 1, e.textContent.trim()]; }")
+    assert placement[:2] == [True, True], placement
     if project.account_id:  # type: ignore[attr-defined]
         executive_email, _ = _login("executive")
         page.context.clear_cookies()

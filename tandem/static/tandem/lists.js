@@ -60,6 +60,20 @@
     });
   });
 
+  // On a phone a strip of tabs scrolls sideways: bring the open tab into view (a project's
+  // "Budget" or "Risks" tab would otherwise sit off screen), without moving the page.
+  function showActiveTabs() {
+    document.querySelectorAll(".list-views-tabs").forEach(function (strip) {
+      var active = strip.querySelector(".nav-link.active");
+      if (!active || strip.scrollWidth <= strip.clientWidth) return;
+      var left = active.offsetLeft - strip.offsetLeft;
+      if (left < strip.scrollLeft || left + active.offsetWidth > strip.scrollLeft + strip.clientWidth) {
+        strip.scrollLeft = Math.max(0, left - (strip.clientWidth - active.offsetWidth) / 2);
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", refreshAll);
+  document.addEventListener("DOMContentLoaded", showActiveTabs);
   document.addEventListener("htmx:afterSettle", refreshAll);
 })();
