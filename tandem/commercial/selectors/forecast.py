@@ -17,7 +17,8 @@ For month m (its first day to its last):
 
 Each part is summed in the database grouped by currency and month (contracts: by their
 first and last month in the window; milestones and deals also by the date of the
-exchange rate in force, so each row still converts at its own date's rate), converted
+exchange rate in force, looked up per day and currency, so each row still converts at
+its own date's rate), converted
 with one rate table of :mod:`tandem.commercial.currency` (a missing rate is
 ``MissingRateError`` naming the currency and date), summed, and rounded to the cent per
 month: a fixed number of queries returning rows bounded by the currencies, the months and
@@ -226,12 +227,14 @@ def _collect(
 ) -> tuple[str, dict[int | None, _Raw]]:
     """The three grouped aggregates, converted with one rate table: ``{group key: _Raw}``.
 
-    Milestones and deals are grouped by day and currency: every row of a group converts
-    at the rate in force on that day, so the sum of a group times that rate is the sum
-    of each row at its own date's rate, and the rows returned are bounded by the days of
-    the window and the currencies, not by the number of records. No rate is looked up
-    per row in the database: the groups' days are looked up in the rate table here,
-    earliest first, so a missing rate names the first real date of a real row."""
+    Milestones and deals are grouped by currency, month and the exchange rate in force
+    (its date; :func:`_by_rate`, which sums them per day first and looks the rate up per
+    day and currency, never per record): every row of a group converts at the same rate,
+    so the sum of a group times that rate is the sum of each row at its own date's rate,
+    and the rows returned are bounded by the currencies, the months and the rate
+    changes. Each aggregate reads only an index (docs/forecast.md, "Cost"). The rate is
+    looked up by the group's earliest date, earliest group first, so a missing one names
+    the first real date of a real row."""
     base = base_currency()
     first, after = window[0], add_months(window[-1], 1)
 
@@ -243,8 +246,8 @@ def _collect(
     # Each contract counts from its start month to its end month (open-ended: to the
     # window's last), both clamped to the window: grouped by those two months, the rows
     # are at most currencies × 78 (12 months: 12 × 13 / 2 pairs), whatever the contracts.
-    # Most contracts started before the window and end after it: one comparison each
-    # gives their clamped month, without computing one.
+    # A contract that started before the window, or ends after it, gets that clamped
+    # month from one comparison, without computing its own.
     first_number, last_number = month_number(first), month_number(window[-1])
     contract_rows = list(
         contracts.annotate(
@@ -281,8 +284,8 @@ def _collect(
         ).exclude(forecast_category=ForecastCategory.OMITTED),
         owner=owner, account=account, owner_path="owner_id", account_path="account_id",
     )
-    # Grouped by day, then currency first: the order of the open deals' forecast index,
-    # which holds every column read here, so the window is read from that index alone.
+    # Summed per day and currency first, the order of the open deals' forecast index,
+    # which holds every column read here: the window is read from that index alone.
     opportunity_rows = _by_rate(
         opportunities.values("expected_close_date", "currency", *_group_fields(group_by)).annotate(
             weighted=Sum(WEIGHTED),
