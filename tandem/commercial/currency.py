@@ -17,6 +17,7 @@ first, so a report never sums a NULL from a missing rate.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -95,23 +96,23 @@ class RateTable:
     def __init__(self, currencies: Iterable[str], *, base: str | None = None) -> None:
         self.base = base or base_currency()
         wanted = sorted(set(currencies) - {self.base})
-        self._rates: dict[str, list[tuple[dt.date, Decimal]]] = {code: [] for code in wanted}
+        # Per currency, its rates' dates (ascending) and the rates, side by side.
+        self._dates: dict[str, list[dt.date]] = {code: [] for code in wanted}
+        self._rates: dict[str, list[Decimal]] = {code: [] for code in wanted}
         for code, date, rate in ExchangeRate.objects.filter(currency__in=wanted).order_by("currency", "date").values_list(
             "currency", "date", "rate"
         ):
-            self._rates[code].append((date, Decimal(rate)))
+            self._dates[code].append(date)
+            self._rates[code].append(Decimal(rate))
 
     def rate(self, currency: str, date: dt.date) -> Decimal:
         if currency == self.base:
             return Decimal(1)
-        found: Decimal | None = None
-        for rate_date, rate in self._rates.get(currency, ()):
-            if rate_date > date:
-                break
-            found = rate
-        if found is None:
+        # The latest rate dated on or before ``date`` (a binary search of the dates).
+        index = bisect_right(self._dates.get(currency, ()), date)
+        if index == 0:
             raise MissingRateError(currency, date, self.base)
-        return found
+        return self._rates[currency][index - 1]
 
     def to_base(self, amount: Decimal, currency: str, date: dt.date) -> Decimal:
         return quantize(Decimal(amount) * self.rate(currency, date))

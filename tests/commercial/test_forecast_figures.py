@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tandem.commercial.currency import MissingRateError
 from tandem.commercial.selectors.forecast import forecast, forecast_breakdown
@@ -92,6 +94,46 @@ def test_forecast_costs_a_fixed_number_of_queries(book, admin_user, django_asser
         forecast(user=admin_user, months=12, start=START)
     with django_assert_num_queries(6):  # and the names of the groups
         forecast_breakdown(user=admin_user, by="account", months=12, start=START)
+
+
+def test_forecast_looks_rates_up_per_day_not_per_row_and_reads_each_window_from_an_index(book, admin_user):
+    forecast(user=admin_user, months=3, start=START)  # the first read creates the calendar row
+    with CaptureQueriesContext(connection) as captured:
+        forecast(user=admin_user, months=12, start=START)
+    contracts, milestones, deals, rates = [query["sql"] for query in captured.captured_queries][-4:]
+    assert "commercial_exchangerate" not in contracts
+    assert rates.startswith('SELECT "commercial_exchangerate"."currency"')
+    # Milestones and deals: summed per day and currency first (the inner query, no rate
+    # look-up), then per month and rate date, one rate look-up per day and currency.
+    for sql, table in ((milestones, "commercial_billingmilestone"), (deals, "commercial_opportunity")):
+        inner = sql[sql.index(" FROM (SELECT ") : sql.rindex(") days GROUP BY")]
+        assert table in inner
+        assert "commercial_exchangerate" not in inner
+        assert sql.count("commercial_exchangerate") == 1
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL chooses by its statistics: a handful of rows is read from the table
+    plans = []
+    for sql in (contracts, milestones, deals):  # the captured SQL has its values inlined
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plans.append([row[3] for row in cursor.fetchall()])
+    contract_plan, milestone_plan, deal_plan = plans
+    assert contract_plan[0] == (
+        "SEARCH commercial_contract USING COVERING INDEX contract_active_forecast_idx (status=? AND start_date<?)"
+    )
+    assert milestone_plan[1:3] == [
+        "SEARCH commercial_billingmilestone USING COVERING INDEX billing_milestone_unbilled_idx "
+        "(billed_on=? AND due_date>? AND due_date<?)",
+        "SEARCH commercial_contract USING INTEGER PRIMARY KEY (rowid=?)",
+    ]
+    # The deals are summed per day in the index's order, without a sort, before the
+    # few day rows are grouped again (the rate look-ups run on those).
+    assert deal_plan[:3] == [
+        "CO-ROUTINE days",
+        "SEARCH commercial_opportunity USING COVERING INDEX opportunity_open_forecast_idx "
+        "(status=? AND expected_close_date>? AND expected_close_date<?)",
+        "SCAN days",
+    ]
 
 
 def test_a_rate_that_changes_within_a_month_converts_each_row_at_its_own_date(book, admin_user):

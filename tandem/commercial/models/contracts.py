@@ -83,6 +83,12 @@ class Contract(BusinessModel):
             models.Index(fields=["status", "end_date", "id"], name="contract_status_end_idx"),
             models.Index(fields=["owner", "status", "end_date", "id"], name="contract_owner_idx"),
             models.Index(fields=["start_date", "id"], name="contract_start_idx"),
+            # The forecast's active contracts, read from the index alone (status leads, constant,
+            # so the planner sees the same equality as on the other contract indexes).
+            models.Index(
+                fields=["status", "start_date", "end_date", "currency", "monthly_amount", "owner", "account"],
+                condition=Q(status="active"), name="contract_active_forecast_idx",
+            ),
             models.Index(Lower("title"), name="contract_title_lower_idx"),
         ]
 
@@ -102,7 +108,15 @@ class BillingMilestone(BusinessModel):
     class Meta:
         ordering = ["contract", "due_date", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="billing_milestone_positive")]
-        indexes = [models.Index(fields=["due_date", "billed_on"], name="billing_milestone_due_idx")]
+        indexes = [
+            models.Index(fields=["due_date", "billed_on"], name="billing_milestone_due_idx"),
+            # The forecast's unbilled milestones by due date, with their contract and amount
+            # (billed_on leads, always NULL, so the planner sees an equality to start from).
+            models.Index(
+                fields=["billed_on", "due_date", "contract", "amount"], condition=Q(billed_on__isnull=True),
+                name="billing_milestone_unbilled_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

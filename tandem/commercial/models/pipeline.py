@@ -137,6 +137,12 @@ class Opportunity(BusinessModel):
             models.Index(fields=["account", "status", "expected_close_date"], name="opportunity_account_idx"),
             models.Index(fields=["stage", "expected_close_date", "id"], name="opportunity_stage_idx"),
             models.Index(fields=["status", "closed_on"], name="opportunity_closed_idx"),
+            # The forecast's window of open deals, read from the index alone, in day order
+            # (status leads, constant, so the planner sees the same equality as on the others).
+            models.Index(
+                fields=["status", "expected_close_date", "currency", "forecast_category", "amount", "probability", "owner", "account"],
+                condition=Q(status="open"), name="opportunity_open_forecast_idx",
+            ),
             models.Index(fields=["name", "id"], name="opportunity_name_idx"),
             models.Index(Lower("name"), name="opportunity_name_lower_idx"),
         ]

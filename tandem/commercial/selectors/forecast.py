@@ -17,7 +17,8 @@ For month m (its first day to its last):
 
 Each part is summed in the database grouped by currency and month (contracts: by their
 first and last month in the window; milestones and deals also by the date of the
-exchange rate in force, so each row still converts at its own date's rate), converted
+exchange rate in force, looked up per day and currency, so each row still converts at
+its own date's rate), converted
 with one rate table of :mod:`tandem.commercial.currency` (a missing rate is
 ``MissingRateError`` naming the currency and date), summed, and rounded to the cent per
 month: a fixed number of queries returning rows bounded by the currencies, the months and
@@ -33,27 +34,25 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import cache
 from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
-    DateField,
+    Case,
     DecimalField,
     ExpressionWrapper,
     F,
     Func,
     IntegerField,
-    Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from tandem.clients.models import Account
@@ -74,6 +73,8 @@ ZERO = Decimal("0.00")
 MAX_MONTHS = 36
 GroupBy = Literal["owner", "account"] | None
 FIGURES = ("contracted", "milestones", "weighted_pipeline", "commit", "best_case", "worst_case", "total")
+# Django reads a decimal that SQLite answers as a float at 15 significant digits.
+FLOAT_CONTEXT = Context(prec=15)
 WEIGHTED = ExpressionWrapper(F("amount") * F("probability"), output_field=DecimalField(max_digits=30, decimal_places=4))
 
 
@@ -142,27 +143,26 @@ def _group_fields(group_by: GroupBy, prefix: str = "") -> tuple[str, ...]:
     return ()
 
 
+# year × 12 + month of a date: SQLite from the date's ISO text (YYYY-MM-DD, as Django
+# stores a date there), PostgreSQL with EXTRACT.
+MONTH_SQL = {
+    "sqlite": "(CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER))",
+    "postgresql": "(EXTRACT(YEAR FROM {0}) * 12 + EXTRACT(MONTH FROM {0}))::integer",
+}
+
+
 class MonthNumber(Func):
     """A date's month as one integer, year × 12 + month (2031-03-14 → 24375), computed by
-    the database itself (SQLite from the date's ISO text, PostgreSQL with ``EXTRACT``): months are
-    compared and counted without a ``CASE`` per month or a function call per row."""
+    the database itself (:data:`MONTH_SQL`): months are compared and counted without a
+    ``CASE`` per month or a function call per row."""
 
     output_field = IntegerField()
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection,
-            # Django stores a date as its ISO text, YYYY-MM-DD, in SQLite.
-            template="(CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 12 + CAST(substr(%(expressions)s, 6, 2) AS INTEGER))",
-            **extra,
-        )
+        return self.as_sql(compiler, connection, template=MONTH_SQL["sqlite"].format("%(expressions)s"), **extra)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection,
-            template="(EXTRACT(YEAR FROM %(expressions)s) * 12 + EXTRACT(MONTH FROM %(expressions)s))::integer",
-            **extra,
-        )
+        return self.as_sql(compiler, connection, template=MONTH_SQL["postgresql"].format("%(expressions)s"), **extra)
 
 
 def month_number(day: dt.date) -> int:
@@ -170,14 +170,56 @@ def month_number(day: dt.date) -> int:
     return day.year * 12 + day.month
 
 
-def _rate_day(currency_field: str, date_field: str) -> Subquery:
-    """The date of the exchange rate that converts the row (the latest on or before its
-    date; NULL when there is none, or for the base currency, which has no rates)."""
-    return Subquery(
-        ExchangeRate.objects.filter(currency=OuterRef(currency_field), date__lte=OuterRef(date_field))
-        .order_by("-date").values("date")[:1],
-        output_field=DateField(),
+def _decimal(value: Any, places: int) -> Decimal | None:
+    """A sum read by :func:`_by_rate` as Django reads a decimal sum with ``places``
+    decimals (SQLite answers a float: 15 significant digits, then rounded to the places)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return FLOAT_CONTEXT.create_decimal_from_float(value).quantize(Decimal(1).scaleb(-places), context=FLOAT_CONTEXT)
+    return Decimal(value)
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _by_rate(
+    days: QuerySet[Any], *, day: str, currency: str, keys: tuple[str, ...], sums: dict[str, int], base: str
+) -> list[dict[str, Any]]:
+    """The rows of ``days`` (sums grouped by ``day``, ``currency`` and ``keys``, which the
+    database reads in an index's order without sorting) summed again in the same query by
+    currency, month, the date of the exchange rate in force on the day (``rate_day``;
+    NULL for the base currency, which has no rates, or for a day before its currency's
+    first rate) and ``keys``; each row with its earliest day (``day``).
+
+    The rate is looked up once per day and currency, never per record, and the rows
+    returned are bounded by the currencies, the months and the rate changes."""
+    inner, params = days.query.sql_with_params()
+    quote = connection.ops.quote_name
+    rates, column = quote(ExchangeRate._meta.db_table), {name: f"days.{quote(name)}" for name in (day, currency, *keys, *sums)}
+    rate_day = (
+        f"CASE WHEN {column[currency]} = %s THEN NULL ELSE (SELECT rates.{quote('date')} FROM {rates} rates"  # noqa: S608
+        f" WHERE rates.{quote('currency')} = {column[currency]} AND rates.{quote('date')} <= {column[day]}"
+        f" ORDER BY rates.{quote('date')} DESC LIMIT 1) END"
     )
+    group = [column[currency], MONTH_SQL[connection.vendor].format(column[day]), rate_day, *(column[key] for key in keys)]
+    select = [
+        *(f"{expression} AS {quote(name)}" for expression, name in zip(group, (currency, "month", "rate_day", *keys), strict=True)),
+        f"MIN({column[day]}) AS {quote('day')}",
+        *(f"SUM({column[name]}) AS {quote(name)}" for name in sums),
+    ]
+    positions = ", ".join(str(position) for position in range(1, len(group) + 1))
+    sql = f"SELECT {', '.join(select)} FROM ({inner}) days GROUP BY {positions}"  # noqa: S608 (names quoted, values bound)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (base, *params))
+        names = [description[0] for description in cursor.description]
+        rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    for row in rows:
+        row["day"], row["rate_day"] = _date(row["day"]), _date(row["rate_day"])
+        for name, places in sums.items():
+            row[name] = _decimal(row[name], places)
+    return rows
 
 
 def _collect(
@@ -186,11 +228,13 @@ def _collect(
     """The three grouped aggregates, converted with one rate table: ``{group key: _Raw}``.
 
     Milestones and deals are grouped by currency, month and the exchange rate in force
-    (its date), not by day: every row of a group converts at the same rate, so the sum
-    of a group times that rate is the sum of each row at its own date's rate, and the
-    rows returned are bounded by the currencies, the months and the rate changes, not by
-    the number of records. The rate is looked up by the group's earliest date, so a
-    missing one names a real date of a real row."""
+    (its date; :func:`_by_rate`, which sums them per day first and looks the rate up per
+    day and currency, never per record): every row of a group converts at the same rate,
+    so the sum of a group times that rate is the sum of each row at its own date's rate,
+    and the rows returned are bounded by the currencies, the months and the rate
+    changes. Each aggregate reads only an index (docs/forecast.md, "Cost"). The rate is
+    looked up by the group's earliest date, earliest group first, so a missing one names
+    the first real date of a real row."""
     base = base_currency()
     first, after = window[0], add_months(window[-1], 1)
 
@@ -202,11 +246,19 @@ def _collect(
     # Each contract counts from its start month to its end month (open-ended: to the
     # window's last), both clamped to the window: grouped by those two months, the rows
     # are at most currencies × 78 (12 months: 12 × 13 / 2 pairs), whatever the contracts.
+    # A contract that started before the window, or ends after it, gets that clamped
+    # month from one comparison, without computing its own.
     first_number, last_number = month_number(first), month_number(window[-1])
     contract_rows = list(
         contracts.annotate(
-            since=Greatest(MonthNumber("start_date"), Value(first_number)),
-            until=Least(Coalesce(MonthNumber("end_date"), Value(last_number)), Value(last_number)),
+            since=Case(
+                When(start_date__lt=first, then=Value(first_number)), default=MonthNumber("start_date"),
+                output_field=IntegerField(),
+            ),
+            until=Case(
+                When(Q(end_date__isnull=True) | Q(end_date__gte=window[-1]), then=Value(last_number)),
+                default=MonthNumber("end_date"), output_field=IntegerField(),
+            ),
         )
         .values("currency", "since", "until", *_group_fields(group_by))
         .annotate(total=Sum("monthly_amount"))
@@ -219,12 +271,11 @@ def _collect(
         ),
         owner=owner, account=account, owner_path="contract__owner_id", account_path="contract__account_id",
     )
-    milestone_rows = list(
-        milestones.annotate(
-            month=MonthNumber("due_date"), rate_day=_rate_day("contract__currency", "due_date"),
-        )
-        .values("contract__currency", "month", "rate_day", *_group_fields(group_by, "contract__"))
-        .annotate(total=Sum("amount"), day=Min("due_date"))
+    milestone_rows = _by_rate(
+        milestones.values("due_date", "contract__currency", *_group_fields(group_by, "contract__"))
+        .annotate(total=Sum("amount")),
+        day="due_date", currency="contract__currency", keys=_group_fields(group_by, "contract__"), sums={"total": 2},
+        base=base,
     )
 
     opportunities = _filtered(
@@ -233,16 +284,16 @@ def _collect(
         ).exclude(forecast_category=ForecastCategory.OMITTED),
         owner=owner, account=account, owner_path="owner_id", account_path="account_id",
     )
-    opportunity_rows = list(
-        opportunities.annotate(
-            month=MonthNumber("expected_close_date"), rate_day=_rate_day("currency", "expected_close_date"),
-        )
-        .values("currency", "month", "rate_day", *_group_fields(group_by))
-        .annotate(
-            weighted=Sum(WEIGHTED), day=Min("expected_close_date"),
+    # Summed per day and currency first, the order of the open deals' forecast index,
+    # which holds every column read here: the window is read from that index alone.
+    opportunity_rows = _by_rate(
+        opportunities.values("expected_close_date", "currency", *_group_fields(group_by)).annotate(
+            weighted=Sum(WEIGHTED),
             commit=Sum("amount", filter=Q(forecast_category=ForecastCategory.COMMIT)),
             best=Sum("amount", filter=Q(forecast_category=ForecastCategory.BEST_CASE)),
-        )
+        ),
+        day="expected_close_date", currency="currency", keys=_group_fields(group_by), sums={"weighted": 4, "commit": 2, "best": 2},
+        base=base,
     )
 
     currencies = {row["currency"] for row in contract_rows} | {row["contract__currency"] for row in milestone_rows}
@@ -276,17 +327,17 @@ def _collect(
                 raw.contracted[index] += running * rate(currency, month)
     # Earliest first: a missing rate names the first date that lacks one.
     for row in sorted(milestone_rows, key=lambda row: row["day"]):
-        converted = Decimal(row["total"]) * rate_of(row["contract__currency"], row["rate_day"], row["day"])
+        converted = row["total"] * rate_of(row["contract__currency"], row["rate_day"], row["day"])
         groups[key(row, "contract__")].milestones[row["month"] - first_number] += converted
     for row in sorted(opportunity_rows, key=lambda row: row["day"]):
         raw = groups[key(row)]
         index = row["month"] - first_number
         row_rate = rate_of(row["currency"], row["rate_day"], row["day"])
-        raw.weighted[index] += Decimal(row["weighted"]) * row_rate / 100
+        raw.weighted[index] += row["weighted"] * row_rate / 100
         if row["commit"]:
-            raw.commit[index] += Decimal(row["commit"]) * row_rate
+            raw.commit[index] += row["commit"] * row_rate
         if row["best"]:
-            raw.best[index] += Decimal(row["best"]) * row_rate
+            raw.best[index] += row["best"] * row_rate
     return base, groups
 
 
