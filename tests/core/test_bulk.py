@@ -176,3 +176,17 @@ def test_bulk_audit_changes_are_the_single_row_changes_as_json(admin_user):
     for instance in created:
         expected = {name: [None, value] for name, value in audit.snapshot(instance).items() if value not in (None, "")}
         assert stored[str(instance.pk)] == expected
+
+
+def test_bulk_audit_reads_the_written_rows_like_the_instances(admin_user):
+    """Given the rows it wrote, the bulk writer encodes the same changes as from the
+    saved instances' attributes (and the single-row entry)."""
+    columns, rows = _account_rows(6)
+    created = bulk.insert_rows(Account, columns, rows)
+    assert audit.record_created_many(actor=admin_user, instances=created, columns=columns, rows=rows) == 6
+    entries = AuditEntry.objects.filter(content_type__model="account", action=AuditAction.CREATE)
+    stored = {entry.object_id: (entry.actor_id, entry.changes) for entry in entries}
+    assert len(stored) == 6
+    for instance in created:
+        expected = {name: [None, value] for name, value in audit.snapshot(instance).items() if value not in (None, "")}
+        assert stored[str(instance.pk)] == (admin_user.pk, expected)
