@@ -141,7 +141,9 @@ def _insert_entries(actor: Any, action: str, instances: Sequence[models.Model], 
     actor_id = getattr(actor, "pk", None) if actor is not None and actor.is_authenticated else None
     content_type_id = ContentType.objects.get_for_model(instances[0]).pk
     now = timezone.now()
-    object_ids = map(str, map(operator.attrgetter("pk"), instances))
+    pk = type(instances[0])._meta.pk
+    assert pk is not None
+    object_ids = map(str, map(operator.attrgetter(pk.attname), instances))
     reprs = (text[:200] for text in map(str, instances))
     rows = [
         (now, actor_id, action, content_type_id, object_id, text, entry, None)
@@ -185,19 +187,29 @@ def _created_fragments(name: str, quantum: decimal.Decimal | None, column: Seque
     return list(map(members.__getitem__, column))
 
 
-def record_created_many(*, actor: Any, instances: Sequence[models.Model]) -> int:
+def record_created_many(
+    *, actor: Any, instances: Sequence[models.Model], columns: Sequence[str] | None = None,
+    rows: Sequence[Sequence[Any]] | None = None,
+) -> int:
     """The entries :func:`record_create` would write for ``instances`` (one model),
-    their changes encoded column by column."""
+    their changes encoded column by column. A bulk writer that has the values it wrote
+    gives them as ``rows`` (``rows[i]`` holds ``instances[i]``'s values, in ``columns``
+    order, by attname): they are read from there instead of from each instance."""
     if not instances:
         return 0
     plan = _snapshot_plan(type(instances[0]))
     if not plan:
         return _insert_entries(actor, AuditAction.CREATE, instances, [{} for _ in instances])
-    fetch = operator.attrgetter(*(attname for _, attname, _ in plan))
-    rows = list(map(fetch, instances))
-    columns = zip(*rows, strict=True) if len(plan) > 1 else [rows]
+    position = {name: index for index, name in enumerate(columns or ())}
+    if rows is not None and len(rows) == len(instances) and all(attname in position for _, attname, _ in plan):
+        by_column = list(zip(*rows, strict=True))
+        columns_of_plan: Any = [by_column[position[attname]] for _, attname, _ in plan]
+    else:
+        fetch = operator.attrgetter(*(attname for _, attname, _ in plan))
+        fetched = list(map(fetch, instances))
+        columns_of_plan = zip(*fetched, strict=True) if len(plan) > 1 else [fetched]
     member_columns = [
-        _created_fragments(name, quantum, column) for (name, _, quantum), column in zip(plan, columns, strict=True)
+        _created_fragments(name, quantum, column) for (name, _, quantum), column in zip(plan, columns_of_plan, strict=True)
     ]
     texts = [bulk.JsonText("{" + ",".join(filter(None, members)) + "}") for members in zip(*member_columns, strict=True)]
     return _insert_entries(actor, AuditAction.CREATE, instances, texts)

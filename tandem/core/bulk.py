@@ -4,8 +4,8 @@
 building model instances before the insert and compiling a fresh statement per batch.
 For tens of thousands of rows that is most of an import's time. :func:`insert_rows`
 takes plain values (already cleaned by the caller), adapts only the columns whose type
-needs it (date/time, decimal, JSON), writes them (SQLite: multi-row ``INSERT …
-RETURNING``; PostgreSQL: ids taken from the sequence, then ``COPY``) and hands back
+needs it (date/time, decimal, JSON), writes them (SQLite: ``executemany``, then the
+new ids read back; PostgreSQL: ids taken from the sequence, then ``COPY``) and hands back
 saved model instances without running ``__init__`` per row; :func:`insert_objects`
 writes model instances a generator built (the demo) and sets their ids. :func:`insert_plain` is
 the same without ids or instances, for rows nobody reads back (audit and search
@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.base import ModelState
 
 # Field types whose cleaned Python values go to both databases unchanged.
@@ -219,11 +219,14 @@ def _insert_ids(model: type[models.Model], fields: Sequence[models.Field[Any, An
     assert pk is not None
     if connection.vendor == "postgresql":
         return _copy_with_ids(model, fields, rows)
+    step = _rows_per_statement(len(fields))
+    numbered = isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField) and pk not in fields
+    if numbered and len(rows) > 2 * step:  # three statements, where RETURNING takes one per ``step`` rows
+        return _executemany_with_ids(model, fields, rows)
     quote = connection.ops.quote_name
     head = _insert_head(model, fields) + " VALUES "
     tail = f" RETURNING {quote(str(pk.column))}"
     mark = _placeholders(fields)
-    step = _rows_per_statement(len(fields))
     prepared = _prepared(fields, rows)
     ids: list[Any] = []
     with connection.cursor() as cursor:
@@ -237,6 +240,34 @@ def _insert_ids(model: type[models.Model], fields: Sequence[models.Field[Any, An
             if len(returned) != len(chunk):
                 raise RuntimeError(f"{model.__name__}: inserted {len(chunk)} rows, got {len(returned)} ids back")
             ids.extend(row[0] for row in returned)
+    return ids
+
+
+def _executemany_with_ids(
+    model: type[models.Model], fields: Sequence[models.Field[Any, Any]], rows: Sequence[Sequence[Any]]
+) -> list[Any]:
+    """SQLite, a table whose key the database numbers: one ``executemany`` (the statement
+    compiled once and stepped per row, where a multi-row ``INSERT … RETURNING`` compiles
+    thousands of placeholders per chunk), then the new ids read back as the ids above the
+    largest one before. SQLite has one writer at a time and the statements run in one
+    transaction, so those ids are exactly the new rows', ascending in insertion order (a
+    new integer key is always above every key in the table); the count is checked."""
+    pk = model._meta.pk
+    assert pk is not None
+    quote = connection.ops.quote_name
+    table, key = quote(model._meta.db_table), quote(str(pk.column))
+    prepared = _prepared(fields, rows)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(f"SELECT max({key}) FROM {table}")  # noqa: S608 (names from the model)
+        before = cursor.fetchone()[0]
+        cursor.executemany(f"{_insert_head(model, fields)} VALUES {_placeholders(fields)}", prepared)
+        cursor.execute(
+            f"SELECT {key} FROM {table} WHERE {key} > %s ORDER BY {key}",  # noqa: S608 (names from the model)
+            [before if before is not None else -(2**63)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) != len(rows):
+        raise RuntimeError(f"{model.__name__}: inserted {len(rows)} rows, found {len(ids)} new ids")
     return ids
 
 

@@ -223,7 +223,7 @@ def write_rows(
         model._default_manager.bulk_update(
             [record for record, _ in changed], [*compare, "version", "updated_at"], batch_size=500
         )
-    audit.record_created_many(actor=session.actor, instances=created)
+    audit.record_created_many(actor=session.actor, instances=created, columns=columns, rows=values)
     audit.record_many(actor=session.actor, action=AuditAction.UPDATE, entries=changed)
     search.index_later(model, [obj.pk for obj in created] + [obj.pk for obj, _ in changed])
     taken_ids(session, model).update(str(obj.external_id) for obj in created)

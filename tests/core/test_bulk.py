@@ -56,6 +56,30 @@ def test_insert_rows_returns_saved_instances_in_order_and_every_type_round_trips
         assert row.version == 1
 
 
+def test_insert_rows_picks_the_fewest_statements_and_hands_back_the_new_ids_in_order(
+    django_assert_num_queries, monkeypatch
+):
+    """SQLite: up to two statements' worth of rows go in as multi-row ``INSERT …
+    RETURNING``; more as one ``executemany`` between reading the largest id and the ids
+    above it (three statements). PostgreSQL: the ids from the sequence, then ``COPY``
+    (which the query log does not see)."""
+    from django.db import connection
+
+    monkeypatch.setattr(bulk, "MAX_ROWS_PER_STATEMENT", 2)
+    columns, rows = _account_rows(9)
+    postgres = connection.vendor == "postgresql"
+    with django_assert_num_queries(1 if postgres else 2):  # SQLite: two INSERT … RETURNING of 2 rows
+        first = bulk.insert_rows(Account, columns, rows[:4])
+    Account.objects.filter(pk=first[-1].pk).delete()  # the largest id is free again
+    with django_assert_num_queries(1 if postgres else 3):
+        later = bulk.insert_rows(Account, columns, rows[4:])
+    assert [obj.external_id for obj in [*first, *later]] == [f"001B{number:05d}" for number in range(9)]
+    stored = dict(Account.objects.filter(source="salesforce").values_list("external_id", "pk"))
+    assert [obj.pk for obj in later] == [stored[f"001B{number:05d}"] for number in range(4, 9)]
+    assert [obj.pk for obj in later] == sorted(obj.pk for obj in later)
+    assert later[0].pk > first[-1].pk
+
+
 def test_insert_rows_with_nothing_writes_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert bulk.insert_rows(Account, ["name"], []) == []
@@ -152,3 +176,17 @@ def test_bulk_audit_changes_are_the_single_row_changes_as_json(admin_user):
     for instance in created:
         expected = {name: [None, value] for name, value in audit.snapshot(instance).items() if value not in (None, "")}
         assert stored[str(instance.pk)] == expected
+
+
+def test_bulk_audit_reads_the_written_rows_like_the_instances(admin_user):
+    """Given the rows it wrote, the bulk writer encodes the same changes as from the
+    saved instances' attributes (and the single-row entry)."""
+    columns, rows = _account_rows(6)
+    created = bulk.insert_rows(Account, columns, rows)
+    assert audit.record_created_many(actor=admin_user, instances=created, columns=columns, rows=rows) == 6
+    entries = AuditEntry.objects.filter(content_type__model="account", action=AuditAction.CREATE)
+    stored = {entry.object_id: (entry.actor_id, entry.changes) for entry in entries}
+    assert len(stored) == 6
+    for instance in created:
+        expected = {name: [None, value] for name, value in audit.snapshot(instance).items() if value not in (None, "")}
+        assert stored[str(instance.pk)] == (admin_user.pk, expected)

@@ -156,3 +156,50 @@ def test_an_update_by_import_agrees_with_opportunity_update_and_opportunity_move
     outcome = opportunities_import(actor=am, rows=[changed],
                                    session=opportunity_import_session(actor=am, source="salesforce"))
     assert [problem.message for problem in outcome.problems] == refused.value.messages
+
+
+def _checked_then_written(people, count, django_assert_num_queries=None):
+    """A check pass (dry run) then the write of the same rows in one session, as
+    ``run_import`` does; the write's queries are counted when asked."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.get_for_model(Opportunity)  # cached, as after the first batch
+    session = opportunity_import_session(actor=people["am"], source="salesforce")
+    rows = [
+        OpportunityImportRow(row=number + 2, external_id=f"W-{count}-{number}",
+                             data={"name": f"Deal {number}", "expected_close_date": dt.date(2027, 3, 31)},
+                             stage_names=("Proposal",), account_name="Acme Corp")
+        for number in range(count)
+    ]
+    checked = opportunities_import(actor=people["am"], rows=rows, session=session, dry_run=True)
+    assert (checked.created, checked.problems) == (count, [])
+    assert not Opportunity.objects.filter(external_id__startswith=f"W-{count}-").exists()
+    if django_assert_num_queries is None:
+        return opportunities_import(actor=people["am"], rows=rows, session=session)
+    from django.db import connection
+
+    # SQLite: the opportunities, then the history entries; PostgreSQL: the ids (both COPYs
+    # are not in the query log). No account, stage or record id is looked up again.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        return opportunities_import(actor=people["am"], rows=rows, session=session)
+
+
+def test_rows_checked_as_new_are_written_with_one_history_entry_each_without_looking_them_up_again(
+    people, django_assert_num_queries
+):
+    """The write after the check pass takes the values the rules cleaned (the same
+    queries for 2 rows as for 5, none of them a look-up), and each opportunity gets its
+    one "created" history entry by the importing user."""
+    from tandem.core.models import AuditAction, AuditEntry
+
+    make_account(name="Acme Corp", owner=people["am"])
+    for count in (2, 5):
+        written = _checked_then_written(people, count, django_assert_num_queries)
+        assert (written.created, written.updated, written.problems) == (count, 0, [])
+    created = Opportunity.objects.filter(external_id__startswith="W-").order_by("pk")
+    assert [(item.name, item.stage.name, item.owner_id) for item in created] == [
+        (f"Deal {number}", "Proposal", people["am"].pk) for number in (0, 1, 0, 1, 2, 3, 4)
+    ]
+    entries = AuditEntry.objects.filter(content_type__model="opportunity", action=AuditAction.CREATE)
+    assert sorted(entry.object_id for entry in entries) == sorted(str(item.pk) for item in created)
+    assert {entry.actor_id for entry in entries} == {people["am"].pk}

@@ -200,13 +200,12 @@ def _checked(values: dict[str, Any], session: OpportunityImportSession | None = 
         pending: dict[str, Any] = {}
         fresh: list[tuple[str, type, Any]] = []
         for name, value in values.items():
-            if name in _UNIQUE_TEXTS:
-                pending[name] = value
-                continue
-            key = (name, value.__class__, str(value) if isinstance(value, Decimal) else value)
-            if key not in memo:
-                pending[name] = value
+            if name not in _UNIQUE_TEXTS:
+                key = (name, value.__class__, str(value) if isinstance(value, Decimal) else value)
+                if key in memo:
+                    continue
                 fresh.append(key)
+            pending[name] = value
         errors = field_errors(Opportunity, pending)
         if fresh:
             if len(memo) > _MEMO_LIMIT:
@@ -304,6 +303,17 @@ def opportunities_import(
     batch = import_batch(session, Opportunity, (item.external_id for item in rows), related="account__owner__person",
                          compare=OPPORTUNITY_COMPARE_FIELDS)
     for item in rows:
+        # A row already checked as new in this import (the check pass before the write)
+        # found its account then: the session's accounts and their permissions are what
+        # they were, so only what hangs on the record id is looked at again.
+        values = cached_values(session, item, item.row, True)
+        if values is not None:
+            current, refused = batch.record_of(item.row, item.external_id)
+            if refused:
+                continue
+            if current is None:
+                batch.add(None, values)
+                continue
         account, problem = _account_of(session, item)
         if problem is not None:
             batch.outcome.problems.append(problem)
@@ -313,15 +323,13 @@ def opportunities_import(
         current, refused = batch.record_of(item.row, item.external_id)
         if refused:
             continue
-        values = cached_values(session, item, item.row, True) if current is None else None
-        if values is None:
-            try:
-                values = _new_values(session, item, account) if current is None else _changed_values(session, item, current)
-            except ValidationError as exc:
-                batch.refuse(item.row, exc)
-                continue
-            if current is None:  # a new row's values hang on nothing that a write changes
-                session.cleaned[item.row] = (item, True, values)
+        try:
+            values = _new_values(session, item, account) if current is None else _changed_values(session, item, current)
+        except ValidationError as exc:
+            batch.refuse(item.row, exc)
+            continue
+        if current is None:  # a new row's values hang on nothing that a write changes
+            session.cleaned[item.row] = (item, True, values)
         batch.add(current, values)
     if not dry_run:
         batch.write()

@@ -66,8 +66,8 @@ def _require_account_change(actor: SystemActor, account: Account) -> None:
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(data.keys() - _SETTABLE)
-    if unknown:
+    if not _SETTABLE.issuperset(data):
+        unknown = sorted(data.keys() - _SETTABLE)
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
     data = dict(data)
     if "currency" in data and isinstance(data["currency"], str):
