@@ -32,6 +32,17 @@ only those: ``ListFilterForm.sort_keys``). A page costs the same number of queri
 any data size: the layout's, the capped count, the rows, and one for the saved views
 (full pages only, not the HTMX partial).
 
+Totals (a sum of money over every matching row) are a hook: a list sets
+``totals_template`` and writes :meth:`ListView.totals`, which works them out from the
+whole selection. A sum walks every row it adds up, so the framework bounds it as it
+bounds the count: when the count is exact (at most the count cap) the totals are worked
+out and written inline; beyond the cap the page does not work them out and offers "Work
+out the totals" instead, a link to the same page with ``?totals=all`` that HTMX fetches
+as the totals fragment alone (the same ``ListView``: the same filters, preset and
+permission scope, no count and no rows; without JavaScript the link opens the whole
+page with its totals). An error of ``totals_errors`` (a missing exchange rate) is
+written in their place as "The totals cannot be worked out: …".
+
 Adding a filter: a field on the list's filter form, and one line in ``selection`` that
 hands its value (``values["<field>"]``) to the selector's filter dataclass. The query
 parameter is the field's name; saved views, page links, sort links and exports keep it
@@ -60,10 +71,13 @@ from tandem.core.pagination import PageLinks, page_links, page_query, paginate
 from tandem.core.web import wants_partial
 from tandem.core.widgets import FastInputRenderer, FastSelect
 
+# ``?totals=all``: work out a list's totals beyond the count cap (see :class:`ListView`).
+TOTALS_PARAM, TOTALS_ALL = "totals", "all"
 # Query parameters that are never filters: the page, the export format, the selected
-# rows of an export and the built-in view asked for.
-NON_FILTER_PARAMS = frozenset({"page", "format", "id", "view", "csrfmiddlewaretoken"})
+# rows of an export, the built-in view asked for and the totals asked for.
+NON_FILTER_PARAMS = frozenset({"page", "format", "id", "view", "csrfmiddlewaretoken", TOTALS_PARAM})
 PHONE_COLUMN_CLASSES = 12  # lists.css hides columns 1–12 on phones by class
+TOTALS_FRAGMENT = "lists/_totals.html"
 
 
 # --- Filters ------------------------------------------------------------------------------
@@ -228,6 +242,12 @@ def headers(params: Mapping[str, Any], current: str, columns: Sequence[Column]) 
     return result
 
 
+def has_query(query: Mapping[str, Any]) -> bool:
+    """Whether a request's query asks for anything beyond the totals (a page opened with
+    only ``?totals=all`` still opens on its default view)."""
+    return any(key != TOTALS_PARAM for key in query)
+
+
 def query_params(query: Mapping[str, Any]) -> dict[str, str]:
     """The filters and sort of a query string (one value per name)."""
     if isinstance(query, QueryDict):
@@ -318,6 +338,10 @@ class ListView:
     presets: ClassVar[Sequence[Preset]] = ()
     bulk_actions: ClassVar[Sequence[BulkAction]] = ()
     saved_views: ClassVar[bool] = True
+    # Totals of the whole selection (see :meth:`totals`): the template that writes them
+    # (it reads ``totals``), and the errors written in their place ("cannot be worked out").
+    totals_template: ClassVar[str] = ""
+    totals_errors: ClassVar[tuple[type[Exception], ...]] = ()
 
     def __init__(self, request: HttpRequest) -> None:
         self.request = request
@@ -363,6 +387,11 @@ class ListView:
     def extra_context(self) -> dict[str, Any]:
         return {}
 
+    def totals(self, selection: QuerySet[Any]) -> Any:
+        """The totals of every row of ``selection`` (the page's rows before paging), for
+        ``totals_template``; called only when the count is exact or the reader asks."""
+        raise NotImplementedError
+
     # Machinery --------------------------------------------------------------------------
 
     @classmethod
@@ -385,7 +414,7 @@ class ListView:
         request has none; ``?view=<preset>`` applies a preset explicitly."""
         query = self.request.GET
         asked = query.get("view", "")
-        wanted = asked or (None if query else self.default_preset())
+        wanted = asked or (None if has_query(query) else self.default_preset())
         preset = next((item for item in self.visible_presets() if item.key == wanted), None)
         if preset is None:
             return query, None
@@ -410,6 +439,11 @@ class ListView:
             return export.export_response(
                 selection, self.export_columns, name=self.export_filename(), file_format=file_format
             )
+        totals_asked = bool(self.totals_template) and query.get(TOTALS_PARAM) == TOTALS_ALL
+        if totals_asked and wants_partial(self.request):
+            # "Work out the totals": the totals fragment alone, of the page's own selection.
+            totals = self.totals_context(values, compute=True)
+            return render(self.request, TOTALS_FRAGMENT, {"list": self, "results_id": self.results_id, **totals})
         page = paginate(
             self.selection(values, for_count=False).values(*self.row_fields),
             query.get("page"),
@@ -430,7 +464,7 @@ class ListView:
             "rows": page_rows,
             "rows_html": self.write_rows(page_rows),
             # The default view's own filter is not the reader's: its empty state is "nothing yet".
-            "is_filtered": bool(self.request.GET) and any(values[name] for name in form.filter_names()),
+            "is_filtered": has_query(self.request.GET) and any(values[name] for name in form.filter_names()),
             "headers": headers(params, values["sort"], columns),
             "page": page,
             "total_noun": self.noun_for(page.total),
@@ -446,6 +480,10 @@ class ListView:
             "phone_hidden": self.phone_hidden_classes(columns, with_select=bool(bulk)),
             "params": params,
         }
+        if self.totals_template:
+            context.update(self.totals_context(values, compute=totals_asked or not page.total_is_capped))
+            context["totals_query"] = page_query(params, page=page.number if page.number > 1 else None, totals=TOTALS_ALL)
+            context["totals_cap"] = f"{page.cap:,}"
         context.update(self.extra_context())
         template = self.template
         if wants_partial(self.request):
@@ -453,6 +491,16 @@ class ListView:
         else:
             context["tabs"] = self.tabs(current_query, preset)
         return render(self.request, template, context)
+
+    def totals_context(self, values: Mapping[str, Any], *, compute: bool) -> dict[str, Any]:
+        """``totals`` (or ``totals_error``) of the selection when ``compute``; otherwise
+        ``totals_deferred``: the page offers to work them out."""
+        if not compute:
+            return {"totals_deferred": True}
+        try:
+            return {"totals": self.totals(self.selection(values, for_count=False))}
+        except self.totals_errors as error:
+            return {"totals_error": getattr(error, "message", str(error))}
 
     @staticmethod
     def phone_hidden_classes(columns: Sequence[Column], *, with_select: bool) -> str:

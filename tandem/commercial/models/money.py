@@ -59,6 +59,8 @@ class RevenueEntry(BusinessModel):
         indexes = [
             models.Index(fields=["account", "month"], name="revenue_account_month_idx"),
             models.Index(fields=["month", "kind"], name="revenue_month_kind_idx"),
+            # the revenue list by month (its default order, ``-month, -id``)
+            models.Index(fields=["month", "id"], name="revenue_month_idx"),
         ]
 
     def __str__(self) -> str:

@@ -133,6 +133,8 @@ class Opportunity(BusinessModel):
         ]
         indexes = [
             models.Index(fields=["status", "expected_close_date", "id"], name="opportunity_status_close_idx"),
+            # the list unfiltered (an executive's "All opportunities"), by close date
+            models.Index(fields=["expected_close_date", "id"], name="opportunity_close_idx"),
             models.Index(fields=["owner", "status", "expected_close_date", "id"], name="opportunity_owner_idx"),
             models.Index(fields=["account", "status", "expected_close_date"], name="opportunity_account_idx"),
             models.Index(fields=["stage", "expected_close_date", "id"], name="opportunity_stage_idx"),

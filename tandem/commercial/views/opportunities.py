@@ -1,6 +1,7 @@
 """The opportunity list (a :class:`tandem.core.lists.ListView`: filters, saved views,
 export), with the weighted and unweighted totals of the filtered rows in the base
-currency above the table.
+currency above the table (the framework's totals hook: worked out inline up to the count
+cap, on request beyond it).
 
 The query-string names of the filters are a contract (home cards and the board link to
 them): ``status``, ``stage``, ``type``, ``owner`` (a user id or ``me``), ``account``,
@@ -156,6 +157,8 @@ class OpportunityList(ListView):
         Preset("all", "All opportunities"),
     )
     bulk_actions = (lists.EXPORT_SELECTED,)
+    totals_template = "commercial/opportunities/_totals.html"
+    totals_errors = (MissingRateError,)
 
     def __init__(self, request: Any) -> None:
         super().__init__(request)
@@ -182,13 +185,11 @@ class OpportunityList(ListView):
     def write_rows(self, rows: Sequence[Any]) -> SafeString:
         return opportunity_rows.opportunity_rows(rows)
 
+    def totals(self, selection: QuerySet[Any]) -> selectors.Totals:
+        return selectors.pipeline_totals(selection)
+
     def extra_context(self) -> dict[str, Any]:
-        context: dict[str, Any] = {"can_create": policy_for(Opportunity).can_create(self.actor)}
-        try:
-            context["totals"] = selectors.pipeline_totals(self.selection(self.values, for_count=False))
-        except MissingRateError as error:
-            context["totals_error"] = error.message
-        return context
+        return {"can_create": policy_for(Opportunity).can_create(self.actor)}
 
 
 opportunity_list = OpportunityList.as_view()

@@ -5,6 +5,7 @@ contracts and are read-only here."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -92,9 +93,19 @@ def revenue_rows(rows: Sequence[Mapping[str, Any]]) -> SafeString:
     return joined(out)
 
 
+@dataclass(frozen=True)
+class RevenueTotals:
+    """The total of the revenue list's filtered entries in the base currency."""
+
+    amount: Decimal
+    currency: str
+    text: str
+
+
 @lists.register
 class RevenueList(ListView):
-    """Revenue entries by month, with the filtered total in the base currency."""
+    """Revenue entries by month, with the filtered total in the base currency (the
+    framework's totals hook: worked out inline up to the count cap, on request beyond it)."""
 
     key = "revenue"
     url_name = "commercial:revenue_list"
@@ -113,6 +124,8 @@ class RevenueList(ListView):
     row_fields = REVENUE_ROW_FIELDS
     export_columns = REVENUE_EXPORT
     export_name = "revenue"
+    totals_template = "commercial/revenue/_totals.html"
+    totals_errors = (MissingRateError,)
 
     def __init__(self, request: HttpRequest) -> None:
         super().__init__(request)
@@ -139,18 +152,13 @@ class RevenueList(ListView):
     def write_rows(self, rows: Sequence[Any]) -> SafeString:
         return revenue_rows(rows)
 
-    def extra_context(self) -> dict[str, Any]:
+    def totals(self, selection: QuerySet[Any]) -> RevenueTotals:
         base = base_currency()
-        context: dict[str, Any] = {
-            "account": self.account, "base_currency": base,
-            "can_create": policy_for(RevenueEntry).can_create(self.actor),
-        }
-        try:
-            total = selectors.revenue_total(self.selection(self.values, for_count=False), base=base)
-            context["total_text"] = money(total, base)
-        except MissingRateError as error:
-            context["rate_error"] = error.message
-        return context
+        total = selectors.revenue_total(selection, base=base)
+        return RevenueTotals(amount=total, currency=base, text=money(total, base))
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"account": self.account, "can_create": policy_for(RevenueEntry).can_create(self.actor)}
 
 
 revenue_list = RevenueList.as_view()
