@@ -7,9 +7,8 @@ class Migration(migrations.Migration):
     """The opportunity list by close date and the revenue list by month, unfiltered,
     read one page from an index instead of sorting every row."""
 
-
     dependencies = [
-        ('commercial', '0003_project_request_decline_reason'),
+        ('commercial', '0004_forecast_covering_indexes'),
     ]
 
     operations = [
