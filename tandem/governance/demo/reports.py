@@ -37,8 +37,9 @@ def _history(rng: random.Random, count: int, late: bool) -> list[str]:
     """A schedule RAG per report, oldest first."""
     rags: list[str] = [Rag.GREEN] * count
     if late:
-        # Slipping over the last third: amber, then red at the end for most.
-        turn = max(0, count - max(2, count // 3))
+        # Slipping over the last third (the last report at least): amber, then red at
+        # the end for most.
+        turn = max(0, count - max(1, count // 3))
         for index in range(turn, count):
             rags[index] = Rag.AMBER
         if count >= 3 and rng.random() < 0.6:
@@ -82,7 +83,7 @@ def _report(rng: random.Random, project: Project, start: dt.date, end: dt.date, 
     facts.append({"section": "accomplishments", "url": done, "text": f"{tasks_done} tasks done in the period."})
     if schedule != Rag.GREEN:
         facts.append({"section": "schedule", "url": gantt, "text": "1 milestone missed in the period."})
-    scope = Rag.AMBER if rng.random() < 0.08 else Rag.GREEN
+    scope = Rag.AMBER if rng.random() < 0.08 and previous is not None else Rag.GREEN  # never on a first report
     summaries = {
         Rag.GREEN: "On track: the period's work is done and the next phase is ready to start.",
         Rag.AMBER: "Watch: some work slipped; we re-planned the next two weeks to recover.",
@@ -103,6 +104,24 @@ def _report(rng: random.Random, project: Project, start: dt.date, end: dt.date, 
     )
 
 
+def _with_a_red(plans: list[tuple[Project, list[dt.date], bool, list[str]]]) -> None:
+    """A history with a red in it somewhere: the chances above can leave a small
+    organisation (a handful of young projects) all green, and a portfolio without one
+    slip shows nothing of what the reports are for. The longest history gets one: a late
+    project ends red, another goes amber, red and back to amber near its end."""
+    if any(Rag.RED in schedule for *_, schedule in plans):
+        return
+    candidates = [plan for plan in plans if len(plan[3]) >= (2 if plan[2] else 3)]
+    if not candidates:
+        return
+    _, _, late, schedule = max(candidates, key=lambda plan: len(plan[3]))
+    if late:
+        schedule[-1] = Rag.RED
+    else:
+        index = len(schedule) - 2
+        schedule[index - 1 : index + 2] = [Rag.AMBER, Rag.RED, Rag.AMBER]
+
+
 @demo.step(STEP, order=55)
 def generate_reports(ctx: demo.DemoContext) -> None:
     """Published reports with a RAG history, and the project manager's current drafts."""
@@ -111,6 +130,7 @@ def generate_reports(ctx: demo.DemoContext) -> None:
     projects = list(Project.objects.filter(status=ProjectStatus.ACTIVE, is_template=False, code__startswith="D-")
                     .select_related("manager").order_by("pk"))
     reports: list[StatusReport] = []
+    plans: list[tuple[Project, list[dt.date], bool, list[str]]] = []
     for project in projects:
         ends: list[dt.date] = []
         end = project.start_date + PERIOD - dt.timedelta(days=1)
@@ -122,7 +142,10 @@ def generate_reports(ctx: demo.DemoContext) -> None:
             continue
         finish = project.scheduled_finish.date() if project.scheduled_finish else None
         late = bool(finish and project.due_date and finish > project.due_date)
-        schedule = _history(rng, len(ends), late)
+        plans.append((project, ends, late, _history(rng, len(ends), late)))
+    _with_a_red(plans)
+    for project, ends, late, schedule in plans:
+        finish = project.scheduled_finish.date() if project.scheduled_finish else None
         over_budget = rng.random() < 0.2
         total = max(1, ((finish or project.due_date or today) - project.start_date).days)
         previous: Decimal | None = None
@@ -130,7 +153,8 @@ def generate_reports(ctx: demo.DemoContext) -> None:
             start = end - PERIOD + dt.timedelta(days=1)
             share = min(Decimal(99), Decimal(100 * max(0, (end - project.start_date).days)) / Decimal(total))
             percent = (share * (Decimal("0.9") if late else Decimal(1))).quantize(Decimal("0.1"))
-            budget = Rag.AMBER if over_budget and index >= len(ends) // 2 else (
+            # Over budget shows from the second half of the history, never on a first report.
+            budget = Rag.AMBER if over_budget and index >= max(1, len(ends) // 2) else (
                 Rag.AMBER if schedule[index] == Rag.RED else Rag.GREEN)
             reports.append(_report(rng, project, max(start, project.start_date), end, schedule[index], budget,
                                    percent, previous, project.manager))
