@@ -98,6 +98,16 @@
       var input = document.getElementById(id);
       if (isCell(input)) { window.htmx.trigger(input, "change"); }
     });
+    // Whatever the order the answers came in, a cell the person has left that shows a
+    // value other than the one the server last wrote into it, with no save of its own
+    // under way, is saved now: a value typed while saves were answering is never left
+    // on screen unsaved.
+    var table = grid();
+    if (!table) { return; }
+    table.querySelectorAll("input.ts-input").forEach(function (input) {
+      if (input.readOnly || input === document.activeElement || input.classList.contains("htmx-request")) { return; }
+      if (input.value !== input.defaultValue) { window.htmx.trigger(input, "change"); }
+    });
   });
 
   document.addEventListener("change", function (event) {
