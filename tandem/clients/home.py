@@ -21,17 +21,16 @@ when its number is not zero. The page's queries are pinned per role in the tests
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery
-from django.urls import reverse
 from django.utils import timezone
 
 from tandem.clients import rules, selectors
 from tandem.clients.models import InquiryStatus
 from tandem.clients.selectors import (
+    ACCOUNT_SORTS,
     AccountFilters,
     FollowUpFilters,
     InquiryFilters,
@@ -41,7 +40,7 @@ from tandem.core import home
 from tandem.core.home import COUNT_CAP, Breakdown, Card, Row
 from tandem.core.permissions import has_role, scoped, sees_everything
 from tandem.core.roles import Role
-from tandem.core.rows import DateText, UrlPattern
+from tandem.core.rows import DateText, UrlPattern, plain_url
 from tandem.people.models import Team
 
 ROWS_SHOWN = 5
@@ -54,7 +53,7 @@ def is_account_manager(user: Any) -> bool:
 
 def _url(name: str, **params: Any) -> str:
     query = urlencode({key: value for key, value in params.items() if value not in ("", None)})
-    return f"{reverse(name)}?{query}" if query else reverse(name)
+    return f"{plain_url(name)}?{query}" if query else plain_url(name)
 
 
 # --- The numbers: every card's, in one query; every team's, in one more -------------------
@@ -64,39 +63,44 @@ def _my_follow_ups(user: Any, due: str) -> QuerySet[Any]:
     return selectors.follow_up_list(actor=user, filters=FollowUpFilters(owner_id=user.pk, due=due), for_count=True)
 
 
-def _my_inquiries(user: Any, *, at_risk: bool = False) -> QuerySet[Any]:
-    """The queue as ``?owner=<me>`` (and ``&sla=at_risk``) reads it: its default status
-    (awaiting a first response) included."""
-    filters = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk, sla_at_risk=at_risk)
+def _due_now(user: Any) -> QuerySet[Any]:
+    """My follow-ups due today or earlier (``?owner=<me>&due=now``), built once per home page."""
+    return home.shared("clients.follow_ups_now", lambda: _my_follow_ups(user, "now"))
+
+
+def _my_inquiries(user: Any) -> QuerySet[Any]:
+    """The queue as ``?owner=<me>`` reads it: its default status (awaiting a first
+    response) included."""
+    filters = InquiryFilters(status=InquiryStatus.OPEN, responsible_id=user.pk)
     return selectors.inquiry_queue(actor=user, filters=filters, for_count=True)
 
 
-def _my_accounts(user: Any, *, overdue: bool = False) -> QuerySet[Any]:
-    filters = AccountFilters(owner_id=user.pk, overdue_only=overdue, sort="check_in_due" if overdue else "name")
-    return selectors.account_list(actor=user, filters=filters, for_count=True)
+def _my_accounts(user: Any) -> QuerySet[Any]:
+    return selectors.account_list(actor=user, filters=AccountFilters(owner_id=user.pk), for_count=True)
 
 
 def _my_interactions(user: Any) -> QuerySet[Any]:
     return selectors.interaction_list(actor=user, filters=InteractionFilters(logged_by_id=user.pk), for_count=True)
 
 
-def _by_team_rows(user: Any) -> dict[str, Callable[[Any], QuerySet[Any]]]:
-    """The executive cards' lists, each with its ``team`` filter left open (``None``: the
-    whole organisation)."""
-    return {
-        "org_accounts": lambda team: selectors.account_list(
-            actor=user, filters=AccountFilters(team_id=team), for_count=True
-        ),
-        "org_check_ins_overdue": lambda team: selectors.account_list(
-            actor=user, filters=AccountFilters(overdue_only=True, team_id=team), for_count=True
-        ),
-        "org_follow_ups": lambda team: selectors.follow_up_list(
-            actor=user, filters=FollowUpFilters(due="now", team_id=team), for_count=True
-        ),
-        "org_inquiries": lambda team: selectors.inquiry_queue(
-            actor=user, filters=InquiryFilters(status=InquiryStatus.OPEN, sla_at_risk=True, team_id=team), for_count=True
-        ),
-    }
+def _by_team_rows(user: Any) -> dict[str, tuple[QuerySet[Any], str]]:
+    """The executive cards' lists over the whole organisation, each with its list's
+    ``team`` filter (the lookup ``?team=<id>`` binds), built once per home page."""
+
+    def build() -> dict[str, tuple[QuerySet[Any], str]]:
+        accounts = selectors.account_list(actor=user, filters=AccountFilters(), for_count=True)
+        inquiries = selectors.inquiry_queue(actor=user, filters=InquiryFilters(status=InquiryStatus.OPEN), for_count=True)
+        return {
+            "org_accounts": (accounts, selectors.ACCOUNT_TEAM),
+            "org_check_ins_overdue": (selectors.check_in_overdue(accounts), selectors.ACCOUNT_TEAM),  # ?overdue=on
+            "org_follow_ups": (
+                selectors.follow_up_list(actor=user, filters=FollowUpFilters(due="now"), for_count=True),
+                selectors.FOLLOW_UP_TEAM,
+            ),
+            "org_inquiries": (selectors.near_sla(inquiries), selectors.INQUIRY_TEAM),  # ?sla=at_risk
+        }
+
+    return home.shared("clients.by_team", build)
 
 
 def _querysets(user: Any) -> dict[str, QuerySet[Any]]:
@@ -105,18 +109,23 @@ def _querysets(user: Any) -> dict[str, QuerySet[Any]]:
     the cards' short lists read their first rows."""
 
     def build() -> dict[str, QuerySet[Any]]:
+        # Today's and the overdue ones: the "now" list (due today or earlier, which the
+        # card's rows read) narrowed by one more filter each, the rows of ?due=today and
+        # ?due=overdue.
+        due_now, today = _due_now(user), timezone.localdate()
         querysets: dict[str, QuerySet[Any]] = {
-            "follow_ups_today": _my_follow_ups(user, "today"),
-            "follow_ups_overdue": _my_follow_ups(user, "overdue"),
-            "inquiries_waiting": _my_inquiries(user),
-            "inquiries_at_risk": _my_inquiries(user, at_risk=True),
+            "follow_ups_today": due_now.filter(due_date=today),
+            "follow_ups_overdue": due_now.filter(due_date__lt=today),
+            "inquiries_waiting": (waiting := _my_inquiries(user)),
+            "inquiries_at_risk": selectors.near_sla(waiting),  # ?owner=<me>&sla=at_risk
         }
         if is_account_manager(user):
-            querysets["my_accounts"] = _my_accounts(user)
-            querysets["check_ins_overdue"] = _my_accounts(user, overdue=True)
+            querysets["my_accounts"] = mine = _my_accounts(user)
+            # ?owner=<me>&overdue=on, in the order its rows are shown
+            querysets["check_ins_overdue"] = selectors.check_in_overdue(mine).order_by(*ACCOUNT_SORTS["check_in_due"])
             querysets["my_interactions"] = _my_interactions(user)
         if sees_everything(user):
-            querysets.update({key: rows_of(None) for key, rows_of in _by_team_rows(user).items()})
+            querysets.update({key: rows for key, (rows, _) in _by_team_rows(user).items()})
             querysets["org_interactions"] = selectors.interaction_list(
                 actor=user, filters=InteractionFilters(), for_count=True
             )
@@ -148,8 +157,10 @@ def _team_counts(user: Any) -> list[dict[str, Any]]:
 
     def compute() -> list[dict[str, Any]]:
         columns = {
-            key: _CappedCount(rows_of(OuterRef("pk")).order_by().values("pk")[: COUNT_CAP + 1], output_field=IntegerField())
-            for key, rows_of in _by_team_rows(user).items()
+            key: _CappedCount(
+                rows.filter(**{team: OuterRef("pk")}).order_by().values("pk")[: COUNT_CAP + 1], output_field=IntegerField()
+            )
+            for key, (rows, team) in _by_team_rows(user).items()
         }
         teams: Any = scoped(user, Team).order_by("name", "id").values("id", "name").annotate(**columns)
         return list(teams)
@@ -261,7 +272,7 @@ def my_follow_ups(user: Any) -> Card | None:
         return None
     today = timezone.localdate()
     detail, months = UrlPattern("clients:account_detail", "account_id"), DateText().months
-    due = _my_follow_ups(user, "now").values("description", "due_date", "account_id", "account__name")
+    due = _due_now(user).values("description", "due_date", "account_id", "account__name")
     rows = [
         Row(
             row["description"],

@@ -27,7 +27,14 @@ from tandem.clients.models import (
     Interaction,
     SlaRule,
 )
-from tandem.core.permissions import Policy, has_role, is_admin, register, sees_everything
+from tandem.core.permissions import (
+    Policy,
+    compiled_subquery,
+    has_role,
+    is_admin,
+    register,
+    sees_everything,
+)
 from tandem.core.request_memo import memo
 from tandem.core.roles import Role
 
@@ -54,7 +61,7 @@ def account_access_q(user: Any, prefix: str = "") -> Q:
     return condition
 
 
-def account_owner_ids(user: Any) -> models.QuerySet[Any]:
+def account_owner_ids(user: Any) -> Any:
     """The ids of the users whose accounts ``user`` may see (``user`` and, for an
     account manager, their team), as a subquery: the count shape of
     :func:`account_access_q` (see :meth:`tandem.core.permissions.Policy.count_scope`).
@@ -63,11 +70,11 @@ def account_owner_ids(user: Any) -> models.QuerySet[Any]:
     team_id = _team_id(user)
     with_team = team_id is not None and has_role(user, Role.ACCOUNT_MANAGER)
 
-    def build() -> models.QuerySet[Any]:
+    def build() -> Any:
         condition = Q(pk=user.pk)
         if with_team:
             condition |= Q(person__team_id=team_id)
-        return get_user_model()._default_manager.filter(condition).values("pk")
+        return compiled_subquery(get_user_model()._default_manager.filter(condition).values("pk"))
 
     return memo(f"clients.account_owner_ids:{user.pk}:{team_id if with_team else ''}", build)
 

@@ -67,6 +67,13 @@ ACCOUNT_SORTS = {
 }
 
 
+# The ``team`` filter of the account, inquiry and follow-up lists: the team of the
+# account's owner, of the inquiry's account's owner, of the follow-up's owner.
+ACCOUNT_TEAM = "owner__person__team_id"
+INQUIRY_TEAM = "account__owner__person__team_id"
+FOLLOW_UP_TEAM = "owner__person__team_id"
+
+
 def account_list(*, actor: Any, filters: AccountFilters | None = None, for_count: bool = False) -> QuerySet[Account]:
     filters = filters or AccountFilters()
     queryset = scoped(actor, Account, for_count=for_count).select_related("owner")
@@ -82,10 +89,15 @@ def account_list(*, actor: Any, filters: AccountFilters | None = None, for_count
     if filters.industry:
         queryset = queryset.filter(industry__iexact=filters.industry)
     if filters.overdue_only:
-        queryset = queryset.filter(check_in_due_at__lt=timezone.now())
+        queryset = check_in_overdue(queryset)
     if filters.team_id is not None:
-        queryset = queryset.filter(owner__person__team_id=filters.team_id)
+        queryset = queryset.filter(**{ACCOUNT_TEAM: filters.team_id})
     return queryset.order_by(*ACCOUNT_SORTS.get(filters.sort, ACCOUNT_SORTS["name"]))
+
+
+def check_in_overdue(accounts: QuerySet[Account]) -> QuerySet[Account]:
+    """``accounts`` past their check-in now (the account list's ``?overdue=on``)."""
+    return accounts.filter(check_in_due_at__lt=timezone.now())
 
 
 def account_get(*, actor: Any, account_id: Any) -> Account:
@@ -264,6 +276,11 @@ def _sla_at_risk_q(now: dt.datetime, warn_within: dt.timedelta = rules.SLA_WARNI
     )
 
 
+def near_sla(inquiries: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
+    """``inquiries`` near or past their SLA now (the queue's ``?sla=at_risk``)."""
+    return inquiries.filter(_sla_at_risk_q(timezone.now()))
+
+
 def _responsible_q(user_id: Any) -> Q:
     """Inquiries that are ``user_id``'s to answer: assigned to them, or unassigned on an
     account they own."""
@@ -309,11 +326,11 @@ def inquiry_queue(*, actor: Any, filters: InquiryFilters | None = None, for_coun
     if filters.priority:
         queryset = queryset.filter(priority=filters.priority)
     if filters.sla_at_risk:
-        queryset = queryset.filter(_sla_at_risk_q(timezone.now()))
+        queryset = near_sla(queryset)
     if filters.responsible_id is not None:
         queryset = queryset.filter(_responsible_q(filters.responsible_id))
     if filters.team_id is not None:
-        queryset = queryset.filter(account__owner__person__team_id=filters.team_id)
+        queryset = queryset.filter(**{INQUIRY_TEAM: filters.team_id})
     return queryset.order_by(*INQUIRY_SORTS.get(filters.sort, INQUIRY_SORTS["sla_due"]))
 
 
@@ -346,7 +363,7 @@ def follow_up_list(*, actor: Any, filters: FollowUpFilters | None = None, for_co
     if filters.owner_id is not None:
         queryset = queryset.filter(owner_id=filters.owner_id)
     if filters.team_id is not None:
-        queryset = queryset.filter(owner__person__team_id=filters.team_id)
+        queryset = queryset.filter(**{FOLLOW_UP_TEAM: filters.team_id})
     if filters.account_id is not None:
         queryset = queryset.filter(account_id=filters.account_id)
     if filters.state == "open":

@@ -19,10 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
-from django.db import models
+from django.db import connection, connections, models
 from django.db.models import (
     Case,
     Count,
@@ -146,8 +146,36 @@ def base_amount(amount_field: str, currency_field: str, date_field: str | Any, *
     )
 
 
-CONVERSION_RATE = "conversion_rate"
 GROUP_ROWS = "group_rows"
+CONVERSION_DAY = "conversion_day"
+# SQLite answers a decimal sum as a float: read as Django reads one (15 significant
+# digits, then rounded to the field's places), see :func:`db_decimal`.
+FLOAT_CONTEXT = Context(prec=15)
+
+
+def db_decimal(value: Any, places: int) -> Decimal | None:
+    """A decimal read by hand-written SQL, as Django reads one of ``places`` decimals
+    (SQLite answers a float: 15 significant digits, then rounded to the places)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return FLOAT_CONTEXT.create_decimal_from_float(value).quantize(Decimal(1).scaleb(-places), context=FLOAT_CONTEXT)
+    return Decimal(value)
+
+
+def rate_in_force_sql(currency: str, day: str, *, column: str = "rate") -> str:
+    """SQL of the exchange rate in force on ``day`` for ``currency`` (both SQL
+    expressions of the enclosing query): its ``column`` (``rate``, or ``date`` for the
+    date of that rate), NULL for the base currency (bound as the first parameter: it has
+    no rates) and for a day before the currency's first rate. The rule of
+    :func:`rate_on`, looked up once per row of the enclosing query."""
+    quote = connection.ops.quote_name
+    rates = quote(ExchangeRate._meta.db_table)
+    return (
+        f"CASE WHEN {currency} = %s THEN NULL ELSE (SELECT rates.{quote(column)} FROM {rates} rates"  # noqa: S608
+        f" WHERE rates.{quote('currency')} = {currency} AND rates.{quote('date')} <= {day}"
+        f" ORDER BY rates.{quote('date')} DESC LIMIT 1) END"
+    )
 
 
 def base_sums(
@@ -157,41 +185,46 @@ def base_sums(
     """The rows of ``queryset`` and, for each of ``sums`` (aggregates of amounts in the
     row's own currency, e.g. ``Sum("amount")``), their total in the base currency with
     each row at the rate in force on its ``date`` (a column, or an expression of the
-    row's columns written with ``OuterRef``), not rounded: the same figures as summing
-    :func:`base_amount` in the database.
+    row's columns such as ``Coalesce("closed_on", "expected_close_date")``), not rounded:
+    the same figures as summing :func:`base_amount` in the database.
 
-    ONE query: the rows are grouped by currency and by the rate in force (one rate
-    subquery), so every row of a group converts at the same rate and a group's sum times
-    that rate is the sum of its rows each at its own rate; the groups returned are
-    bounded by the currencies and the rates known, not by the rows. The products are
-    summed here, in ``Decimal``. A foreign currency whose rows found no rate calls
-    ``on_missing`` (which raises :class:`MissingRateError` naming it, e.g. through
+    ONE query: the rows are summed per currency and day, and those sums again per
+    currency and rate in force (:func:`rate_in_force_sql`, looked up once per day and
+    currency, never per row), so every row of a group converts at the same rate and a
+    group's sum times that rate is the sum of its rows each at its own rate; the groups
+    returned are bounded by the currencies and the rates known, not by the rows. The
+    products are summed here, in ``Decimal``. A foreign currency whose rows found no rate
+    calls ``on_missing`` (which raises :class:`MissingRateError` naming it, e.g. through
     :func:`require_rates`: a second query, only then)."""
-    rate_date = OuterRef(date) if isinstance(date, str) else date
-    # The base currency's rows look no rate up (they convert at 1).
-    rate = Case(
-        When(**{currency_field: base}, then=Value(None, output_field=MODEL_RATE_FIELD)),
-        default=rate_subquery(currency_field, rate_date), output_field=MODEL_RATE_FIELD,
+    day = F(date) if isinstance(date, str) else date
+    days = queryset.order_by().values(currency_field, **{CONVERSION_DAY: day}).annotate(**{GROUP_ROWS: Count("pk")}, **sums)
+    places = {name: days.query.annotations[name].output_field.decimal_places for name in sums}
+    inner, params = days.query.sql_with_params()
+    database = connections[days.db]
+    quote = database.ops.quote_name
+    currency, rate = f"days.{quote(currency_field)}", rate_in_force_sql(
+        f"days.{quote(currency_field)}", f"days.{quote(CONVERSION_DAY)}"
     )
-    groups = (
-        queryset.order_by()
-        .annotate(**{CONVERSION_RATE: rate})
-        .values(currency_field, CONVERSION_RATE)
-        .annotate(**{GROUP_ROWS: Count("pk")}, **sums)
+    select = ", ".join(
+        [currency, rate, f"SUM(days.{quote(GROUP_ROWS)})", *(f"SUM(days.{quote(name)})" for name in sums)]
     )
+    sql = f"SELECT {select} FROM ({inner}) days GROUP BY 1, 2"  # noqa: S608 (names quoted, values bound)
+    with database.cursor() as cursor:
+        cursor.execute(sql, (base, *params))
+        groups = cursor.fetchall()
     rows, totals, missing = 0, {name: Decimal(0) for name in sums}, False
-    for group in groups:
-        rows += group[GROUP_ROWS]
-        if group[currency_field] == base:
-            group_rate = Decimal(1)
-        elif group[CONVERSION_RATE] is None:
+    for group_currency, group_rate, group_rows, *values in groups:
+        rows += int(group_rows)
+        if group_currency == base:
+            factor = Decimal(1)
+        elif group_rate is None:
             missing = True
             continue
         else:
-            group_rate = Decimal(group[CONVERSION_RATE])
-        for name in sums:
-            if group[name] is not None:
-                totals[name] += Decimal(group[name]) * group_rate
+            factor = db_decimal(group_rate, MODEL_RATE_FIELD.decimal_places) or Decimal(0)
+        for name, value in zip(sums, values, strict=True):
+            if value is not None:
+                totals[name] += (db_decimal(value, places[name]) or Decimal(0)) * factor
     if missing:
         on_missing()
     return rows, totals

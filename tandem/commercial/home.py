@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from tandem.commercial.currency import MissingRateError
@@ -30,6 +29,7 @@ from tandem.core.history import format_money
 from tandem.core.home import Card
 from tandem.core.permissions import has_role, sees_everything
 from tandem.core.roles import Role
+from tandem.core.rows import plain_url
 
 COUNT_KEY = "commercial.pipeline_this_quarter"
 
@@ -78,7 +78,7 @@ def _quarter_card(user: Any, *, mine: bool) -> Card:
     return Card(
         title="Pipeline closing this quarter",
         count=count,
-        url=f"{reverse('commercial:opportunity_list')}?{urlencode(params)}",
+        url=f"{plain_url('commercial:opportunity_list')}?{urlencode(params)}",
         caption=caption,
         empty="Nothing in your pipeline closes this quarter." if mine else "Nothing in the pipeline closes this quarter.",
     )

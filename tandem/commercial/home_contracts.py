@@ -15,14 +15,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.urls import reverse
 
-from tandem.commercial.selectors.contracts import renewals_due
+from tandem.commercial.selectors.contracts import CONTRACT_SORTS, renewals_due
 from tandem.core import home
 from tandem.core.home import Card, Row
 from tandem.core.permissions import has_role, sees_everything
 from tandem.core.roles import Role
-from tandem.core.rows import UrlPattern
+from tandem.core.rows import UrlPattern, plain_url
 
 DAYS = 90
 ROWS_SHOWN = 5
@@ -34,7 +33,7 @@ def _sees_renewals(user: Any) -> bool:
 
 
 def _url(**params: Any) -> str:
-    return f"{reverse('commercial:contract_list')}?{urlencode(params)}"
+    return f"{plain_url('commercial:contract_list')}?{urlencode(params)}"
 
 
 def _ends(day: Any) -> str:
@@ -51,13 +50,20 @@ def _numbers(user: Any) -> dict[str, QuerySet[Any]]:
     numbers in one query (:func:`tandem.core.home.counts`)."""
     if not _sees_renewals(user):
         return {}
-    return {COUNT_KEY: renewals_due(actor=user, owner_id=_owner_id(user), days=DAYS, for_count=True)}
+    return {COUNT_KEY: _renewals(user)}
+
+
+def _renewals(user: Any) -> QuerySet[Any]:
+    """The card's list in its count shape, built once per home page: counted with the
+    other cards' numbers, and its first rows read in the list's order."""
+    return home.shared(
+        COUNT_KEY, lambda: renewals_due(actor=user, owner_id=_owner_id(user), days=DAYS, for_count=True)
+    )
 
 
 @home.card(key="renewals_due", title="Renewals due in 90 days", order=32, visible=_sees_renewals)
 def renewals_due_card(user: Any) -> Card | None:
     mine = not sees_everything(user)
-    owner_id = _owner_id(user)
     count = home.counts(user)[COUNT_KEY]
     if not count:
         return None  # nothing to renew soon: no card (the home page shows what needs doing)
@@ -65,7 +71,7 @@ def renewals_due_card(user: Any) -> Card | None:
     if mine:
         params["owner"] = "me"
     detail = UrlPattern("commercial:contract_detail", "contract_id")
-    first = renewals_due(actor=user, owner_id=owner_id, days=DAYS).values(
+    first = _renewals(user).order_by(*CONTRACT_SORTS["end"]).values(
         "id", "title", "end_date", "currency", "value", "account__name"
     )[:ROWS_SHOWN]
     rows = [

@@ -30,12 +30,12 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.db.models.sql import Query
 from django.utils.safestring import SafeString
 
 from tandem.core.notifications import notification_list
 from tandem.core.pagination import PAGE_COUNT_CAP
-from tandem.core.rows import esc, joined
+from tandem.core.rows import esc, joined, plain_url
 
 COUNT_CAP = PAGE_COUNT_CAP
 
@@ -61,7 +61,7 @@ def capped_counts(
     using = next(iter({**querysets, **exists}.values())).db
     for queryset, limit in [*((item, cap + 1) for item in querysets.values()), *((item, 1) for item in exists.values())]:
         try:
-            sql, rows_params = queryset.order_by().values("pk")[:limit].query.get_compiler(using=using).as_sql()
+            sql, rows_params = _ids_query(queryset, limit).get_compiler(using=using).as_sql()
         except EmptyResultSet:  # a filter that matches nothing by construction (``none()``, ``pk__in=[]``)
             parts.append("0")
             continue
@@ -71,6 +71,18 @@ def capped_counts(
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return {name: int(value) for name, value in zip([*querysets, *exists], row, strict=True)}
+
+
+def _ids_query(queryset: QuerySet[Any], limit: int) -> Query:
+    """``queryset.order_by().values("pk")[:limit]``'s query, in one copy of it rather
+    than three (a home page compiles a dozen of them)."""
+    query = queryset.query.clone()
+    query.clear_ordering(force=True)
+    query.select_related = False
+    query.clear_select_clause()
+    query.add_fields([queryset.model._meta.pk.name], allow_m2m=False)
+    query.set_limits(high=limit)
+    return query
 
 
 @dataclass(frozen=True)
@@ -323,6 +335,6 @@ def unread_notifications(user: Any) -> Card | None:
     if not count:
         return None
     return Card(
-        title="Notifications", count=count, url=f"{reverse('core:notifications')}?unread=1",
+        title="Notifications", count=count, url=f"{plain_url('core:notifications')}?unread=1",
         caption="unread", urgent=True, tone="primary",
     )

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import EmptyResultSet, ObjectDoesNotExist
 from django.db import models
+from django.db.models.expressions import RawSQL
 
 from tandem.core.errors import NotFoundError, PermissionDeniedError
 from tandem.core.request_memo import memo
@@ -151,14 +152,32 @@ def scoped[M: models.Model](
     if isinstance(model_or_queryset, models.QuerySet):
         queryset = model_or_queryset
     else:
+        if user is not None and user.is_authenticated and user.is_active:
+            # A page reads the same model's scope several times (a list, its count, a
+            # card's rows): built once per request for the same user as the policy
+            # sees them (:func:`_scope_key`), then copied; the scope is SQL, read afresh.
+            key = f"permissions.scoped:{model_or_queryset._meta.label}:{for_count}:{_scope_key(user)}"
+            return memo(key, lambda: _scoped(user, model_or_queryset._default_manager.all(), for_count)).all()
         queryset = model_or_queryset._default_manager.all()
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
+    return _scoped(user, queryset, for_count)
+
+
+def _scoped(user: Any, queryset: models.QuerySet[Any], for_count: bool) -> models.QuerySet[Any]:
     policy = policy_for(queryset.model)
     return policy.count_scope(user, queryset) if for_count else policy.scope(user, queryset)
 
 
-def visible_ids(user: Any, model: type[models.Model]) -> models.QuerySet[Any]:
+def _scope_key(user: Any) -> str:
+    """What a policy reads of the user in Python (the rest of a scope is SQL): who, the
+    roles, whether an administrator, and the team."""
+    roles = ",".join(sorted(user.roles))
+    team = getattr(getattr(user, "person", None), "team_id", None)
+    return f"{user.pk}:{roles}:{user.is_superuser}:{team}"
+
+
+def visible_ids(user: Any, model: type[models.Model]) -> Any:
     """The primary keys of the ``model`` rows ``user`` may see, as a subquery for
     ``<field>__in`` filters: how one policy says "its record is visible" of another
     model's records (a comment on a visible risk, a task of a visible project) without
@@ -166,7 +185,20 @@ def visible_ids(user: Any, model: type[models.Model]) -> models.QuerySet[Any]:
     (the SQL is read afresh by every query that uses it), in the policy's count shape."""
     roles = ",".join(sorted(getattr(user, "roles", ()) or ()))
     key = f"permissions.visible_ids:{model._meta.label}:{getattr(user, 'pk', None)}:{roles}"
-    return memo(key, lambda: scoped(user, model, for_count=True).values("pk"))
+    return memo(key, lambda: compiled_subquery(scoped(user, model, for_count=True).values("pk")))
+
+
+def compiled_subquery(queryset: models.QuerySet[Any]) -> Any:
+    """``queryset`` (one column) compiled to SQL once, for ``<field>__in`` filters: a
+    page that filters a dozen lists by the same scope (the home page's cards, a list and
+    its count) compiles it once instead of once per list. The SQL is read afresh by each
+    query that uses it. A queryset that matches nothing by construction (``none()``) is
+    returned as it is, so the queries around it still know they match nothing."""
+    try:
+        sql, params = queryset.order_by().query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return queryset
+    return RawSQL(sql, params)  # noqa: S611 -- Django's own compiled SQL, values as params
 
 
 def get_visible[M: models.Model](

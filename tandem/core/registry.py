@@ -35,15 +35,15 @@ policies theirs in :mod:`tandem.core.permissions`, demo steps theirs in
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from tandem.core.rows import plain_url
 
 # --- Navigation ----------------------------------------------------------------------
 
@@ -78,21 +78,14 @@ class NavEntry:
 
     def url_for(self, user: Any) -> str | None:
         if self.url_kwargs is None:
-            return _reverse_plain(self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+            try:
+                return plain_url(self.url_name)
+            except NoReverseMatch:
+                return None
         try:
             return reverse(self.url_name, kwargs=self.url_kwargs(user))
         except NoReverseMatch:
             return None
-
-
-@functools.lru_cache(maxsize=512)
-def _reverse_plain(url_name: str, prefix: str, urlconf: Any) -> str | None:
-    """The URL of an entry without arguments: the same on every page, so reversed once
-    per URL configuration (the layout shows some twenty on every page)."""
-    try:
-        return reverse(url_name, urlconf=urlconf)
-    except NoReverseMatch:
-        return None
 
 
 NAV_ENTRIES: list[NavEntry] = []

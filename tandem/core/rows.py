@@ -20,11 +20,13 @@ The helpers do what the template language did, to the byte:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections.abc import Iterable
 from typing import Any
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
@@ -44,13 +46,30 @@ def esc(value: Any) -> str:
     return html.escape(str(value))
 
 
+def plain_url(name: str) -> str:
+    """``reverse(name)`` of a route without arguments: the same on every page, so
+    reversed once per URL configuration and script prefix (a page links to dozens)."""
+    return _plain_url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_url(name: str, prefix: str, urlconf: Any) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@functools.lru_cache(maxsize=1024)
+def _pattern(name: str, key: str, prefix: str, urlconf: Any) -> tuple[str, str]:
+    url = reverse(name, urlconf=urlconf, kwargs={key: _PK_SENTINEL})
+    before, after = url.split(str(_PK_SENTINEL))
+    return html.escape(before), html.escape(after)
+
+
 class UrlPattern:
-    """``{% url name key=pk %}`` for many primary keys at the price of one ``reverse()``."""
+    """``{% url name key=pk %}`` for many primary keys at the price of one ``reverse()``
+    per URL configuration (kept, like :func:`plain_url`)."""
 
     def __init__(self, name: str, key: str) -> None:
-        url = reverse(name, kwargs={key: _PK_SENTINEL})
-        prefix, suffix = url.split(str(_PK_SENTINEL))
-        self.prefix, self.suffix = html.escape(prefix), html.escape(suffix)
+        self.prefix, self.suffix = _pattern(name, key, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
     def __call__(self, pk: Any) -> str:
         return f"{self.prefix}{int(pk)}{self.suffix}"

@@ -34,7 +34,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Context, Decimal
+from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
@@ -56,12 +56,17 @@ from django.db.models import (
 from django.utils import timezone
 
 from tandem.clients.models import Account
-from tandem.commercial.currency import RateTable, base_currency, quantize
+from tandem.commercial.currency import (
+    RateTable,
+    base_currency,
+    db_decimal,
+    quantize,
+    rate_in_force_sql,
+)
 from tandem.commercial.models import (
     BillingMilestone,
     Contract,
     ContractStatus,
-    ExchangeRate,
     ForecastCategory,
     Opportunity,
     OpportunityStatus,
@@ -73,8 +78,6 @@ ZERO = Decimal("0.00")
 MAX_MONTHS = 36
 GroupBy = Literal["owner", "account"] | None
 FIGURES = ("contracted", "milestones", "weighted_pipeline", "commit", "best_case", "worst_case", "total")
-# Django reads a decimal that SQLite answers as a float at 15 significant digits.
-FLOAT_CONTEXT = Context(prec=15)
 WEIGHTED = ExpressionWrapper(F("amount") * F("probability"), output_field=DecimalField(max_digits=30, decimal_places=4))
 
 
@@ -170,16 +173,6 @@ def month_number(day: dt.date) -> int:
     return day.year * 12 + day.month
 
 
-def _decimal(value: Any, places: int) -> Decimal | None:
-    """A sum read by :func:`_by_rate` as Django reads a decimal sum with ``places``
-    decimals (SQLite answers a float: 15 significant digits, then rounded to the places)."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return FLOAT_CONTEXT.create_decimal_from_float(value).quantize(Decimal(1).scaleb(-places), context=FLOAT_CONTEXT)
-    return Decimal(value)
-
-
 def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -197,12 +190,8 @@ def _by_rate(
     returned are bounded by the currencies, the months and the rate changes."""
     inner, params = days.query.sql_with_params()
     quote = connection.ops.quote_name
-    rates, column = quote(ExchangeRate._meta.db_table), {name: f"days.{quote(name)}" for name in (day, currency, *keys, *sums)}
-    rate_day = (
-        f"CASE WHEN {column[currency]} = %s THEN NULL ELSE (SELECT rates.{quote('date')} FROM {rates} rates"  # noqa: S608
-        f" WHERE rates.{quote('currency')} = {column[currency]} AND rates.{quote('date')} <= {column[day]}"
-        f" ORDER BY rates.{quote('date')} DESC LIMIT 1) END"
-    )
+    column = {name: f"days.{quote(name)}" for name in (day, currency, *keys, *sums)}
+    rate_day = rate_in_force_sql(column[currency], column[day], column="date")
     group = [column[currency], MONTH_SQL[connection.vendor].format(column[day]), rate_day, *(column[key] for key in keys)]
     select = [
         *(f"{expression} AS {quote(name)}" for expression, name in zip(group, (currency, "month", "rate_day", *keys), strict=True)),
@@ -218,7 +207,7 @@ def _by_rate(
     for row in rows:
         row["day"], row["rate_day"] = _date(row["day"]), _date(row["rate_day"])
         for name, places in sums.items():
-            row[name] = _decimal(row[name], places)
+            row[name] = db_decimal(row[name], places)
     return rows
 
 

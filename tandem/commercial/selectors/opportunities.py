@@ -217,7 +217,7 @@ def pipeline_totals(queryset: QuerySet[Opportunity], *, base: str | None = None)
 
     count, sums = base_sums(
         rows, sums={"amount_sum": Sum("amount"), "weighted_sum": Sum(WEIGHTED_AMOUNT)}, currency_field="currency",
-        date=Coalesce(OuterRef("closed_on"), OuterRef("expected_close_date")), base=base, on_missing=missing,
+        date=Coalesce("closed_on", "expected_close_date"), base=base, on_missing=missing,
     )
     return Totals(
         count=count, amount_base=quantize(sums["amount_sum"]), weighted_base=quantize(sums["weighted_sum"] / Decimal(100)),

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from tandem.core import registry
@@ -90,18 +88,10 @@ for _order, (_key, _label, _name, _icon) in enumerate(PROJECT_TABS):
     registry.record_tab(Project, key=_key, label=_label, url_name=_name, icon=_icon, order=10 * (_order + 1))
 
 
-@functools.lru_cache(maxsize=64)
-def _tab_pattern(url_name: str, prefix: str, urlconf: Any) -> UrlPattern:
-    """A tab's URL around the project id: the same on every project page, so reversed
-    once per URL configuration (like the layout's links, ``registry._reverse_plain``)."""
-    return UrlPattern(url_name, "project_id")
-
-
 def project_tabs(project: Any, active: str, viewer: Any = None) -> list[dict[str, Any]]:
     """The tabs of ``project``'s pages, ``active`` marked (see ``registry.record_tabs``)."""
-    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     return [
-        {"key": tab.key, "label": tab.label, "url": _tab_pattern(tab.url_name, prefix, urlconf)(project.pk),
+        {"key": tab.key, "label": tab.label, "url": UrlPattern(tab.url_name, "project_id")(project.pk),
          "icon": tab.icon, "active": tab.key == active}
         for tab in registry.record_tabs(Project, viewer, project)
     ]
