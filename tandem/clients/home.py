@@ -180,7 +180,7 @@ def _by_team(user: Any, key: str, url_name: str, **params: Any) -> tuple[int, li
     return _counts(user)[key], breakdown
 
 
-def _short_day(day: Any, today: Any, months: list[str]) -> str:
+def _short_day(day: Any, today: Any, months: tuple[str, ...]) -> str:
     """``6 Dec``, with the year when it is not this year's."""
     text = f"{day.day} {months[day.month]}"
     return text if day.year == today.year else f"{text} {day.year}"

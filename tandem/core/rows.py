@@ -30,6 +30,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 # Reversed in place of the primary key, then cut out of the URL (any id the route's
 # ``int`` converter accepts and that cannot appear elsewhere in a path).
@@ -75,6 +76,12 @@ class UrlPattern:
         return f"{self.prefix}{int(pk)}{self.suffix}"
 
 
+@functools.lru_cache(maxsize=32)
+def _month_names(language: str | None) -> tuple[str, ...]:
+    # ``language`` keys the cache: the names are translated in the language now active.
+    return ("", *(str(MONTHS_3[month]).title() for month in range(1, 13)))
+
+
 class DateText:
     """Aware datetimes as the ``date`` filter writes them, in the time zone and language
     current when the formatter is made (make one per response)."""
@@ -82,7 +89,7 @@ class DateText:
     def __init__(self) -> None:
         self.zone = timezone.get_current_timezone()
         # What the format character "M" writes: the translated three-letter month, titled.
-        self.months = ["", *(str(MONTHS_3[month]).title() for month in range(1, 13))]
+        self.months = _month_names(get_language())
 
     def _local(self, value: dt.datetime) -> dt.datetime:
         return value.astimezone(self.zone) if value.utcoffset() is not None else value

@@ -312,7 +312,7 @@ def deliverable_rows(rows: Iterable[Deliverable], *, can_change: bool) -> list[d
     return out
 
 
-def _day(value: dt.date, months: list[str]) -> str:
+def _day(value: dt.date, months: tuple[str, ...]) -> str:
     """``|date:"j M Y"`` of a date."""
     return f"{value.day} {months[value.month]} {value.year:04d}"
 
