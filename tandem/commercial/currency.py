@@ -180,7 +180,7 @@ def rate_in_force_sql(currency: str, day: str, *, column: str = "rate") -> str:
 
 def base_sums(
     queryset: models.QuerySet[Any], *, sums: Mapping[str, Any], currency_field: str, date: str | Any,
-    base: str, on_missing: Callable[[], None],
+    base: str, on_missing: Callable[[], None], cap: int | None = None,
 ) -> tuple[int, dict[str, Decimal]]:
     """The rows of ``queryset`` and, for each of ``sums`` (aggregates of amounts in the
     row's own currency, e.g. ``Sum("amount")``), their total in the base currency with
@@ -195,13 +195,33 @@ def base_sums(
     returned are bounded by the currencies and the rates known, not by the rows. The
     products are summed here, in ``Decimal``. A foreign currency whose rows found no rate
     calls ``on_missing`` (which raises :class:`MissingRateError` naming it, e.g. through
-    :func:`require_rates`: a second query, only then)."""
+    :func:`require_rates`: a second query, only then).
+
+    With ``cap``, only the first ``cap + 1`` rows (in no order) are read and summed: a
+    list page's count and totals in one query. The rows returned are then at most
+    ``cap + 1``; when they are more than ``cap`` the sums are of some rows only (the
+    caller shows none) and ``on_missing`` is not called."""
     day = F(date) if isinstance(date, str) else date
-    days = queryset.order_by().values(currency_field, **{CONVERSION_DAY: day}).annotate(**{GROUP_ROWS: Count("pk")}, **sums)
-    places = {name: days.query.annotations[name].output_field.decimal_places for name in sums}
-    inner, params = days.query.sql_with_params()
-    database = connections[days.db]
+    database = connections[queryset.db]
     quote = database.ops.quote_name
+    if cap is None:
+        days = queryset.order_by().values(currency_field, **{CONVERSION_DAY: day}).annotate(**{GROUP_ROWS: Count("pk")}, **sums)
+        places = {name: days.query.annotations[name].output_field.decimal_places for name in sums}
+        inner, params = days.query.sql_with_params()
+    else:
+        # The first cap + 1 rows with what each sum adds up, then per currency and day.
+        read = queryset.order_by().values(
+            currency_field, **{CONVERSION_DAY: day}, **{name: aggregate.get_source_expressions()[0] for name, aggregate in sums.items()}
+        )[: cap + 1]
+        places = {name: read.query.annotations[name].output_field.decimal_places for name in sums}
+        rows_sql, params = read.query.sql_with_params()
+        column = {name: f"capped.{quote(name)}" for name in (currency_field, CONVERSION_DAY, *sums)}
+        inner = (
+            f"SELECT {column[currency_field]} AS {quote(currency_field)}, {column[CONVERSION_DAY]} AS {quote(CONVERSION_DAY)},"  # noqa: S608
+            f" COUNT(*) AS {quote(GROUP_ROWS)}, "
+            + ", ".join(f"SUM({column[name]}) AS {quote(name)}" for name in sums)
+            + f" FROM ({rows_sql}) capped GROUP BY 1, 2"
+        )
     currency, rate = f"days.{quote(currency_field)}", rate_in_force_sql(
         f"days.{quote(currency_field)}", f"days.{quote(CONVERSION_DAY)}"
     )
@@ -225,7 +245,7 @@ def base_sums(
         for name, value in zip(sums, values, strict=True):
             if value is not None:
                 totals[name] += (db_decimal(value, places[name]) or Decimal(0)) * factor
-    if missing:
+    if missing and (cap is None or rows <= cap):
         on_missing()
     return rows, totals
 

@@ -66,7 +66,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
-from tandem.core import export
+from tandem.core import export, pagination
 from tandem.core.pagination import PageLinks, page_links, page_query, paginate
 from tandem.core.web import wants_partial
 from tandem.core.widgets import FastInputRenderer, FastSelect
@@ -392,6 +392,15 @@ class ListView:
         ``totals_template``; called only when the count is exact or the reader asks."""
         raise NotImplementedError
 
+    def counted_totals(self, selection: QuerySet[Any], cap: int) -> tuple[int, Any] | None:
+        """Optionally the page's count and totals in ONE query: ``selection`` (the count
+        shape) counted up to ``cap + 1`` rows, and the totals of the rows read, which are
+        the selection's when the count is at most ``cap`` (otherwise they are not shown
+        and the page offers to work them out). A page then costs the same queries
+        whether its list is within the count cap or beyond it (QUALITY.md P3). ``None``,
+        the default (or on a ``totals_errors`` error): the page counts, then totals."""
+        return None
+
     # Machinery --------------------------------------------------------------------------
 
     @classmethod
@@ -444,11 +453,15 @@ class ListView:
             # "Work out the totals": the totals fragment alone, of the page's own selection.
             totals = self.totals_context(values, compute=True)
             return render(self.request, TOTALS_FRAGMENT, {"list": self, "results_id": self.results_id, **totals})
+        combined = None
+        if self.totals_template and not totals_asked:
+            combined = self.counted_totals(self.selection(values, for_count=True), pagination.PAGE_COUNT_CAP)
         page = paginate(
             self.selection(values, for_count=False).values(*self.row_fields),
             query.get("page"),
             values["per_page"] or None,
             count_queryset=self.selection(values, for_count=True),
+            counted=combined[0] if combined is not None else None,
         )
         params = query_params(query)
         if preset and preset != self.default_preset():
@@ -481,7 +494,10 @@ class ListView:
             "params": params,
         }
         if self.totals_template:
-            context.update(self.totals_context(values, compute=totals_asked or not page.total_is_capped))
+            if combined is not None and not page.total_is_capped:
+                context["totals"] = combined[1]
+            else:
+                context.update(self.totals_context(values, compute=totals_asked or not page.total_is_capped))
             context["totals_query"] = page_query(params, page=page.number if page.number > 1 else None, totals=TOTALS_ALL)
             context["totals_cap"] = f"{page.cap:,}"
         context.update(self.extra_context())

@@ -111,7 +111,8 @@ def _page_number(page: Any) -> int:
 
 
 def paginate[M: Model](
-    queryset: QuerySet[M], page: Any = 1, per_page: Any = None, *, count_queryset: QuerySet[M] | None = None
+    queryset: QuerySet[M], page: Any = 1, per_page: Any = None, *, count_queryset: QuerySet[M] | None = None,
+    counted: int | None = None,
 ) -> Page[M]:
     """The ``page``-th page (1-based) of an ordered ``queryset``.
 
@@ -119,11 +120,14 @@ def paginate[M: Model](
     page 1 and the default size; a page past the end shows the last page.
     ``count_queryset``, when given, is counted instead of ``queryset``: the same rows
     written in a shape the database counts faster (``scoped(..., for_count=True)``).
+    ``counted``, when given, is that count already made (up to ``PAGE_COUNT_CAP + 1``
+    rows, by a query that read something else with it: a list's totals).
     """
     size = clamp_per_page(settings.TANDEM_PAGE_SIZE if per_page in (None, "") else per_page)
     number = _page_number(page)
     cap = PAGE_COUNT_CAP
-    counted = (queryset if count_queryset is None else count_queryset).order_by()[: cap + 1].count()
+    if counted is None:
+        counted = (queryset if count_queryset is None else count_queryset).order_by()[: cap + 1].count()
     capped = counted > cap
     if not capped:
         last = max(1, -(-counted // size))

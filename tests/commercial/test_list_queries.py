@@ -30,10 +30,11 @@ CURRENCIES = ("EUR", "USD", "GBP")  # the base (EUR) and two foreign currencies
 # Every page: session, user, roles (3), the saved views (1) and the top bar's badge (1);
 # then each list's own: the filter form's choices, its count and its rows, and its totals.
 PAGES = {
-    # the stages and the owners; count, rows; the base currency and the totals (1 query)
-    "commercial:opportunity_list": 11,
-    # the owners; count, rows; the base currency and the total (1 query)
-    "commercial:revenue_list": 10,
+    # the stages and the owners; the base currency; the count with the totals (1 query),
+    # rows: the same within the count cap and beyond it
+    "commercial:opportunity_list": 10,
+    # the owners; the base currency; the count with the total (1 query), rows
+    "commercial:revenue_list": 9,
     # the owners; count, rows; the base currency, then the statuses of every year on the
     # page: the budgets, committed / won / billed in one union, the rates (3)
     "commercial:budget_list": 12,

@@ -202,13 +202,15 @@ def _totals(row: dict[str, Any], currency: str) -> Totals:
     )
 
 
-def pipeline_totals(queryset: QuerySet[Opportunity], *, base: str | None = None) -> Totals:
+def pipeline_totals(queryset: QuerySet[Opportunity], *, base: str | None = None, cap: int | None = None) -> Totals:
     """The count, the amount and the weighted amount of ``queryset`` in the base
     currency, in one query (grouped by currency and rate in force,
     :func:`~tandem.commercial.currency.base_sums`).
     :class:`~tandem.commercial.currency.MissingRateError` names the first currency and
     date without a rate (never a silent 1.0): only when some amount found no rate are
-    the rates checked, in a second query."""
+    the rates checked, in a second query. With ``cap``, at most ``cap + 1`` rows are
+    read: a count above ``cap`` says the amounts are of some rows only (a list page's
+    count and totals in one query)."""
     base = base or base_currency()
     rows = queryset.select_related(None)
 
@@ -217,7 +219,7 @@ def pipeline_totals(queryset: QuerySet[Opportunity], *, base: str | None = None)
 
     count, sums = base_sums(
         rows, sums={"amount_sum": Sum("amount"), "weighted_sum": Sum(WEIGHTED_AMOUNT)}, currency_field="currency",
-        date=Coalesce("closed_on", "expected_close_date"), base=base, on_missing=missing,
+        date=Coalesce("closed_on", "expected_close_date"), base=base, on_missing=missing, cap=cap,
     )
     return Totals(
         count=count, amount_base=quantize(sums["amount_sum"]), weighted_base=quantize(sums["weighted_sum"] / Decimal(100)),

@@ -107,15 +107,25 @@ def revenue_total(queryset: QuerySet[RevenueEntry], *, base: str | None = None) 
     (grouped by currency and rate in force, :func:`~tandem.commercial.currency.base_sums`);
     :class:`~tandem.commercial.currency.MissingRateError` names a missing rate (only when
     an amount found none are the rates checked, in a second query)."""
+    return revenue_count_and_total(queryset, base=base)[1]
+
+
+def revenue_count_and_total(
+    queryset: QuerySet[RevenueEntry], *, base: str | None = None, cap: int | None = None
+) -> tuple[int, Decimal]:
+    """The entries of ``queryset`` and :func:`revenue_total` of them, in one query. With
+    ``cap``, at most ``cap + 1`` entries are read: a count above ``cap`` says the total is
+    of some entries only (a list page's count and total in one query)."""
     base = base or base_currency()
 
     def missing() -> None:
         require_rates(queryset.order_by(), currency_field="currency", date_field="month", base=base)
 
-    total = base_sums(
-        queryset, sums={"amount_sum": Sum("amount")}, currency_field="currency", date="month", base=base, on_missing=missing,
-    )[1]["amount_sum"]
-    return quantize(total)
+    rows, sums = base_sums(
+        queryset, sums={"amount_sum": Sum("amount")}, currency_field="currency", date="month", base=base,
+        on_missing=missing, cap=cap,
+    )
+    return rows, quantize(sums["amount_sum"])
 
 
 # --- Budgets -----------------------------------------------------------------------------

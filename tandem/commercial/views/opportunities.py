@@ -188,6 +188,13 @@ class OpportunityList(ListView):
     def totals(self, selection: QuerySet[Any]) -> selectors.Totals:
         return selectors.pipeline_totals(selection)
 
+    def counted_totals(self, selection: QuerySet[Any], cap: int) -> tuple[int, selectors.Totals] | None:
+        try:
+            totals = selectors.pipeline_totals(selection, cap=cap)
+        except MissingRateError:
+            return None  # counted and totalled apart: the totals say which rate is missing
+        return totals.count, totals
+
     def extra_context(self) -> dict[str, Any]:
         return {"can_create": policy_for(Opportunity).can_create(self.actor)}
 

@@ -157,6 +157,14 @@ class RevenueList(ListView):
         total = selectors.revenue_total(selection, base=base)
         return RevenueTotals(amount=total, currency=base, text=money(total, base))
 
+    def counted_totals(self, selection: QuerySet[Any], cap: int) -> tuple[int, RevenueTotals] | None:
+        base = base_currency()
+        try:
+            count, total = selectors.revenue_count_and_total(selection, base=base, cap=cap)
+        except MissingRateError:
+            return None  # counted and totalled apart: the total says which rate is missing
+        return count, RevenueTotals(amount=total, currency=base, text=money(total, base))
+
     def extra_context(self) -> dict[str, Any]:
         return {"account": self.account, "can_create": policy_for(RevenueEntry).can_create(self.actor)}
 
