@@ -173,18 +173,35 @@ def _created_fragments(name: str, quantum: decimal.Decimal | None, column: Seque
         return head + _encode(_audit_value(value, quantum)) + "]"
 
     types = set(map(type, column)) - {type(None)}
-    if quantum is None and types <= {str}:  # texts: as the encoder writes them
-        return [head + _encode_text(value) + "]" if value else "" for value in column]
-    if quantum is None and types <= {int}:
-        return ["" if value is None else head + int.__repr__(value) + "]" for value in column]
+    texts = quantum is None and types <= {str}
+    numbers = quantum is None and types <= {int}
     try:
         distinct = set(column) if len(types) <= 1 else None
     except TypeError:  # unhashable (a JSON field's value)
         distinct = None
     if distinct is None or len(distinct) * 2 > len(column):
+        if texts:  # as the encoder writes them
+            return [head + _encode_text(value) + "]" if value else "" for value in column]
+        if numbers:
+            return ["" if value is None else head + int.__repr__(value) + "]" for value in column]
         return [member(value) for value in column]
-    members = {value: member(value) for value in distinct}
+    # A column of few values (stages, currencies, the source, an empty text): each
+    # value's member once, then looked up. A column of dates keeps its members across
+    # calls (a bulk load's batches repeat the same dates; a date's text is its own).
+    if types == {dt.date}:
+        members = _DATE_MEMBERS.setdefault(head, {None: ""})
+        if len(members) > _DATE_MEMBERS_LIMIT:
+            members.clear()
+            members[None] = ""
+        members.update((value, member(value)) for value in distinct.difference(members))
+    else:
+        members = {value: member(value) for value in distinct}
     return list(map(members.__getitem__, column))
+
+
+# The members of date columns by the column's JSON head (see _created_fragments).
+_DATE_MEMBERS: dict[str, dict[Any, str]] = {}
+_DATE_MEMBERS_LIMIT = 20_000
 
 
 def record_created_many(

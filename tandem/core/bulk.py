@@ -295,16 +295,18 @@ def _saved_instances(model: type[models.Model], attnames: list[str], ids: Sequen
     builds them (``__new__``, the attribute values, a model state saying "saved in this
     database"). Columns not given load on first access, like deferred fields."""
     new = model.__new__
+    new_state = object.__new__  # ModelState has no __init__
     db = connection.alias
-    instances = []
+    names = ["_state", *attnames]
+    instances: list[Any] = []
+    append = instances.append
     for pk_value, values in zip(ids, rows, strict=True):
-        instance = new(model)
-        instance.__dict__.update(zip(attnames, (pk_value, *values), strict=True))
-        state = ModelState()
+        state = new_state(ModelState)
         state.adding = False
         state.db = db
-        instance._state = state
-        instances.append(instance)
+        instance = new(model)
+        instance.__dict__.update(zip(names, (state, pk_value, *values), strict=True))
+        append(instance)
     return instances
 
 

@@ -10,6 +10,7 @@ the actor's scope and write rows. Nothing here knows a domain model."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,6 +121,25 @@ def _field_checks(model: type[models.Model]) -> dict[str, _FieldCheck]:
             checks[model_field.name] = _FieldCheck(model_field, text, getattr(model_field, "max_length", None), bool(others))
         _CHECKS[model] = checks
     return checks
+
+
+_PLAIN_TEXTS: dict[type[models.Model], dict[str, tuple[int, bool]]] = {}
+
+
+def plain_text_fields(model: type[models.Model]) -> dict[str, tuple[int, bool]]:
+    """``{field: (max_length, blank allowed)}`` of the model's text fields (no choices)
+    whose only checks are their length and blankness: a ``str`` within its length, or an
+    empty one where blank is allowed, passes :func:`field_errors` with no message, and
+    any other value of theirs goes through it. A service checking many rows can answer
+    those texts itself (no ``max_length``: any length)."""
+    texts = _PLAIN_TEXTS.get(model)
+    if texts is None:
+        texts = _PLAIN_TEXTS[model] = {
+            name: (check.max_length if check.max_length is not None else sys.maxsize, bool(check.field.blank))
+            for name, check in _field_checks(model).items()
+            if check.text and not check.other_validators
+        }
+    return texts
 
 
 def field_errors(

@@ -190,3 +190,34 @@ def test_bulk_audit_reads_the_written_rows_like_the_instances(admin_user):
     for instance in created:
         expected = {name: [None, value] for name, value in audit.snapshot(instance).items() if value not in (None, "")}
         assert stored[str(instance.pk)] == (admin_user.pk, expected)
+
+
+def test_bulk_audit_dates_repeated_over_batches_are_the_single_row_changes(admin_user):
+    """A date column's members are kept from one bulk write to the next (the batches of
+    one import repeat their dates): every batch's entries still hold each row's own
+    date, as the single-row entry would."""
+    batches = []
+    for batch in range(3):
+        columns, rows = bulk.complete_rows(Account, [
+            {"name": f"Dated {batch}-{number}", "customer_since": dt.date(2025, 1 + (number + batch) % 3, 1),
+             "created_at": NOW, "updated_at": NOW, "source": "salesforce", "external_id": f"001D{batch}{number}"}
+            for number in range(6)
+        ] + [{"name": f"Undated {batch}", "created_at": NOW, "updated_at": NOW, "source": "salesforce",
+              "external_id": f"001U{batch}"}])  # fmt: skip
+        created = bulk.insert_rows(Account, columns, rows)
+        assert audit.record_created_many(actor=admin_user, instances=created, columns=columns, rows=rows) == 7
+        batches.append(created)
+    stored = {entry.object_id: entry.changes for entry in AuditEntry.objects.filter(content_type__model="account")}
+    for created in batches:
+        for instance in created:
+            expected = {name: [None, value] for name, value in audit.snapshot(instance).items() if value not in (None, "")}
+            assert stored[str(instance.pk)] == expected
+    assert [stored[str(instance.pk)].get("customer_since") for instance in batches[2]] == [
+        [None, "2025-03-01"], [None, "2025-01-01"], [None, "2025-02-01"], [None, "2025-03-01"], [None, "2025-01-01"],
+        [None, "2025-02-01"], None,
+    ]  # fmt: skip
+
+
+def test_saved_instances_refuse_a_row_of_the_wrong_width():
+    with pytest.raises(ValueError):
+        bulk._saved_instances(Account, ["id", "name"], [1], [("a", "b")])

@@ -269,11 +269,12 @@ def account_of_row(
     (an account the actor cannot see is answered like a missing one)."""
     if any(ids):
         reference = "account_external_id"
-        account = next((found for ref in ids if (found := session.accounts_by_id.get(ref))), None)
-        if account is None:
-            shown = next(ref for ref in ids if ref)
-            return None, reference, ImportProblem(row, reference, f"No account with record id {shown!r} from this source.")
-        return account, reference, None
+        by_id = session.accounts_by_id
+        for ref in ids:
+            if (account := by_id.get(ref)) is not None:
+                return account, reference, None
+        shown = next(ref for ref in ids if ref)
+        return None, reference, ImportProblem(row, reference, f"No account with record id {shown!r} from this source.")
     if name:
         reference = "account_name"
         account, several = session.accounts_by_name.get(name.lower(), (None, False))

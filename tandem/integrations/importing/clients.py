@@ -31,10 +31,13 @@ from tandem.integrations.importing.files import MAX_CELL_CHARS, FileRejected
 from tandem.integrations.importing.mapping import TargetField
 from tandem.integrations.importing.values import (
     CellError,
+    Memoised,
+    Refusal,
+    TextCell,
+    memoised,
     parse_bool,
     parse_decimal,
     parse_int,
-    parse_text,
     parse_url,
 )
 from tandem.people.models import User
@@ -42,7 +45,8 @@ from tandem.people.models import User
 RowErrors = list[tuple[str, str]]
 RowErrorsByRow = list[tuple[int, str, str]]
 ImportRow = AccountImportRow | ContactImportRow
-_text = partial(parse_text, max_length=MAX_CELL_CHARS)
+_text = TextCell(MAX_CELL_CHARS)
+_yes_no = memoised(parse_bool)  # a yes/no column holds a few texts
 
 # A problem about a field the file did not map is about the column it came from.
 _FALLBACK_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -68,8 +72,9 @@ class ImportContext:
     session: AccountImportSession | None = None
     # Rows refused while writing (their check passed, then something changed).
     late_errors: RowErrorsByRow = field(default_factory=list)
-    # (field, parser, column header) of each mapped field that has a parser.
-    cell_parsers: list[tuple[str, Callable[[str], Any], str]] | None = None
+    # (field, parser, column header, the parser's cache or None, its text limit or -1)
+    # of each mapped field that has a parser.
+    cell_parsers: list[tuple[str, Callable[[str], Any], str, dict[str, Any] | None, int]] | None = None
 
     def column(self, name: str) -> str:
         """The file's header for a Tandem field (or for the column it was derived from)."""
@@ -115,17 +120,35 @@ class _Importer:
 
     def parse_cells(self, context: ImportContext, values: dict[str, str]) -> tuple[dict[str, Any], RowErrors]:
         """Each mapped cell through its field's parser: the typed values and the
-        ``(column, message)`` of every cell that does not parse."""
+        ``(column, message)`` of every cell that does not parse. A text a memoised
+        parser has answered before is looked up, and a plain text cell within its limit
+        is stripped, without a call (the parser's own answer, see ``values``); anything
+        else goes through the parser."""
         plan = context.cell_parsers
         if plan is None:  # the mapped fields' parsers, once per import
             mapping = context.mapping
-            plan = context.cell_parsers = [(name, parser, mapping[name]) for name, parser in self.parsers if name in mapping]
+            plan = context.cell_parsers = [
+                (name, parser, mapping[name], parser.cache if isinstance(parser, Memoised) else None,
+                 parser.max_length if isinstance(parser, TextCell) else -1)
+                for name, parser in self.parsers if name in mapping
+            ]  # fmt: skip
         result: dict[str, Any] = {}
         errors: RowErrors = []
         get = values.get
-        for name, parser, column in plan:
+        for name, parser, column, cache, text_limit in plan:
+            value = get(name) or ""
+            if cache is not None:
+                found = cache.get(value, cache)
+                if found is not cache and found.__class__ is not Refusal:
+                    result[name] = found
+                    continue
+            elif text_limit >= 0:
+                text = value.strip()
+                if len(text) <= text_limit:
+                    result[name] = text
+                    continue
             try:
-                result[name] = parser(get(name) or "")
+                result[name] = parser(value)
             except CellError as exc:
                 errors.append((column, str(exc)))
         return result, errors
@@ -245,8 +268,8 @@ class ContactImporter(_Importer):
         ("mobile", _text),
         ("job_title", _text),
         ("department", _text),
-        ("email_opt_out", parse_bool),
-        ("do_not_call", parse_bool),
+        ("email_opt_out", _yes_no),
+        ("do_not_call", _yes_no),
     )
 
     def prepare(self, context: ImportContext) -> None:

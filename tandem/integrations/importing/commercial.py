@@ -38,13 +38,14 @@ from tandem.integrations.importing.files import MAX_CELL_CHARS, FileRejected
 from tandem.integrations.importing.mapping import TargetField, normalise_header
 from tandem.integrations.importing.values import (
     CellError,
+    TextCell,
     memoised,
     parse_bool,
     parse_decimal,
-    parse_text,
 )
 
-_text = partial(parse_text, max_length=MAX_CELL_CHARS)
+_text = TextCell(MAX_CELL_CHARS)
+_yes_no = memoised(parse_bool)  # a yes/no column holds a few texts
 
 # Stage words of both vendors (normalised) → (Tandem's default stage, outcome they imply).
 # HubSpot's default pipeline ("default", "Sales Pipeline"): internal ids and labels fold
@@ -219,10 +220,10 @@ class OpportunityImporter(_Importer):
         ("currency", memoised(parse_currency)),
         ("probability", memoised(parse_probability)),
         ("expected_close_date", memoised(parse_date)),
-        ("type", _words(TYPE_WORDS, "opportunity type (New Business, Existing Customer - Upgrade, Renewal…)")),
-        ("forecast_category", _words(FORECAST_WORDS, "forecast category (Pipeline, Best Case, Commit, Closed, Omitted)")),
-        ("is_won", parse_bool),
-        ("is_closed", parse_bool),
+        ("type", memoised(_words(TYPE_WORDS, "opportunity type (New Business, Existing Customer - Upgrade, Renewal…)"))),
+        ("forecast_category", memoised(_words(FORECAST_WORDS, "forecast category (Pipeline, Best Case, Commit, Closed, Omitted)"))),
+        ("is_won", _yes_no),
+        ("is_closed", _yes_no),
         ("next_step", _text),
         ("lost_reason", _text),
         ("description", _text),

@@ -25,31 +25,56 @@ def parse_text(value: str, *, max_length: int = 255) -> str:
     return text
 
 
-class _Refused(str):
-    """A remembered :class:`CellError` message."""
+class TextCell:
+    """:func:`parse_text` with a length limit, as a parser that says what it does: a row
+    parser may run it inline (``_Importer.parse_cells``: the stripped text, or this
+    parser's refusal when it is too long)."""
+
+    __slots__ = ("max_length",)
+
+    def __init__(self, max_length: int) -> None:
+        self.max_length = max_length
+
+    def __call__(self, value: str) -> str:
+        return parse_text(value, max_length=self.max_length)
 
 
-def memoised(parser: Callable[[str], Any], limit: int = 10_000) -> Callable[[str], Any]:
+class Refusal(str):
+    """A remembered :class:`CellError` message (in a :class:`Memoised` cache)."""
+
+
+class Memoised:
     """``parser`` run once per distinct cell text, its refusal included (raised again
     as a new :class:`CellError` with the same message): a column of numbers, dates or
     codes repeats few texts. Only for parsers whose answer depends on the text alone
-    and whose values are immutable."""
-    cache: dict[str, Any] = {}
+    and whose values are immutable. ``cache`` maps each text seen to its value or its
+    :class:`Refusal`, so a row parser may look a text up without a call."""
 
-    def parse(value: str) -> Any:
+    __slots__ = ("cache", "limit", "parser")
+
+    def __init__(self, parser: Callable[[str], Any], limit: int = 10_000) -> None:
+        self.parser = parser
+        self.limit = limit
+        self.cache: dict[str, Any] = {}
+
+    def __call__(self, value: str) -> Any:
+        cache = self.cache
         found = cache.get(value, cache)
         if found is cache:
             try:
-                found = parser(value)
+                found = self.parser(value)
             except CellError as exc:
-                found = _Refused(str(exc))
-            if len(cache) < limit:
+                found = Refusal(str(exc))
+            if len(cache) < self.limit:
                 cache[value] = found
-        if found.__class__ is _Refused:
+        if found.__class__ is Refusal:
             raise CellError(str(found))
         return found
 
-    return parse
+
+def memoised(parser: Callable[[str], Any], limit: int = 10_000) -> Memoised:
+    """``parser`` run once per distinct cell text (see :class:`Memoised`)."""
+    return Memoised(parser, limit)
 
 
 _NUMBER_NOISE = re.compile(r"[\s$€£¥%]|[A-Z]{3}\s?")
