@@ -44,7 +44,7 @@ def book(team):
 
 
 def test_a_scope_is_built_once_per_request_and_gives_the_same_rows(book, monkeypatch):
-    manager, colleague, stranger, accounts = book
+    manager, colleague, _stranger, accounts = book
     policy = policy_for(Account)
     built: list[bool] = []
     original = policy.count_scope
@@ -91,7 +91,7 @@ def test_a_user_seen_differently_gets_a_scope_of_their_own(book):
 
 
 def test_shared_subqueries_are_compiled_once_and_read_afresh(book, django_assert_num_queries):
-    manager, colleague, stranger, accounts = book
+    manager, colleague, _stranger, accounts = book
 
     def view():
         owners = account_owner_ids(manager)
