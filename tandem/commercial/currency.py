@@ -197,41 +197,45 @@ def base_sums(
     calls ``on_missing`` (which raises :class:`MissingRateError` naming it, e.g. through
     :func:`require_rates`: a second query, only then).
 
-    With ``cap``, only the first ``cap + 1`` rows (in no order) are read and summed: a
-    list page's count and totals in one query. The rows returned are then at most
-    ``cap + 1``; when they are more than ``cap`` the sums are of some rows only (the
+    With ``cap``, the rows are counted first, up to ``cap + 1`` (as a list page counts),
+    in the same query, and summed only when they are at most ``cap``: a list page's count
+    and totals in one query that, beyond the cap, reads no more than the count does. The
+    rows returned are then that capped count; beyond the cap the sums are zero (the
     caller shows none) and ``on_missing`` is not called."""
     day = F(date) if isinstance(date, str) else date
     database = connections[queryset.db]
     quote = database.ops.quote_name
-    if cap is None:
-        days = queryset.order_by().values(currency_field, **{CONVERSION_DAY: day}).annotate(**{GROUP_ROWS: Count("pk")}, **sums)
-        places = {name: days.query.annotations[name].output_field.decimal_places for name in sums}
-        inner, params = days.query.sql_with_params()
-    else:
-        # The first cap + 1 rows with what each sum adds up, then per currency and day.
-        read = queryset.order_by().values(
-            currency_field, **{CONVERSION_DAY: day}, **{name: aggregate.get_source_expressions()[0] for name, aggregate in sums.items()}
-        )[: cap + 1]
-        places = {name: read.query.annotations[name].output_field.decimal_places for name in sums}
-        rows_sql, params = read.query.sql_with_params()
-        column = {name: f"capped.{quote(name)}" for name in (currency_field, CONVERSION_DAY, *sums)}
-        inner = (
-            f"SELECT {column[currency_field]} AS {quote(currency_field)}, {column[CONVERSION_DAY]} AS {quote(CONVERSION_DAY)},"  # noqa: S608
-            f" COUNT(*) AS {quote(GROUP_ROWS)}, "
-            + ", ".join(f"SUM({column[name]}) AS {quote(name)}" for name in sums)
-            + f" FROM ({rows_sql}) capped GROUP BY 1, 2"
-        )
+    days = queryset.order_by().values(currency_field, **{CONVERSION_DAY: day}).annotate(**{GROUP_ROWS: Count("pk")}, **sums)
+    places = {name: days.query.annotations[name].output_field.decimal_places for name in sums}
+    inner, params = days.query.sql_with_params()
     currency, rate = f"days.{quote(currency_field)}", rate_in_force_sql(
         f"days.{quote(currency_field)}", f"days.{quote(CONVERSION_DAY)}"
     )
     select = ", ".join(
         [currency, rate, f"SUM(days.{quote(GROUP_ROWS)})", *(f"SUM(days.{quote(name)})" for name in sums)]
     )
-    sql = f"SELECT {select} FROM ({inner}) days GROUP BY 1, 2"  # noqa: S608 (names quoted, values bound)
+    counted: int | None = None
+    if cap is None:
+        sql = f"WITH days AS ({inner}) SELECT {select} FROM days GROUP BY 1, 2"  # noqa: S608 (names quoted, values bound)
+        arguments: tuple[Any, ...] = (*params, base)
+    else:
+        ids, ids_params = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        # A row with the count, and the groups only within the cap (a condition on no
+        # table, which the database checks once, before reading any row of the sums).
+        empty = ", ".join(["NULL"] * len(sums))
+        sql = (
+            f"WITH days AS ({inner}), counted AS (SELECT COUNT(*) AS total FROM ({ids}) counted_rows)"  # noqa: S608
+            f" SELECT NULL, NULL, counted.total, {empty} FROM counted"
+            f" UNION ALL SELECT * FROM (SELECT {select} FROM days"
+            f" WHERE (SELECT counted.total FROM counted) <= {int(cap)} GROUP BY 1, 2) summed"
+        )
+        arguments = (*params, *ids_params, base)
     with database.cursor() as cursor:
-        cursor.execute(sql, (base, *params))
+        cursor.execute(sql, arguments)
         groups = cursor.fetchall()
+    if cap is not None:  # the count's row is the one without a currency
+        counted = next(int(row[2]) for row in groups if row[0] is None)
+        groups = [row for row in groups if row[0] is not None]
     rows, totals, missing = 0, {name: Decimal(0) for name in sums}, False
     for group_currency, group_rate, group_rows, *values in groups:
         rows += int(group_rows)
@@ -245,6 +249,8 @@ def base_sums(
         for name, value in zip(sums, values, strict=True):
             if value is not None:
                 totals[name] += (db_decimal(value, places[name]) or Decimal(0)) * factor
+    if counted is not None:
+        rows = counted
     if missing and (cap is None or rows <= cap):
         on_missing()
     return rows, totals

@@ -126,3 +126,28 @@ def test_base_sums_group_by_rate_in_force_and_name_a_missing_rate(usd_rates, dja
     with django_assert_num_queries(2), pytest.raises(MissingRateError) as error:  # the sums, then the check
         revenue_total(entries, base="EUR")
     assert (error.value.currency, error.value.date) == ("USD", dt.date(2030, 6, 1))
+
+
+def test_capped_sums_count_first_and_sum_only_within_the_cap(usd_rates, django_assert_num_queries):
+    """A list page's count and totals in one query: within the cap the same total as
+    without it; beyond it the count stops at cap + 1, nothing is summed and a missing rate
+    (of rows that would not be shown) is not an error."""
+    from tandem.commercial.models import RevenueEntry
+    from tandem.commercial.selectors.revenue import revenue_count_and_total
+    from tests.clients.factories import make_account
+    from tests.commercial.factories import make_revenue
+
+    account = make_account(name="Capped")
+    for amount in ("100.00", "0.01"):
+        make_revenue(account=account, month=dt.date(2031, 2, 1), amount=Decimal(amount), currency="USD")
+    make_revenue(account=account, month=dt.date(2031, 2, 1), amount=Decimal("5.00"), currency="EUR")
+    entries = RevenueEntry.objects.filter(account=account)
+    with django_assert_num_queries(1):
+        assert revenue_count_and_total(entries, base="EUR", cap=3) == (3, Decimal("97.01"))
+    with django_assert_num_queries(1):
+        assert revenue_count_and_total(entries, base="EUR", cap=2) == (3, Decimal("0.00"))  # 2 + 1 counted
+    make_revenue(account=account, month=dt.date(2030, 6, 1), amount=Decimal("1.00"), currency="USD")  # no rate yet
+    with django_assert_num_queries(1):
+        assert revenue_count_and_total(entries, base="EUR", cap=2) == (3, Decimal("0.00"))
+    with pytest.raises(MissingRateError):
+        revenue_count_and_total(entries, base="EUR", cap=4)
