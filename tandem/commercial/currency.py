@@ -220,16 +220,17 @@ def base_sums(
         arguments: tuple[Any, ...] = (*params, base)
     else:
         ids, ids_params = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
-        # A row with the count, and the groups only within the cap (a condition on no
-        # table, which the database checks once, before reading any row of the sums).
-        empty = ", ".join(["NULL"] * len(sums))
+        # A row with the count, and the groups only within the cap: beyond it the day sums
+        # are limited to no row, which both databases know before reading any.
+        empty, unlimited = ", ".join(["NULL"] * len(sums)), "-1" if database.vendor == "sqlite" else "NULL"
         sql = (
-            f"WITH days AS ({inner}), counted AS (SELECT COUNT(*) AS total FROM ({ids}) counted_rows)"  # noqa: S608
+            f"WITH counted AS (SELECT COUNT(*) AS total FROM ({ids}) counted_rows),"  # noqa: S608
+            f" days AS (SELECT * FROM ({inner}) grouped"
+            f" LIMIT (CASE WHEN (SELECT counted.total FROM counted) <= {int(cap)} THEN {unlimited} ELSE 0 END))"
             f" SELECT NULL, NULL, counted.total, {empty} FROM counted"
-            f" UNION ALL SELECT * FROM (SELECT {select} FROM days"
-            f" WHERE (SELECT counted.total FROM counted) <= {int(cap)} GROUP BY 1, 2) summed"
+            f" UNION ALL SELECT * FROM (SELECT {select} FROM days GROUP BY 1, 2) summed"
         )
-        arguments = (*params, *ids_params, base)
+        arguments = (*ids_params, *params, base)
     with database.cursor() as cursor:
         cursor.execute(sql, arguments)
         groups = cursor.fetchall()
