@@ -862,6 +862,48 @@ def _table_reads(connection: Any) -> tuple[_TableRead, ...]:
     return tuple(reads)
 
 
+def change_count(using: str = "default") -> int | None:
+    """How many rows INSERT, UPDATE and DELETE statements have touched so far: on SQLite
+    since the connection opened (``total_changes``), on PostgreSQL in the current
+    transaction (``pg_stat_xact_user_tables``, the untracked tables left out); None on
+    another database. The count only grows (a rolled-back change stays counted), so the
+    same count before and after a request means it changed no row and the snapshot
+    before it still holds (:class:`Snapshots`)."""
+    from django.db import connections
+
+    connection = connections[using]
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        return int(connection.connection.total_changes)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)"
+                " FROM pg_stat_xact_user_tables WHERE NOT (relname = ANY(%s))",
+                [sorted(UNTRACKED_TABLES)],
+            )
+            return int(cursor.fetchone()[0])
+    return None
+
+
+class Snapshots:
+    """:func:`db_state` read again only when :func:`change_count` says a row changed
+    since the last read: a run of refused requests reads every table once, not twice
+    per request."""
+
+    def __init__(self, using: str = "default") -> None:
+        self.using = using
+        self._last: tuple[int, DbState] | None = None
+
+    def now(self) -> DbState:
+        count = change_count(self.using)
+        if count is None:
+            return db_state(self.using)
+        if self._last is None or self._last[0] != count:
+            self._last = (count, db_state(self.using))
+        return self._last[1]
+
+
 def db_state(using: str = "default") -> DbState:
     """Every row of every tracked table, as ``values_list("pk", *columns)`` reads them
     (``orm_db_state`` is the plain version; a test holds them equal)."""

@@ -37,6 +37,7 @@ from tests.authz import (
     UNSAFE_METHODS,
     DbState,
     Route,
+    Snapshots,
     World,
     all_routes,
     api_body,
@@ -44,6 +45,7 @@ from tests.authz import (
     api_body_fk_properties,
     api_body_required,
     build_world,
+    change_count,
     db_state,
     diff_tables,
     fk_model,
@@ -369,6 +371,7 @@ class Outcomes:
 
     def __init__(self, route: Route, role: str) -> None:
         self.route, self.role, self.failures = route, role, []
+        self.snapshots = Snapshots()
 
     def check(
         self,
@@ -383,9 +386,9 @@ class Outcomes:
         note: str = "",
         actor: Any,
     ) -> int:
-        before = db_state()
+        before = self.snapshots.now()
         response = send(client, self.route, method, url, body=body, htmx=htmx)
-        after = db_state()
+        after = self.snapshots.now()
         label = f"LEAK? {method} {url}{' (HTMX)' if htmx else ''} as {self.role}{note}"
         if response.status_code not in expected:
             self.failures.append(
@@ -408,18 +411,28 @@ class Outcomes:
 
 def test_db_state_reads_every_row_as_the_orm_does(world: World) -> None:
     """``db_state`` (compiled once, read through the cursor) equals the ORM's
-    ``values_list`` of every tracked table, converted values included, and sees a change."""
+    ``values_list`` of every tracked table, converted values included, and sees a change;
+    ``Snapshots`` reads it again only after ``change_count`` moved."""
     from tandem.clients.models import Account
 
-    before = db_state()
+    snapshots = Snapshots()
+    before = snapshots.now()
     assert before.rows == orm_db_state().rows
     assert sum(map(len, before.rows.values())) > 100  # the organisation is in it
+    count = change_count()
+    assert snapshots.now() is before  # nothing changed: not read again
     account = world.extra["accounts"]["north"]
     Account.objects.filter(pk=account.pk).update(name="North Star renamed")
-    after = db_state()
-    assert after.rows == orm_db_state().rows
+    assert change_count() == count + 1  # type: ignore[operator]
+    after = snapshots.now()
+    assert after is not before
+    assert after.rows == db_state().rows == orm_db_state().rows
     assert diff_tables(before, after) == ["clients_account (3 -> 3 rows)"]
     assert after.instance(Account, account.pk).name == "North Star renamed"  # type: ignore[union-attr]
+    # A change made and undone is still counted: the snapshot is read again, unchanged.
+    Account.objects.filter(pk=account.pk).update(name=account.name)
+    assert change_count() == count + 2  # type: ignore[operator]
+    assert diff_tables(before, snapshots.now()) == []
 
 
 # --- Every route is covered -----------------------------------------------------------------

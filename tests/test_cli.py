@@ -271,15 +271,15 @@ def test_manage_reports_an_unknown_command(capsys):
 
 @pytest.mark.django_db
 def test_demo_loads_the_data_and_prints_the_logins(capsys):
-    code, out, _ = run(capsys, "demo", "--scale", "0.05", "--seed", "3", "--quiet")
+    code, out, _ = run(capsys, "demo", "--scale", "small", "--seed", "3", "--quiet")
     assert code == 0
-    assert out.startswith("Demo data (scale 0.05, seed 3) made in ")
+    assert out.startswith("Demo data (scale 0.004, seed 3) made in ")
     for login in DEMO_LOGINS:
         assert f"{login.email} " in out
     assert out.count(DEMO_PASSWORD) == len(DEMO_LOGINS)
     assert User.objects.count() == 30  # the demo never has fewer than 30 people
     # Again: nothing to do, the logins are printed again.
-    code, out, _ = run(capsys, "demo", "--scale", "0.05", "--quiet")
+    code, out, _ = run(capsys, "demo", "--scale", "small", "--quiet")
     assert code == 0
     assert out.startswith("Demo data is already loaded")
     assert User.objects.count() == 30

@@ -25,7 +25,7 @@ LINE = re.compile(
     r"^(?P<name>P\d+): ratio=(?P<ratio>\d+\.\d\d) target=(?P<target>(<=|>=)\d+(\.\d+)?)"
     r"(?P<details>( [a-z_:]+=[^ ]+)*) status=(?P<status>ok|missed)$"
 )
-TINY = 0.05  # 10 people in 2 teams
+TINY = demo.SCALES["small"]  # 30 people in 4 teams, 400 accounts
 
 
 def parse(line: str) -> dict[str, str]:
@@ -146,7 +146,7 @@ def test_tandem_bench_builds_its_own_temporary_database(tmp_path: Path):
             "tandem.cli",
             "bench",
             "--scale",
-            str(TINY),
+            "small",
             "--only",
             "P3",
             "--quiet",
