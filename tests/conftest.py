@@ -78,6 +78,17 @@ def member_client(member) -> Client:
     return client_for(member)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_found_when_asked() -> None:
+    """Each test ``Client`` builds the middleware again, and WhiteNoise scanned every
+    static file of the finders (node_modules included, about 1,400) each time: 0.36 s per
+    client, most of a page test's time. In autorefresh mode it looks a file up when one
+    is asked for instead, as in development; production serves collected files."""
+    from django.conf import settings as django_settings
+
+    django_settings.WHITENOISE_AUTOREFRESH = True
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """Argon2 is deliberately slow; tests hash with MD5 unless they check the real

@@ -401,6 +401,10 @@ def postgres_databases():
         _admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL backups: run with the suite on PostgreSQL (make test-postgres)",
+)
 def test_postgres_round_trip_while_another_thread_writes(postgres_databases, tmp_path):
     import psycopg
 
