@@ -13,11 +13,13 @@ file.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tandem.core.demo import DEMO_LOGINS, DEMO_PASSWORD, run_demo
@@ -69,14 +71,39 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+# The database as the first test's demo left it, copied back for each later test.
+_demo_snapshot: list[sqlite3.Connection] = []
+
+
 @pytest.fixture
 def demo_data(transactional_db: None) -> dict[str, str]:
     """The demo organisation; returns the demo logins as ``{role: e-mail}``. The rules a
-    migration seeds come first, as on a fresh database (an earlier test's flush removed them)."""
+    migration seeds come first, as on a fresh database (an earlier test's flush removed them).
+
+    On SQLite the demo is built once per session: the first build is copied into memory
+    with SQLite's backup API and copied back into the emptied database of each later test
+    (milliseconds instead of the demo's half-minute). A test whose own fixtures wrote rows
+    first gets a demo built on top of them, as before."""
+    from tandem.people.models import User
+
+    empty = connection.vendor == "sqlite" and not User.objects.exists()
+    if empty and _demo_snapshot:
+        connection.ensure_connection()
+        _demo_snapshot[0].backup(connection.connection)
+        return _logins()
     seed_service_rules()
     seed_stages()
     result = run_demo(scale=DEMO_SCALE)
     assert result.created
+    if empty and not _demo_snapshot:
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.ensure_connection()
+        connection.connection.backup(copy)
+        _demo_snapshot.append(copy)
+    return _logins()
+
+
+def _logins() -> dict[str, str]:
     return {login.role: login.email for login in DEMO_LOGINS}
 
 
