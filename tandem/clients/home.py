@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from tandem.clients import rules, selectors
@@ -230,14 +230,7 @@ def check_ins_overdue(user: Any) -> Card:
 @home.card(key="my_interactions", title="My latest interactions", order=60, visible=is_account_manager)
 def my_interactions(user: Any) -> Card:
     count = _counts(user)["my_interactions"]
-    latest = _querysets(user)["my_interactions"]
-    if count > home.COUNT_CAP:
-        # The same rows, read by walking the newest-first index as the interaction list
-        # does (the logger's own index would sort every interaction they ever logged);
-        # with fewer than the cap, that sort is small.
-        latest = selectors.interaction_list(actor=user, filters=InteractionFilters()).alias(
-            logger=F("logged_by_id") + 0
-        ).filter(logger=user.pk)
+    latest = _querysets(user)["my_interactions"]  # read newest first by interaction_logger_idx
     return Card(
         title="My latest interactions",
         count=count,

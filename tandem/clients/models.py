@@ -307,6 +307,9 @@ class Interaction(BusinessModel):
             models.Index(fields=["account", "-occurred_at"], name="interaction_account_idx"),
             models.Index(fields=["-occurred_at", "-id"], name="interaction_time_idx"),
             models.Index(fields=["kind", "-occurred_at"], name="interaction_kind_idx"),
+            # Someone's interactions newest first (the list's ?logged_by= and the home
+            # card's latest ones): read in order and stopped after a page, however many.
+            models.Index(fields=["logged_by", "-occurred_at", "-id"], name="interaction_logger_idx"),
         ]
 
     def __str__(self) -> str:

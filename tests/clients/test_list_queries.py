@@ -176,6 +176,9 @@ def test_page_rows_follow_the_ordering_index(people, client_world):
         (selectors.account_list(actor=owner), "account_name_idx"),
         (selectors.contact_list(actor=owner), "contact_name_idx"),
         (selectors.interaction_list(actor=owner), "interaction_time_idx"),
+        # ?logged_by= and the home card's latest interactions
+        (selectors.interaction_list(actor=owner, filters=selectors.InteractionFilters(logged_by_id=owner.pk)),
+         "interaction_logger_idx"),
         (selectors.inquiry_queue(actor=owner, filters=selectors.InquiryFilters(status="open")), "inquiry_queue_idx"),
     ]
     for queryset, index in cases:
