@@ -90,6 +90,16 @@ def _static_files_found_when_asked() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _scopes_built_afresh() -> None:
+    """Permission scopes are kept for the process, per user as the policies see them
+    (``tandem.core.permissions.kept_scope``): each test starts without them, so a test
+    that changes a policy, or a user whose id an earlier test's user had, builds its own."""
+    from tandem.core.permissions import forget_scopes
+
+    forget_scopes()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """Argon2 is deliberately slow; tests hash with MD5 unless they check the real
     hashers (mark them ``real_password_hashing``)."""

@@ -32,10 +32,10 @@ from tandem.core.permissions import (
     compiled_subquery,
     has_role,
     is_admin,
+    kept_scope,
     register,
     sees_everything,
 )
-from tandem.core.request_memo import memo
 from tandem.core.roles import Role
 
 
@@ -65,8 +65,8 @@ def account_owner_ids(user: Any) -> Any:
     """The ids of the users whose accounts ``user`` may see (``user`` and, for an
     account manager, their team), as a subquery: the count shape of
     :func:`account_access_q` (see :meth:`tandem.core.permissions.Policy.count_scope`).
-    Built once per request for the same user, team and role (a page's lists and counts
-    share it; the subquery is SQL, read afresh by every query that uses it)."""
+    Built once per process for the same user, team and role (every page's lists and
+    counts share it; the subquery is SQL, read afresh by every query that uses it)."""
     team_id = _team_id(user)
     with_team = team_id is not None and has_role(user, Role.ACCOUNT_MANAGER)
 
@@ -76,7 +76,7 @@ def account_owner_ids(user: Any) -> Any:
             condition |= Q(person__team_id=team_id)
         return compiled_subquery(get_user_model()._default_manager.filter(condition).values("pk"))
 
-    return memo(f"clients.account_owner_ids:{user.pk}:{team_id if with_team else ''}", build)
+    return kept_scope(f"clients.account_owner_ids:{user.pk}:{team_id if with_team else ''}", build)
 
 
 def account_edit_q(user: Any, prefix: str = "") -> Q:

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tandem.core.models import Notification
+from tandem.core.statements import compiled_sql, run_once_compiled
 
 logger = logging.getLogger("tandem.notifications")
 
@@ -66,7 +67,13 @@ def notification_list(*, actor: Any, unread_only: bool = False) -> QuerySet[Noti
 
 
 def notification_unread_count(*, actor: Any, cap: int = 99) -> int:
-    """Unread count for the top bar, counted up to ``cap`` (shown as "99+")."""
+    """Unread count for the top bar, counted up to ``cap`` (shown as "99+"): the rows of
+    :func:`notification_list`'s unread ones, in SQL compiled once (it is on every page)."""
     if actor is None or not actor.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True)[: cap + 1].count()
+
+    def build() -> tuple[str, tuple[Any, ...]]:
+        ids, params = compiled_sql(notification_list(actor=actor, unread_only=True).order_by().values("pk")[: cap + 1])
+        return f"SELECT COUNT(*) FROM ({ids}) capped", params  # noqa: S608 -- Django's compiled SQL, values bound
+
+    return int(run_once_compiled(f"notifications.unread_count:{cap}", (actor.pk,), build)[0][0])

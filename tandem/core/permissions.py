@@ -10,6 +10,8 @@ checks every route against these same policies.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +20,6 @@ from django.db import models
 from django.db.models.expressions import RawSQL
 
 from tandem.core.errors import NotFoundError, PermissionDeniedError
-from tandem.core.request_memo import memo
 from tandem.core.roles import Role
 
 
@@ -153,11 +154,11 @@ def scoped[M: models.Model](
         queryset = model_or_queryset
     else:
         if user is not None and user.is_authenticated and user.is_active:
-            # A page reads the same model's scope several times (a list, its count, a
-            # card's rows): built once per request for the same user as the policy
-            # sees them (:func:`_scope_key`), then copied; the scope is SQL, read afresh.
-            key = f"permissions.scoped:{model_or_queryset._meta.label}:{for_count}:{_scope_key(user)}"
-            return memo(key, lambda: _scoped(user, model_or_queryset._default_manager.all(), for_count)).all()
+            # Every page reads a model's scope for its user (a list, its count, a card's
+            # rows): built once per process for the user as the policies see them
+            # (:func:`scope_key`), then copied; the scope is SQL, read afresh.
+            key = f"scoped:{model_or_queryset._meta.label}:{for_count}:{scope_key(user)}"
+            return kept_scope(key, lambda: _scoped(user, model_or_queryset._default_manager.all(), for_count)).all()
         queryset = model_or_queryset._default_manager.all()
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
@@ -169,23 +170,61 @@ def _scoped(user: Any, queryset: models.QuerySet[Any], for_count: bool) -> model
     return policy.count_scope(user, queryset) if for_count else policy.scope(user, queryset)
 
 
-def _scope_key(user: Any) -> str:
-    """What a policy reads of the user in Python (the rest of a scope is SQL): who, the
-    roles, whether an administrator, and the team."""
+def scope_key(user: Any) -> str:
+    """All that a policy reads of the user in Python: who, the roles, whether an
+    administrator, and the team. The rest of every scope is SQL (subqueries of roles,
+    memberships and owners, read by each query), so two users with the same key get
+    the same SQL, and a scope built for a key stays right for as long as the process
+    lives: a policy must not read anything else in Python (the database, the clock,
+    settings)."""
     roles = ",".join(sorted(user.roles))
     team = getattr(getattr(user, "person", None), "team_id", None)
     return f"{user.pk}:{roles}:{user.is_superuser}:{team}"
+
+
+SCOPE_CACHE_SIZE = 4096
+_SCOPES: OrderedDict[str, Any] = OrderedDict()
+_SCOPES_LOCK = threading.Lock()
+_MISSING = object()
+
+
+def kept_scope[T](key: str, build: Callable[[], T]) -> T:
+    """``build()`` once per process under ``key`` (a scope, or a subquery of one, named
+    with :func:`scope_key`), the ``SCOPE_CACHE_SIZE`` most recently used kept. Building a
+    scope is the ORM assembling a dozen conditions; the same key always gives the same
+    SQL, so pages reuse it instead of paying that on every request. Callers copy a kept
+    queryset (``.all()``) before narrowing it and never evaluate the kept one itself."""
+    with _SCOPES_LOCK:
+        value = _SCOPES.get(key, _MISSING)
+        if value is not _MISSING:
+            _SCOPES.move_to_end(key)
+            return value
+    value = build()
+    with _SCOPES_LOCK:
+        _SCOPES[key] = value
+        if len(_SCOPES) > SCOPE_CACHE_SIZE:
+            _SCOPES.popitem(last=False)
+    return value
+
+
+
+def forget_scopes() -> None:
+    """Drop every kept scope (tests that change a policy, or reuse ids across databases)."""
+    with _SCOPES_LOCK:
+        _SCOPES.clear()
 
 
 def visible_ids(user: Any, model: type[models.Model]) -> Any:
     """The primary keys of the ``model`` rows ``user`` may see, as a subquery for
     ``<field>__in`` filters: how one policy says "its record is visible" of another
     model's records (a comment on a visible risk, a task of a visible project) without
-    rebuilding that model's conditions. Built once per request for the same user and roles
-    (the SQL is read afresh by every query that uses it), in the policy's count shape."""
-    roles = ",".join(sorted(getattr(user, "roles", ()) or ()))
-    key = f"permissions.visible_ids:{model._meta.label}:{getattr(user, 'pk', None)}:{roles}"
-    return memo(key, lambda: compiled_subquery(scoped(user, model, for_count=True).values("pk")))
+    rebuilding that model's conditions. Built once per process for the same
+    :func:`scope_key` (the SQL is read afresh by every query that uses it), in the
+    policy's count shape."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return compiled_subquery(scoped(user, model, for_count=True).values("pk"))
+    key = f"visible_ids:{model._meta.label}:{scope_key(user)}"
+    return kept_scope(key, lambda: compiled_subquery(scoped(user, model, for_count=True).values("pk")))
 
 
 def compiled_subquery(queryset: models.QuerySet[Any]) -> Any:

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, QuerySet
 from tandem.core.calendar import WorkingCalendar
 from tandem.core.permissions import get_visible, policy_for, scoped
 from tandem.core.request_memo import memo
+from tandem.core.statements import compiled_sql, run_once_compiled
 from tandem.people.models import (
     AccessToken,
     Holiday,
@@ -106,8 +107,11 @@ def token_list(*, actor: Any) -> QuerySet[AccessToken]:
     return scoped(actor, AccessToken).filter(user=actor).order_by("-created_at", "-id")
 
 
+CALENDAR_PK = 1  # the organisation has one calendar
+
+
 def calendar_get() -> OrganisationCalendar:
-    calendar, _ = OrganisationCalendar.objects.get_or_create(pk=1)
+    calendar, _ = OrganisationCalendar.objects.get_or_create(pk=CALENDAR_PK)
     return calendar
 
 
@@ -116,8 +120,17 @@ CURRENCY_MEMO = "people.calendar_currency"
 
 def calendar_currency() -> str:
     """The organisation's base currency, read once per request (:mod:`tandem.core.request_memo`;
-    :func:`tandem.people.services.calendar_update` forgets it)."""
-    return memo(CURRENCY_MEMO, lambda: calendar_get().currency)
+    :func:`tandem.people.services.calendar_update` forgets it), in SQL compiled once
+    (most pages that show money read it); the calendar is made on first use."""
+
+    def read() -> str:
+        rows = run_once_compiled(
+            "people.calendar_currency", (CALENDAR_PK,),
+            lambda: compiled_sql(OrganisationCalendar.objects.filter(pk=CALENDAR_PK).values("currency")),
+        )
+        return str(rows[0][0]) if rows else calendar_get().currency
+
+    return memo(CURRENCY_MEMO, read)
 
 
 def organisation_calendar(*, years: tuple[int, int] | None = None) -> WorkingCalendar:

@@ -1,5 +1,5 @@
-"""A page's permission scopes are built once per request: ``scoped`` keeps the scope of a
-model for the user as the policies see them (who, roles, administrator, team), and the
+"""Permission scopes are built once per process: ``scoped`` keeps the scope of a model
+for the user as the policies see them (who, roles, administrator, team), and the
 subqueries that several lists filter by (``visible_ids``, the account owners an account
 manager sees) are compiled to SQL once. The rows are those of the scope built afresh; a
 user seen differently gets a scope of their own; a scope that matches nothing still
@@ -14,8 +14,14 @@ from django.test import RequestFactory
 
 from tandem.clients.models import Account
 from tandem.clients.policies import account_owner_ids
-from tandem.core import home
-from tandem.core.permissions import compiled_subquery, policy_for, scoped, visible_ids
+from tandem.core import home, permissions
+from tandem.core.permissions import (
+    compiled_subquery,
+    forget_scopes,
+    policy_for,
+    scoped,
+    visible_ids,
+)
 from tandem.core.request_memo import RequestMemoMiddleware
 from tandem.core.roles import Role
 from tandem.people.models import User
@@ -43,7 +49,7 @@ def book(team):
     return manager, colleague, stranger, accounts
 
 
-def test_a_scope_is_built_once_per_request_and_gives_the_same_rows(book, monkeypatch):
+def test_a_scope_is_built_once_per_process_and_gives_the_same_rows(book, monkeypatch):
     manager, colleague, _stranger, accounts = book
     policy = policy_for(Account)
     built: list[bool] = []
@@ -66,11 +72,31 @@ def test_a_scope_is_built_once_per_request_and_gives_the_same_rows(book, monkeyp
     assert built == [True]
     assert first_ids == {accounts[manager.pk].pk, accounts[colleague.pk].pk}
     assert second_ids == {accounts[colleague.pk].pk}
-    # Outside a request nothing is kept: each call builds the scope.
-    built.clear()
-    assert set(scoped(manager, Account, for_count=True).values_list("pk", flat=True)) == first_ids
+    # The next request, and a job outside any request, reuse it: the rows are read afresh.
+    newcomer = make_account(owner=colleague)
+    assert _in_request(lambda: set(scoped(manager, Account, for_count=True).values_list("pk", flat=True))) == (
+        first_ids | {newcomer.pk}
+    )
+    assert set(scoped(manager, Account, for_count=True).values_list("pk", flat=True)) == first_ids | {newcomer.pk}
+    assert built == [True]
+    # The other shape, and a scope forgotten, are built again.
+    scoped(manager, Account)
+    forget_scopes()
     scoped(manager, Account, for_count=True)
     assert built == [True, True]
+
+
+def test_the_kept_scopes_are_bounded_most_recently_used_first(book, monkeypatch):
+    manager, colleague, stranger, _accounts = book
+    monkeypatch.setattr(permissions, "SCOPE_CACHE_SIZE", 2)
+    for user in (manager, colleague, stranger):
+        scoped(user, Account)
+    kept = list(permissions._SCOPES)
+    assert len(kept) == 2
+    assert [key.split(":")[3] for key in kept] == [str(colleague.pk), str(stranger.pk)]
+    scoped(colleague, Account)  # used again: now the most recent, the stranger's goes next
+    scoped(manager, Account)
+    assert [key.split(":")[3] for key in permissions._SCOPES] == [str(colleague.pk), str(manager.pk)]
 
 
 def test_a_user_seen_differently_gets_a_scope_of_their_own(book):
