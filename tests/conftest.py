@@ -92,11 +92,23 @@ def _static_files_found_when_asked() -> None:
 @pytest.fixture(autouse=True)
 def _scopes_built_afresh() -> None:
     """Permission scopes are kept for the process, per user as the policies see them
-    (``tandem.core.permissions.kept_scope``): each test starts without them, so a test
-    that changes a policy, or a user whose id an earlier test's user had, builds its own."""
+    (``tandem.core.permissions.kept_scope``), and so are the statements compiled once
+    (``tandem.core.statements``): each test starts without them, so a test that changes a
+    policy, or a user whose id an earlier test's user had, builds its own."""
     from tandem.core.permissions import forget_scopes
+    from tandem.core.statements import forget_statements
 
     forget_scopes()
+    forget_statements()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _statements_strict() -> None:
+    """A statement compiled once whose parameters are not the values its caller binds is a
+    defect: tests raise it (a running server logs it and runs the query as built)."""
+    from tandem.core import statements
+
+    statements.STRICT = True
 
 
 @pytest.fixture(autouse=True)

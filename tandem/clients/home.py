@@ -21,6 +21,8 @@ when its number is not zero. The page's queries are pinned per role in the tests
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -38,9 +40,10 @@ from tandem.clients.selectors import (
 )
 from tandem.core import home
 from tandem.core.home import COUNT_CAP, Breakdown, Card, Row
-from tandem.core.permissions import has_role, scoped, sees_everything
+from tandem.core.permissions import has_role, scope_key, scoped, sees_everything
 from tandem.core.roles import Role
 from tandem.core.rows import DateText, UrlPattern, plain_url
+from tandem.core.statements import compiled_sql, run_once_compiled
 from tandem.people.models import Team
 
 ROWS_SHOWN = 5
@@ -83,37 +86,70 @@ def _my_interactions(user: Any) -> QuerySet[Any]:
     return selectors.interaction_list(actor=user, filters=InteractionFilters(logged_by_id=user.pk), for_count=True)
 
 
-def _by_team_rows(user: Any) -> dict[str, tuple[QuerySet[Any], str]]:
+def _clock() -> tuple[dt.datetime, dt.date]:
+    """Now and today, read once per home page: every card's list is as of one instant."""
+    return home.shared("clients.clock", lambda: (timezone.now(), timezone.localdate()))
+
+
+ORG_LISTS = ("org_accounts", "org_check_ins_overdue", "org_follow_ups", "org_inquiries")
+
+
+def _by_team_rows(user: Any, now: dt.datetime) -> dict[str, tuple[QuerySet[Any], str]]:
     """The executive cards' lists over the whole organisation, each with its list's
-    ``team`` filter (the lookup ``?team=<id>`` binds), built once per home page."""
+    ``team`` filter (the lookup ``?team=<id>`` binds), built once per home page (and
+    only when their statements are compiled: :func:`_org_values`)."""
 
     def build() -> dict[str, tuple[QuerySet[Any], str]]:
         accounts = selectors.account_list(actor=user, filters=AccountFilters(), for_count=True)
         inquiries = selectors.inquiry_queue(actor=user, filters=InquiryFilters(status=InquiryStatus.OPEN), for_count=True)
         return {
             "org_accounts": (accounts, selectors.ACCOUNT_TEAM),
-            "org_check_ins_overdue": (selectors.check_in_overdue(accounts), selectors.ACCOUNT_TEAM),  # ?overdue=on
+            "org_check_ins_overdue": (selectors.check_in_overdue(accounts, now=now), selectors.ACCOUNT_TEAM),  # ?overdue=on
             "org_follow_ups": (
                 selectors.follow_up_list(actor=user, filters=FollowUpFilters(due="now"), for_count=True),
                 selectors.FOLLOW_UP_TEAM,
             ),
-            "org_inquiries": (selectors.near_sla(inquiries), selectors.INQUIRY_TEAM),  # ?sla=at_risk
+            "org_inquiries": (selectors.near_sla(inquiries, now=now), selectors.INQUIRY_TEAM),  # ?sla=at_risk
         }
 
     return home.shared("clients.by_team", build)
 
 
-def _querysets(user: Any) -> dict[str, QuerySet[Any]]:
+def _org_values(now: dt.datetime, today: dt.date) -> dict[str, tuple[Any, ...]]:
+    """The values each list of :func:`_by_team_rows` binds, in the order of its SQL. The
+    lists of someone who reads the whole organisation are the same SQL for every page of
+    theirs, so their statements are compiled once per process (the user's
+    :func:`~tandem.core.permissions.scope_key` names them: a scope is a function of it)
+    and run with these (``now`` and ``today`` as the lists were built with, :func:`_clock`);
+    the first compile checks that they are its parameters."""
+    return {
+        "org_accounts": (),
+        "org_check_ins_overdue": (now,),
+        "org_follow_ups": (today,),
+        "org_inquiries": (InquiryStatus.OPEN, rules.at_risk_before(now), InquiryStatus.RESOLVED),
+    }
+
+
+def _org_statements(user: Any) -> dict[str, home.Prepared]:
+    now, today = _clock()
+    values, shape = _org_values(now, today), scope_key(user)
+    return {
+        key: home.Prepared(f"clients.{key}:{shape}", values[key], partial(lambda key: _by_team_rows(user, now)[key][0], key))
+        for key in ORG_LISTS
+    }
+
+
+def _querysets(user: Any) -> dict[str, QuerySet[Any] | home.Prepared]:
     """The list behind every number of the cards ``user`` may get (each in its
     ``for_count`` shape), built once per home page: the numbers are counted from them and
     the cards' short lists read their first rows."""
 
-    def build() -> dict[str, QuerySet[Any]]:
+    def build() -> dict[str, QuerySet[Any] | home.Prepared]:
         # Today's and the overdue ones: the "now" list (due today or earlier, which the
         # card's rows read) narrowed by one more filter each, the rows of ?due=today and
         # ?due=overdue.
         due_now, today = _due_now(user), timezone.localdate()
-        querysets: dict[str, QuerySet[Any]] = {
+        querysets: dict[str, QuerySet[Any] | home.Prepared] = {
             "follow_ups_today": due_now.filter(due_date=today),
             "follow_ups_overdue": due_now.filter(due_date__lt=today),
             "inquiries_waiting": (waiting := _my_inquiries(user)),
@@ -125,7 +161,7 @@ def _querysets(user: Any) -> dict[str, QuerySet[Any]]:
             querysets["check_ins_overdue"] = selectors.check_in_overdue(mine).order_by(*ACCOUNT_SORTS["check_in_due"])
             querysets["my_interactions"] = _my_interactions(user)
         if sees_everything(user):
-            querysets.update({key: rows for key, (rows, _) in _by_team_rows(user).items()})
+            querysets.update(_org_statements(user))
             querysets["org_interactions"] = selectors.interaction_list(
                 actor=user, filters=InteractionFilters(), for_count=True
             )
@@ -135,6 +171,15 @@ def _querysets(user: Any) -> dict[str, QuerySet[Any]]:
 
 
 home.count_source(_querysets)
+
+
+def _list(user: Any, key: str) -> QuerySet[Any]:
+    """One of the user's own lists of :func:`_querysets` (a card reads its first rows);
+    only the organisation's lists are compiled statements."""
+    value = _querysets(user)[key]
+    if not isinstance(value, QuerySet):
+        raise TypeError(f"home list {key!r} is a compiled statement, not a list to read rows from")
+    return value
 
 
 def _counts(user: Any) -> dict[str, int]:
@@ -153,17 +198,25 @@ class _CappedCount(Subquery):
 def _team_counts(user: Any) -> list[dict[str, Any]]:
     """Every team the user sees with, per executive card, its list's rows with the
     ``team`` filter bound to that team, counted up to the cap as the list counts them:
-    one query for the four cards."""
+    one query for the four cards, compiled once per process (:func:`_org_values`)."""
 
-    def compute() -> list[dict[str, Any]]:
+    def build() -> tuple[str, tuple[Any, ...]]:
         columns = {
             key: _CappedCount(
                 rows.filter(**{team: OuterRef("pk")}).order_by().values("pk")[: COUNT_CAP + 1], output_field=IntegerField()
             )
-            for key, (rows, team) in _by_team_rows(user).items()
+            for key, (rows, team) in _by_team_rows(user, now).items()
         }
-        teams: Any = scoped(user, Team).order_by("name", "id").values("id", "name").annotate(**columns)
-        return list(teams)
+        return compiled_sql(scoped(user, Team).order_by("name", "id").values("id", "name").annotate(**columns))
+
+    now, today = _clock()
+
+    def compute() -> list[dict[str, Any]]:
+        values = _org_values(now, today)
+        rows = run_once_compiled(
+            f"clients.team_counts:{scope_key(user)}", tuple(value for key in ORG_LISTS for value in values[key]), build
+        )
+        return [dict(zip(("id", "name", *ORG_LISTS), row, strict=True)) for row in rows]
 
     return home.shared("clients.teams", compute)
 
@@ -210,7 +263,7 @@ def my_accounts(user: Any) -> Card:
 def check_ins_overdue(user: Any) -> Card:
     count = _counts(user)["check_ins_overdue"]
     detail, dates = UrlPattern("clients:account_detail", "account_id"), DateText()
-    overdue = _querysets(user)["check_ins_overdue"]
+    overdue = _list(user, "check_ins_overdue")
     rows = overdue.values("id", "name", "check_in_due_at")[:FEW_ROWS_SHOWN] if count else []
     return Card(
         title="Check-ins overdue",
@@ -230,7 +283,7 @@ def check_ins_overdue(user: Any) -> Card:
 @home.card(key="my_interactions", title="My latest interactions", order=60, visible=is_account_manager)
 def my_interactions(user: Any) -> Card:
     count = _counts(user)["my_interactions"]
-    latest = _querysets(user)["my_interactions"]  # read newest first by interaction_logger_idx
+    latest = _list(user, "my_interactions")  # read newest first by interaction_logger_idx
     return Card(
         title="My latest interactions",
         count=count,
@@ -302,7 +355,7 @@ def my_inquiries(user: Any) -> Card | None:
         return None
     now = timezone.now()
     detail = UrlPattern("clients:inquiry_detail", "inquiry_id")
-    first = _querysets(user)["inquiries_waiting"].values("id", "subject", "sla_due_at", "account__name")
+    first = _list(user, "inquiries_waiting").values("id", "subject", "sla_due_at", "account__name")
     rows = [
         Row(
             row["subject"],

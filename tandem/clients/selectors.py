@@ -95,9 +95,9 @@ def account_list(*, actor: Any, filters: AccountFilters | None = None, for_count
     return queryset.order_by(*ACCOUNT_SORTS.get(filters.sort, ACCOUNT_SORTS["name"]))
 
 
-def check_in_overdue(accounts: QuerySet[Account]) -> QuerySet[Account]:
+def check_in_overdue(accounts: QuerySet[Account], *, now: dt.datetime | None = None) -> QuerySet[Account]:
     """``accounts`` past their check-in now (the account list's ``?overdue=on``)."""
-    return accounts.filter(check_in_due_at__lt=timezone.now())
+    return accounts.filter(check_in_due_at__lt=now or timezone.now())
 
 
 def account_get(*, actor: Any, account_id: Any) -> Account:
@@ -276,9 +276,9 @@ def _sla_at_risk_q(now: dt.datetime, warn_within: dt.timedelta = rules.SLA_WARNI
     )
 
 
-def near_sla(inquiries: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
+def near_sla(inquiries: QuerySet[Inquiry], *, now: dt.datetime | None = None) -> QuerySet[Inquiry]:
     """``inquiries`` near or past their SLA now (the queue's ``?sla=at_risk``)."""
-    return inquiries.filter(_sla_at_risk_q(timezone.now()))
+    return inquiries.filter(_sla_at_risk_q(now or timezone.now()))
 
 
 def _responsible_q(user_id: Any) -> Q:

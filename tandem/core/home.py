@@ -22,20 +22,24 @@ size. The home page shows the cards with something that needs the user first
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql import Query
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from tandem.core.notifications import notification_list
 from tandem.core.pagination import PAGE_COUNT_CAP
 from tandem.core.rows import esc, joined, plain_url
+from tandem.core.statements import Prepared as Prepared
 
 COUNT_CAP = PAGE_COUNT_CAP
 
@@ -47,12 +51,14 @@ def capped_count(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> int:
 
 
 def capped_counts(
-    querysets: Mapping[str, QuerySet[Any]], cap: int = COUNT_CAP, *, exists: Mapping[str, QuerySet[Any]] | None = None
+    querysets: Mapping[str, QuerySet[Any] | Prepared], cap: int = COUNT_CAP, *,
+    exists: Mapping[str, QuerySet[Any] | Prepared] | None = None,
 ) -> dict[str, int]:
     """Several :func:`capped_count` in ONE query (``SELECT (SELECT COUNT(*) FROM (<rows>
     LIMIT cap + 1)), ...``): each number is that of its queryset counted exactly as a
     list page counts it, whatever table it reads. All querysets must use one database.
-    ``exists`` adds, in the same query, whether each of those querysets has a row (1 or 0)."""
+    ``exists`` adds, in the same query, whether each of those querysets has a row (1 or 0).
+    A :class:`~tandem.core.statements.Prepared` query is compiled once per process."""
     exists = exists or {}
     if not querysets and not exists:
         return {}
@@ -61,7 +67,10 @@ def capped_counts(
     using = next(iter({**querysets, **exists}.values())).db
     for queryset, limit in [*((item, cap + 1) for item in querysets.values()), *((item, 1) for item in exists.values())]:
         try:
-            sql, rows_params = _ids_query(queryset, limit).get_compiler(using=using).as_sql()
+            if isinstance(queryset, Prepared):
+                sql, rows_params = queryset.compiled(f"ids:{limit}", partial(_compiled_ids, limit=limit))
+            else:
+                sql, rows_params = _ids_query(queryset, limit).get_compiler(using=using).as_sql()
         except EmptyResultSet:  # a filter that matches nothing by construction (``none()``, ``pk__in=[]``)
             parts.append("0")
             continue
@@ -71,6 +80,11 @@ def capped_counts(
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return {name: int(value) for name, value in zip([*querysets, *exists], row, strict=True)}
+
+
+def _compiled_ids(queryset: QuerySet[Any], *, limit: int) -> tuple[str, Sequence[Any]]:
+    sql, params = _ids_query(queryset, limit).get_compiler(using=queryset.db).as_sql()
+    return sql, params
 
 
 def _ids_query(queryset: QuerySet[Any], limit: int) -> Query:
@@ -85,6 +99,12 @@ def _ids_query(queryset: QuerySet[Any], limit: int) -> Query:
     return query
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """The first instant of ``day`` in the current time zone (a bound that stays the same
+    all day, so a statement with it is compiled once: :class:`Prepared`)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
 @dataclass(frozen=True)
 class Gated:
     """A card's list that is costly to build (a permission scope over several tables),
@@ -93,7 +113,7 @@ class Gated:
     has no row the list has none either, its number is 0 and it is never built; otherwise
     ``build()`` gives the list, counted like any other. The number is exact either way."""
 
-    mine: QuerySet[Any]
+    mine: QuerySet[Any] | Prepared
     build: Callable[[], QuerySet[Any]]
 
 
@@ -112,7 +132,7 @@ def shared[T](key: str, compute: Callable[[], T]) -> T:
     return memo[key]
 
 
-CountSource = Callable[[Any], Mapping[str, "QuerySet[Any] | Gated"]]
+CountSource = Callable[[Any], Mapping[str, "QuerySet[Any] | Prepared | Gated"]]
 _COUNT_SOURCES: list[CountSource] = []
 
 
@@ -132,7 +152,7 @@ def counts(user: Any) -> dict[str, int]:
     user's in the same; a second query only counts the gated lists that do."""
 
     def compute() -> dict[str, int]:
-        querysets: dict[str, QuerySet[Any]] = {}
+        querysets: dict[str, QuerySet[Any] | Prepared] = {}
         gated: dict[str, Gated] = {}
         for source in _COUNT_SOURCES:
             for key, value in source(user).items():
@@ -323,8 +343,8 @@ def cards_html(cards: Sequence[Card]) -> SafeString:
 
 
 @count_source
-def _unread(user: Any) -> dict[str, QuerySet[Any]]:
-    return {"notifications": notification_list(actor=user, unread_only=True)}
+def _unread(user: Any) -> dict[str, Prepared]:
+    return {"notifications": Prepared("core.unread", (user.pk,), lambda: notification_list(actor=user, unread_only=True))}
 
 
 @card(key="notifications", title="Notifications", order=5)

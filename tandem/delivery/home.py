@@ -53,7 +53,10 @@ def _numbers(user: Any) -> dict[str, QuerySet[Any] | home.Gated]:
     """The "My tasks" list (built only when some task not done is assigned to me at all)
     and, for project managers, their active projects, in the count shape, counted with
     every other card's number (:func:`tandem.core.home.counts`)."""
-    assigned = TaskAssignment.objects.filter(user=user.pk).exclude(task__status=TaskStatus.DONE)
+    assigned = home.Prepared(
+        "delivery.assigned.mine", (user.pk, TaskStatus.DONE),
+        lambda: TaskAssignment.objects.filter(user=user.pk).exclude(task__status=TaskStatus.DONE),
+    )
     numbers: dict[str, QuerySet[Any] | home.Gated] = {
         COUNT_KEY: home.Gated(mine=assigned, build=lambda: my_task_list(actor=user, for_count=True)),
     }

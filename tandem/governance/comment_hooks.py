@@ -51,9 +51,13 @@ def comments_on_timeline(actor: Any, account: Account, limit: int) -> Iterable[T
 @home.count_source
 def _numbers(user: Any) -> dict[str, home.Gated]:
     """My recent mentions, built only when I have one at all (their scope reads five
-    record types): mentions of me since a moment before the list's own window."""
-    since = timezone.now() - dt.timedelta(days=MENTIONS_DAYS)
-    mine = Comment.mentions.through.objects.filter(user_id=user.pk, comment__created_at__gte=since)
+    record types): mentions of me since the start of the day the list's window starts on
+    (a little more than the window, so the same statement serves the whole day)."""
+    since = home.day_start(timezone.localdate() - dt.timedelta(days=MENTIONS_DAYS))
+    mine = home.Prepared(
+        "governance.mentions.mine", (since, user.pk),
+        lambda: Comment.mentions.through.objects.filter(user_id=user.pk, comment__created_at__gte=since),
+    )
     return {MENTIONS_KEY: home.Gated(mine=mine, build=lambda: recent_mentions(user))}
 
 

@@ -27,7 +27,10 @@ def duties(user: Any) -> QuerySet[Any]:
 @home.count_source
 def _numbers(user: Any) -> dict[str, home.Gated]:
     """My duties, built only when I hold an R or an A anywhere."""
-    mine = RaciCell.objects.filter(user=user.pk, letter__in=list(DUTY_LETTERS))
+    mine = home.Prepared(
+        "governance.raci.mine", (*DUTY_LETTERS, user.pk),
+        lambda: RaciCell.objects.filter(user=user.pk, letter__in=list(DUTY_LETTERS)),
+    )
     return {KEY: home.Gated(mine=mine, build=lambda: duties(user).select_related(None).order_by())}
 
 

@@ -27,7 +27,11 @@ def _due(user: Any, *, for_count: bool = False) -> QuerySet[Any]:
 @home.count_source
 def _numbers(user: Any) -> dict[str, home.Gated]:
     """My risks to review, built only when I own an open risk whose review is due at all."""
-    mine = Risk.objects.filter(owner=user.pk, status=RiskStatus.OPEN, review_date__lte=timezone.localdate())
+    today = timezone.localdate()
+    mine = home.Prepared(
+        "governance.risks.mine", (user.pk, today, RiskStatus.OPEN),
+        lambda: Risk.objects.filter(owner=user.pk, status=RiskStatus.OPEN, review_date__lte=today),
+    )
     return {KEY: home.Gated(mine=mine, build=lambda: _due(user, for_count=True))}
 
 

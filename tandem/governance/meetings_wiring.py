@@ -41,10 +41,16 @@ def my_week_filters(user: Any) -> selectors.MeetingFilters:
 @home.count_source
 def _numbers(user: Any) -> dict[str, home.Gated]:
     """My meetings this week and my open action items, each built only when I have any
-    not yet over (meetings I organise or attend) or open (items I own) at all."""
-    now = timezone.now()
-    meetings = Meeting.objects.filter(selectors.mine_q(user), ends_at__gte=now)
-    items = ActionItem.objects.filter(owner=user.pk, status=ActionItemStatus.OPEN)
+    ending today or later (meetings I organise or attend) or open (items I own) at all."""
+    now, today = timezone.now(), home.day_start(timezone.localdate())
+    meetings = home.Prepared(
+        "governance.meetings.mine", (user.pk, user.pk, today),
+        lambda: Meeting.objects.filter(selectors.mine_q(user), ends_at__gte=today),
+    )
+    items = home.Prepared(
+        "governance.action_items.mine", (user.pk, ActionItemStatus.OPEN),
+        lambda: ActionItem.objects.filter(owner=user.pk, status=ActionItemStatus.OPEN),
+    )
     return {
         MEETINGS_KEY: home.Gated(mine=meetings, build=lambda: selectors.meeting_list(
             actor=user, filters=my_week_filters(user), now=now, for_count=True)),

@@ -325,3 +325,28 @@ def test_needs_attention_the_lists_and_the_cards_share_one_rule(world, who):
     assert accounts_card.count == len(attention.overdue_accounts) == (2 if mine else 5)
     follow_ups_card = by_key["my_follow_ups" if mine else "org_follow_ups"]
     assert follow_ups_card.count == len(attention.due_follow_ups) == (3 if mine else 6)
+
+
+@pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.ADMIN])
+def test_the_organisation_lists_are_compiled_once_and_counted_afresh(world, role, monkeypatch):
+    """The executive's lists and their count by team are the same SQL on every page: the
+    second page builds none of them, binds its own clock and counts what changed."""
+    from tandem.clients import home as client_home
+
+    built: list[int] = []
+    original = client_home._by_team_rows
+
+    def counting(user, now):
+        built.append(user.pk)
+        return original(user, now)
+
+    monkeypatch.setattr(client_home, "_by_team_rows", counting)
+    first = {card.key: card for card in home_cards(world[role])}
+    assert built
+    built.clear()
+    make_account(owner=world["oscar"], name="Newcomer")  # a North account, its check-in not yet due
+    second = {card.key: card for card in home_cards(world[role])}
+    assert built == []
+    assert second["org_accounts"].count == first["org_accounts"].count + 1
+    assert {item.label: item.count for item in second["org_accounts"].breakdown} == {"Delivery": 4, "North": 3}
+    assert summary(second.values())[:3] == summary(first.values())[:3]

@@ -4,6 +4,8 @@ bound afresh, and a statement whose parameters are not its values refused."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db.models import Count
 
@@ -85,3 +87,43 @@ def test_the_base_currency_is_the_calendars_and_the_calendar_is_made_when_missin
     calendar.save(update_fields=["currency"])
     with django_assert_num_queries(1):
         assert calendar_currency() == "EUR"
+
+
+def test_a_prepared_query_is_built_once_per_shape_and_binds_dates_as_the_compiler_does(member, django_assert_num_queries):
+    from tandem.core import home
+    from tandem.core.home import Prepared
+
+    other = make_user()
+    Notification.objects.create(recipient=member, kind="test", key="old", title="Old")
+    Notification.objects.filter(recipient=member).update(created_at="2026-01-01T09:00:00Z")
+    Notification.objects.create(recipient=other, kind="test", key="new", title="New")
+    built: list[int] = []
+
+    def since(user: User, start):
+        def build():
+            built.append(user.pk)
+            return Notification.objects.filter(recipient=user.pk, created_at__gte=start)
+
+        return Prepared("test.since", (start, user.pk), build)
+
+    start = home.day_start(dt.date(2026, 1, 2))
+    with django_assert_num_queries(1):
+        counts = home.capped_counts({"member": since(member, start), "other": since(other, start)},
+                                    exists={"member_any": since(member, home.day_start(dt.date(2025, 12, 31)))})
+    assert counts == {"member": 0, "other": 1, "member_any": 1}
+    assert built == [member.pk, member.pk]  # once for the counts' shape, once for the exists' shape
+    assert home.capped_counts({"member": since(member, home.day_start(dt.date(2026, 1, 1)))}) == {"member": 1}
+    assert built == [member.pk, member.pk]
+    with pytest.raises(StatementError, match="are not the values"):
+        home.capped_counts({"wrong": Prepared("test.wrong", (member.pk,), lambda: Notification.objects.filter(recipient=other.pk))})
+
+
+def test_a_server_runs_a_mismatched_statement_as_built_and_logs_it(member, monkeypatch, caplog):
+    monkeypatch.setattr(statements, "STRICT", False)
+    other = make_user()
+    rows = run_once_compiled(
+        "test.lenient", (member.pk,), lambda: compiled_sql(User.objects.filter(pk=other.pk).values("pk"))
+    )
+    assert rows == [(other.pk,)]  # the query as built, not the mismatched values
+    assert "test.lenient" in caplog.text
+    assert ("test.lenient", "rows", "default") not in statements._SQL
