@@ -30,6 +30,7 @@ from tandem.commercial.models import Contract, ContractStatus, OpportunityType
 from tandem.commercial.services.contracts import (
     contract_auto_renew,
     contract_expire,
+    renewal_name,
     revenue_recurring_generate,
 )
 from tandem.commercial.services.opportunities import opportunity_create
@@ -68,7 +69,7 @@ def _renewal_data(contract: Contract, today: dt.date) -> dict[str, object]:
     )
     owner = contract.owner
     data: dict[str, object] = {
-        "name": f"Renewal: {contract.title}"[:200], "type": OpportunityType.RENEWAL, "renews_contract": contract,
+        "name": renewal_name(contract.title), "type": OpportunityType.RENEWAL, "renews_contract": contract,
         "amount": Decimal(amount), "currency": contract.currency, "pricing_strategy": contract.pricing_strategy,
         "expected_close_date": max(today, contract.end_date - dt.timedelta(days=contract.notice_days)),
         "next_step": f"Agree the renewal before the notice deadline ({contract.notice_days} days before {contract.end_date:%-d %b %Y}).",

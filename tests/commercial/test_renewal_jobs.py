@@ -57,6 +57,16 @@ def test_renewal_opportunities_open_once_when_the_window_opens(am, account):
     assert Opportunity.objects.count() == 2
 
 
+def test_a_renewal_of_a_renewal_is_named_renewal_once(am, account):
+    """A won renewal's contract takes the opportunity's name ("Renewal: …"): the next
+    renewal is "Renewal: …" again, not "Renewal: Renewal: …"."""
+    make_contract(account=account, status="active", end_date=dt.date(2031, 11, 30), notice_days=60,
+                  title="Renewal: Renewal: Support retainer")
+    make_contract(account=account, status="active", end_date=dt.date(2031, 11, 30), notice_days=60, title="Hosting")
+    assert tasks.open_due_renewals(today=TODAY) == 2
+    assert sorted(Opportunity.objects.values_list("name", flat=True)) == ["Renewal: Hosting", "Renewal: Support retainer"]
+
+
 def test_ended_contracts_expire_or_run_on_once(am, account):
     ended = make_contract(account=account, status="active", end_date=dt.date(2031, 8, 31))
     renewing = make_contract(

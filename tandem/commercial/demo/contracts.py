@@ -30,6 +30,7 @@ from tandem.commercial.models import (
     RevenueKind,
     RoundOutcome,
 )
+from tandem.commercial.services.contracts import renewal_name
 from tandem.people.demo import FIRST_NAMES, LAST_NAMES
 
 RECURRING = (PricingStrategy.SUBSCRIPTION, PricingStrategy.RETAINER)
@@ -233,7 +234,7 @@ def renewal(rng: random.Random, world: World, item: Agreement) -> Deal | None:
     due = item.end - dt.timedelta(days=contract.notice_days + 30)
     owner = contract.owner_id
     amount = round_to(contract.value * Decimal(str(rng.uniform(1.0, 1.08))), 100)
-    name = f"Renewal: {contract.title}"[:200]
+    name = renewal_name(contract.title)
     if contract.status == ContractStatus.ACTIVE and due <= today <= item.end:
         close = max(today + dt.timedelta(days=3), item.end - dt.timedelta(days=contract.notice_days // 2))
         stage = world.stage_for(rng, (close - today).days)

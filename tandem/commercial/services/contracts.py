@@ -86,6 +86,18 @@ _A_CONTRACT: dict[str, str] = {
 }
 
 
+RENEWAL_PREFIX = "Renewal: "
+
+
+def renewal_name(title: str) -> str:
+    """The name of the renewal opportunity of a contract titled ``title``: "Renewal: "
+    once, however many renewals the contract itself came from (a won renewal's contract
+    takes the opportunity's name), cut to the field's 200 characters."""
+    while title.startswith(RENEWAL_PREFIX):
+        title = title.removeprefix(RENEWAL_PREFIX)
+    return f"{RENEWAL_PREFIX}{title}"[:200]
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
