@@ -112,6 +112,23 @@ def _statements_strict() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _seeded_rows_back(request: pytest.FixtureRequest) -> None:
+    """The rows data migrations seed (the pipeline stages, the cadence and SLA rules) are
+    gone after a transactional test flushed the database, and which tests a worker runs
+    after one depends on how xdist hands them out: a test that uses the database starts
+    with them (one query when they are there)."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from tandem.commercial.models import Stage
+    from tests.clients.factories import seed_service_rules
+    from tests.commercial.factories import seed_stages
+
+    if not Stage.objects.exists():
+        seed_stages()
+        seed_service_rules()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """Argon2 is deliberately slow; tests hash with MD5 unless they check the real
     hashers (mark them ``real_password_hashing``)."""
