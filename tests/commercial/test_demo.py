@@ -333,6 +333,24 @@ def test_budgets_and_expenses(demo_data):
     assert 0 < Expense.objects.filter(is_billable=True).count() < Expense.objects.count()
 
 
+def test_margins_are_those_of_a_services_firm(demo_data):
+    """Each month's revenue of an account has the delivery behind it (an expense of 42–68 %
+    of it), so this year's margin is that of a services firm, not the 95 % that revenue
+    with a few travel expenses against it made."""
+    from tandem.commercial.selectors.profitability import account_profitability, default_period, profitability_totals
+
+    executive = User.objects.get(email="exec@example.com")
+    start, end = default_period()
+    rows = account_profitability(user=executive, start=start, end=end)
+    totals = profitability_totals(rows)
+    assert totals.margin_percent is not None and Decimal("20") <= totals.margin_percent <= Decimal("55")
+    earning = sorted(row.margin_percent for row in rows if row.revenue_base > 0 and row.margin_percent is not None)
+    assert Decimal("25") <= earning[len(earning) // 2] <= Decimal("55")
+    delivery = Expense.objects.filter(category="Delivery")
+    assert delivery.exists() and not delivery.filter(is_billable=True).exists()
+    assert not delivery.filter(date__gt=timezone.localdate()).exists()
+
+
 @pytest.mark.django_db
 def test_the_account_manager_login_has_a_quarter_renewals_and_a_forecast(demo_data):
     am = User.objects.get(email="am@example.com")

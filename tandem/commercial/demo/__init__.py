@@ -124,6 +124,10 @@ EXPENSES = (
     ("Hospitality", "Lunch with the steering group", 60, 450, 0.0),
     ("Training materials", "Printed course materials", 120, 900, 0.6),
 )
+# The delivery behind each month's revenue of an account: contractors and the delivery
+# team's costs, a share of that revenue, so margins land where a services firm's do
+# (before the time the delivery app records).
+DELIVERY_COST_SHARE = (0.42, 0.68)
 PROJECT_REQUEST_DAYS = 120
 BUDGET_FLOOR = {"strategic": 250_000, "key": 80_000, "standard": 20_000, "long_tail": 5_000}
 
@@ -134,6 +138,7 @@ class Chunk:
     agreements: list[contracts.Agreement] = field(default_factory=list)
     revenue: list[RevenueEntry] = field(default_factory=list)
     expenses: list[Expense] = field(default_factory=list)
+    customers: dict[int, dt.date] = field(default_factory=dict)  # account id: customer since
 
 
 def _moment(day: dt.date, hour: int = 12) -> dt.datetime:
@@ -284,24 +289,51 @@ def _expenses(rng: random.Random, world: World, account: AccountRow, chunk: Chun
         )
 
 
-def _insert_chunk(ctx: demo.DemoContext, chunk: Chunk) -> None:
+def _delivery_costs(rng: random.Random, world: World, revenue: list[RevenueEntry], chunk: Chunk) -> None:
+    """Per account and month with revenue, the delivery behind it: one expense of a
+    share of that month's revenue (:data:`DELIVERY_COST_SHARE`), not billable, dated in
+    that month (never after today nor before the account became a customer)."""
+    months: dict[tuple[int, dt.date, str], Decimal] = {}
+    for entry in revenue:
+        key = (entry.account_id, entry.month, entry.currency)
+        months[key] = months.get(key, Decimal(0)) + entry.amount
+    for (account_id, month, currency), amount in sorted(months.items()):
+        since = chunk.customers.get(account_id)
+        if since is None or amount <= 0:
+            continue
+        day = max(since, min(world.today, month + dt.timedelta(days=rng.randint(0, 27))))
+        chunk.expenses.append(
+            Expense(
+                account_id=account_id, date=day, category="Delivery", description=f"Delivery team and contractors, {month:%B %Y}",
+                amount=money(float(amount) * rng.uniform(*DELIVERY_COST_SHARE)), currency=currency, is_billable=False,
+                created_at=_moment(day), updated_at=_moment(day),
+            )
+        )
+
+
+def _insert_chunk(ctx: demo.DemoContext, rng: random.Random, world: World, chunk: Chunk) -> None:
     """Rounds, milestones and revenue of the chunk's contracts (inserted already), and
-    its expenses. Revenue entries are what the monthly job and the milestone billing
-    write: no history entry each (a million rows at the large scale, read by nobody)."""
+    its expenses with the delivery behind its revenue. Revenue entries are what the
+    monthly job and the milestone billing write: no history entry each (a million rows at
+    the large scale, read by nobody)."""
     _put(ctx, NegotiationRound, [r for item in chunk.agreements for r in item.rounds])
     _put(ctx, BillingMilestone, [m for item in chunk.agreements for m in item.milestones])
     revenue = [entry for item in chunk.agreements for entry in item.revenue] + chunk.revenue
     _put(ctx, RevenueEntry, revenue, audit=False)
+    _delivery_costs(rng, world, revenue, chunk)
     _put(ctx, Expense, chunk.expenses)
 
 
-def _process(ctx: demo.DemoContext, rng: random.Random, world: World, chunk: Chunk) -> None:
+def _process(
+    ctx: demo.DemoContext, rng: random.Random, world: World, chunk: Chunk, costs_rng: random.Random
+) -> None:
     """``rng`` is the contracts' own generator: contract terms run in calendar months, so
-    their draws depend on the day; the deals' draws never do."""
+    their draws depend on the day; the deals' draws never do. ``costs_rng`` draws the
+    delivery costs (its own, so the other draws stay as they were)."""
     _insert_deals(ctx, world, chunk.deals)
     won = [deal for deal in chunk.deals if deal.opportunity.status == OpportunityStatus.WON]
     _contracts_for(rng, world, won, chunk, ctx)
-    _insert_chunk(ctx, chunk)
+    _insert_chunk(ctx, costs_rng, world, chunk)
 
 
 def _login_deals(ctx: demo.DemoContext, world: World, accounts: list[AccountRow]) -> list[deals.Deal]:
@@ -411,7 +443,7 @@ def generate_commercial(ctx: demo.DemoContext) -> None:
     weights = [TIER_WEIGHT.get(a.tier, 1.0) * LIFECYCLE_WEIGHT.get(a.lifecycle, 1.0) for a in accounts]
     factor = ctx.scaled(OPPORTUNITIES_AT_LARGE * NATURAL_SHARE) / (sum(weights) or 1.0)
     proposal_order = world.stages_open[min(2, len(world.stages_open) - 1)].order
-    contract_rng = ctx.rng(f"{STEP}:contracts")
+    contract_rng, costs_rng = ctx.rng(f"{STEP}:contracts"), ctx.rng(f"{STEP}:delivery_costs")
     login_deals = _login_deals(ctx, world, accounts)
     for start in range(0, len(accounts), CHUNK_ACCOUNTS):
         chunk = Chunk()
@@ -420,7 +452,9 @@ def generate_commercial(ctx: demo.DemoContext) -> None:
         for account, weight in zip(accounts[start : start + CHUNK_ACCOUNTS], weights[start : start + CHUNK_ACCOUNTS], strict=True):
             chunk.deals.extend(deals.natural_deals(rng, world, account, weight * factor, proposal_order))
             _expenses(rng, world, account, chunk)
-        _process(ctx, contract_rng, world, chunk)
+            if account.customer_since is not None:
+                chunk.customers[account.pk] = account.customer_since
+        _process(ctx, contract_rng, world, chunk, costs_rng)
     _budgets(ctx, ctx.rng(f"{STEP}:budgets"), world, accounts)
     _sequences(world)
     ctx.shared.update({"commercial.products": world.products, "commercial.today": world.today})
