@@ -337,7 +337,11 @@ def test_margins_are_those_of_a_services_firm(demo_data):
     """Each month's revenue of an account has the delivery behind it (an expense of 42–68 %
     of it), so this year's margin is that of a services firm, not the 95 % that revenue
     with a few travel expenses against it made."""
-    from tandem.commercial.selectors.profitability import account_profitability, default_period, profitability_totals
+    from tandem.commercial.selectors.profitability import (
+        account_profitability,
+        default_period,
+        profitability_totals,
+    )
 
     executive = User.objects.get(email="exec@example.com")
     start, end = default_period()
