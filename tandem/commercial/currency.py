@@ -117,6 +117,13 @@ class RateTable:
     def to_base(self, amount: Decimal, currency: str, date: dt.date) -> Decimal:
         return quantize(Decimal(amount) * self.rate(currency, date))
 
+    def changes_within(self, currency: str, first: dt.date, last: dt.date) -> bool:
+        """Whether ``currency`` has a rate dated after ``first`` and on or before
+        ``last``: the days from ``first`` to ``last`` do not all convert at ``first``'s
+        rate (the base currency never changes)."""
+        dates = self._dates.get(currency, ())
+        return bisect_right(dates, last) > bisect_right(dates, first)
+
 
 def rate_subquery(currency_field: str, date_expression: Any) -> Subquery:
     """The rate of the row's ``currency_field`` on the row's date, as a subquery (NULL when

@@ -26,6 +26,12 @@ from tandem.commercial.models.contracts import (
     Party,
     RoundOutcome,
 )
+from tandem.commercial.models.forecast_sums import (
+    OPEN_ENDED,
+    ContractedSum,
+    ForecastMonthSum,
+    ForecastSumKind,
+)
 from tandem.commercial.models.money import Budget, Expense, RevenueEntry, RevenueKind
 from tandem.commercial.models.pipeline import (
     ForecastCategory,
@@ -43,6 +49,7 @@ from tandem.commercial.models.pipeline import (
 )
 
 __all__ = [
+    "OPEN_ENDED",
     "AccountPrice",
     "AccountPricing",
     "BillingMilestone",
@@ -50,9 +57,12 @@ __all__ = [
     "Contract",
     "ContractKind",
     "ContractStatus",
+    "ContractedSum",
     "ExchangeRate",
     "Expense",
     "ForecastCategory",
+    "ForecastMonthSum",
+    "ForecastSumKind",
     "NegotiationRound",
     "Opportunity",
     "OpportunityLine",

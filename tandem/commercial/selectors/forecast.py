@@ -22,7 +22,11 @@ its own date's rate), converted
 with one rate table of :mod:`tandem.commercial.currency` (a missing rate is
 ``MissingRateError`` naming the currency and date), summed, and rounded to the cent per
 month: a fixed number of queries returning rows bounded by the currencies, the months and
-the rate changes, whatever the number of records (docs/forecast.md, "Cost"). The ``owner`` filter is
+the rate changes, whatever the number of records (docs/forecast.md, "Cost"). The whole
+organisation's forecast (an executive's or admin's, unfiltered) reads the same sums from
+the tables the database keeps by triggers (:mod:`tandem.commercial.models.forecast_sums`),
+bounded by the months and currencies, unless a rate changes within a month of the
+window. The ``owner`` filter is
 the opportunity's or contract's owner; ``account`` the account. Overdue items (open
 opportunities expected before the current month, unbilled milestones due before it) are
 not in the forecast: they are the pipeline's and the contracts' to-do lists.
@@ -57,6 +61,7 @@ from django.utils import timezone
 
 from tandem.clients.models import Account
 from tandem.commercial.currency import (
+    MissingRateError,
     RateTable,
     base_currency,
     db_decimal,
@@ -64,15 +69,19 @@ from tandem.commercial.currency import (
     rate_in_force_sql,
 )
 from tandem.commercial.models import (
+    OPEN_ENDED,
     BillingMilestone,
     Contract,
+    ContractedSum,
     ContractStatus,
     ForecastCategory,
+    ForecastMonthSum,
+    ForecastSumKind,
     Opportunity,
     OpportunityStatus,
 )
 from tandem.commercial.selectors.revenue import add_months, month_start
-from tandem.core.permissions import scoped
+from tandem.core.permissions import scoped, sees_everything
 
 ZERO = Decimal("0.00")
 MAX_MONTHS = 36
@@ -211,20 +220,16 @@ def _by_rate(
     return rows
 
 
-def _collect(
-    *, user: Any, window: list[dt.date], owner: Any, account: Any, group_by: GroupBy,
-) -> tuple[str, dict[int | None, _Raw]]:
-    """The three grouped aggregates, converted with one rate table: ``{group key: _Raw}``.
 
-    Milestones and deals are grouped by currency, month and the exchange rate in force
-    (its date; :func:`_by_rate`, which sums them per day first and looks the rate up per
-    day and currency, never per record): every row of a group converts at the same rate,
-    so the sum of a group times that rate is the sum of each row at its own date's rate,
-    and the rows returned are bounded by the currencies, the months and the rate
-    changes. Each aggregate reads only an index (docs/forecast.md, "Cost"). The rate is
-    looked up by the group's earliest date, earliest group first, so a missing one names
-    the first real date of a real row."""
-    base = base_currency()
+Rows = list[dict[str, Any]]
+
+
+def _from_records(
+    *, user: Any, window: list[dt.date], owner: Any, account: Any, group_by: GroupBy, base: str,
+) -> tuple[Rows, Rows, Rows]:
+    """The three aggregates read from the records the user may see (a book, a filter, a
+    breakdown): contracts by currency and clamped first and last month; milestones and
+    deals by currency, month and rate in force (:func:`_by_rate`)."""
     first, after = window[0], add_months(window[-1], 1)
 
     contracts = _filtered(
@@ -284,10 +289,145 @@ def _collect(
         day="expected_close_date", currency="currency", keys=_group_fields(group_by), sums={"weighted": 4, "commit": 2, "best": 2},
         base=base,
     )
+    for row in milestone_rows:
+        row["currency"] = row.pop("contract__currency")
+    return contract_rows, milestone_rows, opportunity_rows
 
-    currencies = {row["currency"] for row in contract_rows} | {row["contract__currency"] for row in milestone_rows}
-    currencies |= {row["currency"] for row in opportunity_rows}
+
+def _from_sums(window: list[dt.date], base: str) -> tuple[Rows, Rows, Rows, RateTable] | None:
+    """The same three aggregates for the whole organisation, read from the sums the
+    database keeps (:mod:`tandem.commercial.models.forecast_sums`), whose rows are bounded
+    by the months, currencies and categories of the window, not by the records.
+
+    A month's milestones and deals of a currency convert at the rate in force on the
+    month's first day, which is each row's own rate unless the currency's rate changes
+    within the month; then, or when a rate is missing (so that the error names the first
+    real date of a real row), ``None``: the caller reads the records instead."""
+    first, after = window[0], add_months(window[-1], 1)
+    first_number, last_number = month_number(first), month_number(window[-1])
+    contract_rows: Rows = [
+        {"currency": row["currency"], "since": row["since"], "until": row["until"], "total": Decimal(row["cents"]) / 100}
+        for row in ContractedSum.objects.filter(first_month__lt=after, last_month__gte=first)
+        .annotate(
+            since=Case(
+                When(first_month__lt=first, then=Value(first_number)), default=MonthNumber("first_month"),
+                output_field=IntegerField(),
+            ),
+            until=Case(
+                When(last_month__gte=window[-1], then=Value(last_number)), default=MonthNumber("last_month"),
+                output_field=IntegerField(),
+            ),
+        )
+        .values("currency", "since", "until")
+        .annotate(cents=Sum("monthly_cents"))
+        .order_by()
+    ]
+    # Both kinds named, so that each is read as a range of months from the key's index.
+    months = list(
+        ForecastMonthSum.objects.filter(kind__in=ForecastSumKind.values, month__gte=first, month__lt=after)
+        .values("kind", "currency", "month")
+        .annotate(
+            total=Sum("amount_cents"), weighted=Sum("weighted_cents"),
+            commit=Sum("amount_cents", filter=Q(category=ForecastCategory.COMMIT)),
+            best=Sum("amount_cents", filter=Q(category=ForecastCategory.BEST_CASE)),
+        )
+        .order_by()
+    )
+    currencies = {row["currency"] for row in contract_rows} | {row["currency"] for row in months}
     rates = RateTable(currencies, base=base)
+    milestone_rows: Rows = []
+    opportunity_rows: Rows = []
+    for row in months:
+        month: dt.date = row["month"]
+        if rates.changes_within(row["currency"], month, add_months(month, 1) - dt.timedelta(days=1)):
+            return None
+        try:
+            rates.rate(row["currency"], month)
+        except MissingRateError:
+            return None
+        converted = {
+            "currency": row["currency"], "month": month_number(month), "day": month, "rate_day": None,
+            **{name: None if row[name] is None else Decimal(row[name]) / 100 for name in ("total", "weighted", "commit", "best")},
+        }
+        (milestone_rows if row["kind"] == ForecastSumKind.MILESTONE else opportunity_rows).append(converted)
+    return contract_rows, milestone_rows, opportunity_rows, rates
+
+
+def forecast_sums_recomputed() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    """What :class:`ForecastMonthSum` and :class:`ContractedSum` should hold, recomputed
+    from the records (the tests compare it with what the triggers kept):
+    ``({(kind, month, currency, category, amount_cents, weighted_cents, entries)},
+    {(first_month, last_month, currency, monthly_cents, entries)})``."""
+    days: defaultdict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
+    deals = Opportunity.objects.filter(status=OpportunityStatus.OPEN).exclude(forecast_category=ForecastCategory.OMITTED)
+    for day, code, category, amount, probability in deals.values_list(
+        "expected_close_date", "currency", "forecast_category", "amount", "probability"
+    ):
+        cents = int(Decimal(amount) * 100)
+        totals = days["deal", month_start(day), code, category]
+        totals[0] += cents
+        totals[1] += cents * probability
+        totals[2] += 1
+    milestones = BillingMilestone.objects.filter(
+        billed_on__isnull=True, contract__status__in=(ContractStatus.ACTIVE, ContractStatus.NEGOTIATION)
+    )
+    for day, code, amount in milestones.values_list("due_date", "contract__currency", "amount"):
+        totals = days["milestone", month_start(day), code, ""]
+        totals[0] += int(Decimal(amount) * 100)
+        totals[2] += 1
+    contracted: defaultdict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for start, end, code, monthly in Contract.objects.filter(status=ContractStatus.ACTIVE).values_list(
+        "start_date", "end_date", "currency", "monthly_amount"
+    ):
+        totals = contracted[month_start(start), month_start(end) if end else OPEN_ENDED, code]
+        totals[0] += int(Decimal(monthly) * 100)
+        totals[1] += 1
+    return (
+        {(*key, *totals) for key, totals in days.items()},
+        {(*key, *totals) for key, totals in contracted.items()},
+    )
+
+
+def forecast_sums_kept() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    """What the triggers kept, in the shape of :func:`forecast_sums_recomputed`."""
+    return (
+        {
+            (kind, month, code, category, amount, weighted, entries)
+            for kind, month, code, category, amount, weighted, entries in ForecastMonthSum.objects.values_list(
+                "kind", "month", "currency", "category", "amount_cents", "weighted_cents", "entries"
+            )
+        },
+        set(ContractedSum.objects.values_list("first_month", "last_month", "currency", "monthly_cents", "entries")),
+    )
+
+
+def _collect(
+    *, user: Any, window: list[dt.date], owner: Any, account: Any, group_by: GroupBy,
+) -> tuple[str, dict[int | None, _Raw]]:
+    """The three grouped aggregates, converted with one rate table: ``{group key: _Raw}``.
+
+    Milestones and deals are grouped by currency, month and the exchange rate in force
+    (its date; :func:`_by_rate`, which sums them per day first and looks the rate up per
+    day and currency, never per record): every row of a group converts at the same rate,
+    so the sum of a group times that rate is the sum of each row at its own date's rate,
+    and the rows returned are bounded by the currencies, the months and the rate
+    changes. Each aggregate reads only an index (docs/forecast.md, "Cost"). The rate is
+    looked up by the group's earliest date, earliest group first, so a missing one names
+    the first real date of a real row."""
+    base = base_currency()
+    first_number = month_number(window[0])
+    summed = None
+    if group_by is None and owner is None and account is None and sees_everything(user):
+        summed = _from_sums(window, base)
+    if summed is not None:
+        contract_rows, milestone_rows, opportunity_rows, rates = summed
+    else:
+        contract_rows, milestone_rows, opportunity_rows = _from_records(
+            user=user, window=window, owner=owner, account=account, group_by=group_by, base=base,
+        )
+        currencies = {row["currency"] for row in contract_rows} | {row["currency"] for row in milestone_rows}
+        rates = RateTable(currencies | {row["currency"] for row in opportunity_rows}, base=base)
+
     groups: dict[int | None, _Raw] = defaultdict(_Raw)
 
     def key(row: dict[str, Any], prefix: str = "") -> int | None:
@@ -316,7 +456,7 @@ def _collect(
                 raw.contracted[index] += running * rate(currency, month)
     # Earliest first: a missing rate names the first date that lacks one.
     for row in sorted(milestone_rows, key=lambda row: row["day"]):
-        converted = row["total"] * rate_of(row["contract__currency"], row["rate_day"], row["day"])
+        converted = row["total"] * rate_of(row["currency"], row["rate_day"], row["day"])
         groups[key(row, "contract__")].milestones[row["month"] - first_number] += converted
     for row in sorted(opportunity_rows, key=lambda row: row["day"]):
         raw = groups[key(row)]
