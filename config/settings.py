@@ -114,7 +114,11 @@ _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("TANDEM_DB_CONN_M
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE transactions take the write
     # lock up front, so two writers queue on the busy timeout instead of failing with
-    # "database is locked" when one upgrades from a read lock.
+    # "database is locked" when one upgrades from a read lock. Temporary storage stays in
+    # files (SQLite keeps them in its page cache until they grow): held in memory, the
+    # statement journal of a write inside a savepoint (a nested atomic block) is
+    # rewritten at a cost that grows with the transaction, so 20,000 rows written through
+    # triggers in an import inside another transaction took 7 s instead of 0.7 s.
     _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -125,7 +129,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=30000;"
             "PRAGMA cache_size=-64000;"
-            "PRAGMA temp_store=MEMORY;"
+            "PRAGMA temp_store=FILE;"
         ),
     }
 else:

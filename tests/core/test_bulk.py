@@ -56,6 +56,48 @@ def test_insert_rows_returns_saved_instances_in_order_and_every_type_round_trips
         assert row.version == 1
 
 
+def test_many_rows_go_through_a_temporary_table_on_sqlite(monkeypatch):
+    """SQLite, from ``STAGE_FROM_ROWS`` rows: one ``executemany`` into a temporary table,
+    one ``INSERT … SELECT`` in the rows' order, the temporary table emptied; the same rows
+    and ids as without it; a failure writes nothing and leaves the temporary table empty."""
+    from django.db import IntegrityError, connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL writes with COPY")
+    monkeypatch.setattr(bulk, "MAX_ROWS_PER_STATEMENT", 2)
+    monkeypatch.setattr(bulk, "STAGE_FROM_ROWS", 5)
+    columns, rows = _account_rows(12)
+    with CaptureQueriesContext(connection) as captured:
+        created = bulk.insert_rows(Account, columns, rows[:6])
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert [sql.split(" (")[0].split(" AS ")[0] for sql in statements] == [
+        'SELECT max("id") FROM "clients_account"',
+        'CREATE TEMP TABLE IF NOT EXISTS "bulk_clients_account_' + statements[1].split("_account_")[1][:8] + '"',
+        "6 times: INSERT INTO temp." + statements[1].split(" AS ")[0].split(" EXISTS ")[1],
+        'INSERT INTO "clients_account"',
+        "DELETE FROM temp." + statements[1].split(" AS ")[0].split(" EXISTS ")[1],
+        statements[5].split(" (")[0],
+    ]
+    assert statements[3].endswith("ORDER BY rowid")
+    stored = dict(Account.objects.filter(source="salesforce").values_list("external_id", "pk"))
+    assert [obj.pk for obj in created] == [stored[f"001B{number:05d}"] for number in range(6)]
+    assert [obj.pk for obj in created] == sorted(obj.pk for obj in created)
+    stage = statements[1].split(" AS ")[0].split(" EXISTS ")[1]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM temp.{stage}")
+        assert cursor.fetchone()[0] == 0
+    # Plain rows (nothing read back) the same way; a duplicate record id fails the whole batch.
+    assert bulk.insert_plain(Account, columns, rows[6:]) == 6
+    assert Account.objects.filter(source="salesforce").count() == 12
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_plain(Account, columns, [*rows[6:11], rows[0]])
+    assert Account.objects.filter(source="salesforce").count() == 12
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM temp.{stage}")
+        assert cursor.fetchone()[0] == 0
+
+
 def test_insert_rows_picks_the_fewest_statements_and_hands_back_the_new_ids_in_order(
     django_assert_num_queries, monkeypatch
 ):
