@@ -17,7 +17,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tandem.clients.services import account_delete
-from tandem.commercial.models import BillingMilestone, ContractedSum, ForecastMonthSum, Opportunity
+from tandem.commercial.models import (
+    BillingMilestone,
+    Contract,
+    ContractedSum,
+    ForecastMonthSum,
+    Opportunity,
+)
 from tandem.commercial.selectors import forecast as forecast_module
 from tandem.commercial.selectors.forecast import (
     forecast,
@@ -56,10 +62,11 @@ SQLITE_TRIGGERS = {
     "forecast_sum_contract_insert", "forecast_sum_contract_delete", "forecast_sum_contract_update",
     "forecast_sum_contract_moves",
 }
-POSTGRESQL_TRIGGERS = {
-    ("forecast_sum_deal", "commercial_opportunity"),
-    ("forecast_sum_milestone", "commercial_billingmilestone"),
-    ("forecast_sum_contract", "commercial_contract"),
+POSTGRESQL_TRIGGERS = {  # once per statement, with its transition tables
+    (f"forecast_sum_{kind}_{event}", table)
+    for kind, table in (("deal", "commercial_opportunity"), ("milestone", "commercial_billingmilestone"),
+                        ("contract", "commercial_contract"))
+    for event in ("insert", "update", "delete")
 }
 
 
@@ -175,6 +182,18 @@ def test_every_write_to_contracts_and_milestones_keeps_the_sums(admin_user):
     assert_kept()
     BillingMilestone.objects.filter(due_date=dt.date(2031, 4, 1)).delete()
     assert_kept()
+    # Two contracts changed by one statement (PostgreSQL sums a statement's rows at once).
+    second = make_contract(account=account, status="negotiation", monthly_amount=D("10.00"), currency="EUR",
+                           start_date=dt.date(2031, 2, 1), end_date=dt.date(2031, 3, 31))
+    make_milestone(contract=second, due_date=dt.date(2031, 8, 20), amount=D("7.00"))
+    assert_kept()
+    Contract.objects.filter(account=account).update(currency="GBP")
+    assert_kept()
+    Contract.objects.filter(pk=second.pk).update(status="active")
+    assert_kept()
+    Contract.objects.filter(pk=second.pk).delete()
+    assert_kept()
+    contract = Contract.objects.get(pk=contract.pk)
     contract = contract_terminate(actor=None, contract=contract, reason="Merged", on=dt.date(2031, 6, 30))
     assert_kept()
     assert not ContractedSum.objects.exists() and not ForecastMonthSum.objects.exists()
