@@ -358,13 +358,13 @@ def forecast_sums_recomputed() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...
     from the records (the tests compare it with what the triggers kept):
     ``({(kind, month, currency, category, amount_cents, weighted_cents, entries)},
     {(first_month, last_month, currency, monthly_cents, entries)})``."""
-    days: defaultdict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
+    months: defaultdict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
     deals = Opportunity.objects.filter(status=OpportunityStatus.OPEN).exclude(forecast_category=ForecastCategory.OMITTED)
     for day, code, category, amount, probability in deals.values_list(
         "expected_close_date", "currency", "forecast_category", "amount", "probability"
     ):
         cents = int(Decimal(amount) * 100)
-        totals = days["deal", month_start(day), code, category]
+        totals = months["deal", month_start(day), code, category]
         totals[0] += cents
         totals[1] += cents * probability
         totals[2] += 1
@@ -372,7 +372,7 @@ def forecast_sums_recomputed() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...
         billed_on__isnull=True, contract__status__in=(ContractStatus.ACTIVE, ContractStatus.NEGOTIATION)
     )
     for day, code, amount in milestones.values_list("due_date", "contract__currency", "amount"):
-        totals = days["milestone", month_start(day), code, ""]
+        totals = months["milestone", month_start(day), code, ""]
         totals[0] += int(Decimal(amount) * 100)
         totals[2] += 1
     contracted: defaultdict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
@@ -383,7 +383,7 @@ def forecast_sums_recomputed() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...
         totals[0] += int(Decimal(monthly) * 100)
         totals[1] += 1
     return (
-        {(*key, *totals) for key, totals in days.items()},
+        {(*key, *totals) for key, totals in months.items()},
         {(*key, *totals) for key, totals in contracted.items()},
     )
 
@@ -406,7 +406,10 @@ def _collect(
 ) -> tuple[str, dict[int | None, _Raw]]:
     """The three grouped aggregates, converted with one rate table: ``{group key: _Raw}``.
 
-    Milestones and deals are grouped by currency, month and the exchange rate in force
+    The whole organisation's (an executive's or admin's, no filter, no breakdown) come
+    from the sums the database keeps (:func:`_from_sums`) unless a rate changes within a
+    month of the window; every other forecast's from the records (:func:`_from_records`).
+    From the records, milestones and deals are grouped by currency, month and the exchange rate in force
     (its date; :func:`_by_rate`, which sums them per day first and looks the rate up per
     day and currency, never per record): every row of a group converts at the same rate,
     so the sum of a group times that rate is the sum of each row at its own date's rate,
