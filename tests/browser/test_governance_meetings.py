@@ -2,8 +2,8 @@
 the meeting form, opens it, edits the agenda in place, adds an action item with an owner
 and a due date in place (HTMX: the section redrawn, no reload), makes it a task and
 follows the link to the task in the project's plan. The meeting list and the meeting's
-page pass axe (no serious or critical violation) with no sideways scroll at 1,280 and
-390 px."""
+page and the project's meetings tab pass axe (no serious or critical violation) with no
+sideways scroll at 1,280 and 390 px."""
 
 from __future__ import annotations
 
@@ -45,6 +45,9 @@ def test_a_status_meeting_planned_its_action_item_made_a_task_in_the_plan(page: 
     assert (meeting.project_id, meeting.kind) == (project.pk, "status")
 
     _check(page, reverse("governance:meeting_list"), axe_source, "governance-meetings")
+    # The project's own meetings tab: its two buttons wrap under the heading on a phone.
+    _check(page, reverse("governance:project_meetings", kwargs={"project_id": project.pk}), axe_source,
+           "governance-project-meetings")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Weekly status: warehouse").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Weekly status: warehouse")

@@ -111,3 +111,16 @@ def test_quote_list_and_forms_are_accessible(page: Page, demo_data: dict[str, st
     page.get_by_role("button", name="Create revision 2").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{quote.number} rev. 2")
     expect(page.get_by_text("Payment within 45 days.", exact=True)).to_be_visible()
+
+
+def test_opportunity_page_with_lines_fits_a_phone(page: Page, demo_data: dict[str, str]) -> None:
+    """The lines table scrolls inside its card; the screen-reader texts of its row
+    actions (absolutely positioned) stay inside it instead of widening the page."""
+    manager = User.objects.get(email=demo_data[Role.ACCOUNT_MANAGER])
+    quote = _quote(manager)
+    log_in(page, manager.email)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/sales/opportunities/{quote.opportunity_id}/")
+    expect(page.get_by_role("cell", name="Onboarding days").first).to_be_visible()
+    assert page.locator(".table-responsive .visually-hidden").count() > 0
+    assert _no_sideways_scroll(page)
