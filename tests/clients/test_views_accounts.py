@@ -259,6 +259,18 @@ def test_timeline_filter_by_kind_htmx_partial(owner, account):
     assert {entry.kind for entry in response.context["timeline"]} == {"interaction", "feedback", "lifecycle"}
 
 
+def test_timeline_lifecycle_entries_say_how_the_account_began_and_why_it_moved(owner, account):
+    """The first entry's reason is the service's own word ("created"), said as "When the
+    account was created", not shown again as a note; a later move shows its reason."""
+    services.account_set_lifecycle(actor=owner, account=account, lifecycle="churned", reason="Budget cut")
+    url = reverse("clients:account_timeline", kwargs={"account_id": account.pk})
+    body = squash(text(client_for(owner).get(url, {"show": "lifecycle"}, **HTMX)))
+    assert "When the account was created" in body
+    assert '<p class="mb-1">created</p>' not in body
+    assert "From active customer" in body
+    assert '<p class="mb-1">Budget cut</p>' in body
+
+
 def test_timeline_partial_hidden_from_outsider(people, account):
     response = client_for(people["outsider"]).get(
         reverse("clients:account_timeline", kwargs={"account_id": account.pk}), **HTMX
