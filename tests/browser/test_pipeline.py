@@ -1,6 +1,7 @@
 """The pipeline board in a real Chromium: a card dragged to another column moves the
 opportunity (a versioned POST), the keyboard "Move to" select does the same, the page
-passes axe, and at 390 px the board stacks its columns without sideways scroll."""
+passes axe, a long column scrolls inside the board on a wide screen, and at 390 px the
+board stacks its columns without sideways scroll."""
 
 from __future__ import annotations
 
@@ -76,3 +77,22 @@ def test_the_board_fits_a_phone(browser: Browser, live_server: object, demo_data
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
     finally:
         context.close()
+
+
+def test_a_long_column_scrolls_inside_the_board(page: Page, demo_data: dict[str, str]) -> None:
+    """On a wide screen each column's cards scroll inside the column: a stage with many
+    deals keeps the board within about a window's height, its head and totals in sight."""
+    manager = User.objects.get(email=demo_data[Role.ACCOUNT_MANAGER])
+    for number in range(16):
+        _deal(manager, f"Zz Long Column {number:02d}")
+    qualification = Stage.objects.get(name="Qualification")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, manager.email)
+    page.goto("/sales/pipeline/?owner=me&q=Zz Long Column")
+    cards = page.locator(f".pipeline-column[data-stage-id='{qualification.pk}'] .pipeline-card")
+    expect(cards).to_have_count(16)
+    column = page.locator(f".pipeline-column[data-stage-id='{qualification.pk}'] .pipeline-cards")
+    assert column.evaluate("list => list.scrollHeight > list.clientHeight + 100")
+    assert page.evaluate("document.documentElement.scrollHeight") < 2 * 800
+    cards.last.scroll_into_view_if_needed()
+    expect(cards.last).to_be_in_viewport()
