@@ -4,7 +4,9 @@
    the board again. The markup says what to send:
      board   [data-dnd-board][data-dnd-field="stage"]  (optional data-filters, sent as "filters")
      column  [data-dnd-column][data-dnd-value="…"]
-     card    [data-dnd-card][draggable="true"][data-move-url][data-version], holding form[data-dnd-form] */
+     card    [data-dnd-card][draggable="true"][data-move-url][data-version], holding form[data-dnd-form]
+   A column's list of cards takes the class board-lane (tandem.css "Boards"): on a wide
+   screen it scrolls inside the column. */
 (function () {
   "use strict";
   let dragged = null;
