@@ -33,9 +33,10 @@ DIALECT = {
 }
 
 
-def _statements(vendor: str) -> dict[str, str]:
-    """The statements of the triggers, with ``{r}`` for the record (NEW or OLD)."""
-    d = DIALECT[vendor]
+def _sqlite_statements() -> dict[str, str]:
+    """SQLite: the statements of its row triggers, with ``{r}`` for the record (NEW or
+    OLD). PostgreSQL's work per statement instead (:func:`_postgresql_statements`)."""
+    d = DIALECT["sqlite"]
 
     def cents(value: str) -> str:
         return d["cents"].format(value)
@@ -136,7 +137,8 @@ REMOVE_CONTRACTED = ("contracted_remove", "contracted_prune")
 REMOVE_CONTRACT_MILESTONES = ("contract_milestones_remove", "contract_milestones_prune")
 
 
-def _sqlite(s: dict[str, str]) -> list[str]:
+def _sqlite() -> list[str]:
+    s = _sqlite_statements()
     return [
         f"CREATE TRIGGER forecast_sum_deal_insert AFTER INSERT ON commercial_opportunity BEGIN\n{_on(s, 'NEW', 'deal_add')}END",
         f"CREATE TRIGGER forecast_sum_deal_delete AFTER DELETE ON commercial_opportunity BEGIN\n{_on(s, 'OLD', *REMOVE_DEAL)}END",
@@ -255,7 +257,7 @@ def _postgresql_statements() -> dict[str, str]:
     }
 
 
-def _postgresql(_: dict[str, str]) -> list[str]:
+def _postgresql() -> list[str]:
     s = _postgresql_statements()
 
     def run(*names: str) -> str:
@@ -335,9 +337,8 @@ TRIGGERS = {
 
 def install(apps, schema_editor):  # noqa: ANN001, ARG001 (a migration's signature)
     vendor = schema_editor.connection.vendor
-    statements = _statements(vendor)
     build = {"sqlite": _sqlite, "postgresql": _postgresql}[vendor]
-    for statement in [*_fill(vendor), *build(statements)]:
+    for statement in [*_fill(vendor), *build()]:
         schema_editor.execute(statement, params=None)
 
 
